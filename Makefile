@@ -1,0 +1,25 @@
+# The two commands the README names. Both set up what they need first (a virtualenv in
+# .venv with dbadmin and its test dependencies), so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test setup clean
+
+run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
+	$(VENV)/bin/dbadmin serve
+
+test: setup  ## the whole test suite (services, CLI, browser)
+	scripts/ensure-chromium
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results

@@ -1,0 +1,5 @@
+"""``python -m dbadmin`` is the ``dbadmin`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""The ``dbadmin`` command: a thin adapter over the services.
+
+Errors from the services become one line on stderr and a non-zero exit code, never a
+traceback: 2 for configuration or input the user must change, 1 for everything else.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .config import Settings, load_settings
+from .services.errors import ConfigError, DBAdminError, InvalidInput
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli()
+    except DBAdminError as exc:
+        typer.echo(f"dbadmin: error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, (ConfigError, InvalidInput)) else 1)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; env DBADMIN_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8080; env DBADMIN_PORT).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Embedded server data (default ./.dbadmin; env DBADMIN_DATA_DIR).")] = None,
+) -> None:
+    """Run the console. With no database URL configured, on an embedded PostgreSQL."""
+    import uvicorn
+
+    from .services.context import open_context
+    from .web import create_app
+
+    settings = _settings(host=host, port=port, data_dir=data_dir)
+    _ensure_port_free(settings)
+    # uvicorn handles SIGTERM, then re-raises it with the handler it found at start; this
+    # handler turns it into an exception so the context below still unwinds.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    with open_context(settings) as context:
+        app = create_app(context)
+        where = "embedded PostgreSQL" if context.embedded else "configured databases"
+        typer.echo(f"dbadmin {__version__} on {where}: http://{_url_host(settings.host)}:{settings.port}/admin")
+        # Leaving the context (normally, on Ctrl-C or on SIGTERM) closes the pools and
+        # stops the embedded server.
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+
+
+@cli.command()
+def doctor() -> None:
+    """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
+    from .services.doctor import Level, run_checks
+
+    checks = run_checks(_settings())
+    marks = {Level.OK: "ok  ", Level.WARN: "warn", Level.FAIL: "FAIL"}
+    for check in checks:
+        typer.echo(f"{marks[check.level]}  {check.name}: {check.detail}")
+        if check.fix and check.level is not Level.OK:
+            typer.echo(f"      fix: {check.fix}")
+    failed = sum(check.level is Level.FAIL for check in checks)
+    typer.echo(f"\n{len(checks)} checks, {failed} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+@cli.command()
+def version() -> None:
+    """Print dbadmin's version."""
+    typer.echo(__version__)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _settings(**overrides: Any) -> Settings:
+    return load_settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def _ensure_port_free(settings: Settings) -> None:
+    """Fail before starting any server when the console's port is taken."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((settings.host.strip("[]"), settings.port))
+        except OSError:
+            raise ConfigError(f"DBADMIN_PORT: {settings.host}:{settings.port} is already in use; choose another with --port") from None
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,135 @@
+"""Settings, read once from the environment and an optional ``.env``, then passed in.
+
+``load_settings()`` is the only constructor front ends use: it turns pydantic's
+validation errors into one line per bad variable that names the variable and never
+repeats its value (a URL's value is a password).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .services import dburl
+from .services.errors import ConfigError
+
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+
+def _env(name: str) -> Any:
+    """Field options for a setting whose environment name differs from its attribute name."""
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    """Everything dbadmin can be told. With no database URL at all, it runs an embedded PostgreSQL."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True, frozen=True
+    )
+
+    dev_database_url: SecretStr | None = Field(None, description="Development branch database.")
+    prod_database_url: SecretStr | None = Field(None, description="Production branch database.")
+    admin_database_url: SecretStr | None = Field(
+        None, description="dbadmin's control store: audit log, checkpoint catalog, migration runs."
+    )
+    db_ssl: SslMode | None = Field(None, description="libpq sslmode for every connection that does not set its own.")
+    migrations: Path | None = Field(None, description="The application's alembic.ini or Alembic script directory.")
+    checkpoint_dir: Path | None = Field(None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints).")
+    statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
+    pool_max_size: int = Field(5, ge=1, le=100, description="Connections per branch pool at most.")
+    pool_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable.")
+    host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")
+    port: int = Field(8080, ge=1, le=65535, validation_alias=_env("DBADMIN_PORT"), description="Port the console listens on.")
+    data_dir: Path = Field(Path(".dbadmin"), validation_alias=_env("DBADMIN_DATA_DIR"), description="Embedded server data and local state.")
+    embedded_postgres_version: Literal[16, 18] = Field(18, description="Major version of the embedded PostgreSQL.")
+
+    @field_validator("dev_database_url", "prod_database_url", "admin_database_url", mode="before")
+    @classmethod
+    def _valid_url(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        return SecretStr(dburl.normalize(raw))
+
+    @field_validator("migrations")
+    @classmethod
+    def _migrations_exist(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.is_file() or (value.is_dir() and ((value / "alembic.ini").is_file() or (value / "env.py").is_file())):
+            return value
+        raise ValueError("must be an alembic.ini file or a directory holding alembic.ini or env.py")
+
+    @field_validator("host")
+    @classmethod
+    def _loopback_only(cls, value: str) -> str:
+        # Without a login for remote users, anyone who reaches the port could act as admin.
+        if value == "localhost" or _is_loopback(value):
+            return value
+        raise ValueError("must be a loopback address (127.0.0.1, ::1 or localhost): remote access needs login, which is not configured")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        urls = {"DEV_DATABASE_URL": self.dev_database_url, "PROD_DATABASE_URL": self.prod_database_url}
+        if any(urls.values()) and self.admin_database_url is None:
+            raise ValueError("ADMIN_DATABASE_URL: required once a branch URL is set (the control store keeps the audit log)")
+        if self.dev_database_url and self.dev_database_url == self.prod_database_url:
+            raise ValueError("PROD_DATABASE_URL: is the same URL as DEV_DATABASE_URL; the branches must be different databases")
+        for name, url in urls.items():
+            if url and url == self.admin_database_url:
+                raise ValueError(f"ADMIN_DATABASE_URL: is the same URL as {name}; the control store needs its own database")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True when no database URL is configured: dbadmin then runs its own PostgreSQL."""
+        return not (self.dev_database_url or self.prod_database_url or self.admin_database_url)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value in the settings, so error text can be scrubbed of them."""
+        found: list[str] = []
+        for url in (self.dev_database_url, self.prod_database_url, self.admin_database_url):
+            if url:
+                password = dburl.conninfo_to_dict(url.get_secret_value()).get("password")
+                if password:
+                    found.append(password)
+        return tuple(dict.fromkeys(found))
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment (and ``.env``), with explicit overrides on top.
+
+    Raises ``ConfigError`` whose message has one ``VARIABLE: problem`` part per bad value.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe(error) for error in exc.errors())) from None
+
+
+def _describe(error: Any) -> str:
+    """``VARIABLE: message`` for one pydantic error, without the offending input."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:  # a model-level check already names its variable
+        return message
+    field = str(error["loc"][0])
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    name = alias.choices[0] if isinstance(alias, AliasChoices) else field.upper()
+    return f"{str(name).upper()}: {message}"

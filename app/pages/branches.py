@@ -1,0 +1,61 @@
+"""``/admin``: the two branches at a glance (configured or missing, where, reachable)."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from ..services.context import Context
+from ..services.registry import Branch, BranchStatus
+from .frame import frame
+
+# Production must be unmistakable: a warm colour and a badge on every card that shows it.
+_ACCENT = {Branch.DEV: "border-sky-500", Branch.PROD: "border-rose-600"}
+_STATE = {
+    "reachable": ("reachable", "positive", "check_circle"),
+    "unreachable": ("unreachable", "negative", "error"),
+    "missing": ("missing", "grey", "help"),
+}
+
+
+def register(context: Context) -> None:
+    @ui.page("/")
+    def index() -> None:
+        ui.navigate.to("/admin")
+
+    @ui.page("/admin")
+    async def admin() -> None:
+        with frame("Database"):
+            ui.label("Branches").classes("text-2xl font-semibold text-slate-800")
+            statuses = await run.io_bound(context.registry.statuses)
+            with ui.row().classes("w-full gap-6 items-stretch"):
+                for status in statuses:
+                    _branch_card(status)
+            _footer(context)
+
+
+def _branch_card(status: BranchStatus) -> None:
+    text, colour, icon = _STATE[status.state]
+    with ui.card().classes(f"flex-1 min-w-[18rem] border-t-4 {_ACCENT[status.branch]}").props(f"data-testid=branch-{status.branch}"):
+        with ui.row().classes("w-full items-center justify-between"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(status.branch.label).classes("text-xl font-semibold")
+                if status.branch is Branch.PROD:
+                    ui.badge("PROD", color="red-7").classes("font-bold")
+            ui.chip(text, icon=icon, color=colour, text_color="white").props("dense").props(f"data-testid=state-{status.branch}")
+        if not status.configured:
+            ui.label(f"Not configured. Set {status.branch.env_name} to manage this branch.").classes("text-slate-600")
+            return
+        with ui.grid(columns="auto 1fr").classes("gap-x-4 gap-y-1 text-sm"):
+            ui.label("Database").classes("text-slate-500")
+            ui.label(status.location).classes("font-mono").props(f"data-testid=location-{status.branch}")
+            ui.label("Server").classes("text-slate-500")
+            ui.label(f"PostgreSQL {status.server_version}" if status.server_version else "—")
+        if status.error:
+            ui.label(status.error).classes("text-sm text-red-700")
+
+
+def _footer(context: Context) -> None:
+    parts = [f"Control store: {context.registry.location('control')}"]
+    if context.embedded is not None:
+        parts.append(f"embedded PostgreSQL {context.embedded.version} (data in {context.embedded.data_dir})")
+    ui.label(" · ".join(parts)).classes("text-xs text-slate-500")

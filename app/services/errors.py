@@ -1,0 +1,48 @@
+"""The error family every front end (pages, API, CLI) translates in one place.
+
+Every message is written for the person at the console and is safe to show: no
+passwords, no tracebacks.  ``outcome`` is what the audit log records when the error
+ends an operation: a refusal (bad input, wrong phrase, busy) is not a failure.
+"""
+
+from __future__ import annotations
+
+
+class DBAdminError(Exception):
+    """Base class. ``str(error)`` is a complete, user-facing sentence."""
+
+    outcome = "failed"
+
+
+class ConfigError(DBAdminError):
+    """A setting is missing or wrong; the message names the variable, never its secret value."""
+
+    outcome = "refused"
+
+
+class SameDatabase(ConfigError):
+    """Two configured URLs lead to the same database (checked against the servers, not the strings)."""
+
+
+class InvalidInput(DBAdminError, ValueError):
+    """A caller passed something we will not act on (bad name, bad number, bad filter)."""
+
+    outcome = "refused"
+
+
+class UnknownBranch(InvalidInput):
+    """A branch name that is neither ``dev`` nor ``prod``."""
+
+
+class BranchNotConfigured(DBAdminError):
+    """The branch's URL is not set: the branch is reported as missing, not crashed on."""
+
+    outcome = "refused"
+
+
+class BranchUnavailable(DBAdminError):
+    """The branch is configured but its server does not answer (down, refusing, timing out)."""
+
+
+class EmbeddedServerError(DBAdminError):
+    """The embedded PostgreSQL could not be prepared, started or stopped."""

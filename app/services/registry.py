@@ -1,0 +1,273 @@
+"""The branches and the pools that reach them.
+
+One psycopg_pool per branch and one for the control store, each opened on first use
+and closed on shutdown.  A branch without a URL is *missing*: it is reported, never
+crashed on.  Before a pool serves anyone, the registry asks the server who it is, so
+two URLs that spell the same database differently (``localhost`` vs ``127.0.0.1``, a
+socket vs TCP) are refused instead of letting "Dev" operations land on Prod.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ..config import Settings
+from . import dburl
+from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase, UnknownBranch
+
+CONTROL = "control"
+
+# Who the server says it is: the cluster's system identifier (set by initdb, unique per
+# cluster) plus the database's oid.  Physical replicas share both, and a replica of
+# Prod used as Dev is exactly what must be refused.
+_IDENTITY_SQL = """
+SELECT (SELECT system_identifier::text FROM pg_control_system()),
+       (SELECT oid::text FROM pg_database WHERE datname = current_database())
+"""
+# Hosted servers may revoke pg_control_system(); the postmaster's start time and port
+# still single out one running server.
+_FALLBACK_IDENTITY_SQL = """
+SELECT pg_postmaster_start_time()::text || '/' || current_setting('port'),
+       (SELECT oid::text FROM pg_database WHERE datname = current_database())
+"""
+
+
+class Branch(StrEnum):
+    """The two database branches dbadmin manages."""
+
+    DEV = "dev"
+    PROD = "prod"
+
+    @property
+    def label(self) -> str:
+        return "Development" if self is Branch.DEV else "Production"
+
+    @property
+    def env_name(self) -> str:
+        return f"{self.name}_DATABASE_URL"
+
+    @classmethod
+    def parse(cls, value: str | Branch) -> Branch:
+        """The branch named ``value``, or ``UnknownBranch`` listing the valid names."""
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            raise UnknownBranch(f"unknown branch {str(value)[:40]!r}: use 'dev' or 'prod'") from None
+
+
+@dataclass(frozen=True)
+class BranchStatus:
+    """What the console shows on a branch card: never a password."""
+
+    branch: Branch
+    configured: bool
+    location: str | None = None
+    reachable: bool = False
+    server_version: str | None = None
+    error: str | None = None
+
+    @property
+    def state(self) -> str:
+        if not self.configured:
+            return "missing"
+        return "reachable" if self.reachable else "unreachable"
+
+
+class Registry:
+    """Pools for the branches and the control store, built from one ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._urls: dict[str, str | None] = {
+            Branch.DEV: _secret(settings.dev_database_url),
+            Branch.PROD: _secret(settings.prod_database_url),
+            CONTROL: _secret(settings.admin_database_url),
+        }
+        self._pools: dict[str, ConnectionPool] = {}
+        self._identities: dict[str, tuple[str, str]] = {}
+        # One lock per target, so a server that hangs on connect never delays the others.
+        self._locks = {key: threading.Lock() for key in self._urls}
+        self._identity_lock = threading.Lock()
+
+    # -- pools -------------------------------------------------------------------------
+
+    def pool(self, branch: Branch | str) -> ConnectionPool:
+        """The pool of ``branch``, opened and identity-checked on first use."""
+        return self._pool(Branch.parse(branch))
+
+    def control_pool(self) -> ConnectionPool:
+        """The control store's pool (audit log, checkpoint catalog, migration runs)."""
+        return self._pool(CONTROL)
+
+    @contextmanager
+    def connection(self, target: Branch | str) -> Iterator[psycopg.Connection]:
+        """A pooled connection to a branch or the control store; a silent server becomes ``BranchUnavailable``."""
+        key = _key(target)
+        pool = self._pool(key)
+        try:
+            with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise self._unavailable(key, exc, pool) from None
+
+    def url(self, target: Branch | str) -> str:
+        """The full URL of a branch or of the control store, for tools that need one (Alembic, pg_dump)."""
+        key = _key(target)
+        url = self._urls[key]
+        if url is None:
+            raise self._not_configured(key)
+        return url
+
+    def location(self, target: Branch | str) -> str | None:
+        url = self._urls[_key(target)]
+        return dburl.describe(url) if url else None
+
+    def close(self) -> None:
+        """Close every pool (at shutdown, or after a restore swapped a database underneath)."""
+        for key, lock in self._locks.items():
+            with lock, self._identity_lock:
+                pool = self._pools.pop(key, None)
+                self._identities.pop(key, None)
+            if pool is not None:
+                pool.close()
+
+    # -- status and identity -------------------------------------------------------------
+
+    def status(self, branch: Branch | str) -> BranchStatus:
+        """Configured or missing, where it points, whether it answers and with which version."""
+        branch = Branch.parse(branch)
+        if self._urls[branch] is None:
+            return BranchStatus(branch=branch, configured=False)
+        location = self.location(branch)
+        try:
+            with self.connection(branch) as conn:
+                version = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
+        except (BranchUnavailable, SameDatabase) as exc:
+            return BranchStatus(branch=branch, configured=True, location=location, error=str(exc))
+        return BranchStatus(branch=branch, configured=True, location=location, reachable=True, server_version=version)
+
+    def statuses(self) -> list[BranchStatus]:
+        return [self.status(branch) for branch in Branch]
+
+    def ensure_distinct(self) -> None:
+        """Open every configured target now, so a same-database setup is refused at start.
+
+        A target that does not answer is checked later, when its pool first opens.
+        """
+        for key in (CONTROL, *Branch):
+            if self._urls[key] is None:
+                continue
+            try:
+                self._pool(key)
+            except BranchUnavailable:
+                continue
+
+    def _pool(self, key: str) -> ConnectionPool:
+        with self._locks[key]:
+            pool = self._pools.get(key)
+            if pool is not None:
+                return pool
+            url = self._urls[key]
+            if url is None:
+                raise self._not_configured(key)
+            pool = ConnectionPool(
+                url,
+                connection_class=_recording_connection_class(key),
+                kwargs=self._connect_kwargs(url),
+                min_size=1,
+                max_size=self._settings.pool_max_size,
+                timeout=self._settings.pool_timeout,
+                check=ConnectionPool.check_connection,
+                name=f"dbadmin-{key}",
+                open=False,
+            )
+            pool.open()
+            try:
+                with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                    identity = _identity(conn)
+            except (PoolTimeout, psycopg.OperationalError) as exc:
+                pool.close()
+                raise self._unavailable(key, exc, pool) from None
+            with self._identity_lock:
+                other = next((k for k, known in self._identities.items() if known == identity), None)
+                if other is None:
+                    self._identities[key] = identity
+            if other is not None:
+                pool.close()
+                raise SameDatabase(
+                    f"{_env_name(key)} and {_env_name(other)} lead to the same database "
+                    f"({dburl.describe(url)}); each branch and the control store need their own database"
+                )
+            self._pools[key] = pool
+            return pool
+
+    def _connect_kwargs(self, url: str) -> dict[str, object]:
+        # autocommit: a service that needs a transaction says so with ``conn.transaction()``,
+        # so no connection ever goes back to the pool idle in a transaction.
+        kwargs: dict[str, object] = {
+            "autocommit": True,
+            "application_name": "dbadmin",
+            "connect_timeout": max(1, int(self._settings.pool_timeout)),
+        }
+        if self._settings.db_ssl and "sslmode" not in dburl.conninfo_to_dict(url):
+            kwargs["sslmode"] = self._settings.db_ssl
+        return kwargs
+
+    def _not_configured(self, key: str) -> BranchNotConfigured:
+        what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
+        return BranchNotConfigured(f"{what} is not configured: set {_env_name(key)}")
+
+    def _unavailable(self, key: str, exc: Exception, pool: ConnectionPool) -> BranchUnavailable:
+        what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
+        if isinstance(exc, PoolTimeout):  # the pool only says it waited; the server's answer is more useful
+            exc = pool.connection_class.last_error or exc
+        why = "no connection within the pool timeout" if isinstance(exc, PoolTimeout) else dburl.reason(exc, self._settings.secrets())
+        return BranchUnavailable(f"{what} ({dburl.describe(self._urls[key] or '')}) is unavailable: {why}")
+
+
+class _RecordingConnection(psycopg.Connection):
+    """Keeps the last connection error, which the pool logs but never hands to its callers."""
+
+    last_error: Exception | None = None
+
+    @classmethod
+    def connect(cls, *args, **kwargs):  # type: ignore[override]
+        try:
+            conn = super().connect(*args, **kwargs)
+        except psycopg.OperationalError as exc:
+            cls.last_error = exc
+            raise
+        cls.last_error = None
+        return conn
+
+
+def _recording_connection_class(key: str) -> type[_RecordingConnection]:
+    """A class per pool, so each pool remembers its own last error."""
+    return type(f"DBAdminConnection_{key}", (_RecordingConnection,), {})
+
+
+def _identity(conn: psycopg.Connection) -> tuple[str, str]:
+    try:
+        row = conn.execute(_IDENTITY_SQL).fetchone()
+    except psycopg.errors.InsufficientPrivilege:
+        row = conn.execute(_FALLBACK_IDENTITY_SQL).fetchone()
+    return (row[0], row[1])
+
+
+def _key(target: Branch | str) -> str:
+    return CONTROL if target == CONTROL else Branch.parse(target)
+
+
+def _env_name(key: str) -> str:
+    return "ADMIN_DATABASE_URL" if key == CONTROL else Branch(key).env_name
+
+
+def _secret(value) -> str | None:
+    return value.get_secret_value() if value is not None else None

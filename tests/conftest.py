@@ -1,0 +1,163 @@
+"""Fixtures shared by every layer: a real PostgreSQL server, throwaway databases, a served console.
+
+The server is ``TEST_DATABASE_URL`` when set (any PostgreSQL a superuser can create
+databases on), else an embedded PostgreSQL started for the session, so the suite runs
+on a machine with no server at all.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from dbadmin.config import Settings, load_settings
+from dbadmin.services import control_store, dburl
+from dbadmin.services.embedded import EmbeddedPostgres
+
+# Every variable dbadmin reads; cleared for each test so the developer's shell or .env never leaks in.
+SETTINGS_ENV = [
+    "DEV_DATABASE_URL", "PROD_DATABASE_URL", "ADMIN_DATABASE_URL", "DB_SSL", "MIGRATIONS", "CHECKPOINT_DIR",
+    "STATEMENT_TIMEOUT", "POOL_MAX_SIZE", "POOL_TIMEOUT", "DBADMIN_HOST", "DBADMIN_PORT", "DBADMIN_DATA_DIR",
+    "EMBEDDED_POSTGRES_VERSION",
+]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env, and a private ./.dbadmin
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A superuser URL (database ``postgres``) of the server the tests use."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield dburl.with_database(dburl.normalize(url), "postgres")
+        return
+    with EmbeddedPostgres(tmp_path_factory.mktemp("embedded-pg")) as server:
+        yield server.url()
+
+
+@dataclass
+class Databases:
+    """Creates databases from templates on the test server; drops them when the test ends."""
+
+    admin_url: str
+    templates: dict[str, str]
+    created: list[str]
+
+    def new(self, kind: str = "empty") -> str:
+        """A fresh database URL; ``kind`` is ``empty`` or ``control`` (control store already at head)."""
+        name = f"dbadmin_t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(self.templates[kind])))
+        self.created.append(name)
+        return dburl.with_database(self.admin_url, name)
+
+    def drop_all(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            for name in self.created:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        self.created.clear()
+
+
+@pytest.fixture(scope="session")
+def templates(pg_server: str) -> Iterator[dict[str, str]]:
+    suffix = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    names = {"empty": f"dbadmin_tmpl_empty_{suffix}", "control": f"dbadmin_tmpl_control_{suffix}"}
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        for name in names.values():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    control_store.upgrade(dburl.with_database(pg_server, names["control"]))
+    yield names
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        for name in names.values():
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def databases(pg_server: str, templates: dict[str, str]) -> Iterator[Databases]:
+    factory = Databases(pg_server, templates, [])
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def make_settings() -> Callable[..., Settings]:
+    """Settings built only from the arguments (never from the environment or a .env file)."""
+    def make(**values: object) -> Settings:
+        return load_settings(_env_file=None, **values)
+    return make
+
+
+# -- a console served in a subprocess, as users run it ------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen
+    base_url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        return self.process.wait(timeout)
+
+
+def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90) -> Served:
+    """Start ``dbadmin serve`` with ``env`` on a free port and wait until it answers."""
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | env
+    handle = open(log, "wb")
+    process = subprocess.Popen([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args],
+                               env=full_env, stdout=handle, stderr=subprocess.STDOUT)
+    served = Served(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"dbadmin serve exited with {process.returncode}:\n{served.output()}")
+        try:
+            if httpx.get(f"{served.base_url}/healthz", timeout=1).status_code == 200:
+                return served
+        except httpx.TransportError:
+            time.sleep(0.2)
+    served.stop(signal.SIGKILL)
+    raise AssertionError(f"dbadmin serve did not answer within {timeout}s:\n{served.output()}")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium (Playwright's own browser download is not available here)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }

@@ -1,0 +1,58 @@
+"""``doctor`` checks: what it reports on a healthy setup, a broken one and the embedded default."""
+
+from __future__ import annotations
+
+import psycopg
+
+from dbadmin.services import control_store
+from dbadmin.services.context import open_context
+from dbadmin.services.doctor import Level, run_checks
+from tests.conftest import free_port
+
+
+def by_name(checks):
+    return {check.name: check for check in checks}
+
+
+def test_healthy_configuration(databases, make_settings, pg_server):
+    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
+                             admin_database_url=databases.new("control"))
+    checks = by_name(run_checks(settings))
+    for name in ("control store", "Development branch", "Production branch", "distinct databases", "control store schema"):
+        assert checks[name].level is Level.OK, checks[name]
+    assert checks["control store schema"].detail == f"at {control_store.head()}"
+    assert checks["migrations"].level is Level.WARN and "MIGRATIONS is not set" in checks["migrations"].detail
+    with psycopg.connect(pg_server) as conn:
+        major = conn.execute("SELECT current_setting('server_version_num')::int / 10000").fetchone()[0]
+    for tool in ("pg_dump", "pg_restore"):  # a client of the server's own major version is found
+        assert checks[tool].level is Level.OK and f"({major}." in checks[tool].detail, checks[tool]
+
+
+def test_broken_configuration_says_what_to_fix(databases, make_settings):
+    down = f"postgresql://app:hunter2-secret@127.0.0.1:{free_port()}/shop"
+    settings = make_settings(dev_database_url=databases.new(), prod_database_url=down,
+                             admin_database_url=databases.new(), pool_timeout=1)
+    checks = by_name(run_checks(settings))
+    prod = checks["Production branch"]
+    assert prod.level is Level.FAIL and "is unavailable" in prod.detail and "PROD_DATABASE_URL" in prod.fix
+    assert checks["control store schema"].level is Level.WARN and checks["control store schema"].detail == "not created yet"
+    assert all("hunter2-secret" not in f"{c.detail} {c.fix}" for c in checks.values())
+
+
+def test_missing_prod_is_a_warning_not_a_failure(databases, make_settings):
+    settings = make_settings(dev_database_url=databases.new(), admin_database_url=databases.new("control"))
+    prod = by_name(run_checks(settings))["Production branch"]
+    assert (prod.level, prod.detail, prod.fix) == (Level.WARN, "not configured", "set PROD_DATABASE_URL")
+
+
+def test_embedded_default_before_and_while_running(make_settings, tmp_path):
+    settings = make_settings(data_dir=tmp_path / "data")
+    before = by_name(run_checks(settings))
+    assert before["embedded data"].detail.endswith("not created yet, not running")
+    assert "Development branch" not in before  # nothing to connect to, and doctor starts nothing
+    with open_context(settings) as context:
+        running = by_name(run_checks(settings))
+        assert running["embedded data"].detail.endswith(f"running on 127.0.0.1:{context.embedded.port}")
+        assert running["Development branch"].level is Level.OK
+        assert running["migrations"].level is Level.OK and "head 0005" in running["migrations"].detail
+        assert running["pg_dump"].level is Level.OK and "(18." in running["pg_dump"].detail

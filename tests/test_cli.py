@@ -1,0 +1,87 @@
+"""The ``dbadmin`` command as users run it: serve on the embedded default, doctor, clear errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import httpx
+import psycopg
+import pytest
+
+from tests.conftest import SETTINGS_ENV, serve
+
+SECRET = "hunter2-secret"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    return subprocess.run([sys.executable, "-m", "dbadmin", *args], capture_output=True, text=True,
+                          env=base | (env or {}), timeout=120)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serve_on_embedded_default_then_stop(tmp_path, signum):
+    data = tmp_path / "data"
+    served = serve({"DBADMIN_DATA_DIR": str(data)}, tmp_path / "serve.log")
+    try:
+        page = httpx.get(f"{served.base_url}/admin", timeout=10)
+        assert page.status_code == 200 and "Database · dbadmin" in page.text
+        assert httpx.get(f"{served.base_url}/", timeout=10, follow_redirects=False).status_code == 200
+        lines = (data / "pgdata" / "postmaster.pid").read_text().splitlines()
+        port = int(lines[3])
+    finally:
+        code = served.stop(signum)
+    output = served.output()
+    assert code == 0, output
+    assert "on embedded PostgreSQL: http://127.0.0.1:" in output
+    password = (data / "superuser-password").read_text().strip()
+    assert password not in output
+    assert not (data / "pgdata" / "postmaster.pid").exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres", connect_timeout=3)
+
+
+def test_bad_configuration_is_one_line_without_secret():
+    result = run_cli("serve", env={"DEV_DATABASE_URL": f"mysql://app:{SECRET}@h/db", "DBADMIN_PORT": "x"})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("dbadmin: error: DEV_DATABASE_URL: is not a PostgreSQL URL")
+    assert "DBADMIN_PORT: " in result.stderr and result.stderr.count("\n") == 1
+    assert SECRET not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--data-dir", str(tmp_path / "d"))
+    assert result.returncode == 2
+    assert f"DBADMIN_PORT: 127.0.0.1:{port} is already in use" in result.stderr
+    assert not (tmp_path / "d").exists()  # refused before anything was started
+
+
+def test_serve_refuses_same_database_at_start(databases):
+    url = databases.new()
+    other = url.replace("@127.0.0.1:", "@localhost:")
+    result = run_cli("serve", env={"DEV_DATABASE_URL": url, "PROD_DATABASE_URL": other,
+                                   "ADMIN_DATABASE_URL": databases.new()})
+    assert result.returncode == 2
+    assert "PROD_DATABASE_URL and DEV_DATABASE_URL lead to the same database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_doctor_reports_and_exits_nonzero_on_failure(databases):
+    ok = run_cli("doctor", env={"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+                                "ADMIN_DATABASE_URL": databases.new("control")})
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "ok    Development branch:" in ok.stdout and ", 0 failed" in ok.stdout
+    bad = run_cli("doctor", env={"DEV_DATABASE_URL": databases.new(),
+                                 "ADMIN_DATABASE_URL": f"postgresql://x:{SECRET}@127.0.0.1:1/none", "POOL_TIMEOUT": "1"})
+    assert bad.returncode == 1
+    assert "FAIL  control store:" in bad.stdout and "fix: check that the server in ADMIN_DATABASE_URL" in bad.stdout
+    assert SECRET not in bad.stdout + bad.stderr
