@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     migrations: Path | None = Field(None, description="The application's alembic.ini or Alembic script directory.")
     checkpoint_dir: Path | None = Field(None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints).")
     statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
+    migration_statement_timeout: float = Field(600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit).")
+    migration_lock_timeout: float = Field(10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit).")
     pool_max_size: int = Field(5, ge=1, le=100, description="Connections per branch pool at most.")
     pool_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable.")
     host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")

@@ -18,14 +18,12 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from ..config import Settings
-from . import audit, control_store, migrations
+from . import control_store, migrations
 from .embedded import EmbeddedPostgres
-from .registry import CONTROL, Registry
+from .errors import DataDirInUse
+from .registry import CONTROL, Branch, Registry
 
 EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
-# On a fresh embedded setup Prod stays one revision behind Dev, so the console has a
-# pending migration to show from the first screen.
-EXAMPLE_PROD_REVISION = "head-1"
 SYSTEM_ACTOR = "dbadmin"
 
 
@@ -49,7 +47,14 @@ def open_context(settings: Settings) -> Iterator[Context]:
     with ExitStack() as stack:
         server, seed = None, False
         if settings.embedded:
-            server = stack.enter_context(EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version))
+            server = EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
+            try:
+                stack.enter_context(server)
+            except DataDirInUse:
+                # A running `dbadmin serve` owns the server: use it (CLI commands beside the
+                # console), and leave starting and stopping it to its owner.
+                if server.attach() is None:
+                    raise
             created = server.ensure_databases(*EMBEDDED_DATABASES.values())
             seed = "dev" in created and settings.migrations is None
             settings = embedded_settings(settings, server)
@@ -58,9 +63,11 @@ def open_context(settings: Settings) -> Iterator[Context]:
         # Identity first: the control store's tables must never be created inside a branch.
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
+        context = Context(settings=settings, registry=registry, embedded=server)
+        migrations.recover(context)
         if seed:
-            _seed_example(settings, registry)
-        yield Context(settings=settings, registry=registry, embedded=server)
+            _seed_example(context)
+        yield context
 
 
 def embedded_settings(settings: Settings, server: EmbeddedPostgres) -> Settings:
@@ -71,10 +78,14 @@ def embedded_settings(settings: Settings, server: EmbeddedPostgres) -> Settings:
     )
 
 
-def _seed_example(settings: Settings, registry: Registry) -> None:
-    """First embedded start with the example project: Dev to head, Prod one revision behind, audited."""
-    with audit.operation(registry.control_pool(), actor=SYSTEM_ACTOR, action="embedded.setup",
-                         details={"migrations": str(settings.migrations)}) as running:
-        migrations.upgrade(settings.migrations, registry.url("dev"), "head")
-        migrations.upgrade(settings.migrations, registry.url("prod"), EXAMPLE_PROD_REVISION)
-        running.details.update(dev="head", prod=EXAMPLE_PROD_REVISION)
+def _seed_example(context: Context) -> None:
+    """First embedded start with the example project: Dev at head, Prod one revision behind.
+
+    It goes through the migration service like a person would (Dev up, promote, Dev up
+    once more), so the first screen's history and audit log already tell a story.
+    """
+    why = "embedded first start"
+    total = migrations.status(context, Branch.DEV).pending_count
+    migrations.upgrade(context, Branch.DEV, actor=SYSTEM_ACTOR, steps=total - 1, reason=why)
+    migrations.promote(context, actor=SYSTEM_ACTOR, confirm=migrations.plan_promotion(context).phrase, reason=why)
+    migrations.upgrade(context, Branch.DEV, actor=SYSTEM_ACTOR, reason=why)

@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 
 from . import dburl
 from .errors import BranchUnavailable
-from .migrations import ALEMBIC_LOCK
+from .alembic_runner import ALEMBIC_LOCK
 
 VERSION_TABLE = "dbadmin_alembic_version"
 

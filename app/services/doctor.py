@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from alembic.script import ScriptDirectory
-
 from ..config import Settings
 from . import control_store, embedded, migrations, pgtools
-from .context import embedded_settings
+from .alembic_runner import Project
+from .context import Context, embedded_settings
 from .errors import DBAdminError
 from .registry import CONTROL, Branch, Registry
 
@@ -52,6 +51,9 @@ def run_checks(settings: Settings) -> list[Check]:
         checks.append(_distinct_check(registry))
         checks.append(_control_store_check(registry))
         checks.append(_migrations_check(settings))
+        if settings.migrations is not None:
+            checks += [_branch_migrations_check(Context(settings, registry), branch) for branch in Branch
+                       if registry.location(branch) is not None]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
     finally:
         registry.close()
@@ -118,12 +120,22 @@ def _migrations_check(settings: Settings) -> Check:
         return Check("migrations", Level.WARN, "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
                      "set MIGRATIONS to your app's alembic.ini")
     try:
-        script = ScriptDirectory.from_config(migrations.alembic_config(settings.migrations, "postgresql://localhost/x"))
-        heads = script.get_heads()
+        heads = Project(settings.migrations, url=None).script().get_heads()
     except Exception as exc:  # any error loading a project is the project's to fix
         return Check("migrations", Level.FAIL, f"{settings.migrations}: {type(exc).__name__}: {exc}",
                      "check script_location in alembic.ini")
     return Check("migrations", Level.OK, f"{settings.migrations}: head {', '.join(heads) or '(no revisions)'}")
+
+
+def _branch_migrations_check(context: Context, branch: Branch) -> Check:
+    name = f"{branch.label} migrations"
+    try:
+        status = migrations.status(context, branch)
+    except DBAdminError as exc:
+        return Check(name, Level.FAIL, str(exc))
+    level = Level.WARN if status.state in ("ahead", "unmanaged") else Level.OK
+    current = ", ".join(status.current) or "no revision"
+    return Check(name, level, f"at {current}: {status.summary}")
 
 
 def _tool_check(name: str, server_majors: list[int]) -> Check:

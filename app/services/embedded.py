@@ -32,7 +32,7 @@ import psycopg
 from psycopg import sql
 
 from . import dburl
-from .errors import EmbeddedServerError
+from .errors import DataDirInUse, EmbeddedServerError
 
 SUPERUSER = "postgres"
 # PostgreSQL refuses to run as root; as root we run it as this system user (the same
@@ -212,7 +212,7 @@ class EmbeddedPostgres:
         except BlockingIOError:
             self._lock_file.close()
             self._lock_file = None
-            raise EmbeddedServerError(
+            raise DataDirInUse(
                 f"another dbadmin is using {self.data_dir}; stop it first or set DBADMIN_DATA_DIR to another folder"
             ) from None
 

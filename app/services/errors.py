@@ -46,3 +46,29 @@ class BranchUnavailable(DBAdminError):
 
 class EmbeddedServerError(DBAdminError):
     """The embedded PostgreSQL could not be prepared, started or stopped."""
+
+
+class DataDirInUse(EmbeddedServerError):
+    """Another dbadmin process owns the embedded data folder (and the server in it)."""
+
+
+class OperationRefused(DBAdminError):
+    """A guardrail said no (Prod ahead of Dev, diverged branches, nothing to do): nothing was changed."""
+
+    outcome = "refused"
+
+
+class ConfirmationRequired(OperationRefused):
+    """A destructive operation on Prod needs its exact typed phrase (``ROLLBACK 2``, ``PROMOTE 3``...)."""
+
+
+class BranchBusy(OperationRefused):
+    """Another operation holds the branch: ``busy: <operation> by <actor> since <time>``."""
+
+
+class MigrationFailed(DBAdminError):
+    """A migration failed; the branch stays at the last revision that succeeded."""
+
+    def __init__(self, revision: str, message: str) -> None:
+        super().__init__(f"migration {revision} failed: {message}")
+        self.revision = revision

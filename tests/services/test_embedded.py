@@ -98,9 +98,13 @@ def test_embedded_default_context_creates_branches_and_example_history(tmp_path,
                 revisions[branch] = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         assert revisions == {Branch.DEV: "0005", Branch.PROD: "0004"}
         with context.registry.connection("control") as conn:
-            assert conn.execute("SELECT action, outcome FROM admin_actions").fetchall() == [("embedded.setup", "ok")]
+            actions = conn.execute("SELECT action, branch, outcome, actor FROM admin_actions ORDER BY id").fetchall()
+            assert actions == [("migrate.up", "dev", "ok", "dbadmin"), ("migrate.promote", "prod", "ok", "dbadmin"),
+                               ("migrate.up", "dev", "ok", "dbadmin")]
+            runs = conn.execute("SELECT branch, count(*) FROM migration_runs WHERE outcome = 'ok' GROUP BY branch ORDER BY 1")
+            assert runs.fetchall() == [("dev", 5), ("prod", 4)]
         port = context.embedded.port
     assert not answers(f"postgresql://postgres@127.0.0.1:{port}/postgres")
     with open_context(settings) as again:  # second start: same databases, nothing re-seeded
         with again.registry.connection("control") as conn:
-            assert conn.execute("SELECT count(*) FROM admin_actions").fetchone()[0] == 1
+            assert conn.execute("SELECT count(*) FROM admin_actions").fetchone()[0] == 3

@@ -1,0 +1,164 @@
+"""``dbadmin migrate ...``: the migration workflow on the command line, over ``services.migrations``.
+
+Production changes ask twice at a terminal, like the console: the typed phrase
+(``--confirm``, or a prompt), then "are you sure" (``--yes`` skips it).  Without a
+terminal (a pipeline), ``--confirm`` with the exact phrase is the confirmation.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import load_settings
+from .services import migrations
+from .services.context import Context, open_context
+from .services.lint import LintUnavailable
+from .services.registry import Branch
+
+app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
+out = Console()
+err = Console(stderr=True)
+
+BranchArg = Annotated[str, typer.Argument(help="dev or prod")]
+Reason = Annotated[str | None, typer.Option(help="Why: recorded in the audit log.")]
+Confirm = Annotated[str | None, typer.Option(help="The typed phrase, e.g. 'ROLLBACK 2' (asked for when omitted).")]
+Yes = Annotated[bool, typer.Option("--yes", help="Skip the final 'are you sure' on Production (for pipelines).")]
+
+
+def actor() -> str:
+    """Who runs a CLI command: the operating-system user, marked as coming from the CLI."""
+    return f"{getpass.getuser()} (cli)"
+
+
+@contextmanager
+def console_context() -> Iterator[Context]:
+    with open_context(load_settings()) as context:
+        yield context
+
+
+@app.command()
+def status(branch: BranchArg,
+           check: Annotated[bool, typer.Option("--check", help="Exit 1 unless the branch is up to date.")] = False) -> None:
+    """Current revision, heads and pending revisions."""
+    with console_context() as context:
+        result = migrations.status(context, branch)
+    out.print(f"[bold]{result.branch.label}[/]: {result.summary}")
+    out.print(f"current: {', '.join(result.current) or '(none)'}    head: {', '.join(result.heads) or '(none)'}")
+    if result.pending:
+        table = Table("revision", "message", "file", title="pending, in the order they would run")
+        for rev in result.pending:
+            table.add_row(rev.id, rev.message, rev.file or "")
+        out.print(table)
+    if check and result.state != "up to date":
+        raise typer.Exit(1)
+
+
+@app.command()
+def history(branch: BranchArg) -> None:
+    """Applied revisions, newest first, with who applied them and when."""
+    with console_context() as context:
+        result = migrations.history(context, branch)
+    table = Table("revision", "message", "applied at", "by", "ms", title=f"{result.branch.label}: applied revisions")
+    for item in result.applied:
+        when = f"{item.applied_at:%Y-%m-%d %H:%M:%S}" if item.applied_at else ""
+        who = item.applied_by if item.by_dbadmin else "[yellow]outside dbadmin[/]"
+        table.add_row(item.revision.id, item.revision.message, when, who, str(item.duration_ms or ""))
+    out.print(table)
+    if result.runs:
+        runs = Table("started", "revision", "direction", "by", "outcome", "error", title="runs")
+        for run in result.runs:
+            runs.add_row(f"{run.started_at:%Y-%m-%d %H:%M:%S}", run.revision, run.direction, run.actor, run.outcome, run.error or "")
+        out.print(runs)
+
+
+@app.command()
+def sql(branch: BranchArg) -> None:
+    """The SQL pending revisions would run (stdout), and lint findings (stderr)."""
+    with console_context() as context:
+        text = migrations.preview_sql(context, branch)
+        findings = _lint(context, branch)
+    sys.stdout.write(text or "-- nothing pending\n")
+    _print_findings(findings)
+
+
+@app.command()
+def up(branch: BranchArg, steps: Annotated[str | None, typer.Option(help="Apply only the next N revisions.")] = None,
+       reason: Reason = None) -> None:
+    """Apply pending revisions (Development; Production changes by promote)."""
+    with console_context() as context:
+        result = migrations.upgrade(context, branch, actor=actor(), steps=steps, reason=reason)
+    out.print(f"{result.branch.label}: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
+
+
+@app.command()
+def down(branch: BranchArg, steps: Annotated[str, typer.Option(help="Roll back the last N revisions.")],
+         confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+    """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
+    with console_context() as context:
+        if Branch.parse(branch) is Branch.PROD:
+            confirm = _ask_phrase(confirm, f"ROLLBACK {steps}", f"roll back {steps} revision(s) on Production")
+            _ask_sure(yes)
+        result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
+    out.print(f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}")
+
+
+@app.command()
+def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+    """Upgrade Production to exactly Development's revision (phrase 'PROMOTE N')."""
+    with console_context() as context:
+        plan = migrations.plan_promotion(context)
+        table = Table("revision", "message", title=f"Production will receive {len(plan.revisions)} revision(s)")
+        for rev in plan.revisions:
+            table.add_row(rev.id, rev.message)
+        out.print(table)
+        if plan.sql:
+            out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
+        _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads"))
+        confirm = _ask_phrase(confirm, plan.phrase, "promote to Production")
+        _ask_sure(yes)
+        result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
+    out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
+
+
+@app.command()
+def new(message: Annotated[str, typer.Argument(help="What the revision does, e.g. 'add customer status'.")]) -> None:
+    """Write a new, empty, reversible revision file into the project."""
+    revision = migrations.new_revision(load_settings(), message)
+    out.print(f"wrote {revision.file} (revision {revision.id})")
+
+
+def _lint(context: Context, branch: Branch | str, destination: str = "heads") -> list:
+    try:
+        return migrations.lint_pending(context, branch, destination=destination)
+    except LintUnavailable as exc:
+        err.print(f"lint skipped: {exc}")
+        return []
+
+
+def _print_findings(findings: list) -> None:
+    for finding in findings:
+        err.print(f"[yellow]lint[/] {finding.revision or '?'} {finding.rule}: {finding.message}  [dim]{finding.statement}[/]")
+
+
+def _ask_phrase(given: str | None, expected: str, what: str) -> str | None:
+    if given is not None or not sys.stdin.isatty():
+        return given  # the service checks it (and audits a wrong or missing one)
+    return typer.prompt(f"To {what}, type {expected!r}")
+
+
+def _ask_sure(yes: bool) -> None:
+    """The second prompt on Production; without a terminal the typed phrase alone confirms (pipelines)."""
+    if yes or not sys.stdin.isatty():
+        return
+    if not typer.confirm("This changes Production. Are you sure?", default=False):
+        raise typer.Exit(1)
+
+

@@ -1,0 +1,86 @@
+"""The ``migration_runs`` table in the control store: one row per revision applied or removed.
+
+Rows are written from the run itself: a ``running`` row when a step starts, turned
+``ok`` by Alembic's ``on_version_apply`` hook when it finishes, or ``failed`` with the
+database's message.  A process killed mid-run leaves ``running`` rows, which
+``mark_interrupted`` settles at the next start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from psycopg.rows import class_row
+
+from .registry import CONTROL, Branch, Registry
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    branch: str
+    revision: str
+    direction: str
+    actor: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    error: str | None
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds() * 1000)
+
+
+_COLUMNS = "id, branch, revision, direction, actor, started_at, finished_at, outcome, error"
+
+
+def start(registry: Registry, *, branch: Branch, revision: str, direction: str, actor: str) -> int:
+    with registry.connection(CONTROL) as conn:
+        return conn.execute(
+            "INSERT INTO migration_runs (branch, revision, direction, actor) VALUES (%s, %s, %s, %s) RETURNING id",
+            (branch.value, revision, direction, actor),
+        ).fetchone()[0]
+
+
+def finish(registry: Registry, run_id: int, *, outcome: str, error: str | None = None) -> None:
+    with registry.connection(CONTROL) as conn:
+        conn.execute(
+            "UPDATE migration_runs SET outcome = %s, error = %s, finished_at = clock_timestamp() WHERE id = %s",
+            (outcome, error, run_id),
+        )
+
+
+def list_runs(registry: Registry, branch: Branch, *, limit: int = 200) -> list[Run]:
+    """Newest first."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
+        return cur.execute(
+            f"SELECT {_COLUMNS} FROM migration_runs WHERE branch = %s ORDER BY started_at DESC, id DESC LIMIT %s",
+            (branch.value, limit),
+        ).fetchall()
+
+
+def last_applied(registry: Registry, branch: Branch) -> dict[str, Run]:
+    """For each revision, the newest successful run that applied it ("up")."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
+        rows = cur.execute(
+            f"""SELECT DISTINCT ON (revision) {_COLUMNS} FROM migration_runs
+                WHERE branch = %s AND direction = 'up' AND outcome = 'ok'
+                ORDER BY revision, started_at DESC, id DESC""",
+            (branch.value,),
+        ).fetchall()
+    return {run.revision: run for run in rows}
+
+
+def mark_interrupted(registry: Registry, branch: Branch) -> int:
+    """Settle ``running`` rows of ``branch`` left by a process that died; call while holding its lock."""
+    with registry.connection(CONTROL) as conn:
+        return conn.execute(
+            """UPDATE migration_runs SET outcome = 'interrupted', finished_at = clock_timestamp(),
+                      error = 'dbadmin stopped before this step finished'
+               WHERE branch = %s AND outcome = 'running'""",
+            (branch.value,),
+        ).rowcount

@@ -1,0 +1,76 @@
+"""One operation per branch at a time.
+
+The lock is a session-level PostgreSQL advisory lock taken in the control store on a
+connection held for the whole operation.  ``pg_try_advisory_lock`` never waits, so a
+second caller is told at once who is busy instead of queueing; and PostgreSQL releases
+the lock when the holding session ends, so a killed dbadmin never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from .errors import BranchBusy
+from .registry import CONTROL, Branch, Registry
+
+# Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.
+_NAMESPACE = 0x64626164
+_KEYS = {Branch.DEV: 1, Branch.PROD: 2}
+
+
+@dataclass(frozen=True)
+class Holder:
+    operation: str
+    actor: str
+    since: datetime
+
+    def describe(self) -> str:
+        return f"busy: {self.operation} by {self.actor} since {self.since:%Y-%m-%d %H:%M:%S %Z}".rstrip()
+
+
+_HOLDER = """
+SELECT l.operation, l.actor, l.since
+FROM branch_locks l
+JOIN pg_locks k ON k.locktype = 'advisory' AND k.pid = l.pid AND k.granted
+                AND k.classid::bigint = %(namespace)s AND k.objid::bigint = %(key)s AND k.objsubid = 2
+WHERE l.branch = %(branch)s
+"""
+
+
+@contextmanager
+def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str) -> Iterator[None]:
+    """Hold ``branch``'s operation lock for the body, or raise ``BranchBusy`` naming the holder."""
+    branch = Branch.parse(branch)
+    params = {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}
+    with registry.connection(CONTROL) as conn:
+        if not conn.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(key)s)", params).fetchone()[0]:
+            found = holder(registry, branch)
+            raise BranchBusy(found.describe() if found else f"busy: another operation holds the {branch.label} branch")
+        try:
+            conn.execute(
+                """INSERT INTO branch_locks (branch, operation, actor, pid)
+                   VALUES (%(branch)s, %(operation)s, %(actor)s, pg_backend_pid())
+                   ON CONFLICT (branch) DO UPDATE
+                   SET operation = excluded.operation, actor = excluded.actor,
+                       since = clock_timestamp(), pid = excluded.pid""",
+                params | {"operation": operation, "actor": actor},
+            )
+            yield
+        finally:
+            # If the control store went away meanwhile, the session (and its lock) went with it.
+            with suppress(psycopg.Error):
+                conn.execute("DELETE FROM branch_locks WHERE branch = %(branch)s AND pid = pg_backend_pid()", params)
+                conn.execute("SELECT pg_advisory_unlock(%(namespace)s, %(key)s)", params)
+
+
+def holder(registry: Registry, branch: Branch | str) -> Holder | None:
+    """Who holds ``branch``'s lock right now, or None when it is free."""
+    branch = Branch.parse(branch)
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute(_HOLDER, {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}).fetchone()
+    return Holder(*row) if row else None

@@ -1,0 +1,388 @@
+"""Migrations on real databases: status, history, up/down, preview, lint, promote, new, guardrails, failures."""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
+
+from dbadmin.services import audit, migration_runs, migrations, oplock
+from dbadmin.services.alembic_runner import Project
+from dbadmin.services.context import example_migrations, open_context
+from dbadmin.services.errors import (
+    BranchBusy,
+    BranchUnavailable,
+    ConfigError,
+    ConfirmationRequired,
+    InvalidInput,
+    MigrationFailed,
+    OperationRefused,
+    UnknownBranch,
+)
+from dbadmin.services.registry import Branch
+from tests.alembic_projects import branched, copy_shop, write_project
+from tests.conftest import free_port
+
+ME = "tester"
+
+
+@pytest.fixture
+def make_context(databases, make_settings):
+    with ExitStack() as stack:
+        def make(migrations=None, **overrides):
+            settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
+                                     admin_database_url=databases.new("control"),
+                                     migrations=migrations or example_migrations(), **overrides)
+            return stack.enter_context(open_context(settings))
+        yield make
+
+
+@pytest.fixture
+def shop(make_context):
+    return make_context()
+
+
+def version(context, branch) -> list[str]:
+    with context.registry.connection(branch) as conn:
+        if conn.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:
+            return []
+        return sorted(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
+
+
+def actions(context):
+    return list(reversed(audit.list_actions(context.registry.control_pool())))
+
+
+def tables(context, branch) -> set[str]:
+    with context.registry.connection(branch) as conn:
+        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+# -- status and history ----------------------------------------------------------------------
+
+
+def test_status_of_a_database_not_under_migrations(shop):
+    status = migrations.status(shop, "dev")
+    assert (status.state, status.summary, status.managed) == ("unmanaged", "not under migrations yet", False)
+    assert status.heads == ("0005",) and status.current == ()
+    assert [r.id for r in status.pending] == ["0001", "0002", "0003", "0004", "0005"]
+    assert status.pending[0].message == "create users"
+    assert status.pending[0].file == "20260105_0001_create_users.py"
+
+
+def test_upgrade_in_steps_then_to_head(shop):
+    result = migrations.upgrade(shop, "dev", actor=ME, steps=2, reason="first two")
+    assert result.revisions == ("0001", "0002") and result.before == () and result.after == ("0002",)
+    status = migrations.status(shop, "dev")
+    assert (status.state, status.summary, status.current) == ("pending", "3 pending", ("0002",))
+    migrations.upgrade(shop, "dev", actor=ME)
+    assert migrations.status(shop, "dev").summary == "up to date"
+    assert version(shop, "dev") == ["0005"]
+    last = actions(shop)[-1]
+    assert (last.action, last.branch, last.actor, last.outcome) == ("migrate.up", "dev", ME, "ok")
+    assert last.details["revisions"] == ["0003", "0004", "0005"] and last.details["before"] == ["0002"]
+    with pytest.raises(OperationRefused, match="up to date: nothing to apply"):
+        migrations.upgrade(shop, "dev", actor=ME)
+    assert actions(shop)[-1].outcome == "refused"
+
+
+def test_history_lists_who_applied_what_and_what_came_from_outside(shop):
+    migrations.upgrade(shop, "dev", actor="alice", steps=3)
+    # someone runs plain alembic against Dev, outside dbadmin
+    command.upgrade(Project(example_migrations(), shop.registry.url("dev")).config(), "0004")
+    history = migrations.history(shop, "dev")
+    assert [a.revision.id for a in history.applied] == ["0004", "0003", "0002", "0001"]
+    outside, *by_us = history.applied
+    assert (outside.by_dbadmin, outside.applied_by, outside.applied_at) == (False, None, None)
+    assert all(a.by_dbadmin and a.applied_by == "alice" and a.applied_at and a.duration_ms >= 0 for a in by_us)
+    assert [(r.revision, r.direction, r.outcome) for r in history.runs] == [("0003", "up", "ok"), ("0002", "up", "ok"), ("0001", "up", "ok")]
+
+
+def test_ahead_of_the_code(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    with shop.registry.connection("dev") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff0000'")
+    status = migrations.status(shop, "dev")
+    assert status.state == "ahead" and status.unknown == ("ffff0000",) and "ahead of the code" in status.summary
+    assert migrations.history(shop, "dev").applied[0].revision.message == "(not in the project)"
+
+
+# -- down, guardrails, bad input --------------------------------------------------------------
+
+
+def test_downgrade_dev_and_prod_with_phrase(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    result = migrations.downgrade(shop, "dev", actor=ME, steps=2)
+    assert result.revisions == ("0005", "0004") and version(shop, "dev") == ["0003"]
+    assert "products" not in tables(shop, "dev")
+    migrations.promote(shop, actor=ME, confirm="PROMOTE 3")
+    with pytest.raises(ConfirmationRequired, match="needs the exact phrase 'ROLLBACK 1'"):
+        migrations.downgrade(shop, "prod", actor=ME, steps=1)
+    with pytest.raises(ConfirmationRequired, match="got 'ROLLBACK 2'"):
+        migrations.downgrade(shop, "prod", actor=ME, steps=1, confirm="ROLLBACK 2")
+    assert version(shop, "prod") == ["0003"]
+    migrations.downgrade(shop, "prod", actor=ME, steps=1, confirm="ROLLBACK 1", reason="bad index")
+    assert version(shop, "prod") == ["0002"]
+    refused = [a for a in actions(shop) if a.outcome == "refused"]
+    assert [(a.action, a.branch) for a in refused] == [("migrate.down", "prod")] * 2
+    assert actions(shop)[-1].reason == "bad index"
+
+
+@pytest.mark.parametrize(("steps", "message"), [
+    (0, "at least 1"), (-2, "at least 1"), ("two", "whole number"), ("", "whole number"), (99, "at most 3"), (4, "at most 3"),
+])
+def test_bad_step_counts_are_refused_and_change_nothing(shop, steps, message):
+    migrations.upgrade(shop, "dev", actor=ME, steps=3)
+    with pytest.raises(InvalidInput, match=message):
+        migrations.downgrade(shop, "dev", actor=ME, steps=steps)
+    with pytest.raises(InvalidInput):
+        migrations.upgrade(shop, "dev", actor=ME, steps=steps if steps != 4 else 3 + 99)
+    assert version(shop, "dev") == ["0003"]
+    assert [a.outcome for a in actions(shop)[-2:]] == ["refused", "refused"]
+
+
+def test_unknown_branch_is_refused_and_audited(shop):
+    with pytest.raises(UnknownBranch):
+        migrations.upgrade(shop, "staging", actor=ME)
+    last = actions(shop)[-1]
+    assert (last.branch, last.outcome, last.details["branch"]) == (None, "refused", "staging")
+    with pytest.raises(UnknownBranch):
+        migrations.status(shop, "x'; drop table users; --")
+
+
+def test_prod_changes_only_by_promotion(shop):
+    with pytest.raises(OperationRefused, match="promotion from Development only"):
+        migrations.upgrade(shop, "prod", actor=ME)
+    assert version(shop, "prod") == []
+    assert actions(shop)[-1].outcome == "refused"
+
+
+def test_unreachable_branch_applies_nothing(make_context, databases, make_settings):
+    settings = make_settings(dev_database_url=f"postgresql://u:pw@127.0.0.1:{free_port()}/gone",
+                             prod_database_url=databases.new(), admin_database_url=databases.new("control"),
+                             migrations=example_migrations(), pool_timeout=1)
+    with open_context(settings) as context:
+        with pytest.raises(BranchUnavailable, match="Development branch .* is unavailable"):
+            migrations.upgrade(context, "dev", actor=ME)
+        assert actions(context)[-1].outcome == "failed"
+
+
+def test_missing_migrations_setting_is_a_clear_error(databases, make_settings):
+    settings = make_settings(dev_database_url=databases.new(), admin_database_url=databases.new("control"))
+    with open_context(settings) as context:
+        with pytest.raises(ConfigError, match="^MIGRATIONS: not set"):
+            migrations.status(context, "dev")
+
+
+def test_revision_file_with_a_syntax_error(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [{"id": "a1", "down": None, "up": "SELECT 1"}])
+    (ini.parent / "migrations" / "versions" / "b1.py").write_text("revision = 'b1'\ndown_revision = 'a1'\ndef upgrade(:\n")
+    context = make_context(ini)
+    with pytest.raises(ConfigError, match="cannot be loaded: SyntaxError"):
+        migrations.status(context, "dev")
+    with pytest.raises(ConfigError):
+        migrations.upgrade(context, "dev", actor=ME)
+    assert version(context, "dev") == [] and actions(context)[-1].outcome == "refused"
+
+
+def test_broken_env_py(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [{"id": "a1", "down": None}], env_py="raise RuntimeError('no settings module')\n")
+    context = make_context(ini)
+    with pytest.raises(ConfigError, match="env.py failed: RuntimeError: no settings module"):
+        migrations.status(context, "dev")
+
+
+# -- preview and lint ---------------------------------------------------------------------------
+
+
+def test_sql_preview_of_pending_revisions(shop):
+    migrations.upgrade(shop, "dev", actor=ME, steps=2)
+    sql = migrations.preview_sql(shop, "dev")
+    assert "CREATE INDEX orders_user_id_created_at" in sql and "CREATE TABLE products" in sql
+    assert "CREATE TABLE users" not in sql
+    assert version(shop, "dev") == ["0002"]  # a preview changes nothing
+    migrations.upgrade(shop, "dev", actor=ME)
+    assert migrations.preview_sql(shop, "dev") == ""
+
+
+def test_lint_flags_risky_operations_per_revision(shop):
+    findings = migrations.lint_pending(shop, "dev")
+    rules = {(f.revision, f.rule) for f in findings}
+    assert ("0003", "require-concurrent-index-creation") in rules
+    assert not any(f.rule in ("require-lock-timeout", "require-statement-timeout") for f in findings)
+
+
+# -- promotion -------------------------------------------------------------------------------
+
+
+def test_promote_prod_to_exactly_devs_revision(shop):
+    migrations.upgrade(shop, "dev", actor=ME, steps=4)
+    migrations.promote(shop, actor=ME, confirm="PROMOTE 4")
+    migrations.upgrade(shop, "dev", actor=ME)
+    migrations.downgrade(shop, "dev", actor=ME, steps=1)  # Dev back to 0004: Prod must get nothing beyond it
+    with pytest.raises(OperationRefused, match="already at Development's revision"):
+        migrations.plan_promotion(shop)
+    migrations.upgrade(shop, "dev", actor=ME)
+    plan = migrations.plan_promotion(shop)
+    assert (plan.phrase, [r.id for r in plan.revisions], plan.prod, plan.dev) == ("PROMOTE 1", ["0005"], ("0004",), ("0005",))
+    assert "ALTER TABLE users ADD COLUMN email_verified_at" in plan.sql
+    for wrong in (None, "", "promote 1", "PROMOTE 2"):
+        with pytest.raises(ConfirmationRequired):
+            migrations.promote(shop, actor=ME, confirm=wrong)
+    assert version(shop, "prod") == ["0004"]
+    result = migrations.promote(shop, actor=ME, confirm="PROMOTE 1", reason="release 42")
+    assert result.revisions == ("0005",) and version(shop, "prod") == ["0005"]
+    last = actions(shop)[-1]
+    assert (last.action, last.branch, last.outcome, last.details["revisions"]) == ("migrate.promote", "prod", "ok", ["0005"])
+
+
+def test_promotion_refused_when_prod_is_ahead(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    migrations.promote(shop, actor=ME, confirm="PROMOTE 5")
+    migrations.downgrade(shop, "dev", actor=ME, steps=2)
+    with pytest.raises(OperationRefused, match="Production is ahead of Development"):
+        migrations.promote(shop, actor=ME, confirm="PROMOTE 0")
+    assert version(shop, "prod") == ["0005"] and actions(shop)[-1].outcome == "refused"
+
+
+def test_promotion_refused_when_dev_is_on_a_revision_the_code_lacks(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    with shop.registry.connection("dev") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'abc123'")
+    with pytest.raises(OperationRefused, match="Development is on abc123, which the code does not have"):
+        migrations.plan_promotion(shop)
+
+
+def test_branches_merges_and_divergence(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p"))
+    status = migrations.status(context, "dev")
+    assert status.heads == ("m1",) and [r.id for r in status.pending][0] == "a1" and len(status.pending) == 4
+    migrations.upgrade(context, "dev", actor=ME)
+    assert version(context, "dev") == ["m1"]
+    # Prod on the 'right' branch only, Dev on 'left' only: diverged
+    migrations.downgrade(context, "dev", actor=ME, steps=1)  # undo the merge: Dev at b1 + c1
+    assert version(context, "dev") == ["b1", "c1"]
+    with context.registry.connection("prod") as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('c1')")
+    with context.registry.connection("dev") as conn:
+        conn.execute("DELETE FROM alembic_version WHERE version_num = 'c1'")
+    with pytest.raises(OperationRefused, match="diverged"):
+        migrations.plan_promotion(context)
+
+
+def test_promotion_of_several_heads(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p"))
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    with context.registry.connection("dev") as conn:  # Dev at both branch heads, not merged
+        conn.execute("UPDATE alembic_version SET version_num = 'b1'; INSERT INTO alembic_version VALUES ('c1')")
+    plan = migrations.plan_promotion(context)
+    assert sorted(r.id for r in plan.revisions) == ["a1", "b1", "c1"] and plan.phrase == "PROMOTE 3"
+    migrations.promote(context, actor=ME, confirm="PROMOTE 3")
+    assert version(context, "prod") == ["b1", "c1"]
+
+
+# -- failures, timeouts, concurrency ------------------------------------------------------------
+
+
+def test_failing_migration_leaves_the_last_good_revision(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p", failing=True))
+    with pytest.raises(MigrationFailed, match="migration f1 failed: division by zero") as caught:
+        migrations.upgrade(context, "dev", actor=ME)
+    assert caught.value.revision == "f1"
+    assert version(context, "dev") == ["g1"] and "f" not in tables(context, "dev")
+    runs = {r.revision: r for r in migration_runs.list_runs(context.registry, Branch.DEV)}
+    assert runs["f1"].outcome == "failed" and "division by zero" in runs["f1"].error
+    assert runs["g1"].outcome == "ok"
+    last = actions(context)[-1]
+    assert (last.outcome, last.details["error"]) == ("failed", "migration f1 failed: division by zero")
+
+
+def test_one_transaction_env_rolls_back_the_whole_run_and_says_so(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p", failing=True, env_options=", transaction_per_migration=False"))
+    with pytest.raises(MigrationFailed, match="f1"):
+        migrations.upgrade(context, "dev", actor=ME)
+    assert version(context, "dev") == []
+    runs = migration_runs.list_runs(context.registry, Branch.DEV)
+    assert {r.outcome for r in runs} == {"failed"}
+    assert any("rolled back together with f1" in (r.error or "") for r in runs)
+
+
+def test_statement_timeout_is_reported(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "SELECT pg_sleep(3)"}])
+    context = make_context(ini, migration_statement_timeout=0.5)
+    with pytest.raises(MigrationFailed, match=r"s1 failed: canceling statement due to statement timeout \(MIGRATION_STATEMENT_TIMEOUT=0.5s was hit\)"):
+        migrations.upgrade(context, "dev", actor=ME)
+
+
+def test_lock_timeout_is_reported(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [
+        {"id": "t1", "down": None, "up": "CREATE TABLE t (id int)"},
+        {"id": "t2", "down": "t1", "up": "ALTER TABLE t ADD COLUMN x int"},
+    ])
+    context = make_context(ini, migration_lock_timeout=0.5)
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    with psycopg.connect(context.registry.url("dev")) as blocker:
+        blocker.execute("LOCK TABLE t IN ACCESS SHARE MODE")  # an open transaction reading t
+        with pytest.raises(MigrationFailed, match=r"t2 failed: .*lock timeout.*MIGRATION_LOCK_TIMEOUT=0.5s was hit"):
+            migrations.upgrade(context, "dev", actor=ME)
+    assert version(context, "dev") == ["t1"]
+
+
+def test_two_runs_at_once_exactly_one_proceeds(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "SELECT pg_sleep(2)"}])
+    context = make_context(ini)
+    outcomes: list[str] = []
+
+    def run(actor: str) -> None:
+        try:
+            migrations.upgrade(context, "dev", actor=actor)
+            outcomes.append("ran")
+        except BranchBusy as exc:
+            outcomes.append(str(exc))
+
+    first = threading.Thread(target=run, args=("alice",))
+    first.start()
+    deadline = time.monotonic() + 10
+    while oplock.holder(context.registry, "dev") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = threading.Thread(target=run, args=("bob",))
+    second.start()
+    first.join()
+    second.join()
+    assert sorted(outcomes, key=len) == ["ran", outcomes[1] if outcomes[0] == "ran" else outcomes[0]]
+    busy = next(o for o in outcomes if o != "ran")
+    assert busy.startswith("busy: migrate.up by alice since 20")
+    assert version(context, "dev") == ["s1"]
+    assert oplock.holder(context.registry, "dev") is None  # released
+
+
+def test_a_killed_run_is_settled_at_next_start(shop):
+    # simulate what a SIGKILL mid-run leaves: a 'running' row and no lock holder
+    run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0001", direction="up", actor=ME)
+    migrations.recover(shop)
+    [run] = [r for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id]
+    assert run.outcome == "interrupted" and run.finished_at is not None
+
+
+# -- new revision ----------------------------------------------------------------------------
+
+
+def test_new_revision_writes_a_timestamped_reversible_file(shop, tmp_path):
+    ini = copy_shop(tmp_path)
+    settings = shop.settings.model_copy(update={"migrations": ini})
+    revision = migrations.new_revision(settings, "add customer status")
+    path = ini.parent / "migrations" / "versions" / revision.file
+    text = path.read_text()
+    assert path.name.endswith("_add_customer_status.py") and path.name[:8].isdigit()
+    assert "def upgrade()" in text and "def downgrade()" in text
+    assert "down_revision = '0005'" in text or 'down_revision = "0005"' in text
+    assert revision.message == "add customer status"
+    for bad in ("", "   ", "x" * 201, "two\nlines"):
+        with pytest.raises(InvalidInput):
+            migrations.new_revision(settings, bad)
+    assert len(list((ini.parent / "migrations" / "versions").glob("*.py"))) == 6  # 5 + the new one: refusals wrote nothing
