@@ -14,12 +14,13 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__, cli_migrate
+from . import __version__, cli_checkpoint, cli_migrate
 from .config import Settings, load_settings
 from .services.errors import ConfigError, DBAdminError, InvalidInput
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
 cli.add_typer(cli_migrate.app, name="migrate")
+cli.add_typer(cli_checkpoint.app, name="checkpoint")
 
 
 def main() -> None:

@@ -24,8 +24,9 @@ from .services.lint import LintUnavailable
 from .services.registry import Branch
 
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
-out = Console()
-err = Console(stderr=True)
+# Piped output (a pipeline's log, grep) is not cut at 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 BranchArg = Annotated[str, typer.Argument(help="dev or prod")]
 Reason = Annotated[str | None, typer.Option(help="Why: recorded in the audit log.")]
@@ -104,8 +105,8 @@ def down(branch: BranchArg, steps: Annotated[str, typer.Option(help="Roll back t
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
         if Branch.parse(branch) is Branch.PROD:
-            confirm = _ask_phrase(confirm, f"ROLLBACK {steps}", f"roll back {steps} revision(s) on Production")
-            _ask_sure(yes)
+            confirm = ask_phrase(confirm, f"ROLLBACK {steps}", f"roll back {steps} revision(s) on Production")
+            ask_sure(yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
     out.print(f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}")
 
@@ -122,8 +123,8 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
         if plan.sql:
             out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
         _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads"))
-        confirm = _ask_phrase(confirm, plan.phrase, "promote to Production")
-        _ask_sure(yes)
+        confirm = ask_phrase(confirm, plan.phrase, "promote to Production")
+        ask_sure(yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
     out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
 
@@ -148,13 +149,13 @@ def _print_findings(findings: list) -> None:
         err.print(f"[yellow]lint[/] {finding.revision or '?'} {finding.rule}: {finding.message}  [dim]{finding.statement}[/]")
 
 
-def _ask_phrase(given: str | None, expected: str, what: str) -> str | None:
+def ask_phrase(given: str | None, expected: str, what: str) -> str | None:
     if given is not None or not sys.stdin.isatty():
         return given  # the service checks it (and audits a wrong or missing one)
     return typer.prompt(f"To {what}, type {expected!r}")
 
 
-def _ask_sure(yes: bool) -> None:
+def ask_sure(yes: bool) -> None:
     """The second prompt on Production; without a terminal the typed phrase alone confirms (pipelines)."""
     if yes or not sys.stdin.isatty():
         return

@@ -8,8 +8,10 @@ repeats its value (a URL's value is a password).
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +45,16 @@ class Settings(BaseSettings):
     statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
     migration_statement_timeout: float = Field(600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit).")
     migration_lock_timeout: float = Field(10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit).")
+    checkpoint_strategy_dev: Literal["clone", "dump"] = Field("clone", description="Default checkpoint strategy on Dev (clone: fast, fences the branch off while copying).")
+    checkpoint_strategy_prod: Literal["clone", "dump"] = Field("dump", description="Default checkpoint strategy on Prod (dump: online, no downtime).")
+    checkpoint_retention_days: float = Field(7, gt=0, le=3650, description="Days a checkpoint is kept before prune may delete it.")
+    clone_sessions: Literal["terminate", "wait"] = Field("terminate", description="Other sessions on a branch being cloned: end them, or wait for them (CLONE_WAIT).")
+    clone_wait: float = Field(10, gt=0, le=600, description="Seconds to wait for other sessions to leave when CLONE_SESSIONS=wait.")
+    dump_jobs: int = Field(2, ge=1, le=32, description="Parallel pg_restore jobs for dump checkpoints.")
+    auto_checkpoint_dev: bool = Field(False, description="Also take a checkpoint before Dev migrations (always on Prod).")
+    redis_url: SecretStr | None = Field(None, description="Redis of the application's cache; enables cache invalidation after runs.")
+    cache_invalidate_patterns: str = Field("", description="Comma-separated key patterns deleted after a migration, promotion or restore; {branch} becomes dev or prod.")
+    after_run_hook: str | None = Field(None, description="module:function called after a successful migration, promotion or restore.")
     pool_max_size: int = Field(5, ge=1, le=100, description="Connections per branch pool at most.")
     pool_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable.")
     host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")
@@ -57,6 +69,23 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         return SecretStr(dburl.normalize(raw))
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _valid_redis_url(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not raw.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("is not a Redis URL (expected redis://host:port/db)")
+        return SecretStr(raw)
+
+    @field_validator("after_run_hook")
+    @classmethod
+    def _hook_spelling(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", value.strip()):
+            raise ValueError("must be written module.path:function")
+        return value.strip() if value else None
 
     @field_validator("migrations")
     @classmethod
@@ -104,6 +133,10 @@ class Settings(BaseSettings):
                 password = dburl.conninfo_to_dict(url.get_secret_value()).get("password")
                 if password:
                     found.append(password)
+        if self.redis_url:
+            password = urlsplit(self.redis_url.get_secret_value()).password
+            if password:
+                found.append(password)
         return tuple(dict.fromkeys(found))
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,8 @@ import pytest
 from psycopg import sql
 
 from dbadmin.config import Settings, load_settings
-from dbadmin.services import control_store, dburl
+from dbadmin.services import audit, control_store, dburl
+from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.embedded import EmbeddedPostgres
 
 # Every variable dbadmin reads; cleared for each test so the developer's shell or .env never leaks in.
@@ -105,6 +107,42 @@ def make_settings() -> Callable[..., Settings]:
     def make(**values: object) -> Settings:
         return load_settings(_env_file=None, **values)
     return make
+
+
+@pytest.fixture
+def make_context(databases, make_settings, tmp_path):
+    """Contexts on fresh Dev, Prod and control databases, with the example shop as MIGRATIONS by default."""
+    with ExitStack() as stack:
+        def make(migrations=None, **overrides):
+            values = {"checkpoint_dir": tmp_path / "checkpoints"} | overrides
+            settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
+                                     admin_database_url=databases.new("control"),
+                                     migrations=migrations or example_migrations(), **values)
+            return stack.enter_context(open_context(settings))
+        yield make
+
+
+@pytest.fixture
+def shop(make_context):
+    return make_context()
+
+
+def version(context, branch) -> list[str]:
+    """The branch's alembic_version rows, read directly."""
+    with context.registry.connection(branch) as conn:
+        if conn.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:
+            return []
+        return sorted(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
+
+
+def actions(context):
+    """The audit log, oldest first."""
+    return list(reversed(audit.list_actions(context.registry.control_pool())))
+
+
+def tables(context, branch) -> set[str]:
+    with context.registry.connection(branch) as conn:
+        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
 
 
 # -- a console served in a subprocess, as users run it ------------------------------------------

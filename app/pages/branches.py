@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from ..services import overview
 from ..services.context import Context
-from ..services.registry import Branch, BranchStatus
+from ..services.overview import BranchOverview
+from ..services.registry import Branch
 from .frame import frame
 
 # Production must be unmistakable: a warm colour and a badge on every card that shows it.
@@ -26,14 +28,15 @@ def register(context: Context) -> None:
     async def admin() -> None:
         with frame("Database"):
             ui.label("Branches").classes("text-2xl font-semibold text-slate-800")
-            statuses = await run.io_bound(context.registry.statuses)
+            cards = await run.io_bound(overview.overviews, context)
             with ui.row().classes("w-full gap-6 items-stretch"):
-                for status in statuses:
-                    _branch_card(status)
+                for card in cards:
+                    _branch_card(card)
             _footer(context)
 
 
-def _branch_card(status: BranchStatus) -> None:
+def _branch_card(card: BranchOverview) -> None:
+    status = card.status
     text, colour, icon = _STATE[status.state]
     with ui.card().classes(f"flex-1 min-w-[18rem] border-t-4 {_ACCENT[status.branch]}").props(f"data-testid=branch-{status.branch}"):
         with ui.row().classes("w-full items-center justify-between"):
@@ -50,6 +53,16 @@ def _branch_card(status: BranchStatus) -> None:
             ui.label(status.location).classes("font-mono").props(f"data-testid=location-{status.branch}")
             ui.label("Server").classes("text-slate-500")
             ui.label(f"PostgreSQL {status.server_version}" if status.server_version else "—")
+            if status.reachable:
+                ui.label("Schema").classes("text-slate-500")
+                schema = f"{card.revision} · {card.migrations}" if card.revision else card.migrations
+                ui.label(schema or "—").props(f"data-testid=schema-{status.branch}")
+                ui.label("Checkpoint").classes("text-slate-500")
+                last = card.last_checkpoint
+                ui.label(f"#{last.id} {last.label} · {last.created_at:%Y-%m-%d %H:%M} by {last.created_by}" if last
+                         else "none yet").props(f"data-testid=checkpoint-{status.branch}")
+        if card.busy:
+            ui.label(card.busy.describe()).classes("text-sm text-amber-700").props(f"data-testid=busy-{status.branch}")
         if status.error:
             ui.label(status.error).classes("text-sm text-red-700")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from ..config import Settings
-from . import control_store, migrations
+from . import checkpoints, control_store, migrations
 from .embedded import EmbeddedPostgres
 from .errors import DataDirInUse
 from .registry import CONTROL, Branch, Registry
@@ -65,6 +65,7 @@ def open_context(settings: Settings) -> Iterator[Context]:
         control_store.upgrade(registry.url(CONTROL))
         context = Context(settings=settings, registry=registry, embedded=server)
         migrations.recover(context)
+        checkpoints.recover(context)
         if seed:
             _seed_example(context)
         yield context

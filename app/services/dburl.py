@@ -54,17 +54,29 @@ def with_database(url: str, database: str) -> str:
     """The same server and credentials, another database (used for per-test and embedded databases)."""
     params = conninfo_to_dict(url)
     params["dbname"] = database
+    return _build(params)
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """``url`` without its password, and the password: tools get it through PGPASSWORD,
+    because a command line is visible to every user of the machine."""
+    params = conninfo_to_dict(url)
+    password = params.pop("password", None)
+    return _build(params), password
+
+
+def _build(params: dict) -> str:
+    params = dict(params)
     user = quote(params.pop("user", "") or "", safe="")
     password = params.pop("password", None)
     host = params.pop("host", "") or ""
     port = params.pop("port", None)
-    dbname = quote(params.pop("dbname"), safe="")
+    dbname = quote(params.pop("dbname", "") or "", safe="")
     auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
     netloc = (host if "/" not in host else "") + (f":{port}" if port else "")
-    query = dict(params)
     if "/" in host:  # a Unix socket directory travels as a query parameter
-        query["host"] = host
-    suffix = "&".join(f"{k}={quote(str(v), safe='/')}" for k, v in query.items())
+        params["host"] = host
+    suffix = "&".join(f"{k}={quote(str(v), safe='/')}" for k, v in params.items())
     return f"postgresql://{auth}{netloc}/{dbname}" + (f"?{suffix}" if suffix else "")
 
 

@@ -9,9 +9,7 @@ operation, so refused attempts are in the audit log too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,18 +20,18 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
-from . import alembic_runner, audit, dburl, lint, migration_runs, oplock
+from . import alembic_runner, checkpoints, dburl, hooks, lint, migration_runs, oplock
 from .alembic_runner import Applied, Project, Timeouts
 from .errors import (
     BranchUnavailable,
     ConfigError,
-    ConfirmationRequired,
     DBAdminError,
     InvalidInput,
     MigrationFailed,
     OperationRefused,
 )
 from .migration_runs import Run
+from .operations import check_phrase, operation
 from .registry import Branch
 
 if TYPE_CHECKING:
@@ -111,6 +109,7 @@ class RunResult:
     revisions: tuple[str, ...]
     before: tuple[str, ...]
     after: tuple[str, ...]
+    hooks: tuple[hooks.HookResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -217,7 +216,7 @@ def plan_promotion(context: Context) -> Promotion:
 def upgrade(context: Context, branch: Branch | str, *, actor: str, steps: int | None = None,
             reason: str | None = None) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
-    with _operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
+    with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
         if branch is Branch.PROD:
             raise OperationRefused("Production is upgraded by promotion from Development only: run 'dbadmin migrate promote'")
         pending = status(context, branch).pending_count
@@ -225,37 +224,40 @@ def upgrade(context: Context, branch: Branch | str, *, actor: str, steps: int | 
             raise OperationRefused(f"{branch.label} is up to date: nothing to apply")
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
+        _auto_checkpoint(context, branch, actor=actor, action="migrate.up", details=running.details)
         result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-        return result
+    return _after(context, "migrate.up", actor, result)
 
 
 def downgrade(context: Context, branch: Branch | str, *, actor: str, steps: Any, confirm: str | None = None,
               reason: str | None = None) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
-    with _operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
+    with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
         project, script = _project(context, branch)
         heads = _read_state(context, branch, project).heads
         steps = _check_steps(steps, len(alembic_runner.ancestry(script, heads)), "applied")
         targets = _rollback_targets(script, heads, steps)
         if branch is Branch.PROD:
-            _check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
+            check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
+        _auto_checkpoint(context, branch, actor=actor, action="migrate.down", details=running.details)
         results = [_run(context, branch, target, direction="down", actor=actor) for target in targets]
         result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), heads, results[-1].after)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-        return result
+    return _after(context, "migrate.down", actor, result)
 
 
 def promote(context: Context, *, actor: str, confirm: str | None, reason: str | None = None) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
-    with _operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
+    with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
-        _check_phrase(confirm, plan.phrase, f"promoting {len(plan.revisions)} revision(s) to Production")
+        check_phrase(confirm, plan.phrase, f"promoting {len(plan.revisions)} revision(s) to Production")
+        _auto_checkpoint(context, Branch.PROD, actor=actor, action="migrate.promote", details=running.details)
         results = [_run(context, Branch.PROD, head, direction="up", actor=actor) for head in plan.dev]
         result = RunResult(Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after)
         running.details.update(after=list(result.after))
-        return result
+    return _after(context, "migrate.promote", actor, result)
 
 
 def new_revision(context_or_settings: Any, message: str) -> Revision:
@@ -301,24 +303,17 @@ def recover(context: Context) -> None:
 # -- internals ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _operation(context: Context, action: str, branch: Branch | str, *, actor: str, reason: str | None,
-               details: dict | None = None, also_lock: Branch | None = None) -> Iterator[tuple[Branch, audit.Running]]:
-    """Audit first (so refusals are recorded), then parse the branch and take the lock(s)."""
-    try:
-        parsed: Branch | None = Branch.parse(branch)
-    except InvalidInput:
-        parsed = None
-    details = {key: value for key, value in (details or {}).items() if value is not None}
-    if parsed is None:
-        details["branch"] = str(branch)[:40]
-    with audit.operation(context.registry.control_pool(), actor=actor, action=action, branch=parsed, reason=reason,
-                         details=details, secrets=context.settings.secrets()) as running:
-        parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
-        with ExitStack() as locks:
-            for locked in sorted({parsed, also_lock} - {None}):
-                locks.enter_context(oplock.hold(context.registry, locked, operation=action, actor=actor))
-            yield parsed, running
+def _after(context: Context, action: str, actor: str, result: RunResult) -> RunResult:
+    """Run the after-run hooks (each audited on its own) and attach their outcomes to the result."""
+    event = hooks.Event(action=action, branch=result.branch, actor=actor, details={"revisions": list(result.revisions)})
+    return replace(result, hooks=tuple(hooks.run_after(context, event)))
+
+
+def _auto_checkpoint(context: Context, branch: Branch, *, actor: str, action: str, details: dict) -> None:
+    """Before any Prod migration (and Dev's when AUTO_CHECKPOINT_DEV is on): a checkpoint to go back to."""
+    if branch is Branch.PROD or context.settings.auto_checkpoint_dev:
+        checkpoint = checkpoints.create_locked(context, branch, actor=actor, label=f"auto: before {action}")
+        details["checkpoint_id"] = checkpoint.id
 
 
 def _run(context: Context, branch: Branch, destination: str, *, direction: str, actor: str) -> RunResult:
@@ -458,9 +453,3 @@ def _check_steps(steps: Any, available: int, what: str) -> int:
     if steps > available:
         raise InvalidInput(f"steps must be at most {available} (the number of {what} revisions)")
     return steps
-
-
-def _check_phrase(given: str | None, expected: str, what: str) -> None:
-    if (given or "").strip() != expected:
-        raise ConfirmationRequired(f"{what} needs the exact phrase {expected!r}"
-                                   + (f"; got {given.strip()[:40]!r}" if given and given.strip() else ""))

@@ -129,9 +129,13 @@ class Registry:
         url = self._urls[_key(target)]
         return dburl.describe(url) if url else None
 
-    def close(self) -> None:
-        """Close every pool (at shutdown, or after a restore swapped a database underneath)."""
+    def close(self, *targets: Branch | str) -> None:
+        """Close the pools of ``targets`` (all when none given): at shutdown, before a branch is
+        copied or swapped, and after; the next use opens a fresh, identity-checked pool."""
+        keys = {_key(target) for target in targets} or set(self._locks)
         for key, lock in self._locks.items():
+            if key not in keys:
+                continue
             with lock, self._identity_lock:
                 pool = self._pools.pop(key, None)
                 self._identities.pop(key, None)

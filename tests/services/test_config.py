@@ -29,6 +29,11 @@ URL = f"postgresql://app:{SECRET}@db.example.test:5432/shop"
         ("DBADMIN_PORT", "70000", "less than or equal to 65535"),
         ("DBADMIN_HOST", "0.0.0.0", "must be a loopback address"),
         ("EMBEDDED_POSTGRES_VERSION", "14", "Input should be 16 or 18"),
+        ("REDIS_URL", f"http://:{SECRET}@cache:6379/0", "is not a Redis URL"),
+        ("AFTER_RUN_HOOK", "not a hook", "must be written module.path:function"),
+        ("CHECKPOINT_STRATEGY_PROD", "snapshot", "Input should be 'clone' or 'dump'"),
+        ("CLONE_SESSIONS", "kill", "Input should be 'terminate' or 'wait'"),
+        ("MIGRATION_LOCK_TIMEOUT", "-1", "greater than or equal to 0"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(monkeypatch, variable, value, expected):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import ExitStack
-from pathlib import Path
 
 import psycopg
 import pytest
 from alembic import command
 
-from dbadmin.services import audit, migration_runs, migrations, oplock
+from dbadmin.services import checkpoints, migration_runs, migrations, oplock
 from dbadmin.services.alembic_runner import Project
 from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.errors import (
@@ -26,41 +24,9 @@ from dbadmin.services.errors import (
 )
 from dbadmin.services.registry import Branch
 from tests.alembic_projects import branched, copy_shop, write_project
-from tests.conftest import free_port
+from tests.conftest import actions, free_port, tables, version
 
 ME = "tester"
-
-
-@pytest.fixture
-def make_context(databases, make_settings):
-    with ExitStack() as stack:
-        def make(migrations=None, **overrides):
-            settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                                     admin_database_url=databases.new("control"),
-                                     migrations=migrations or example_migrations(), **overrides)
-            return stack.enter_context(open_context(settings))
-        yield make
-
-
-@pytest.fixture
-def shop(make_context):
-    return make_context()
-
-
-def version(context, branch) -> list[str]:
-    with context.registry.connection(branch) as conn:
-        if conn.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:
-            return []
-        return sorted(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
-
-
-def actions(context):
-    return list(reversed(audit.list_actions(context.registry.control_pool())))
-
-
-def tables(context, branch) -> set[str]:
-    with context.registry.connection(branch) as conn:
-        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
 
 
 # -- status and history ----------------------------------------------------------------------
@@ -239,6 +205,9 @@ def test_promote_prod_to_exactly_devs_revision(shop):
     assert result.revisions == ("0005",) and version(shop, "prod") == ["0005"]
     last = actions(shop)[-1]
     assert (last.action, last.branch, last.outcome, last.details["revisions"]) == ("migrate.promote", "prod", "ok", ["0005"])
+    auto = checkpoints.list_for_branch(shop, "prod")[0]  # taken before Prod changed, with the default Prod strategy
+    assert (auto.id, auto.label, auto.strategy, auto.status, auto.revision) == (
+        last.details["checkpoint_id"], "auto: before migrate.promote", "dump", "ready", "0004")
 
 
 def test_promotion_refused_when_prod_is_ahead(shop):

@@ -44,6 +44,10 @@ def test_admin_shows_both_branch_cards_on_the_embedded_default(page: Page, embed
     expect(page.get_by_test_id("location-dev")).to_have_text(re.compile(r"^127\.0\.0\.1:\d+/dev$"))
     expect(page.get_by_test_id("location-prod")).to_have_text(re.compile(r"^127\.0\.0\.1:\d+/prod$"))
     expect(dev).to_contain_text("PostgreSQL 18")
+    expect(page.get_by_test_id("schema-dev")).to_have_text("0005 · up to date")
+    expect(page.get_by_test_id("schema-prod")).to_have_text("0004 · 1 pending")
+    expect(page.get_by_test_id("checkpoint-prod")).to_contain_text("auto: before migrate.promote")
+    expect(page.get_by_test_id("checkpoint-dev")).to_have_text("none yet")
     assert password not in page.content()
     screenshot(page, "admin")
 
@@ -62,6 +66,7 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
         expect(page.get_by_test_id("state-dev")).to_have_text(re.compile("reachable"))
         expect(page.get_by_test_id("state-prod")).to_have_text(re.compile("missing"))
         expect(page.get_by_test_id("branch-prod")).to_contain_text("Set PROD_DATABASE_URL")
+        expect(page.get_by_test_id("schema-dev")).to_have_text("MIGRATIONS: not set; point it at your application's alembic.ini")
         screenshot(page, "admin-missing-prod")
     finally:
         assert served.stop() == 0

@@ -1,0 +1,91 @@
+"""``dbadmin checkpoint ...``: snapshots of a branch, over ``services.checkpoints``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+from rich.table import Table
+
+from .cli_migrate import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
+from .services import checkpoints
+from .services.registry import Branch
+
+app = typer.Typer(no_args_is_help=True, help="Checkpoints (snapshots) of the Dev and Prod branches.")
+
+
+def _bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True,
+                    disable=not sys.stderr.isatty())
+
+
+@app.command()
+def create(branch: BranchArg, label: Annotated[str, typer.Argument(help="A short name for the checkpoint.")],
+           notes: Annotated[str | None, typer.Option(help="Free text kept with it.")] = None,
+           strategy: Annotated[str | None, typer.Option(help="clone or dump (default per branch).")] = None,
+           reason: Reason = None) -> None:
+    """Snapshot a branch now."""
+    with console_context() as context, _bar() as bar:
+        task = bar.add_task("checkpoint", total=None)
+        made = checkpoints.create(context, branch, actor=actor(), label=label, notes=notes, strategy=strategy,
+                                  reason=reason, progress=lambda done, total, _: bar.update(task, completed=done, total=total or None))
+    out.print(f"checkpoint #{made.id} ({made.strategy}, {_size(made.size_bytes)}) of {Branch(made.branch).label}: {made.label}")
+
+
+@app.command("list")
+def list_(branch: BranchArg) -> None:
+    """Checkpoints of a branch, newest first."""
+    with console_context() as context:
+        found = checkpoints.list_for_branch(context, branch)
+    table = Table("id", "label", "created by", "created at", "strategy", "size", "revision", "status", "expires")
+    for c in found:
+        table.add_row(str(c.id), c.label, c.created_by, f"{c.created_at:%Y-%m-%d %H:%M}", c.strategy, _size(c.size_bytes),
+                      c.revision or "", c.status if c.status == "ready" else f"[red]{c.status}[/]",
+                      f"{c.expires_at:%Y-%m-%d}" if c.expires_at else "")
+    out.print(table)
+
+
+@app.command()
+def restore(branch: BranchArg, checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], confirm: Confirm = None,
+            yes: Yes = False, reason: Reason = None) -> None:
+    """Bring a branch back to a checkpoint (Production: phrase 'RESTORE ID'); the state it replaces is kept."""
+    with console_context() as context:
+        if Branch.parse(branch) is Branch.PROD:
+            confirm = ask_phrase(confirm, f"RESTORE {checkpoint_id}", f"restore checkpoint #{checkpoint_id} on Production")
+            ask_sure(yes)
+        with _bar() as bar:
+            task = bar.add_task("restore", total=None)
+            before = checkpoints.restore(context, branch, checkpoint_id, actor=actor(), confirm=confirm, reason=reason,
+                                         progress=lambda done, total, _: bar.update(task, completed=done, total=total or None))
+    out.print(f"restored checkpoint #{checkpoint_id}; the replaced state is checkpoint #{before.id} (restore it to undo)")
+
+
+@app.command()
+def delete(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], reason: Reason = None) -> None:
+    """Delete a checkpoint's data (its catalog row stays, marked deleted)."""
+    with console_context() as context:
+        gone = checkpoints.delete(context, checkpoints.branch_of(context, checkpoint_id), checkpoint_id,
+                                  actor=actor(), reason=reason)
+    out.print(f"deleted checkpoint #{gone.id} ({_size(gone.size_bytes)} freed)")
+
+
+@app.command()
+def prune(reason: Reason = None) -> None:
+    """Delete expired checkpoints, never the newest one of a branch."""
+    with console_context() as context:
+        pruned = checkpoints.prune(context, actor=actor(), reason=reason)
+    freed = sum(c.size_bytes or 0 for c in pruned)
+    out.print(f"pruned {len(pruned)} checkpoint(s), {_size(freed)} freed" + (
+        f": {', '.join(f'#{c.id}' for c in pruned)}" if pruned else ""))
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""

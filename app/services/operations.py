@@ -1,0 +1,52 @@
+"""The frame every state-changing verb runs in: audited first, then locked.
+
+Auditing starts before the input is checked, so refusals (unknown branch, bad steps,
+wrong phrase, busy) are in the audit log like everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
+
+from . import audit, oplock
+from .errors import ConfirmationRequired, InvalidInput
+from .registry import Branch
+
+if TYPE_CHECKING:
+    from .context import Context
+
+
+@contextmanager
+def operation(context: Context, action: str, branch: Branch | str, *, actor: str, reason: str | None,
+              details: dict[str, Any] | None = None, also_lock: Branch | None = None,
+              locked: bool = True) -> Iterator[tuple[Branch, audit.Running]]:
+    """Yield the parsed branch and the audit record's details; hold the branch lock(s) unless ``locked=False``.
+
+    ``locked=False`` is for an operation nested in one that already holds the lock (the
+    automatic checkpoint before a Prod migration): advisory locks are per session, so
+    taking it again from another connection would report the branch busy with itself.
+    """
+    try:
+        parsed: Branch | None = Branch.parse(branch)
+    except InvalidInput:
+        parsed = None
+    details = {key: value for key, value in (details or {}).items() if value is not None}
+    if parsed is None:
+        details["branch"] = str(branch)[:40]
+    with audit.operation(context.registry.control_pool(), actor=actor, action=action, branch=parsed, reason=reason,
+                         details=details, secrets=context.settings.secrets()) as running:
+        parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
+        with ExitStack() as locks:
+            if locked:
+                for held in sorted({parsed, also_lock} - {None}):
+                    locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor))
+            yield parsed, running
+
+
+def check_phrase(given: str | None, expected: str, what: str) -> None:
+    """Refuse unless ``given`` is exactly ``expected`` (surrounding spaces forgiven)."""
+    if (given or "").strip() != expected:
+        raise ConfirmationRequired(f"{what} needs the exact phrase {expected!r}"
+                                   + (f"; got {given.strip()[:40]!r}" if given and given.strip() else ""))

@@ -1,0 +1,100 @@
+"""Database-level statements on a branch's server: create, copy, rename, drop, fence off.
+
+``CREATE DATABASE``, ``DROP DATABASE`` and renames cannot run inside the database they
+concern (nor, for CREATE/DROP, inside a transaction block), so these run on a short-lived
+maintenance connection to the server's ``postgres`` (or ``template1``) database with the
+branch's own credentials; this is the one place dbadmin connects outside its pools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+
+from . import dburl
+from .errors import BranchUnavailable
+
+MAINTENANCE_DATABASES = ("postgres", "template1")
+
+
+def database_of(url: str) -> str:
+    return dburl.conninfo_to_dict(url)["dbname"]
+
+
+@contextmanager
+def maintenance(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[psycopg.Connection]:
+    last: Exception | None = None
+    for name in MAINTENANCE_DATABASES:
+        try:
+            conn = psycopg.connect(dburl.with_database(url, name), autocommit=True, connect_timeout=10,
+                                   application_name="dbadmin-maintenance")
+        except psycopg.OperationalError as exc:
+            last = exc
+            continue
+        with conn:
+            yield conn
+        return
+    raise BranchUnavailable(f"no maintenance connection to {dburl.describe(url)}: {dburl.reason(last, secrets)}")
+
+
+def exists(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def size(conn: psycopg.Connection, name: str) -> int:
+    return conn.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
+
+
+def server_major(conn: psycopg.Connection) -> int:
+    return conn.info.server_version // 10000
+
+
+def allow_connections(conn: psycopg.Connection, name: str, allow: bool) -> None:
+    conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+        sql.Identifier(name), sql.SQL("true" if allow else "false")))
+
+
+def terminate_sessions(conn: psycopg.Connection, name: str) -> int:
+    """Disconnect every other session of database ``name``; returns how many there were."""
+    return len(conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,)).fetchall())
+
+
+def other_sessions(conn: psycopg.Connection, name: str) -> int:
+    return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (name,)).fetchone()[0]
+
+
+def create(conn: psycopg.Connection, name: str, *, template: str = "template0", owner_of: str | None = None) -> None:
+    """``CREATE DATABASE``; a copy of another database when ``template`` names one.
+
+    STRATEGY FILE_COPY (PostgreSQL 15+): a checkpoint is a bulk copy, and copying the
+    files writes almost no WAL, where WAL_LOG (the default) would log every page (slower
+    for anything but tiny databases, and it floods WAL archives and replicas).
+    """
+    statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+    if owner_of:
+        owner = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (owner_of,)).fetchone()
+        if owner:
+            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner[0]))
+    if template != "template0" and server_major(conn) >= 15:
+        statement += sql.SQL(" STRATEGY FILE_COPY")
+    conn.execute(statement)
+
+
+def drop(conn: psycopg.Connection, name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def swap(conn: psycopg.Connection, *, current: str, replacement: str, keep_as: str) -> None:
+    """Rename ``current`` to ``keep_as`` and ``replacement`` to ``current`` in one transaction.
+
+    ALTER DATABASE ... RENAME is transactional, so either both renames happen or neither.
+    """
+    with conn.transaction():
+        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(current), sql.Identifier(keep_as)))
+        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(replacement), sql.Identifier(current)))

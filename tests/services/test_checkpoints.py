@@ -1,0 +1,266 @@
+"""Checkpoints on real databases: both strategies, restore by swap, undo, guardrails, recovery."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dbadmin.services import checkpoint_catalog as catalog
+from dbadmin.services import checkpoints, migrations, oplock, server_admin
+from dbadmin.services.checkpoint_strategies import CheckpointCorrupt, CheckpointFailed, checkpoint_database
+from dbadmin.services.errors import BranchBusy, ConfirmationRequired, InvalidInput, OperationRefused
+from dbadmin.services.registry import Branch
+from tests.alembic_projects import write_project
+from tests.conftest import actions, tables
+
+ME = "tester"
+
+
+def rows(context, branch, sql="SELECT email FROM users ORDER BY id") -> list:
+    with context.registry.connection(branch) as conn:
+        return [r[0] for r in conn.execute(sql)]
+
+
+def add_user(context, branch, email: str) -> None:
+    with context.registry.connection(branch) as conn:
+        conn.execute("INSERT INTO users (email, name) VALUES (%s, 'x')", (email,))
+
+
+def database_exists(context, branch, name: str) -> bool:
+    with server_admin.maintenance(context.registry.url(branch)) as conn:
+        return server_admin.exists(conn, name)
+
+
+@pytest.fixture
+def dev(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    add_user(shop, "dev", "first@example.test")
+    return shop
+
+
+@pytest.mark.parametrize("strategy", ["clone", "dump"])
+def test_create_restore_and_undo_on_dev(dev, strategy):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before experiment", notes="try things",
+                                    strategy=strategy)
+    assert (checkpoint.status, checkpoint.strategy, checkpoint.revision, checkpoint.created_by) == ("ready", strategy, "0005", ME)
+    assert checkpoint.size_bytes > 0 and checkpoint.expires_at > checkpoint.created_at
+    add_user(dev, "dev", "second@example.test")
+    with dev.registry.connection("dev") as conn:
+        conn.execute("DROP TABLE products")
+
+    before = checkpoints.restore(dev, "dev", checkpoint.id, actor=ME, reason="experiment failed")
+    assert rows(dev, "dev") == ["first@example.test"] and "products" in tables(dev, "dev")
+    assert (before.status, before.label, before.strategy) == ("ready", f"before restore of #{checkpoint.id}", "clone")
+
+    checkpoints.restore(dev, "dev", before.id, actor=ME)  # undo the restore
+    assert rows(dev, "dev") == ["first@example.test", "second@example.test"] and "products" not in tables(dev, "dev")
+    listed = [c.id for c in checkpoints.list_for_branch(dev, "dev")]
+    assert checkpoint.id in listed and before.id in listed and listed == sorted(listed, reverse=True)
+    restore_rows = [a for a in actions(dev) if a.action == "checkpoint.restore"]
+    assert [a.outcome for a in restore_rows] == ["ok", "ok"]
+    assert restore_rows[0].details["unavailable_ms"] >= 0 and restore_rows[0].reason == "experiment failed"
+
+
+def test_clone_checkpoint_is_a_fenced_off_database(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="c", strategy="clone")
+    assert checkpoint.reference == checkpoint_database(server_admin.database_of(dev.registry.url("dev")), checkpoint.id)
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        allowed = conn.execute("SELECT datallowconn FROM pg_database WHERE datname = %s", (checkpoint.reference,)).fetchone()
+    assert allowed == (False,)
+    created = [a for a in actions(dev) if a.action == "checkpoint.create"][-1]
+    assert created.details["unavailable_ms"] >= 0 and created.details["strategy"] == "clone"
+
+
+def test_dump_checkpoint_has_a_checksummed_archive(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="dump")
+    archive = Path(checkpoint.reference)
+    assert archive.is_file() and not archive.with_suffix(".partial").exists()
+    assert checkpoint.checksum == hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert checkpoint.size_bytes == archive.stat().st_size
+
+
+def test_prod_restore_needs_the_phrase(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    migrations.promote(shop, actor=ME, confirm="PROMOTE 5")
+    add_user(shop, "prod", "customer@example.test")
+    checkpoint = checkpoints.create(shop, "prod", actor=ME, label="nightly")
+    assert checkpoint.strategy == "dump"  # Prod's default: online, no downtime
+    add_user(shop, "prod", "late@example.test")
+    for wrong in (None, "", f"RESTORE {checkpoint.id + 1}", f"restore {checkpoint.id}"):
+        with pytest.raises(ConfirmationRequired, match=f"RESTORE {checkpoint.id}"):
+            checkpoints.restore(shop, "prod", checkpoint.id, actor=ME, confirm=wrong)
+    assert rows(shop, "prod") == ["customer@example.test", "late@example.test"]
+    checkpoints.restore(shop, "prod", checkpoint.id, actor=ME, confirm=f"RESTORE {checkpoint.id}")
+    assert rows(shop, "prod") == ["customer@example.test"]
+    outcomes = [a.outcome for a in actions(shop) if a.action == "checkpoint.restore"]
+    assert outcomes == ["refused"] * 4 + ["ok"]
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "missing"])
+def test_damaged_archive_is_refused_and_the_branch_kept(dev, damage):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="dump")
+    archive = Path(checkpoint.reference)
+    if damage == "corrupt":
+        data = bytearray(archive.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        archive.write_bytes(bytes(data))
+    else:
+        archive.unlink()
+    add_user(dev, "dev", "kept@example.test")
+    with pytest.raises(CheckpointCorrupt, match="checksum" if damage == "corrupt" else "is missing"):
+        checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)
+    assert rows(dev, "dev") == ["first@example.test", "kept@example.test"]
+    assert actions(dev)[-1].outcome == "failed"
+
+
+def test_unknown_ids_and_ids_of_another_branch(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
+    for bad, message in ((99999, "no checkpoint #99999"), ("x1", "must be a number"), (checkpoint.id, "belongs to the Development branch")):
+        with pytest.raises(catalog.CheckpointNotFound, match=message):
+            checkpoints.restore(dev, "prod", bad, actor=ME, confirm=f"RESTORE {bad}")
+    with pytest.raises(catalog.CheckpointNotFound):
+        checkpoints.delete(dev, "prod", checkpoint.id, actor=ME)
+    assert [a.outcome for a in actions(dev)[-4:]] == ["refused"] * 4
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("", "needs a label"), ("   ", "needs a label"), ("x" * 201, "at most 200"), ("a\nb", "control characters"), ("tab\there", "control characters"),
+])
+def test_bad_labels_are_refused_before_anything_is_made(dev, label, message):
+    with pytest.raises(InvalidInput, match=message):
+        checkpoints.create(dev, "dev", actor=ME, label=label)
+    assert checkpoints.list_for_branch(dev, "dev") == []
+    assert actions(dev)[-1].outcome == "refused"
+
+
+def test_unwritable_store_fails_clearly_and_leaves_no_ready_entry(make_context, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    context = make_context(checkpoint_dir=blocker / "store")
+    with pytest.raises(CheckpointFailed, match="is not writable"):
+        checkpoints.create(context, "dev", actor=ME, label="d", strategy="dump")
+    [entry] = checkpoints.list_for_branch(context, "dev")
+    assert entry.status == "failed" and "is not writable" in entry.error
+
+
+@pytest.mark.parametrize("strategy", ["clone", "dump"])
+def test_delete_removes_the_data(dev, strategy):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy=strategy)
+    deleted = checkpoints.delete(dev, "dev", checkpoint.id, actor=ME)
+    assert deleted.status == "deleted" and checkpoints.list_for_branch(dev, "dev") == []
+    if strategy == "clone":
+        assert not database_exists(dev, "dev", checkpoint.reference)
+    else:
+        assert not Path(checkpoint.reference).exists()
+    with pytest.raises(catalog.CheckpointNotFound):
+        checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)
+
+
+def test_clone_waits_for_other_sessions_or_ends_them(make_context):
+    context = make_context(clone_sessions="wait", clone_wait=0.5)
+    with psycopg.connect(context.registry.url("dev")) as other:
+        with pytest.raises(OperationRefused, match="still has 1 other session"):
+            checkpoints.create(context, "dev", actor=ME, label="c", strategy="clone")
+        assert other.execute("SELECT 1").fetchone() == (1,)  # left alone
+    assert checkpoints.list_for_branch(context, "dev")[0].status == "failed"
+    with context.registry.connection("dev") as conn:  # the branch was reopened
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+    terminating = make_context(clone_sessions="terminate")
+    with psycopg.connect(terminating.registry.url("dev")) as other:
+        checkpoint = checkpoints.create(terminating, "dev", actor=ME, label="c", strategy="clone")
+        assert checkpoint.status == "ready"
+        with pytest.raises(psycopg.OperationalError):
+            other.execute("SELECT 1")
+
+
+def test_create_and_migrate_at_once_on_one_branch(make_context, tmp_path):
+    ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "SELECT pg_sleep(2)"}])
+    context = make_context(ini)
+    migrating = threading.Thread(target=migrations.upgrade, args=(context, "dev"), kwargs={"actor": "alice"})
+    migrating.start()
+    deadline = time.monotonic() + 10
+    while oplock.holder(context.registry, "dev") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(BranchBusy, match="busy: migrate.up by alice since"):
+        checkpoints.create(context, "dev", actor="bob", label="during migration")
+    migrating.join()
+    assert checkpoints.create(context, "dev", actor="bob", label="after migration").revision == "s1"
+
+
+def test_interrupted_restore_before_the_swap_is_rolled_back(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
+    database = server_admin.database_of(dev.registry.url("dev"))
+    # what a process killed while building the restored copy leaves behind
+    before = catalog.insert(dev.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
+                            strategy="clone", revision=None, retention_days=7)
+    previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
+    catalog.update(dev.registry, before.id, reference=previous)
+    journal = catalog.journal_start(dev.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id, database=database,
+                                    aside=aside, previous=previous)
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        server_admin.create(conn, aside, template=checkpoint.reference)
+        server_admin.allow_connections(conn, database, False)  # killed in the middle of the fence
+    dev.registry.close()
+    checkpoints.recover(dev)
+    assert not database_exists(dev, "dev", aside)
+    assert rows(dev, "dev") == ["first@example.test"]  # reachable again, unchanged
+    assert catalog.get(dev.registry, before.id).status == "failed"
+    assert catalog.unfinished_journal(dev.registry, Branch.DEV) == [] and journal
+    assert actions(dev)[-1].action == "checkpoint.recover"
+
+
+def test_interrupted_restore_after_the_swap_is_finished(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
+    add_user(dev, "dev", "after@example.test")
+    database = server_admin.database_of(dev.registry.url("dev"))
+    before = catalog.insert(dev.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
+                            strategy="clone", revision=None, retention_days=7)
+    previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
+    catalog.update(dev.registry, before.id, reference=previous)
+    journal = catalog.journal_start(dev.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id, database=database,
+                                    aside=aside, previous=previous)
+    catalog.journal_step(dev.registry, journal, "swapping")
+    dev.registry.close()
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        server_admin.create(conn, aside, template=checkpoint.reference)
+        server_admin.allow_connections(conn, database, False)
+        server_admin.swap(conn, current=database, replacement=aside, keep_as=previous)  # killed right after
+    checkpoints.recover(dev)
+    assert rows(dev, "dev") == ["first@example.test"]
+    assert catalog.get(dev.registry, before.id).status == "ready"
+    checkpoints.restore(dev, "dev", before.id, actor=ME)
+    assert rows(dev, "dev") == ["first@example.test", "after@example.test"]
+
+
+def test_killed_clone_create_reopens_the_branch(dev):
+    row = catalog.insert(dev.registry, label="c", notes=None, actor=ME, branch=Branch.DEV, strategy="clone",
+                         revision=None, retention_days=7)
+    database = server_admin.database_of(dev.registry.url("dev"))
+    reference = checkpoint_database(database, row.id)
+    catalog.update(dev.registry, row.id, reference=reference)
+    dev.registry.close()
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        server_admin.allow_connections(conn, database, False)
+        server_admin.create(conn, reference, template=database)
+    checkpoints.recover(dev)
+    assert rows(dev, "dev") == ["first@example.test"]
+    assert not database_exists(dev, "dev", reference)
+    assert catalog.get(dev.registry, row.id).status == "failed"
+
+
+def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_context):
+    context = make_context(checkpoint_retention_days=0.5 / 86400)  # expires half a second after creation
+    made = [checkpoints.create(context, "dev", actor=ME, label=f"c{i}", strategy="dump") for i in range(3)]
+    time.sleep(0.6)
+    pruned = checkpoints.prune(context, actor=ME)
+    assert sorted(c.id for c in pruned) == [made[0].id, made[1].id]
+    assert [c.id for c in checkpoints.list_for_branch(context, "dev")] == [made[2].id]
+    assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
+    audit_row = [a for a in actions(context) if a.action == "checkpoint.prune" and a.branch == "dev"][-1]
+    assert audit_row.details["freed_bytes"] == made[0].size_bytes + made[1].size_bytes
