@@ -72,6 +72,22 @@ def delete(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], reason: 
 
 
 @app.command()
+def diff(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """What changed in the branch's schema since a checkpoint, and row estimates per table."""
+    with console_context() as context:
+        branch = checkpoints.branch_of(context, checkpoint_id)
+        result = checkpoints.diff(context, branch, checkpoint_id)
+    out.print(f"{branch.label} now vs checkpoint #{checkpoint_id}: {result.summary()}")
+    for change in result.changes:
+        out.print(f"  {change.describe()}", markup=False, highlight=False)
+    if result.rows:
+        table = Table("table", "rows then (est.)", "rows now (est.)", title="row estimates that moved")
+        for name, (then, now) in sorted(result.rows.items()):
+            table.add_row(name, _count(then), _count(now))
+        out.print(table)
+
+
+@app.command()
 def prune(reason: Reason = None) -> None:
     """Delete expired checkpoints, never the newest one of a branch."""
     with console_context() as context:
@@ -79,6 +95,10 @@ def prune(reason: Reason = None) -> None:
     freed = sum(c.size_bytes or 0 for c in pruned)
     out.print(f"pruned {len(pruned)} checkpoint(s), {_size(freed)} freed" + (
         f": {', '.join(f'#{c.id}' for c in pruned)}" if pruned else ""))
+
+
+def _count(value: int | None) -> str:
+    return "unknown" if value is None else f"{value:,}"
 
 
 def _size(size: int | None) -> str:

@@ -8,10 +8,12 @@ on a machine with no server at all.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -46,14 +48,22 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A superuser URL (database ``postgres``) of the server the tests use."""
+def pg_server() -> Iterator[str]:
+    """A superuser URL (database ``postgres``) of the server the tests use.
+
+    The embedded server's data lives outside pytest's temporary folders, which pytest
+    prunes to the last three runs: another run on the machine must not delete it.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield dburl.with_database(dburl.normalize(url), "postgres")
         return
-    with EmbeddedPostgres(tmp_path_factory.mktemp("embedded-pg")) as server:
-        yield server.url()
+    folder = Path(tempfile.mkdtemp(prefix="dbadmin-test-pg-"))
+    try:
+        with EmbeddedPostgres(folder) as server:
+            yield server.url()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
 
-from .errors import InvalidInput
+from .errors import NotFound
 from .registry import CONTROL, Branch, Registry
 
 
@@ -44,8 +45,8 @@ class JournalEntry:
     step: str
 
 
-class CheckpointNotFound(InvalidInput):
-    """No such checkpoint (or not on this branch): a 404 for the API."""
+class CheckpointNotFound(NotFound):
+    """No such checkpoint (or not on this branch)."""
 
 
 _COLUMNS = ("id, label, notes, created_by, created_at, branch, strategy, reference, size_bytes, revision, "
@@ -71,6 +72,19 @@ def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoi
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
         return cur.execute(f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
                            values | {"id": checkpoint_id}).fetchone()
+
+
+def store_snapshot(registry: Registry, checkpoint_id: int, snapshot: dict | None) -> None:
+    """Keep the schema as it was at the checkpoint, so a diff needs no restore."""
+    with registry.connection(CONTROL) as conn:
+        conn.execute("UPDATE admin_checkpoints SET schema_snapshot = %s WHERE id = %s",
+                     (Jsonb(snapshot) if snapshot is not None else None, checkpoint_id))
+
+
+def snapshot_of(registry: Registry, checkpoint_id: int) -> dict | None:
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute("SELECT schema_snapshot FROM admin_checkpoints WHERE id = %s", (checkpoint_id,)).fetchone()
+    return row[0] if row else None
 
 
 def get(registry: Registry, checkpoint_id: object, *, branch: Branch | None = None) -> Checkpoint:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from . import audit, dburl, hooks, oplock, server_admin
+from . import audit, dburl, hooks, introspection, oplock, schema_diff, server_admin
 from . import checkpoint_catalog as catalog
 from .checkpoint_catalog import Checkpoint, CheckpointNotFound
 from .checkpoint_strategies import STRATEGIES, CheckpointFailed, Job, Progress, Strategy, checkpoint_database
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .context import Context
 
 SYSTEM_ACTOR = "dbadmin"
-__all__ = ["Checkpoint", "CheckpointNotFound", "branch_of", "create", "create_locked", "delete", "list_for_branch",
+__all__ = ["Checkpoint", "CheckpointNotFound", "branch_of", "create", "create_locked", "delete", "diff", "list_for_branch",
            "prune", "recover", "restore"]
 
 
@@ -59,6 +59,7 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
                          revision=_revision(context, branch), retention_days=context.settings.checkpoint_retention_days)
     reference = chosen.reference_for(job, row)
     catalog.update(context.registry, row.id, reference=reference)
+    snapshot = _snapshot(context, branch)
     try:
         if chosen.name == "clone":
             context.registry.close(branch)  # our own sessions must leave too
@@ -67,6 +68,7 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
         _discard(chosen, job, reference)
         catalog.update(context.registry, row.id, status="failed", error=_message(exc, context))
         raise
+    catalog.store_snapshot(context.registry, row.id, snapshot)
     if details is not None:
         details.update(checkpoint_id=row.id, strategy=chosen.name, size_bytes=created.size_bytes,
                        unavailable_ms=job.unavailable_ms)
@@ -106,6 +108,16 @@ def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, act
         checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
         STRATEGIES[checkpoint.strategy].delete(_job(context, branch, None, None), checkpoint)
         return catalog.update(context.registry, checkpoint.id, status="deleted")
+
+
+def diff(context: Context, branch: Branch | str, checkpoint_id: object) -> schema_diff.SchemaDiff:
+    """What changed in ``branch``'s schema since the checkpoint (and row estimates per table), without restoring it."""
+    branch = Branch.parse(branch)
+    checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
+    then = catalog.snapshot_of(context.registry, checkpoint.id)
+    if then is None:
+        raise OperationRefused(f"checkpoint #{checkpoint.id} has no schema snapshot to compare with")
+    return schema_diff.diff(then, introspection.snapshot(context, branch))
 
 
 def prune(context: Context, *, actor: str, reason: str | None = None) -> list[Checkpoint]:
@@ -162,6 +174,7 @@ def _swap_in(context: Context, branch: Branch, checkpoint: Checkpoint, strategy:
     previous = checkpoint_database(database, before.id)
     aside = f"{database[:40]}__restore_{before.id}"
     catalog.update(registry, before.id, reference=previous)
+    catalog.store_snapshot(registry, before.id, _snapshot(context, branch))
     journal = catalog.journal_start(registry, branch=branch, checkpoint_id=checkpoint.id, database=database,
                                     aside=aside, previous=previous)
     swapped = False
@@ -263,6 +276,14 @@ def _revision(context: Context, branch: Branch) -> str | None:
         return None
     try:
         return ", ".join(migrations.status(context, branch).current) or None
+    except DBAdminError:
+        return None
+
+
+def _snapshot(context: Context, branch: Branch) -> dict | None:
+    """The branch's schema now; a checkpoint is still worth taking when this cannot be read in time."""
+    try:
+        return introspection.snapshot(context, branch)
     except DBAdminError:
         return None
 

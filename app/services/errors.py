@@ -30,6 +30,14 @@ class InvalidInput(DBAdminError, ValueError):
     outcome = "refused"
 
 
+class NotFound(InvalidInput):
+    """The thing asked for does not exist (a 404 for the API)."""
+
+
+class QueryTimedOut(DBAdminError):
+    """A read query ran past STATEMENT_TIMEOUT and was cancelled by the server."""
+
+
 class UnknownBranch(InvalidInput):
     """A branch name that is neither ``dev`` nor ``prod``."""
 

@@ -193,16 +193,21 @@ def test_create_and_migrate_at_once_on_one_branch(make_context, tmp_path):
     assert checkpoints.create(context, "dev", actor="bob", label="after migration").revision == "s1"
 
 
-def test_interrupted_restore_before_the_swap_is_rolled_back(dev):
-    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
-    database = server_admin.database_of(dev.registry.url("dev"))
-    # what a process killed while building the restored copy leaves behind
-    before = catalog.insert(dev.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
+def half_restore(context, checkpoint):
+    """The catalog and journal rows a restore writes before it builds its copy, as a killed one leaves them."""
+    database = server_admin.database_of(context.registry.url("dev"))
+    before = catalog.insert(context.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
                             strategy="clone", revision=None, retention_days=7)
     previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
-    catalog.update(dev.registry, before.id, reference=previous)
-    journal = catalog.journal_start(dev.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id, database=database,
-                                    aside=aside, previous=previous)
+    catalog.update(context.registry, before.id, reference=previous)
+    journal = catalog.journal_start(context.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id,
+                                    database=database, aside=aside, previous=previous)
+    return database, before, aside, previous, journal
+
+
+def test_interrupted_restore_before_the_swap_is_rolled_back(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
+    database, before, aside, _, _ = half_restore(dev, checkpoint)
     with server_admin.maintenance(dev.registry.url("dev")) as conn:
         server_admin.create(conn, aside, template=checkpoint.reference)
         server_admin.allow_connections(conn, database, False)  # killed in the middle of the fence
@@ -211,20 +216,14 @@ def test_interrupted_restore_before_the_swap_is_rolled_back(dev):
     assert not database_exists(dev, "dev", aside)
     assert rows(dev, "dev") == ["first@example.test"]  # reachable again, unchanged
     assert catalog.get(dev.registry, before.id).status == "failed"
-    assert catalog.unfinished_journal(dev.registry, Branch.DEV) == [] and journal
+    assert catalog.unfinished_journal(dev.registry, Branch.DEV) == []
     assert actions(dev)[-1].action == "checkpoint.recover"
 
 
 def test_interrupted_restore_after_the_swap_is_finished(dev):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
     add_user(dev, "dev", "after@example.test")
-    database = server_admin.database_of(dev.registry.url("dev"))
-    before = catalog.insert(dev.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
-                            strategy="clone", revision=None, retention_days=7)
-    previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
-    catalog.update(dev.registry, before.id, reference=previous)
-    journal = catalog.journal_start(dev.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id, database=database,
-                                    aside=aside, previous=previous)
+    database, before, aside, previous, journal = half_restore(dev, checkpoint)
     catalog.journal_step(dev.registry, journal, "swapping")
     dev.registry.close()
     with server_admin.maintenance(dev.registry.url("dev")) as conn:
@@ -264,3 +263,18 @@ def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_conte
     assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
     audit_row = [a for a in actions(context) if a.action == "checkpoint.prune" and a.branch == "dev"][-1]
     assert audit_row.details["freed_bytes"] == made[0].size_bytes + made[1].size_bytes
+
+
+def test_diff_against_a_checkpoint_needs_no_restore(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before schema work", strategy="dump")
+    assert checkpoints.diff(dev, "dev", checkpoint.id).identical
+    with dev.registry.connection("dev") as conn:
+        conn.execute("ALTER TABLE users ADD COLUMN nickname text")
+        conn.execute("DROP TABLE products")
+        conn.execute("INSERT INTO users (email, name) SELECT 'u' || g || '@x.test', 'n' FROM generate_series(1, 100) g")
+        conn.execute("ANALYZE users")
+    result = checkpoints.diff(dev, "dev", checkpoint.id)
+    described = {c.describe() for c in result.changes}
+    assert described == {"column public.users.nickname added", "public.products removed"}
+    assert result.rows["public.users"][1] == 101
+    assert tables(dev, "dev") >= {"users", "orders"}  # nothing was restored

@@ -1,0 +1,345 @@
+"""Everything the console knows about a branch's schema, read from ``pg_catalog``.
+
+All catalog SQL lives here, one query per question.  Every call runs in a read-only
+transaction on the branch's pool with ``SET LOCAL statement_timeout`` (STATEMENT_TIMEOUT),
+names travel as query parameters (never formatted into SQL), system schemas are left
+out, and row counts are the planner's estimates (``pg_class.reltuples``), never
+``COUNT(*)``.  ``pg_catalog`` rather than ``information_schema``: the latter is slow on
+big schemas and hides objects the connecting role does not own.  NOT NULL constraints
+(catalogued in pg_constraint since PostgreSQL 18) are shown as column nullability, as on
+older servers, so schemas compare alike across versions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from .errors import InvalidInput, QueryTimedOut
+from .registry import Branch
+
+if TYPE_CHECKING:
+    from .context import Context
+
+# Size from the catalog's page counts (table + toast + indexes), kept current by VACUUM,
+# ANALYZE and CREATE INDEX like reltuples.  pg_total_relation_size would stat every file
+# and lock every relation: 1.5 s and 25,000 locks for 5,000 tables, so it is used only
+# for one table's details.  Never-analyzed tables have no estimate ("unknown").
+_ESTIMATED_BYTES = """CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN
+    (c.relpages::bigint
+     + coalesce((SELECT t.relpages FROM pg_class t WHERE t.oid = c.reltoastrelid), 0)
+     + coalesce((SELECT sum(i.relpages) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                 WHERE x.indrelid = c.oid), 0)) * current_setting('block_size')::bigint END"""
+
+KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
+MAX_PAGE = 500
+# Sort keys a caller may choose, mapped to SQL written here (never taken from input).
+_SORTS = {
+    "name": sql.SQL("c.relname"),
+    "schema": sql.SQL("n.nspname"),
+    "kind": sql.SQL("c.relkind"),
+    "size": sql.SQL(_ESTIMATED_BYTES),
+    "rows": sql.SQL("c.reltuples"),
+}
+
+_USER_RELATIONS = """
+    c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+"""
+
+_FILTER = _USER_RELATIONS + """
+    AND (%(search)s::text IS NULL OR strpos(lower(n.nspname || '.' || c.relname), lower(%(search)s)) > 0)
+    AND (%(schema)s::text IS NULL OR n.nspname = %(schema)s)
+    AND (%(kinds)s::text[] IS NULL OR c.relkind::text = ANY(%(kinds)s))
+"""
+
+# reltuples is -1 for a table never analyzed or vacuumed (PostgreSQL 14+): "unknown", not 0.
+_TABLE_COLUMNS = """
+    n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispartition AS is_partition,
+    """ + _ESTIMATED_BYTES + """ AS estimated_bytes,
+    CASE WHEN c.relkind IN ('r', 'm', 'p', 'f') AND c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows,
+    EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS has_primary_key,
+    obj_description(c.oid, 'pg_class') AS comment
+"""
+
+_COUNT_BY_KIND = f"""
+SELECT c.relkind::text AS relkind, count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_RELATIONS} GROUP BY 1
+"""
+
+_FIND_TABLE = f"""
+SELECT c.oid, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_RELATIONS} AND n.nspname = %(schema)s AND c.relname = %(table)s
+"""
+
+_TABLE_ROW = f"SELECT {_TABLE_COLUMNS} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %(oid)s"
+
+_SIZES = """
+SELECT CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_total_relation_size(c.oid) END AS total_bytes,
+       CASE WHEN c.relkind IN ('r', 'm') THEN pg_relation_size(c.oid) END AS table_bytes,
+       CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_indexes_size(c.oid) END AS index_bytes
+FROM pg_class c WHERE c.oid = %(oid)s
+"""
+
+_COLUMNS = """
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default,
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated,
+       col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = %(oid)s AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+
+_INDEXES = """
+SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition, x.indisunique AS is_unique,
+       x.indisprimary AS is_primary, x.indisvalid AS is_valid, x.indpred IS NOT NULL AS is_partial,
+       pg_relation_size(x.indexrelid) AS size_bytes, coalesce(s.idx_scan, 0) AS scans
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = x.indexrelid
+WHERE x.indrelid = %(oid)s
+ORDER BY x.indisprimary DESC, i.relname
+"""
+
+_COLUMN_NAMES = "(SELECT array_agg(a.attname ORDER BY u.ord) FROM unnest({keys}) WITH ORDINALITY u(num, ord) " \
+                "JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = u.num)"
+
+_CONSTRAINTS = f"""
+SELECT k.conname AS name,
+       CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'
+                      WHEN 'x' THEN 'exclusion' WHEN 'f' THEN 'foreign key' ELSE k.contype::text END AS kind,
+       pg_get_constraintdef(k.oid) AS definition,
+       {_COLUMN_NAMES.format(keys='k.conkey', rel='k.conrelid')} AS columns,
+       rn.nspname AS ref_schema, rc.relname AS ref_table,
+       {_COLUMN_NAMES.format(keys='k.confkey', rel='k.confrelid')} AS ref_columns
+FROM pg_constraint k
+LEFT JOIN pg_class rc ON rc.oid = k.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE k.conrelid = %(oid)s AND k.contype <> 'n'
+ORDER BY array_position(ARRAY['p', 'u', 'f', 'c', 'x'], k.contype::text), k.conname
+"""
+
+_REFERENCED_BY = f"""
+SELECT k.conname AS name, n.nspname AS schema, c.relname AS table,
+       {_COLUMN_NAMES.format(keys='k.conkey', rel='k.conrelid')} AS columns,
+       {_COLUMN_NAMES.format(keys='k.confkey', rel='k.confrelid')} AS ref_columns
+FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE k.confrelid = %(oid)s AND k.contype = 'f'
+ORDER BY n.nspname, c.relname, k.conname
+"""
+
+_TRIGGERS = """
+SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS definition, t.tgenabled <> 'D' AS enabled
+FROM pg_trigger t WHERE t.tgrelid = %(oid)s AND NOT t.tgisinternal ORDER BY t.tgname
+"""
+
+_PARTITIONS = """
+SELECT n.nspname AS schema, c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE i.inhparent = %(oid)s ORDER BY n.nspname, c.relname
+"""
+
+_PARENT = """
+SELECT n.nspname AS schema, c.relname AS name
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE i.inhrelid = %(oid)s
+"""
+
+_EXTRAS = """
+SELECT CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS view_definition
+FROM pg_class c WHERE c.oid = %(oid)s
+"""
+
+# The snapshot reads every user relation at once: four queries, whatever the schema's size.
+_SNAPSHOT_TABLES = f"""
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
+       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS}
+"""
+_SNAPSHOT_COLUMNS = f"""
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default, a.attnum AS position
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE {_USER_RELATIONS} AND a.attnum > 0 AND NOT a.attisdropped
+"""
+_SNAPSHOT_INDEXES = f"""
+SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS}
+"""
+_SNAPSHOT_CONSTRAINTS = f"""
+SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_RELATIONS} AND k.contype <> 'n'
+"""
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    kind: str
+    is_partition: bool
+    estimated_bytes: int | None  # None: never analyzed ("unknown") or no storage (views)
+    estimated_rows: int | None  # None: never analyzed ("unknown")
+    has_primary_key: bool
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class TablePage:
+    tables: list[Table]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class TableDetails:
+    table: Table
+    sizes: dict[str, int | None]  # exact: total_bytes, table_bytes, index_bytes
+    columns: list[dict[str, Any]]
+    indexes: list[dict[str, Any]]
+    constraints: list[dict[str, Any]]
+    referenced_by: list[dict[str, Any]]
+    triggers: list[dict[str, Any]]
+    partitions: list[dict[str, Any]]
+    parent: dict[str, Any] | None
+    partition_key: str | None
+    view_definition: str | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    branch: Branch
+    tables_by_kind: dict[str, int]
+    size_bytes: int
+    server_version: str
+    latency_ms: float
+
+
+@contextmanager
+def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor]:
+    """A dict cursor in a read-only transaction limited by STATEMENT_TIMEOUT; a cancelled query becomes ``QueryTimedOut``."""
+    branch = Branch.parse(branch)
+    timeout_ms = int(context.settings.statement_timeout * 1000)
+    with context.registry.connection(branch) as conn:
+        try:
+            with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+                cur.execute("SET TRANSACTION READ ONLY")
+                cur.execute("SELECT set_config('statement_timeout', %s, true)", (str(timeout_ms),))
+                yield cur
+        except psycopg.errors.QueryCanceled:
+            raise QueryTimedOut(f"timed out: the {branch.label} branch took longer than "
+                                f"STATEMENT_TIMEOUT={context.settings.statement_timeout:g}s to answer") from None
+
+
+def summary(context: Context, branch: Branch | str) -> Summary:
+    """Tables by kind, database size and server version, with the round trip's latency as health."""
+    branch = Branch.parse(branch)
+    started = time.perf_counter()
+    with reading(context, branch) as cur:
+        cur.execute("SELECT 1")
+        latency = (time.perf_counter() - started) * 1000
+        kinds = {KINDS[row["relkind"]]: row["n"] for row in cur.execute(_COUNT_BY_KIND)}
+        row = cur.execute("SELECT pg_database_size(current_database()) AS size, current_setting('server_version') AS version").fetchone()
+    return Summary(branch=branch, tables_by_kind={kind: kinds.get(kind, 0) for kind in KINDS.values()},
+                   size_bytes=row["size"], server_version=row["version"], latency_ms=round(latency, 1))
+
+
+def list_tables(context: Context, branch: Branch | str, *, search: str | None = None, schema: str | None = None,
+                kinds: list[str] | None = None, sort: str = "name", descending: bool = False, limit: int = 50,
+                offset: int = 0) -> TablePage:
+    """One page of relations, filtered and sorted by the server; ``total`` counts every match."""
+    if sort not in _SORTS:
+        raise InvalidInput(f"unknown sort {str(sort)[:20]!r}: use one of {', '.join(_SORTS)}")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset cannot be negative")
+    codes = None
+    if kinds:
+        by_name = {name: code for code, name in KINDS.items()}
+        unknown = [kind for kind in kinds if kind not in by_name]
+        if unknown:
+            raise InvalidInput(f"unknown kind {unknown[0][:30]!r}: use {', '.join(KINDS.values())}")
+        codes = [by_name[kind] for kind in kinds]
+    params = {"search": search.strip() if search and search.strip() else None, "schema": schema, "kinds": codes,
+              "limit": limit, "offset": offset}
+    order = sql.SQL("{} {} NULLS LAST, n.nspname, c.relname").format(_SORTS[sort], sql.SQL("DESC" if descending else "ASC"))
+    # The page is chosen first and sized after, so a name-sorted first page sizes 50 tables, not 20,000.
+    page = sql.SQL(
+        "WITH page AS (SELECT c.oid, row_number() OVER (ORDER BY {order}) AS position FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER + " ORDER BY {order} "
+        "LIMIT %(limit)s OFFSET %(offset)s) "
+        "SELECT " + _TABLE_COLUMNS + " FROM page JOIN pg_class c ON c.oid = page.oid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY page.position"
+    ).format(order=order)
+    count = "SELECT count(*) AS total FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER
+    with reading(context, branch) as cur:
+        rows = cur.execute(page, params).fetchall()
+        total = cur.execute(count, params).fetchone()["total"]
+    return TablePage(tables=[_table(row) for row in rows], total=total, limit=limit, offset=offset)
+
+
+def table_details(context: Context, branch: Branch | str, schema: str, table: str) -> TableDetails | None:
+    """Columns, indexes, constraints (both directions of foreign keys), triggers, partitions; None if no such table."""
+    with reading(context, branch) as cur:
+        found = cur.execute(_FIND_TABLE, {"schema": schema, "table": table}).fetchone()
+        if found is None:
+            return None
+        key = {"oid": found["oid"]}
+        extras = cur.execute(_EXTRAS, key).fetchone()
+        return TableDetails(
+            table=_table(cur.execute(_TABLE_ROW, key).fetchone()),
+            sizes=cur.execute(_SIZES, key).fetchone(),
+            columns=cur.execute(_COLUMNS, key).fetchall(),
+            indexes=cur.execute(_INDEXES, key).fetchall(),
+            constraints=cur.execute(_CONSTRAINTS, key).fetchall(),
+            referenced_by=cur.execute(_REFERENCED_BY, key).fetchall(),
+            triggers=cur.execute(_TRIGGERS, key).fetchall(),
+            partitions=cur.execute(_PARTITIONS, key).fetchall(),
+            parent=cur.execute(_PARENT, key).fetchone(),
+            partition_key=extras["partition_key"],
+            view_definition=extras["view_definition"],
+        )
+
+
+def snapshot(context: Context, branch: Branch | str) -> dict[str, Any]:
+    """A normalized, JSON-serializable picture of the schema, for ``schema_diff`` and for checkpoints.
+
+    ``{"tables": {"schema.table": {"kind", "estimated_rows", "columns": {name: {"type", "nullable",
+    "default", "position"}}, "indexes": {name: definition}, "constraints": {name: definition}}}}``
+    """
+    tables: dict[str, dict[str, Any]] = {}
+    with reading(context, branch) as cur:
+        for row in cur.execute(_SNAPSHOT_TABLES):
+            tables[f"{row['schema']}.{row['name']}"] = {
+                "kind": KINDS[row["relkind"]], "estimated_rows": row["estimated_rows"],
+                "columns": {}, "indexes": {}, "constraints": {},
+            }
+        for row in cur.execute(_SNAPSHOT_COLUMNS):
+            tables[f"{row['schema']}.{row['table']}"]["columns"][row["name"]] = {
+                "type": row["type"], "nullable": row["nullable"], "default": row["default"], "position": row["position"],
+            }
+        for row in cur.execute(_SNAPSHOT_INDEXES):
+            tables[f"{row['schema']}.{row['table']}"]["indexes"][row["name"]] = row["definition"]
+        for row in cur.execute(_SNAPSHOT_CONSTRAINTS):
+            tables[f"{row['schema']}.{row['table']}"]["constraints"][row["name"]] = row["definition"]
+    return {"version": 1, "tables": tables}
+
+
+def _table(row: dict[str, Any]) -> Table:
+    return Table(schema=row["schema"], name=row["name"], kind=KINDS[row["relkind"]], is_partition=row["is_partition"],
+                 estimated_bytes=row["estimated_bytes"], estimated_rows=row["estimated_rows"],
+                 has_primary_key=row["has_primary_key"], comment=row["comment"])
