@@ -14,9 +14,7 @@ database, ``delete`` and ``verify`` act on the reference.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -25,25 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import psycopg
+
 from . import dburl, pgtools, server_admin
 from .checkpoint_catalog import Checkpoint
-from .errors import DBAdminError, OperationRefused
+from .checkpoint_stores import Store, sha256_of
+from .errors import Cancelled, CheckpointCorrupt, CheckpointFailed, OperationRefused
 
 Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), message
-
-
-class CheckpointFailed(DBAdminError):
-    """Creating or restoring a checkpoint failed; the branch is unchanged."""
-
-
-class CheckpointCorrupt(DBAdminError):
-    """A checkpoint's data is missing or does not match its checksum: it cannot be restored."""
-
-
-class Cancelled(DBAdminError):
-    """The operation was cancelled; what it had made is cleaned up."""
-
-    outcome = "interrupted"
 
 
 @dataclass
@@ -51,7 +38,7 @@ class Job:
     """What a strategy needs to act on one branch."""
 
     url: str  # the branch's URL (with credentials)
-    store: Path  # where dump archives live
+    store: Store  # where dump archives live
     secrets: tuple[str, ...] = ()
     progress: Progress | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -59,6 +46,7 @@ class Job:
     clone_wait: float = 10.0
     jobs: int = 2
     unavailable_ms: int = 0  # filled in by strategies that fence the branch off
+    copy_method: str | None = None  # how a clone copied the files
 
     @property
     def database(self) -> str:
@@ -104,7 +92,7 @@ class CloneStrategy:
         job.report(0, 1, f"copying {job.database}")
         with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
             with fenced(conn, job):
-                _copy(conn, target, job.database)
+                job.copy_method = _copy(conn, target, job.database)
             # Nobody may write into a checkpoint: it is only ever a template.
             server_admin.allow_connections(conn, target, False)
             size = server_admin.size(conn, target)
@@ -134,54 +122,69 @@ class DumpStrategy:
     name = "dump"
 
     def reference_for(self, job: Job, checkpoint: Checkpoint) -> str:
-        return str(job.store / checkpoint.branch / f"{checkpoint.id}.dump")
+        return job.store.reference(checkpoint.branch, checkpoint.id)
 
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
-        path = Path(self.reference_for(job, checkpoint))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CheckpointFailed(f"the checkpoint store {job.store} is not writable: {exc.strerror}") from None
+        reference = self.reference_for(job, checkpoint)
+        staged = job.store.staging(reference)
         with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
             estimate = server_admin.size(conn, job.database)
             tool = _tool("pg_dump", server_admin.server_major(conn))
-        free = shutil.disk_usage(path.parent).free
-        if free < estimate:
+        free = job.store.free_bytes()
+        if free is not None and free < estimate:
             raise CheckpointFailed(f"the checkpoint store has {free // 2**20} MiB free; the database is "
                                    f"{estimate // 2**20} MiB, so a dump may not fit")
-        partial = path.with_suffix(".partial")
         try:
-            _run_tool(job, tool, ["--format=custom", f"--file={partial}", "--no-password"], job.url,
-                      watch=partial, total=estimate)
-            checksum = _sha256(partial)
-            partial.rename(path)
+            _run_tool(job, tool, ["--format=custom", f"--file={staged}", "--no-password"], job.url,
+                      watch=staged, total=estimate)
+            checksum = sha256_of(staged)
+            size = job.store.keep(staged, reference)
         except BaseException:
-            partial.unlink(missing_ok=True)
+            staged.unlink(missing_ok=True)
             raise
-        return Created(reference=str(path), size_bytes=path.stat().st_size, checksum=checksum)
+        return Created(reference=reference, size_bytes=size, checksum=checksum)
 
     def build_aside(self, job: Job, checkpoint: Checkpoint, aside: str) -> None:
-        self.verify(job, checkpoint)
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
-            server_admin.create(conn, aside, owner_of=job.database)
-            tool = _tool("pg_restore", server_admin.server_major(conn))
-        _run_tool(job, tool, ["--exit-on-error", f"--jobs={job.jobs}", "--no-password", checkpoint.reference],
-                  dburl.with_database(job.url, aside), database_flag=True)
+        archive = job.store.fetch(checkpoint.reference)
+        try:
+            _check_archive(job, checkpoint, archive)
+            with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+                server_admin.create(conn, aside, owner_of=job.database)
+                tool = _tool("pg_restore", server_admin.server_major(conn))
+            _run_tool(job, tool, ["--exit-on-error", f"--jobs={job.jobs}", "--no-password", str(archive)],
+                      dburl.with_database(job.url, aside), database_flag=True)
+        finally:
+            job.store.release(checkpoint.reference, archive)
+
+    def restore_in_place(self, job: Job, checkpoint: Checkpoint) -> None:
+        """For a role that cannot create databases: ``pg_restore --clean --if-exists --single-transaction``
+        into the live database.  Still all-or-nothing: any error rolls the whole restore back."""
+        archive = job.store.fetch(checkpoint.reference)
+        try:
+            _check_archive(job, checkpoint, archive)
+            with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+                tool = _tool("pg_restore", server_admin.server_major(conn))
+            _run_tool(job, tool, ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
+                                  "--no-password", str(archive)], job.url, database_flag=True)
+        finally:
+            job.store.release(checkpoint.reference, archive)
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
-        self.discard_partial(job, checkpoint.reference)
+        job.store.delete(checkpoint.reference)
 
     def discard_partial(self, job: Job, reference: str) -> None:
-        Path(reference).unlink(missing_ok=True)
-        Path(reference).with_suffix(".partial").unlink(missing_ok=True)
+        job.store.delete(reference)
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
-        path = Path(checkpoint.reference)
-        if not path.is_file():
-            raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {path} is missing")
-        job.report(0, 1, f"checking the archive of checkpoint #{checkpoint.id}")
-        if _sha256(path) != checkpoint.checksum:
-            raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {path} does not match its checksum")
+        """That the archive is there; its checksum is checked on the copy ``build_aside`` reads."""
+        if not job.store.exists(checkpoint.reference):
+            raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {checkpoint.reference} is missing")
+
+
+def _check_archive(job: Job, checkpoint: Checkpoint, archive: Path) -> None:
+    job.report(0, 1, f"checking the archive of checkpoint #{checkpoint.id}")
+    if sha256_of(archive) != checkpoint.checksum:
+        raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {checkpoint.reference} does not match its checksum")
 
 
 STRATEGIES: dict[str, Strategy] = {"clone": CloneStrategy(), "dump": DumpStrategy()}
@@ -225,12 +228,30 @@ def _wait_for_no_sessions(conn, database: str, seconds: float) -> None:
                                "none: close them, set CLONE_SESSIONS=terminate, or use the dump strategy")
 
 
-def _copy(conn, target: str, source: str, *, owner_of: str | None = None) -> None:
+def _copy(conn, target: str, source: str, *, owner_of: str | None = None) -> str:
+    """Copy ``source`` to a new database ``target``; returns how the files were copied.
+
+    PostgreSQL 18's ``file_copy_method = clone`` copies with the kernel's file cloning:
+    instant and space-sharing (copy-on-write) on filesystems with reflinks (XFS, Btrfs);
+    on others, such as ext4, Linux still copies in the kernel at disk speed.  The server's
+    filesystem is not visible from here, so the method is reported as PostgreSQL names it.
+    Where the server refuses the method, the plain copy is used.
+    """
     server_admin.drop(conn, target)  # a leftover of an interrupted attempt
+    if server_admin.server_major(conn) >= 18:
+        conn.execute("SET file_copy_method = clone")
+        try:
+            server_admin.create(conn, target, template=source, owner_of=owner_of)
+            return "clone"
+        except psycopg.Error:
+            server_admin.drop(conn, target)
+        finally:
+            conn.execute("RESET file_copy_method")
     try:
         server_admin.create(conn, target, template=source, owner_of=owner_of)
     except Exception as exc:
         raise CheckpointFailed(f"copying {source} failed: {dburl.reason(exc)}") from None
+    return "copy"
 
 
 def _tool(name: str, server_major: int) -> pgtools.Tool:
@@ -253,23 +274,16 @@ def _run_tool(job: Job, tool: pgtools.Tool, args: list[str], url: str, *, watch:
     stderr: list[str] = []
     reader = threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True)
     reader.start()
-    while process.poll() is None:
-        if job.cancel.is_set():
-            process.terminate()
-            process.wait()
-            raise Cancelled(f"{tool.name} was cancelled")
+    job.report(0, total, f"{tool.name} started")
+    while process.poll() is None and not job.cancel.is_set():
         if watch is not None and watch.exists():
             job.report(min(watch.stat().st_size, total), total, f"{tool.name}: {watch.stat().st_size // 2**20} MiB written")
         time.sleep(0.1)
+    if job.cancel.is_set():  # honoured even if the tool finished meanwhile: the caller cleans up either way
+        process.terminate()
+        process.wait()
+        raise Cancelled(f"{tool.name} was cancelled")
     reader.join()
     if process.returncode != 0:
         last = next((line.strip() for line in reversed(stderr) if line.strip()), f"exit code {process.returncode}")
         raise CheckpointFailed(f"{tool.name} {tool.version} ({tool.path}) failed: {dburl.scrub(last, job.secrets)}")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

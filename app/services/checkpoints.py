@@ -19,8 +19,9 @@ import psycopg
 from . import audit, dburl, hooks, introspection, oplock, schema_diff, server_admin
 from . import checkpoint_catalog as catalog
 from .checkpoint_catalog import Checkpoint, CheckpointNotFound
-from .checkpoint_strategies import STRATEGIES, CheckpointFailed, Job, Progress, Strategy, checkpoint_database
-from .errors import DBAdminError, InvalidInput, OperationRefused
+from .checkpoint_stores import LocalStore, S3Store, Store
+from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
+from .errors import CheckpointFailed, DBAdminError, InvalidInput, OperationRefused
 from .operations import check_phrase, operation
 from .registry import CONTROL, Branch
 
@@ -72,6 +73,8 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
     if details is not None:
         details.update(checkpoint_id=row.id, strategy=chosen.name, size_bytes=created.size_bytes,
                        unavailable_ms=job.unavailable_ms)
+        if job.copy_method:
+            details["copy_method"] = job.copy_method
     return catalog.update(context.registry, row.id, status="ready", size_bytes=created.size_bytes,
                           checksum=created.checksum)
 
@@ -93,7 +96,13 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         strategy = STRATEGIES[checkpoint.strategy]
         job = _job(context, branch, progress, cancel)
         strategy.verify(job, checkpoint)
-        before = _swap_in(context, branch, checkpoint, strategy, job, actor)
+        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+            swappable = server_admin.can_create_databases(conn)
+        if swappable:
+            before = _swap_in(context, branch, checkpoint, strategy, job, actor)
+        else:
+            before = _restore_in_place(context, branch, checkpoint, job, actor)
+        running.details["method"] = "swap" if swappable else "in place"
         running.details.update(checkpoint_id=checkpoint.id, pre_restore_checkpoint_id=before.id,
                                unavailable_ms=job.unavailable_ms)
     hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor, {"checkpoint_id": checkpoint.id}))
@@ -209,6 +218,22 @@ def _swap_in(context: Context, branch: Branch, checkpoint: Checkpoint, strategy:
     return catalog.update(registry, before.id, status="ready", size_bytes=size)
 
 
+def _restore_in_place(context: Context, branch: Branch, checkpoint: Checkpoint, job: Job, actor: str) -> Checkpoint:
+    """The role may not create databases: dump the current state first (so the restore can be
+    undone), then restore into the live database in one transaction."""
+    if checkpoint.strategy != "dump":
+        raise OperationRefused(f"restoring a {checkpoint.strategy} checkpoint needs a role that may create databases "
+                               "(CREATEDB); this one may not")
+    before = create_locked(context, branch, actor=actor, label=f"before restore of #{checkpoint.id}", strategy="dump",
+                           progress=job.progress, cancel=job.cancel)
+    context.registry.close(branch)
+    try:
+        STRATEGIES["dump"].restore_in_place(job, checkpoint)
+    finally:
+        context.registry.close(branch)
+    return before
+
+
 def _check_aside(job: Job, aside: str) -> None:
     """The restored copy must answer and hold what a database holds before it replaces the branch."""
     try:
@@ -255,9 +280,18 @@ def _now(context: Context):
 
 def _job(context: Context, branch: Branch, progress: Progress | None, cancel: threading.Event | None) -> Job:
     settings = context.settings
-    return Job(url=context.registry.url(branch), store=settings.checkpoint_path.resolve(), secrets=settings.secrets(),
+    return Job(url=context.registry.url(branch), store=_store(context), secrets=settings.secrets(),
                progress=progress, cancel=cancel or threading.Event(), clone_sessions=settings.clone_sessions,
                clone_wait=settings.clone_wait, jobs=settings.dump_jobs)
+
+
+def _store(context: Context) -> Store:
+    settings = context.settings
+    if settings.checkpoint_s3_bucket:
+        return S3Store(bucket=settings.checkpoint_s3_bucket, prefix=settings.checkpoint_s3_prefix,
+                       endpoint=settings.checkpoint_s3_endpoint, region=settings.checkpoint_s3_region,
+                       staging=settings.checkpoint_path.resolve())
+    return LocalStore(settings.checkpoint_path.resolve())
 
 
 def _strategy(context: Context, branch: Branch, name: str | None) -> Strategy:

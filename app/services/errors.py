@@ -80,3 +80,17 @@ class MigrationFailed(DBAdminError):
     def __init__(self, revision: str, message: str) -> None:
         super().__init__(f"migration {revision} failed: {message}")
         self.revision = revision
+
+
+class CheckpointFailed(DBAdminError):
+    """Creating or restoring a checkpoint failed; the branch is unchanged."""
+
+
+class CheckpointCorrupt(DBAdminError):
+    """A checkpoint's data is missing or does not match its checksum: it cannot be restored."""
+
+
+class Cancelled(DBAdminError):
+    """The operation was cancelled; what it had made is cleaned up."""
+
+    outcome = "interrupted"

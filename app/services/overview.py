@@ -1,13 +1,16 @@
-"""What a branch card shows at a glance: connection, schema revision, last checkpoint, who is busy."""
+"""A branch at a glance (the console's branch card and summary): configured or missing, health,
+tables by kind and size, schema revision and the last migration, the last checkpoint, who is busy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import checkpoints, migrations, oplock
+from . import checkpoints, introspection, migrations, oplock
 from .checkpoint_catalog import Checkpoint
 from .errors import DBAdminError
+from .introspection import Summary
+from .migrations import AppliedRevision
 from .oplock import Holder
 from .registry import Branch, BranchStatus
 
@@ -20,8 +23,10 @@ class BranchOverview:
     status: BranchStatus
     migrations: str | None = None  # "up to date", "1 pending", ... or why it is unknown
     revision: str | None = None
+    last_migration: AppliedRevision | None = None  # name, when, by whom
     last_checkpoint: Checkpoint | None = None
     busy: Holder | None = None
+    summary: Summary | None = None  # tables by kind, size, version, latency
 
 
 def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
@@ -31,16 +36,22 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         return BranchOverview(status=status)
     try:
         found = migrations.status(context, status.branch)
-        summary, revision = found.summary, ", ".join(found.current) or None
+        state, revision = found.summary, ", ".join(found.current) or None
+        applied = migrations.history(context, status.branch, limit=1).applied
+        last_migration = applied[0] if applied else None
     except DBAdminError as exc:
-        summary, revision = str(exc), None
+        state, revision, last_migration = str(exc), None, None
+    try:
+        summary = introspection.summary(context, status.branch)
+    except DBAdminError:
+        summary = None
     try:
         listed = [c for c in checkpoints.list_for_branch(context, status.branch) if c.status == "ready"]
         holder = oplock.holder(context.registry, status.branch)
     except DBAdminError:
         listed, holder = [], None
-    return BranchOverview(status=status, migrations=summary, revision=revision,
-                          last_checkpoint=listed[0] if listed else None, busy=holder)
+    return BranchOverview(status=status, migrations=state, revision=revision, last_migration=last_migration,
+                          last_checkpoint=listed[0] if listed else None, busy=holder, summary=summary)
 
 
 def overviews(context: Context) -> list[BranchOverview]:

@@ -98,3 +98,8 @@ def swap(conn: psycopg.Connection, *, current: str, replacement: str, keep_as: s
     with conn.transaction():
         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(current), sql.Identifier(keep_as)))
         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(replacement), sql.Identifier(current)))
+
+
+def can_create_databases(conn: psycopg.Connection) -> bool:
+    """Whether the connected role may CREATE DATABASE (needed to build a restore aside and to clone)."""
+    return conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]

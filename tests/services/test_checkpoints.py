@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from dbadmin.services import checkpoint_catalog as catalog
-from dbadmin.services import checkpoints, migrations, oplock, server_admin
-from dbadmin.services.checkpoint_strategies import CheckpointCorrupt, CheckpointFailed, checkpoint_database
-from dbadmin.services.errors import BranchBusy, ConfirmationRequired, InvalidInput, OperationRefused
+from dbadmin.services import checkpoints, dburl, migrations, oplock, server_admin
+from dbadmin.services.checkpoint_strategies import checkpoint_database
+from dbadmin.services.errors import (
+    BranchBusy,
+    Cancelled,
+    CheckpointCorrupt,
+    CheckpointFailed,
+    ConfirmationRequired,
+    InvalidInput,
+    OperationRefused,
+)
+from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.registry import Branch
 from tests.alembic_projects import write_project
 from tests.conftest import actions, tables
@@ -74,6 +86,9 @@ def test_clone_checkpoint_is_a_fenced_off_database(dev):
     assert allowed == (False,)
     created = [a for a in actions(dev) if a.action == "checkpoint.create"][-1]
     assert created.details["unavailable_ms"] >= 0 and created.details["strategy"] == "clone"
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:  # PostgreSQL 18 clones, older servers copy
+        expected = "clone" if server_admin.server_major(conn) >= 18 else "copy"
+    assert created.details["copy_method"] == expected
 
 
 def test_dump_checkpoint_has_a_checksummed_archive(dev):
@@ -278,3 +293,95 @@ def test_diff_against_a_checkpoint_needs_no_restore(dev):
     assert described == {"column public.users.nickname added", "public.products removed"}
     assert result.rows["public.users"][1] == 101
     assert tables(dev, "dev") >= {"users", "orders"}  # nothing was restored
+
+
+@pytest.fixture
+def app_role_context(pg_server, make_settings, databases, tmp_path):
+    """Dev owned by a role that may not create databases, as on many managed servers."""
+    role = f"dbadmin_app_{uuid.uuid4().hex[:8]}"
+    database = f"{role}_dev"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-secret' NOCREATEDB").format(psycopg.sql.Identifier(role)))
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {} OWNER {}").format(psycopg.sql.Identifier(database), psycopg.sql.Identifier(role)))
+    params = dburl.conninfo_to_dict(dburl.with_database(pg_server, database))
+    url = f"postgresql://{role}:app-secret@{params['host']}:{params.get('port', 5432)}/{database}"
+    settings = make_settings(dev_database_url=url, admin_database_url=databases.new("control"),
+                             migrations=example_migrations(), checkpoint_dir=tmp_path / "store")
+    try:
+        with open_context(settings) as context:
+            yield context
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(database)))
+            conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
+
+
+def test_role_without_createdb_restores_in_place_all_or_nothing(app_role_context):
+    context = app_role_context
+    migrations.upgrade(context, "dev", actor=ME)
+    add_user(context, "dev", "first@example.test")
+    with pytest.raises(CheckpointFailed, match="permission denied to create database"):
+        checkpoints.create(context, "dev", actor=ME, label="c", strategy="clone")
+    checkpoint = checkpoints.create(context, "dev", actor=ME, label="d", strategy="dump")
+    add_user(context, "dev", "second@example.test")
+    before = checkpoints.restore(context, "dev", checkpoint.id, actor=ME)
+    assert rows(context, "dev") == ["first@example.test"]
+    assert actions(context)[-1].details["method"] == "in place"
+    assert (before.strategy, before.label) == ("dump", f"before restore of #{checkpoint.id}")
+    checkpoints.restore(context, "dev", before.id, actor=ME)  # and back: undo works the same way
+    assert rows(context, "dev") == ["first@example.test", "second@example.test"]
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path):
+    """A 16 MiB tmpfs for the checkpoint store (root only: mounting needs it)."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"needs to mount a small tmpfs (root): {result.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def test_store_without_room_is_refused_before_dumping(make_context, tiny_filesystem):
+    (tiny_filesystem / "filler").write_bytes(b"\0" * (12 * 2**20))
+    context = make_context(checkpoint_dir=tiny_filesystem / "store")
+    with pytest.raises(CheckpointFailed, match=r"the checkpoint store has \d+ MiB free; the database is \d+ MiB"):
+        checkpoints.create(context, "dev", actor=ME, label="d", strategy="dump")
+    assert list((tiny_filesystem / "store").rglob("*.partial")) == []
+
+
+def test_disk_full_during_a_dump_leaves_no_partial_archive(make_context, tiny_filesystem):
+    context = make_context(checkpoint_dir=tiny_filesystem / "store")
+    migrations.upgrade(context, "dev", actor=ME)
+    with context.registry.connection("dev") as conn:  # enough rows that the archive outgrows what is left
+        conn.execute("INSERT INTO users (email, name) SELECT md5(g::text) || '@x.test', md5(random()::text) "
+                     "FROM generate_series(1, 20000) g")
+    filled = []
+
+    def fill_the_disk(done, total, message):
+        if not filled:  # the dump has started: take the rest of the space
+            free = shutil.disk_usage(tiny_filesystem).free
+            (tiny_filesystem / "filler").write_bytes(b"\0" * max(free - 64 * 1024, 0))
+            filled.append(True)
+
+    with pytest.raises(CheckpointFailed, match="pg_dump .* failed: .*No space left on device"):
+        checkpoints.create(context, "dev", actor=ME, label="d", strategy="dump", progress=fill_the_disk)
+    assert list((tiny_filesystem / "store").rglob("*")) == [tiny_filesystem / "store" / "dev"]
+    [entry] = checkpoints.list_for_branch(context, "dev")
+    assert entry.status == "failed" and "No space left on device" in entry.error
+
+
+def test_progress_is_reported_and_a_cancelled_dump_cleans_up(dev):
+    seen = []
+    made = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="dump", progress=lambda *p: seen.append(p))
+    assert made.status == "ready" and seen and all(len(p) == 3 for p in seen)
+    cancel = threading.Event()
+    with pytest.raises(Cancelled, match="pg_dump was cancelled"):
+        checkpoints.create(dev, "dev", actor=ME, label="cancelled", strategy="dump", cancel=cancel,
+                           progress=lambda *p: cancel.set())
+    cancelled = checkpoints.list_for_branch(dev, "dev")[0]
+    assert (cancelled.label, cancelled.status) == ("cancelled", "failed")
+    assert not Path(cancelled.reference).exists() and not Path(cancelled.reference).with_suffix(".partial").exists()
+    assert actions(dev)[-1].outcome == "interrupted"

@@ -1,0 +1,31 @@
+"""The branch summary: health, tables, last migration (name, when, by whom), last checkpoint, busy holder."""
+
+from __future__ import annotations
+
+from dbadmin.services import checkpoints, migrations, oplock, overview
+from dbadmin.services.context import open_context
+
+ME = "tester"
+
+
+def test_summary_of_a_working_branch(shop):
+    migrations.upgrade(shop, "dev", actor="alice")
+    checkpoints.create(shop, "dev", actor="bob", label="safe point", strategy="clone")
+    card = overview.branch_overview(shop, "dev")
+    assert (card.status.state, card.revision, card.migrations) == ("reachable", "0005", "up to date")
+    assert card.last_migration.revision.message == "add users.email_verified_at"
+    assert card.last_migration.applied_by == "alice" and card.last_migration.applied_at is not None
+    assert (card.last_checkpoint.label, card.last_checkpoint.created_by) == ("safe point", "bob")
+    assert card.summary.tables_by_kind["table"] == 4 and card.summary.size_bytes > 0
+    assert card.busy is None
+    with oplock.hold(shop.registry, "dev", operation="checkpoint.create", actor="carol"):
+        assert overview.branch_overview(shop, "dev").busy.describe().startswith("busy: checkpoint.create by carol since")
+
+
+def test_summary_of_an_empty_and_of_a_missing_branch(databases, make_settings):
+    settings = make_settings(dev_database_url=databases.new(), admin_database_url=databases.new("control"))
+    with open_context(settings) as context:
+        dev, prod = overview.overviews(context)
+        assert dev.migrations.startswith("MIGRATIONS: not set") and dev.last_checkpoint is None
+        assert dev.summary.tables_by_kind["table"] == 0
+        assert (prod.status.state, prod.summary, prod.migrations) == ("missing", None, None)
