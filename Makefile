@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test setup clean
+.PHONY: run test screenshots setup clean
 
 run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
 	$(VENV)/bin/dbadmin serve
@@ -12,6 +12,10 @@ run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
 test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+screenshots: setup  ## refresh docs/screenshots/ from the browser tests
+	scripts/ensure-chromium
+	DBADMIN_SCREENSHOTS=docs/screenshots $(VENV)/bin/python -m pytest tests/ui
 
 setup: $(STAMP)
 

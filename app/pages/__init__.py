@@ -7,8 +7,8 @@ routes in a process-wide registry, so the context reaches the pages by closure.
 from __future__ import annotations
 
 from ..services.context import Context
-from . import branches
+from . import database
 
 
 def register(context: Context) -> None:
-    branches.register(context)
+    database.register(context)

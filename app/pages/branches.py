@@ -1,14 +1,14 @@
-"""``/admin``: the two branches at a glance (configured or missing, where, reachable)."""
+"""The branch card: a branch at a glance (configured or missing, where, reachable, schema, checkpoint).
+
+Clicking a card selects that branch (``/admin?branch=prod``), so the choice can be linked and reloaded.
+"""
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from ..services import overview
-from ..services.context import Context
 from ..services.overview import BranchOverview
 from ..services.registry import Branch
-from .frame import frame
 
 # Production must be unmistakable: a warm colour and a badge on every card that shows it.
 _ACCENT = {Branch.DEV: "border-sky-500", Branch.PROD: "border-rose-600"}
@@ -19,26 +19,13 @@ _STATE = {
 }
 
 
-def register(context: Context) -> None:
-    @ui.page("/")
-    def index() -> None:
-        ui.navigate.to("/admin")
-
-    @ui.page("/admin")
-    async def admin() -> None:
-        with frame("Database"):
-            ui.label("Branches").classes("text-2xl font-semibold text-slate-800")
-            cards = await run.io_bound(overview.overviews, context)
-            with ui.row().classes("w-full gap-6 items-stretch"):
-                for card in cards:
-                    _branch_card(card)
-            _footer(context)
-
-
-def _branch_card(card: BranchOverview) -> None:
+def branch_card(card: BranchOverview, *, selected: bool) -> None:
     status = card.status
     text, colour, icon = _STATE[status.state]
-    with ui.card().classes(f"flex-1 min-w-[18rem] border-t-4 {_ACCENT[status.branch]}").props(f"data-testid=branch-{status.branch}"):
+    ring = "ring-2 ring-slate-400" if selected else "opacity-90 hover:opacity-100"
+    with ui.link(target=f"/admin?branch={status.branch}").classes("flex-1 min-w-[18rem] no-underline text-inherit"), \
+            ui.card().classes(f"w-full h-full border-t-4 {_ACCENT[status.branch]} {ring}").props(
+                f"data-testid=branch-{status.branch}"):
         with ui.row().classes("w-full items-center justify-between"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(status.branch.label).classes("text-xl font-semibold")
@@ -65,10 +52,3 @@ def _branch_card(card: BranchOverview) -> None:
             ui.label(card.busy.describe()).classes("text-sm text-amber-700").props(f"data-testid=busy-{status.branch}")
         if status.error:
             ui.label(status.error).classes("text-sm text-red-700")
-
-
-def _footer(context: Context) -> None:
-    parts = [f"Control store: {context.registry.location('control')}"]
-    if context.embedded is not None:
-        parts.append(f"embedded PostgreSQL {context.embedded.version} (data in {context.embedded.data_dir})")
-    ui.label(" · ".join(parts)).classes("text-xs text-slate-500")

@@ -1,4 +1,4 @@
-"""The /admin page in a real Chromium: both branch cards, their states, no secrets on the page.
+"""The Database tab in a real Chromium: branch cards and selection, summary, tables grid, details, errors.
 
 Set DBADMIN_SCREENSHOTS=docs/screenshots to refresh the README's screenshots from these runs.
 """
@@ -9,9 +9,11 @@ import os
 import re
 from pathlib import Path
 
+import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
+from dbadmin.services.context import example_migrations
 from tests.conftest import serve
 
 pytestmark = pytest.mark.ui
@@ -48,6 +50,10 @@ def test_admin_shows_both_branch_cards_on_the_embedded_default(page: Page, embed
     expect(page.get_by_test_id("schema-prod")).to_have_text("0004 · 1 pending")
     expect(page.get_by_test_id("checkpoint-prod")).to_contain_text("auto: before migrate.promote")
     expect(page.get_by_test_id("checkpoint-dev")).to_have_text("none yet")
+    expect(page.get_by_test_id("prod-banner")).to_have_count(0)
+    expect(page.get_by_test_id("stat-tables")).to_contain_text("4 tables")
+    expect(page.get_by_test_id("stat-migration")).to_contain_text("add users.email_verified_at")
+    expect(page.get_by_test_id("stat-migration")).to_contain_text("by dbadmin")
     assert password not in page.content()
     screenshot(page, "admin")
 
@@ -59,6 +65,62 @@ def test_root_leads_to_admin(page: Page, embedded_console):
     expect(page.get_by_test_id("branch-prod")).to_be_visible()
 
 
+def test_selecting_production_is_in_the_url_and_unmistakable(page: Page, embedded_console):
+    served, _ = embedded_console
+    page.goto(f"{served.base_url}/admin")
+    page.get_by_test_id("branch-prod").click()
+    expect(page).to_have_url(f"{served.base_url}/admin?branch=prod")
+    expect(page.get_by_test_id("prod-banner")).to_contain_text("Production")
+    expect(page.get_by_test_id("stat-migrations")).to_contain_text("1 pending")
+    page.reload()
+    expect(page.get_by_test_id("prod-banner")).to_be_visible()
+    screenshot(page, "admin-prod")
+
+
+def test_tables_grid_search_and_details(page: Page, embedded_console):
+    served, _ = embedded_console
+    page.goto(f"{served.base_url}/admin?branch=dev")
+    grid = page.get_by_test_id("tables-grid")
+    expect(grid).to_contain_text("orders")
+    expect(page.get_by_test_id("tables-range")).to_have_text("1–4 of 4")
+    page.get_by_placeholder("Search schema.table").fill("ord")
+    expect(page.get_by_test_id("tables-range")).to_have_text("1–1 of 1")
+    grid.get_by_text("orders", exact=True).click()
+    details = page.get_by_test_id("details")
+    expect(page.get_by_test_id("details-title")).to_have_text("public.orders")
+    expect(page.get_by_test_id("details-columns")).to_contain_text("total_cents")
+    expect(page.get_by_test_id("details-indexes")).to_contain_text("orders_user_id_created_at")
+    expect(page.get_by_test_id("details-constraints")).to_contain_text("REFERENCES users(id)")
+    expect(details.get_by_test_id("details-diagram")).to_be_visible()
+    screenshot(page, "table-details")
+    page.keyboard.press("Escape")
+    page.get_by_placeholder("Search schema.table").fill("no such table")
+    expect(page.get_by_test_id("tables-empty")).to_have_text("No tables match.")
+
+
+def test_unknown_branch_in_the_url_is_a_readable_error(page: Page, embedded_console):
+    served, _ = embedded_console
+    page.goto(f"{served.base_url}/admin?branch=staging")
+    expect(page.get_by_test_id("page-error")).to_contain_text("unknown branch 'staging': use 'dev' or 'prod'")
+
+
+def test_grid_pages_through_many_tables(page: Page, databases, tmp_path):
+    dev = databases.new()
+    with psycopg.connect(dev, autocommit=True) as conn:
+        conn.execute("".join(f"CREATE TABLE t{i:03d} (id int PRIMARY KEY);" for i in range(60)))
+    served = serve({"DEV_DATABASE_URL": dev, "ADMIN_DATABASE_URL": databases.new(),
+                    "MIGRATIONS": str(example_migrations())}, tmp_path / "serve.log")
+    try:
+        page.goto(f"{served.base_url}/admin")
+        expect(page.get_by_test_id("tables-range")).to_have_text("1–25 of 60")
+        page.get_by_test_id("tables-next").click()
+        expect(page.get_by_test_id("tables-range")).to_have_text("26–50 of 60")
+        expect(page.get_by_test_id("tables-grid")).to_contain_text("t025")
+        expect(page.get_by_test_id("tables-grid")).not_to_contain_text("t024")
+    finally:
+        assert served.stop() == 0
+
+
 def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page, databases, tmp_path):
     served = serve({"DEV_DATABASE_URL": databases.new(), "ADMIN_DATABASE_URL": databases.new()}, tmp_path / "serve.log")
     try:
@@ -67,6 +129,9 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
         expect(page.get_by_test_id("state-prod")).to_have_text(re.compile("missing"))
         expect(page.get_by_test_id("branch-prod")).to_contain_text("Set PROD_DATABASE_URL")
         expect(page.get_by_test_id("schema-dev")).to_have_text("MIGRATIONS: not set; point it at your application's alembic.ini")
+        expect(page.get_by_test_id("tables-empty")).to_contain_text("no tables yet")
         screenshot(page, "admin-missing-prod")
+        page.get_by_test_id("branch-prod").click()
+        expect(page.get_by_test_id("branch-problem")).to_contain_text("set PROD_DATABASE_URL")
     finally:
         assert served.stop() == 0

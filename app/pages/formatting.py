@@ -1,0 +1,85 @@
+"""Small display helpers and components shared by the console's pages (no service calls here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from nicegui import ui
+
+
+def size(value: int | None) -> str:
+    if value is None:
+        return "unknown"
+    amount = float(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if amount < 1024 or unit == "TiB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return ""
+
+
+def count(value: int | None) -> str:
+    return "unknown" if value is None else f"{value:,}"
+
+
+def when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
+def stat(title: str, value: str, note: str, *, testid: str) -> None:
+    """A summary card: a label, a big value, a line of context."""
+    with ui.card().classes("flex-1 min-w-[11rem] gap-1").props(f"data-testid={testid}"):
+        ui.label(title).classes("text-xs uppercase tracking-wide text-slate-500")
+        ui.label(value).classes("text-xl font-semibold text-slate-800 break-all")
+        ui.label(note).classes("text-xs text-slate-500")
+
+
+def problem(message: str, *, testid: str = "problem") -> None:
+    """A readable error in the page, never a traceback."""
+    with ui.row().classes("w-full items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-red-800").props(
+            f"data-testid={testid}"):
+        ui.icon("error_outline")
+        ui.label(message).classes("flex-1")
+
+
+def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None) -> None:
+    """A titled, compact table of ``rows`` (columns from the first row's keys); an explanation when empty."""
+    ui.label(title).classes("font-semibold mt-2")
+    if not rows:
+        ui.label("none").classes("text-sm text-slate-500")
+        return
+    columns = [{"name": key, "label": key.capitalize(), "field": key, "align": "left"} for key in rows[0]]
+    table = ui.table(columns=columns, rows=[{"_key": i, **row} for i, row in enumerate(rows)], row_key="_key").props(
+        "flat dense hide-pagination wrap-cells" + (f" data-testid={testid}" if testid else "")).classes("w-full")
+    table.pagination = {"rowsPerPage": 0}
+
+
+def relationship_diagram(details: Any) -> str | None:
+    """A Mermaid graph of a table and the tables its foreign keys link it with (both directions)."""
+    here = f"{details.table.schema}.{details.table.name}"
+    links = [(here, f"{c['ref_schema']}.{c['ref_table']}", ", ".join(c["columns"] or []))
+             for c in details.constraints if c["kind"] == "foreign key"]
+    links += [(f"{r['schema']}.{r['table']}", here, ", ".join(r["columns"] or [])) for r in details.referenced_by]
+    if not links:
+        return None
+    ids: dict[str, str] = {}
+
+    def node(name: str) -> str:
+        if name not in ids:
+            ids[name] = f"n{len(ids)}"
+        return ids[name]
+
+    lines = ["graph LR"]
+    for source, target, columns in links:
+        lines.append(f'    {node(source)} -->|"{_label(columns)}"| {node(target)}')
+    for name, key in ids.items():
+        lines.append(f'    {key}["{_label(name)}"]')
+    lines.append(f"    style {ids[here]} fill:#e0f2fe,stroke:#0284c7")
+    return "\n".join(lines)
+
+
+def _label(text: str) -> str:
+    """Mermaid label text: quotes and brackets as entities, so any table name is safe."""
+    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+            .replace("[", "#91;").replace("]", "#93;").replace("|", "#124;"))
