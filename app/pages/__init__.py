@@ -7,8 +7,9 @@ routes in a process-wide registry, so the context reaches the pages by closure.
 from __future__ import annotations
 
 from ..services.context import Context
-from . import database
+from . import database, history
 
 
 def register(context: Context) -> None:
     database.register(context)
+    history.register(context)

@@ -15,7 +15,9 @@ from ..services.errors import DBAdminError
 from ..services.registry import Branch
 from . import formatting
 from .branches import branch_card
+from .checkpoints_panel import CheckpointsPanel
 from .frame import frame
+from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
 SORTS = {"name": "Name", "size": "Size", "rows": "Rows", "schema": "Schema", "kind": "Kind"}
@@ -35,7 +37,7 @@ def register(context: Context) -> None:
         ui.navigate.to("/admin")
 
     @ui.page("/admin")
-    async def admin(branch: str = "dev") -> None:
+    async def admin(branch: str = "dev", tab: str = "tables") -> None:
         try:
             selected = Branch.parse(branch)
         except DBAdminError as exc:
@@ -59,7 +61,22 @@ def register(context: Context) -> None:
                                    testid="branch-problem")
                 return
             _summary(current)
-            await TablesView(context, selected).build()
+            with ui.tabs().classes("w-full") as tabs:
+                ui.tab("tables", "Tables").props("data-testid=tab-tables")
+                ui.tab("migrations", "Migrations").props("data-testid=tab-migrations")
+                ui.tab("checkpoints", "Checkpoints").props("data-testid=tab-checkpoints")
+
+            def reload() -> None:  # after a change, everything on the page is read again
+                ui.navigate.to(f"/admin?branch={selected.value}&tab={tabs.value}")
+
+            with ui.tab_panels(tabs, value=tab if tab in ("tables", "migrations", "checkpoints") else "tables").classes(
+                    "w-full bg-transparent"):
+                with ui.tab_panel("tables").classes("p-0"):
+                    await TablesView(context, selected).build()
+                with ui.tab_panel("migrations"):
+                    await MigrationsPanel(context, selected, reload).build()
+                with ui.tab_panel("checkpoints"):
+                    await CheckpointsPanel(context, selected, reload).build()
             _footer(context)
 
 

@@ -31,7 +31,7 @@ def stat(title: str, value: str, note: str, *, testid: str) -> None:
     """A summary card: a label, a big value, a line of context."""
     with ui.card().classes("flex-1 min-w-[11rem] gap-1").props(f"data-testid={testid}"):
         ui.label(title).classes("text-xs uppercase tracking-wide text-slate-500")
-        ui.label(value).classes("text-xl font-semibold text-slate-800 break-all")
+        ui.label(value).classes("text-xl font-semibold text-slate-800 break-words")
         ui.label(note).classes("text-xs text-slate-500")
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
-TABS = [("Database", "/admin")]
+TABS = [("Database", "/admin"), ("History", "/admin/history")]
 
 
 @contextmanager

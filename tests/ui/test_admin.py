@@ -23,6 +23,7 @@ def screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("DBADMIN_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")  # a full-page shot of a scrolled page draws the fixed header mid-page
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 

@@ -1,0 +1,113 @@
+"""Confirmations and long-running operations, shared by every page that changes something.
+
+A destructive action opens a dialog that says what will happen; on Production it needs
+the exact typed phrase (the button stays disabled until it matches) and then a second
+"are you sure" step.  Operations run off the event loop with a progress bar fed by the
+services' progress callbacks; errors become readable notifications, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import run, ui
+
+from ..services.errors import DBAdminError
+
+
+def actor() -> str:
+    """Who acts from the console: the local user until login arrives (the console binds to loopback only)."""
+    return f"{getpass.getuser()} (console)"
+
+
+async def confirm(title: str, explanation: str, *, phrase: str | None = None, production: bool = False,
+                  action: str = "Continue") -> str | None:
+    """Ask for confirmation; returns the typed phrase (or "" when none is needed), None when cancelled."""
+    result: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def finish(value: str | None) -> None:
+        if not result.done():
+            result.set_result(value)
+        dialog.close()
+
+    with ui.dialog().props("persistent") as dialog, ui.card().classes("w-[34rem] max-w-full").props(
+            "data-testid=confirm-dialog"):
+        ui.label(title).classes("text-lg font-semibold")
+        ui.label(explanation).classes("text-slate-700 whitespace-pre-line")
+        typed = None
+        if phrase:
+            ui.label(f"Type {phrase} to confirm.").classes("text-sm")
+            typed = ui.input(placeholder=phrase).props("outlined dense data-testid=confirm-phrase").classes("w-full")
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button("Cancel", on_click=lambda: finish(None)).props("flat data-testid=confirm-cancel")
+            go = ui.button(action, color="red-7" if production else "primary").props("data-testid=confirm-ok")
+        if typed is not None:
+            go.bind_enabled_from(typed, "value", backward=lambda value: (value or "").strip() == phrase)
+
+        async def proceed() -> None:
+            if production and not await _are_you_sure():
+                finish(None)
+                return
+            finish(typed.value.strip() if typed is not None else "")
+
+        go.on_click(proceed)
+    dialog.open()
+    return await result
+
+
+async def _are_you_sure() -> bool:
+    answer: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def finish(value: bool) -> None:
+        if not answer.done():
+            answer.set_result(value)
+        dialog.close()
+
+    with ui.dialog().props("persistent") as dialog, ui.card().props("data-testid=sure-dialog"):
+        ui.label("This changes Production. Are you sure?").classes("text-lg font-semibold text-red-700")
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button("No", on_click=lambda: finish(False)).props("flat data-testid=sure-no")
+            ui.button("Yes, change Production", color="red-7", on_click=lambda: finish(True)).props("data-testid=sure-yes")
+    dialog.open()
+    return await answer
+
+
+async def run_operation(title: str, call: Callable[..., Any], *, progress: bool = False) -> Any:
+    """Run a service call off the event loop with a progress bar; notify how it ended. Returns its result or None."""
+    state: dict[str, Any] = {"done": 0, "total": 0, "message": "starting"}
+    cancel = threading.Event()
+
+    def report(done: int, total: int, message: str) -> None:  # called from the worker thread
+        state.update(done=done, total=total, message=message)
+
+    with ui.card().classes("w-full").props("data-testid=operation") as box:
+        ui.label(title).classes("font-semibold")
+        bar = ui.linear_progress(show_value=False).props("indeterminate")
+        line = ui.label("starting").classes("text-sm text-slate-600")
+
+    def refresh() -> None:
+        line.text = state["message"]
+        if state["total"]:
+            bar.props(remove="indeterminate")
+            bar.value = min(state["done"] / state["total"], 1)
+
+    timer = ui.timer(0.2, refresh)
+    kwargs = {"progress": report, "cancel": cancel} if progress else {}
+    try:
+        result = await run.io_bound(call, **kwargs)
+    except DBAdminError as exc:
+        ui.notify(f"{title}: {exc}", type="negative", multi_line=True, timeout=0, close_button=True)
+        return None
+    except Exception as exc:  # never a traceback on the page
+        ui.notify(f"{title} failed unexpectedly ({type(exc).__name__}); see the server log", type="negative",
+                  timeout=0, close_button=True)
+        return None
+    finally:
+        timer.cancel()
+        box.delete()
+    ui.notify(f"{title}: done", type="positive")
+    return result

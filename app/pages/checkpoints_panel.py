@@ -1,0 +1,131 @@
+"""The Checkpoints panel of the Database tab: list, create, compare with now, restore, delete."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from ..services import checkpoints
+from ..services.context import Context
+from ..services.errors import DBAdminError
+from ..services.registry import Branch
+from . import actions, formatting
+
+COLUMNS = [
+    {"name": "id", "label": "#", "field": "id", "align": "left"},
+    {"name": "label", "label": "Label", "field": "label", "align": "left"},
+    {"name": "by", "label": "Created by", "field": "by", "align": "left"},
+    {"name": "at", "label": "Created at", "field": "at", "align": "left"},
+    {"name": "strategy", "label": "Strategy", "field": "strategy", "align": "left"},
+    {"name": "size", "label": "Size", "field": "size", "align": "right"},
+    {"name": "revision", "label": "Revision", "field": "revision", "align": "left"},
+    {"name": "status", "label": "Status", "field": "status", "align": "left"},
+    {"name": "actions", "label": "", "field": "id", "align": "right"},
+]
+
+
+class CheckpointsPanel:
+    def __init__(self, context: Context, branch: Branch, on_change) -> None:
+        self.context, self.branch, self.on_change = context, branch, on_change
+
+    @ui.refreshable_method
+    async def build(self) -> None:
+        with ui.row().classes("w-full items-center"):
+            ui.label("Checkpoints").classes("text-lg font-semibold")
+            ui.space()
+            ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
+        try:
+            found = await run.io_bound(checkpoints.list_for_branch, self.context, self.branch)
+        except DBAdminError as exc:
+            formatting.problem(str(exc))
+            return
+        if not found:
+            ui.label("No checkpoints yet. Take one before risky work; Production gets one automatically before "
+                     "every migration.").classes("text-slate-500 py-4").props("data-testid=checkpoints-empty")
+            return
+        rows = [{"id": c.id, "label": c.label, "by": c.created_by, "at": formatting.when(c.created_at),
+                 "strategy": c.strategy, "size": formatting.size(c.size_bytes), "revision": c.revision or "",
+                 "status": c.status if c.status != "failed" else f"failed: {c.error or ''}"} for c in found]
+        table = ui.table(columns=COLUMNS, rows=rows, row_key="id").props(
+            "flat dense hide-pagination wrap-cells data-testid=checkpoints").classes("w-full")
+        table.pagination = {"rowsPerPage": 0}
+        table.add_slot("body-cell-actions", """
+            <q-td :props="props">
+              <template v-if="props.row.status === 'ready'">
+                <q-btn flat dense size="sm" icon="compare_arrows" label="Compare" :data-testid="'compare-' + props.row.id"
+                       @click="$parent.$emit('compare', props.row.id)" />
+                <q-btn flat dense size="sm" icon="restore" label="Restore" :data-testid="'restore-' + props.row.id"
+                       @click="$parent.$emit('restore', props.row.id)" />
+              </template>
+              <q-btn flat dense size="sm" icon="delete" color="grey-7" :data-testid="'delete-' + props.row.id"
+                     @click="$parent.$emit('delete', props.row.id)" />
+            </q-td>""")
+        table.on("compare", lambda e: self._compare(e.args))
+        table.on("restore", lambda e: self._restore(e.args))
+        table.on("delete", lambda e: self._delete(e.args))
+
+    async def _create(self) -> None:
+        with ui.dialog() as ask, ui.card().classes("w-[28rem]").props("data-testid=create-dialog"):
+            ui.label(f"Checkpoint of {self.branch.label}").classes("text-lg font-semibold")
+            label = ui.input("Label").props("data-testid=checkpoint-label").classes("w-full")
+            notes = ui.textarea("Notes (optional)").classes("w-full")
+            strategy = self.context.settings.checkpoint_strategy_dev if self.branch is Branch.DEV else \
+                self.context.settings.checkpoint_strategy_prod
+            ui.label("clone: a fast copy on the server; the branch is closed to connections while it copies."
+                     if strategy == "clone" else "dump: pg_dump while the branch stays online.").classes("text-sm text-slate-500")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
+                ui.button("Create", on_click=lambda: ask.submit((label.value, notes.value))).props("data-testid=create-ok")
+        answer = await ask
+        if not answer:
+            return
+        made = await actions.run_operation(
+            f"Checkpoint of {self.branch.label}",
+            lambda progress, cancel: checkpoints.create(self.context, self.branch, actor=actions.actor(), label=answer[0],
+                                                        notes=answer[1], progress=progress, cancel=cancel), progress=True)
+        if made is not None:
+            self.on_change()
+
+    async def _restore(self, checkpoint_id: int) -> None:
+        production = self.branch is Branch.PROD
+        phrase = await actions.confirm(
+            f"Restore checkpoint #{checkpoint_id} on {self.branch.label}",
+            f"{self.branch.label} goes back to checkpoint #{checkpoint_id}. Its current state is kept as a new "
+            "checkpoint, so this can be undone. The branch is unavailable for a moment while the databases are swapped.",
+            phrase=f"RESTORE {checkpoint_id}" if production else None, production=production, action="Restore")
+        if phrase is None:
+            return
+        before = await actions.run_operation(
+            f"Restoring #{checkpoint_id} on {self.branch.label}",
+            lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=actions.actor(),
+                                                         confirm=phrase or None, progress=progress, cancel=cancel),
+            progress=True)
+        if before is not None:
+            ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
+            self.on_change()
+
+    async def _delete(self, checkpoint_id: int) -> None:
+        answer = await actions.confirm(f"Delete checkpoint #{checkpoint_id}",
+                                       "Its data is deleted; the catalog keeps a record that it existed.", action="Delete")
+        if answer is None:
+            return
+        if await actions.run_operation(f"Deleting #{checkpoint_id}", lambda: checkpoints.delete(
+                self.context, self.branch, checkpoint_id, actor=actions.actor())) is not None:
+            self.on_change()
+
+    async def _compare(self, checkpoint_id: int) -> None:
+        try:
+            result = await run.io_bound(checkpoints.diff, self.context, self.branch, checkpoint_id)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative")
+            return
+        with ui.dialog() as shown, ui.card().classes("w-[44rem] max-w-full").props("data-testid=diff-dialog"):
+            ui.label(f"{self.branch.label} now vs checkpoint #{checkpoint_id}").classes("text-lg font-semibold")
+            ui.label(result.summary()).props("data-testid=diff-summary")
+            for change in result.changes:
+                ui.label(change.describe()).classes("font-mono text-sm")
+            if result.rows:
+                formatting.section("Row estimates that moved", [
+                    {"table": name, "then": formatting.count(a), "now": formatting.count(b)}
+                    for name, (a, b) in sorted(result.rows.items())])
+            ui.button("Close", on_click=shown.close).props("flat")
+        shown.open()

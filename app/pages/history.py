@@ -1,0 +1,65 @@
+"""``/admin/history``: the audit log as a timeline, filtered by branch, action, actor and outcome;
+refused and failed attempts included, each with its details."""
+
+from __future__ import annotations
+
+import json
+
+from nicegui import run, ui
+
+from ..services import audit
+from ..services.context import Context
+from ..services.errors import DBAdminError
+from . import formatting
+from .frame import frame
+
+OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative", "interrupted": "grey"}
+
+
+def register(context: Context) -> None:
+    @ui.page("/admin/history")
+    async def history(branch: str = "", action: str = "", actor: str = "", outcome: str = "") -> None:
+        with frame("History"):
+            filters = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
+            with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
+                picked_branch = ui.select({"": "all branches", "dev": "Development", "prod": "Production"},
+                                          value=branch, label="Branch").classes("w-40")
+                picked_outcome = ui.select({"": "any outcome", **{o.value: o.value for o in audit.Outcome}},
+                                           value=outcome, label="Outcome").classes("w-40")
+                picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-56")
+                picked_actor = ui.input("Actor", value=actor).classes("w-48")
+                ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(
+                    "/admin/history?" + "&".join(f"{k}={v}" for k, v in {
+                        "branch": picked_branch.value, "outcome": picked_outcome.value,
+                        "action": (picked_action.value or "").strip(), "actor": (picked_actor.value or "").strip(),
+                    }.items() if v))).props("data-testid=history-filter")
+            try:
+                entries = await run.io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
+                                                                        **filters))
+            except DBAdminError as exc:
+                formatting.problem(str(exc), testid="history-error")
+                return
+            if not entries:
+                ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
+                return
+            with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
+                for entry in entries:
+                    _entry(entry)
+
+
+def _entry(entry: audit.Action) -> None:
+    where = {"dev": "Development", "prod": "Production"}.get(entry.branch or "", "dbadmin")
+    subtitle = f"{formatting.when(entry.created_at)} · {entry.actor} · {where}"
+    if entry.duration_ms is not None:
+        subtitle += f" · {entry.duration_ms} ms"
+    with ui.timeline_entry(title=f"{entry.action} — {entry.outcome}", subtitle=subtitle,
+                           color=OUTCOME_COLOURS.get(entry.outcome, "grey")).props(
+            f"data-testid=history-entry-{entry.id}"):
+        if entry.reason:
+            ui.label(f"why: {entry.reason}").classes("text-sm")
+        if entry.details.get("error"):
+            ui.label(entry.details["error"]).classes("text-sm text-red-700")
+        shown = {k: v for k, v in entry.details.items() if k != "error"}
+        if shown:
+            with ui.expansion("details").classes("text-sm"):
+                ui.code(json.dumps(shown, indent=2, default=str), language="json").classes("w-full")

@@ -1,0 +1,122 @@
+"""The Migrations panel of the Database tab: status, pending and applied revisions, SQL preview
+with lint, and the actions: run up (Dev), promote Dev -> Prod, roll back the last N."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from ..services import migrations
+from ..services.context import Context
+from ..services.errors import DBAdminError
+from ..services.lint import LintUnavailable
+from ..services.registry import Branch
+from . import actions, formatting
+
+
+class MigrationsPanel:
+    def __init__(self, context: Context, branch: Branch, on_change) -> None:
+        self.context, self.branch, self.on_change = context, branch, on_change
+
+    @ui.refreshable_method
+    async def build(self) -> None:
+        try:
+            status = await run.io_bound(migrations.status, self.context, self.branch)
+            history = await run.io_bound(migrations.history, self.context, self.branch, limit=50)
+        except DBAdminError as exc:
+            formatting.problem(str(exc), testid="migrations-error")
+            return
+        with ui.row().classes("w-full items-center gap-3"):
+            ui.label(status.summary).classes("text-lg font-semibold").props("data-testid=migrations-status")
+            ui.label(f"at {', '.join(status.current) or 'no revision'} · head {', '.join(status.heads)}").classes(
+                "text-sm text-slate-500")
+            ui.space()
+            if self.branch is Branch.DEV and status.pending:
+                ui.button("Run pending", icon="play_arrow", on_click=self._run_up).props("data-testid=run-up")
+            if self.branch is Branch.PROD:
+                ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props("data-testid=promote")
+            if status.current:
+                ui.button("Roll back…", icon="undo", on_click=self._rollback).props("outline data-testid=rollback")
+        if status.pending:
+            formatting.section(f"Pending ({status.pending_count})", [
+                {"revision": r.id, "message": r.message, "file": r.file or ""} for r in status.pending], testid="pending")
+            with ui.expansion("SQL preview and lint", icon="code").classes("w-full").props("data-testid=sql-preview"):
+                await self._preview()
+        formatting.section("Applied (newest first)", [
+            {"revision": a.revision.id, "message": a.revision.message, "applied at": formatting.when(a.applied_at),
+             "by": a.applied_by if a.by_dbadmin else "outside dbadmin"} for a in history.applied], testid="applied")
+
+    async def _preview(self, destination: str = "heads") -> None:
+        try:
+            sql = await run.io_bound(migrations.preview_sql, self.context, self.branch, destination=destination)
+        except DBAdminError as exc:
+            formatting.problem(str(exc))
+            return
+        ui.code(sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
+        try:
+            findings = await run.io_bound(migrations.lint_pending, self.context, self.branch, destination=destination)
+        except LintUnavailable as exc:
+            ui.label(f"lint skipped: {exc}").classes("text-sm text-slate-500")
+            return
+        except DBAdminError as exc:
+            formatting.problem(str(exc))
+            return
+        if not findings:
+            ui.label("lint: no risky operations found").classes("text-sm text-green-700").props("data-testid=lint-clean")
+        for finding in findings:
+            ui.label(f"⚠ {finding.revision or '?'} · {finding.rule}: {finding.message}").classes(
+                "text-sm text-amber-800").props("data-testid=lint-finding")
+
+    async def _run_up(self) -> None:
+        result = await actions.run_operation(
+            "Running pending migrations on Development",
+            lambda: migrations.upgrade(self.context, Branch.DEV, actor=actions.actor()))
+        await self._changed(result)
+
+    async def _promote(self) -> None:
+        try:
+            plan = await run.io_bound(migrations.plan_promotion, self.context)
+        except DBAdminError as exc:
+            ui.notify(f"Promotion: {exc}", type="warning", multi_line=True)
+            return
+        names = "\n".join(f"  {r.id}  {r.message}" for r in plan.revisions)
+        explanation = (f"Production goes from {', '.join(plan.prod) or 'nothing'} to {', '.join(plan.dev)}, receiving "
+                       f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first.\n\n"
+                       f"SQL:\n{plan.sql}")
+        phrase = await actions.confirm("Promote to Production", explanation, phrase=plan.phrase, production=True,
+                                       action="Promote")
+        if phrase is None:
+            return
+        result = await actions.run_operation(
+            "Promoting to Production", lambda: migrations.promote(self.context, actor=actions.actor(), confirm=phrase))
+        await self._changed(result)
+
+    async def _rollback(self) -> None:
+        with ui.dialog() as ask, ui.card().props("data-testid=rollback-dialog"):
+            ui.label(f"Roll back {self.branch.label}").classes("text-lg font-semibold")
+            steps = ui.number("Revisions to roll back", value=1, min=1, precision=0).props("data-testid=rollback-steps")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
+                ui.button("Next", on_click=lambda: ask.submit(int(steps.value or 0))).props("data-testid=rollback-next")
+        count = await ask
+        if not count:
+            return
+        production = self.branch is Branch.PROD
+        phrase = await actions.confirm(
+            f"Roll back {count} revision(s) on {self.branch.label}",
+            f"The newest {count} revision(s) are undone with their downgrade()."
+            + ("\nA checkpoint of Production is taken first." if production else ""),
+            phrase=f"ROLLBACK {count}" if production else None, production=production, action="Roll back")
+        if phrase is None:
+            return
+        result = await actions.run_operation(
+            f"Rolling back {self.branch.label}",
+            lambda: migrations.downgrade(self.context, self.branch, actor=actions.actor(), steps=count,
+                                         confirm=phrase or None))
+        await self._changed(result)
+
+    async def _changed(self, result) -> None:
+        if result is not None:
+            for hook in getattr(result, "hooks", ()):
+                if not hook.ok:
+                    ui.notify(f"{hook.hook} failed: {hook.detail}", type="warning", multi_line=True)
+            self.on_change()
