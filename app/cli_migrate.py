@@ -63,6 +63,20 @@ def status(branch: BranchArg,
 
 
 @app.command()
+def drift() -> None:
+    """Whether Dev and Prod, on the same revision, still differ in their live schemas (exit 1 when they do)."""
+    with console_context() as context:
+        found = migrations.drift(context)
+    if found is None:
+        out.print("no drift: the branches are on different revisions, or their schemas match")
+        return
+    out.print(f"drift: {found.summary()}")
+    for change in found.changes:
+        out.print(f"  {change.describe()}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
 def history(branch: BranchArg) -> None:
     """Applied revisions, newest first, with who applied them and when."""
     with console_context() as context:

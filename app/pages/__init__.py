@@ -7,9 +7,10 @@ routes in a process-wide registry, so the context reaches the pages by closure.
 from __future__ import annotations
 
 from ..services.context import Context
-from . import database, history
+from . import compare, database, history
 
 
 def register(context: Context) -> None:
     database.register(context)
+    compare.register(context)
     history.register(context)

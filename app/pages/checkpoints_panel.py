@@ -10,17 +10,9 @@ from ..services.errors import DBAdminError
 from ..services.registry import Branch
 from . import actions, formatting
 
-COLUMNS = [
-    {"name": "id", "label": "#", "field": "id", "align": "left"},
-    {"name": "label", "label": "Label", "field": "label", "align": "left"},
-    {"name": "by", "label": "Created by", "field": "by", "align": "left"},
-    {"name": "at", "label": "Created at", "field": "at", "align": "left"},
-    {"name": "strategy", "label": "Strategy", "field": "strategy", "align": "left"},
-    {"name": "size", "label": "Size", "field": "size", "align": "right"},
-    {"name": "revision", "label": "Revision", "field": "revision", "align": "left"},
-    {"name": "status", "label": "Status", "field": "status", "align": "left"},
-    {"name": "actions", "label": "", "field": "id", "align": "right"},
-]
+COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by"), ("at", "Created at"),
+                             ("strategy", "Strategy"), ("size", "Size", "right"), ("revision", "Revision"),
+                             ("status", "Status"), ("actions", "", "right"))
 
 
 class CheckpointsPanel:

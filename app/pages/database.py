@@ -21,14 +21,8 @@ from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
 SORTS = {"name": "Name", "size": "Size", "rows": "Rows", "schema": "Schema", "kind": "Kind"}
-COLUMNS = [
-    {"name": "schema", "label": "Schema", "field": "schema", "align": "left"},
-    {"name": "name", "label": "Table", "field": "name", "align": "left"},
-    {"name": "kind", "label": "Kind", "field": "kind", "align": "left"},
-    {"name": "size", "label": "Size (est.)", "field": "size", "align": "right"},
-    {"name": "rows", "label": "Rows (est.)", "field": "rows", "align": "right"},
-    {"name": "pk", "label": "Primary key", "field": "pk", "align": "center"},
-]
+COLUMNS = formatting.columns(("schema", "Schema"), ("name", "Table"), ("kind", "Kind"), ("size", "Size (est.)", "right"),
+                             ("rows", "Rows (est.)", "right"), ("pk", "Primary key", "center"))
 
 
 def register(context: Context) -> None:

@@ -43,14 +43,19 @@ def problem(message: str, *, testid: str = "problem") -> None:
         ui.label(message).classes("flex-1")
 
 
+def columns(*specs: tuple[str, str] | tuple[str, str, str]) -> list[dict[str, str]]:
+    """Quasar table columns from ``(field, label[, align])``; left-aligned unless said otherwise."""
+    return [{"name": spec[0], "label": spec[1], "field": spec[0], "align": spec[2] if len(spec) > 2 else "left"}
+            for spec in specs]
+
+
 def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None) -> None:
     """A titled, compact table of ``rows`` (columns from the first row's keys); an explanation when empty."""
     ui.label(title).classes("font-semibold mt-2")
     if not rows:
         ui.label("none").classes("text-sm text-slate-500")
         return
-    columns = [{"name": key, "label": key.capitalize(), "field": key, "align": "left"} for key in rows[0]]
-    table = ui.table(columns=columns, rows=[{"_key": i, **row} for i, row in enumerate(rows)], row_key="_key").props(
+    table = ui.table(columns=columns(*((key, key.capitalize()) for key in rows[0])), rows=[{"_key": i, **row} for i, row in enumerate(rows)], row_key="_key").props(
         "flat dense hide-pagination wrap-cells" + (f" data-testid={testid}" if testid else "")).classes("w-full")
     table.pagination = {"rowsPerPage": 0}
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
-TABS = [("Database", "/admin"), ("History", "/admin/history")]
+TABS = [("Database", "/admin"), ("Dev vs Prod", "/admin/compare"), ("History", "/admin/history")]
 
 
 @contextmanager

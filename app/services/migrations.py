@@ -1,7 +1,7 @@
 """Migrations: the application's Alembic project as the single source of truth for both branches.
 
 Public verbs (each takes the ``Context`` and keyword arguments): ``status``, ``history``,
-``preview_sql``, ``lint_pending``, ``upgrade``, ``downgrade``, ``plan_promotion``,
+``preview_sql``, ``lint_pending``, ``drift``, ``upgrade``, ``downgrade``, ``plan_promotion``,
 ``promote`` and ``new_revision``.  Every state-changing verb runs as one audited
 operation under the branch's operation lock, and validates its input inside that
 operation, so refused attempts are in the audit log too.
@@ -20,7 +20,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
-from . import alembic_runner, checkpoints, dburl, hooks, lint, migration_runs, oplock
+from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, migration_runs, oplock, schema_diff
 from .alembic_runner import Applied, Project, Timeouts
 from .errors import (
     BranchUnavailable,
@@ -180,6 +180,16 @@ def lint_pending(context: Context, branch: Branch | str, *, destination: str = "
         version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0]
     return lint.lint_sql(preview_sql(context, branch, destination=destination),
                          server_version=f"{version // 10000}.{version % 100}")
+
+
+def drift(context: Context) -> schema_diff.SchemaDiff | None:
+    """When Dev and Prod are on the same revision, how their live schemas differ anyway (a change made
+    outside migrations); None when they are on different revisions, so a difference is expected."""
+    dev, prod = status(context, Branch.DEV), status(context, Branch.PROD)
+    if not (dev.managed and prod.managed) or set(dev.current) != set(prod.current):
+        return None
+    found = schema_diff.diff(introspection.snapshot(context, Branch.PROD), introspection.snapshot(context, Branch.DEV))
+    return None if found.identical else found
 
 
 def plan_promotion(context: Context) -> Promotion:

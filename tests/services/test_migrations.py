@@ -355,3 +355,14 @@ def test_new_revision_writes_a_timestamped_reversible_file(shop, tmp_path):
         with pytest.raises(InvalidInput):
             migrations.new_revision(settings, bad)
     assert len(list((ini.parent / "migrations" / "versions").glob("*.py"))) == 6  # 5 + the new one: refusals wrote nothing
+
+
+def test_drift_between_branches_on_the_same_revision(shop):
+    migrations.upgrade(shop, "dev", actor=ME)
+    assert migrations.drift(shop) is None  # different revisions: differences are expected, not drift
+    migrations.promote(shop, actor=ME, confirm="PROMOTE 5")
+    assert migrations.drift(shop) is None  # same revision, same schema
+    with shop.registry.connection("prod") as conn:  # a hotfix made by hand on Prod
+        conn.execute("CREATE INDEX users_name ON users (name)")
+    found = migrations.drift(shop)
+    assert found is not None and {c.describe() for c in found.changes} == {"index public.users.users_name removed"}

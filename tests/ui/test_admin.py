@@ -136,3 +136,16 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
         expect(page.get_by_test_id("branch-problem")).to_contain_text("set PROD_DATABASE_URL")
     finally:
         assert served.stop() == 0
+
+
+def test_dev_vs_prod_shows_the_schema_and_migration_difference(page: Page, embedded_console):
+    served, _ = embedded_console
+    page.goto(f"{served.base_url}/admin")
+    page.get_by_role("link", name="Dev vs Prod").click()
+    expect(page).to_have_url(f"{served.base_url}/admin/compare")
+    expect(page.get_by_test_id("compare-dev")).to_contain_text("0005")
+    expect(page.get_by_test_id("compare-prod")).to_contain_text("1 pending")
+    expect(page.get_by_test_id("compare-promotion")).to_contain_text("1 revision(s): 0005 (add users.email_verified_at)")
+    expect(page.get_by_test_id("compare-summary")).to_have_text("From Production to Development: 1 column added")
+    expect(page.get_by_test_id("compare-changes")).to_contain_text("email_verified_at")
+    screenshot(page, "compare")

@@ -1,0 +1,70 @@
+"""``/admin/compare``: Dev vs Prod, the schema difference and the migration difference between the branches."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from ..services import introspection, migrations, schema_diff
+from ..services.context import Context
+from ..services.errors import DBAdminError
+from . import formatting
+from .frame import frame
+
+
+def register(context: Context) -> None:
+    @ui.page("/admin/compare")
+    async def compare() -> None:
+        with frame("Dev vs Prod"):
+            ui.label("Development vs Production").classes("text-2xl font-semibold text-slate-800")
+            await _migrations(context)
+            await _schema(context)
+
+
+async def _migrations(context: Context) -> None:
+    ui.label("Migrations").classes("text-lg font-semibold")
+    try:
+        dev = await run.io_bound(migrations.status, context, "dev")
+        prod = await run.io_bound(migrations.status, context, "prod")
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid="compare-migrations-error")
+        return
+    with ui.row().classes("w-full gap-4"):
+        formatting.stat("Development", ", ".join(dev.current) or "no revision", dev.summary, testid="compare-dev")
+        formatting.stat("Production", ", ".join(prod.current) or "no revision", prod.summary, testid="compare-prod")
+    try:
+        drift = await run.io_bound(migrations.drift, context)
+    except DBAdminError:
+        drift = None
+    if drift is not None:
+        formatting.problem(f"Drift: both branches are on {', '.join(dev.current)} but their schemas differ "
+                           f"({drift.summary()}): a change was made outside migrations.", testid="compare-drift")
+    try:
+        plan = await run.io_bound(migrations.plan_promotion, context)
+    except DBAdminError as exc:  # a refusal says why there is nothing to promote
+        ui.label(str(exc)).classes("text-slate-600").props("data-testid=compare-promotion")
+        return
+    ui.label(f"Promoting would give Production {len(plan.revisions)} revision(s): "
+             + ", ".join(f"{r.id} ({r.message})" for r in plan.revisions)).props("data-testid=compare-promotion")
+
+
+async def _schema(context: Context) -> None:
+    ui.label("Schema").classes("text-lg font-semibold mt-4")
+    try:
+        dev = await run.io_bound(introspection.snapshot, context, "dev")
+        prod = await run.io_bound(introspection.snapshot, context, "prod")
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid="compare-schema-error")
+        return
+    result = schema_diff.diff(prod, dev)
+    ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
+    if result.changes:
+        formatting.section("Differences", [
+            {"object": c.object, "change": c.action, "table": c.table, "name": c.name or "",
+             "production": _show(c.before), "development": _show(c.after)} for c in result.changes],
+            testid="compare-changes")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return "" if value is None else str(value)
