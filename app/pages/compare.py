@@ -22,11 +22,8 @@ def register(context: Context) -> None:
 
 async def _migrations(context: Context) -> None:
     ui.label("Migrations").classes("text-lg font-semibold")
-    try:
-        dev = await run.io_bound(migrations.status, context, "dev")
-        prod = await run.io_bound(migrations.status, context, "prod")
-    except DBAdminError as exc:
-        formatting.problem(str(exc), testid="compare-migrations-error")
+    dev, prod = await _both(migrations.status, context, testid="compare-migrations-error")
+    if dev is None:
         return
     with ui.row().classes("w-full gap-4"):
         formatting.stat("Development", ", ".join(dev.current) or "no revision", dev.summary, testid="compare-dev")
@@ -49,11 +46,8 @@ async def _migrations(context: Context) -> None:
 
 async def _schema(context: Context) -> None:
     ui.label("Schema").classes("text-lg font-semibold mt-4")
-    try:
-        dev = await run.io_bound(introspection.snapshot, context, "dev")
-        prod = await run.io_bound(introspection.snapshot, context, "prod")
-    except DBAdminError as exc:
-        formatting.problem(str(exc), testid="compare-schema-error")
+    dev, prod = await _both(introspection.snapshot, context, testid="compare-schema-error")
+    if dev is None:
         return
     result = schema_diff.diff(prod, dev)
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
@@ -62,6 +56,15 @@ async def _schema(context: Context) -> None:
             {"object": c.object, "change": c.action, "table": c.table, "name": c.name or "",
              "production": _show(c.before), "development": _show(c.after)} for c in result.changes],
             testid="compare-changes")
+
+
+async def _both(read, context: Context, *, testid: str) -> tuple:
+    """``read`` for Dev and for Prod; (None, None) after showing why when either cannot be read."""
+    try:
+        return await run.io_bound(read, context, "dev"), await run.io_bound(read, context, "prod")
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid=testid)
+        return None, None
 
 
 def _show(value: object) -> str:
