@@ -93,12 +93,13 @@ def main() -> None:
         settings = load_settings(_env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control)
         context = stack.enter_context(open_context(settings))
 
-        assert introspection.list_tables(context, "dev", limit=500).total == args.tables
+        assert introspection.list_tables(context, "dev", limit=50).total == args.tables
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         first_page = timed(lambda: introspection.list_tables(context, "dev", limit=50), 9)
         by_size = timed(lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50), 5)
-        full = timed(lambda: [introspection.list_tables(context, "dev", limit=500, offset=o)
-                              for o in range(0, args.tables, 500)], 3)
+        paged = timed(lambda: [introspection.list_tables(context, "dev", limit=500, offset=o)
+                               for o in range(0, args.tables, 500)], 3)
+        full = timed(lambda: introspection.list_tables(context, "dev", limit=args.tables), 3)
         details = timed(lambda: introspection.table_details(context, "dev", "public", "t02500"), 9)
         snapshot = timed(lambda: introspection.snapshot(context, "dev"), 3)
         baseline = timed(lambda: naive_listing(dev), 1)
@@ -107,7 +108,8 @@ def main() -> None:
         print(f"{'operation':<42}{'ms':>10}{'vs baseline':>14}")
         print(f"{'naive listing (baseline)':<42}{baseline * 1000:>10.1f}{1:>14.2f}")
         for label, value in [("first page of 50 (by name)", first_page), ("first page of 50 (by size)", by_size),
-                             (f"full listing ({args.tables}, pages of 500)", full), ("one table's details", details),
+                             (f"full listing ({args.tables}, one call)", full),
+                             (f"full listing ({args.tables}, pages of 500)", paged), ("one table's details", details),
                              ("full schema snapshot", snapshot)]:
             print(f"{label:<42}{value * 1000:>10.1f}{value / baseline:>14.3f}")
         print(f"full listing is {baseline / full:.1f}x faster than the baseline (goal >= 10x)")

@@ -85,7 +85,11 @@ async def run_operation(title: str, call: Callable[..., Any], *, progress: bool 
         state.update(done=done, total=total, message=message)
 
     with ui.card().classes("w-full").props("data-testid=operation") as box:
-        ui.label(title).classes("font-semibold")
+        with ui.row().classes("w-full items-center"):
+            ui.label(title).classes("font-semibold")
+            ui.space()
+            if progress:  # the service stops its tool and removes what it had made
+                ui.button("Cancel", on_click=cancel.set).props("flat dense data-testid=operation-cancel")
         bar = ui.linear_progress(show_value=False).props("indeterminate")
         line = ui.label("starting").classes("text-sm text-slate-600")
 

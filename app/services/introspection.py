@@ -39,7 +39,8 @@ _ESTIMATED_BYTES = """CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THE
                  WHERE x.indrelid = c.oid), 0)) * current_setting('block_size')::bigint END"""
 
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
-MAX_PAGE = 500
+# A console page shows 25 rows; exports and tools may ask for more in one call, never unbounded.
+MAX_PAGE = 10_000
 # Sort keys a caller may choose, mapped to SQL written here (never taken from input).
 _SORTS = {
     "name": sql.SQL("c.relname"),
@@ -277,18 +278,20 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
     params = {"search": search.strip() if search and search.strip() else None, "schema": schema, "kinds": codes,
               "limit": limit, "offset": offset}
     order = sql.SQL("{} {} NULLS LAST, n.nspname, c.relname").format(_SORTS[sort], sql.SQL("DESC" if descending else "ASC"))
-    # The page is chosen first and sized after, so a name-sorted first page sizes 50 tables, not 20,000.
+    # The page is chosen first and described after, so a first page describes 50 tables, not 20,000;
+    # the window count (evaluated before LIMIT) gives the total in the same pass.
     page = sql.SQL(
-        "WITH page AS (SELECT c.oid, row_number() OVER (ORDER BY {order}) AS position FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER + " ORDER BY {order} "
+        "WITH page AS (SELECT c.oid, row_number() OVER (ORDER BY {order}) AS position, count(*) OVER () AS total "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER + " ORDER BY {order} "
         "LIMIT %(limit)s OFFSET %(offset)s) "
-        "SELECT " + _TABLE_COLUMNS + " FROM page JOIN pg_class c ON c.oid = page.oid "
+        "SELECT " + _TABLE_COLUMNS + ", page.total FROM page JOIN pg_class c ON c.oid = page.oid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY page.position"
     ).format(order=order)
     count = "SELECT count(*) AS total FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER
     with reading(context, branch) as cur:
         rows = cur.execute(page, params).fetchall()
-        total = cur.execute(count, params).fetchone()["total"]
+        # past the last page there is no row to carry the total: count separately
+        total = rows[0]["total"] if rows else (cur.execute(count, params).fetchone()["total"] if offset else 0)
     return TablePage(tables=[_table(row) for row in rows], total=total, limit=limit, offset=offset)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -268,20 +269,25 @@ def test_killed_clone_create_reopens_the_branch(dev):
     assert catalog.get(dev.registry, row.id).status == "failed"
 
 
-def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_context):
+@pytest.mark.parametrize("strategy", ["clone", "dump"])
+def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_context, strategy):
     context = make_context(checkpoint_retention_days=0.5 / 86400)  # expires half a second after creation
-    made = [checkpoints.create(context, "dev", actor=ME, label=f"c{i}", strategy="dump") for i in range(3)]
+    made = [checkpoints.create(context, "dev", actor=ME, label=f"c{i}", strategy=strategy) for i in range(3)]
     time.sleep(0.6)
     pruned = checkpoints.prune(context, actor=ME)
     assert sorted(c.id for c in pruned) == [made[0].id, made[1].id]
     assert [c.id for c in checkpoints.list_for_branch(context, "dev")] == [made[2].id]
-    assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
+    if strategy == "dump":
+        assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
+    else:
+        assert not database_exists(context, "dev", made[0].reference) and database_exists(context, "dev", made[2].reference)
     audit_row = [a for a in actions(context) if a.action == "checkpoint.prune" and a.branch == "dev"][-1]
     assert audit_row.details["freed_bytes"] == made[0].size_bytes + made[1].size_bytes
 
 
-def test_diff_against_a_checkpoint_needs_no_restore(dev):
-    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before schema work", strategy="dump")
+@pytest.mark.parametrize("strategy", ["clone", "dump"])
+def test_diff_against_a_checkpoint_needs_no_restore(dev, strategy):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before schema work", strategy=strategy)
     assert checkpoints.diff(dev, "dev", checkpoint.id).identical
     with dev.registry.connection("dev") as conn:
         conn.execute("ALTER TABLE users ADD COLUMN nickname text")
@@ -385,3 +391,64 @@ def test_progress_is_reported_and_a_cancelled_dump_cleans_up(dev):
     assert (cancelled.label, cancelled.status) == ("cancelled", "failed")
     assert not Path(cancelled.reference).exists() and not Path(cancelled.reference).with_suffix(".partial").exists()
     assert actions(dev)[-1].outcome == "interrupted"
+
+
+KILLER = """
+import sys
+from dbadmin.config import load_settings
+from dbadmin.services import checkpoints
+from dbadmin.services.context import open_context
+settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2],
+                         checkpoint_dir=sys.argv[3], migrations=sys.argv[4])
+with open_context(settings) as context:
+    if sys.argv[5] == "create":
+        checkpoints.create(context, "dev", actor="doomed", label="killed", strategy="clone")
+    else:
+        checkpoints.restore(context, "dev", int(sys.argv[6]), actor="doomed")
+"""
+
+
+def _kill_when(process, ready, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, "the operation never reached the point to kill it at"
+        time.sleep(0.02)
+    process.kill()
+    process.wait(10)
+
+
+@pytest.mark.parametrize("operation", ["create", "restore"])
+def test_a_process_killed_mid_operation_is_settled_at_the_next_start(dev, operation, tmp_path):
+    with dev.registry.connection("dev") as conn:  # big enough that the copy takes a moment
+        conn.execute("CREATE TABLE filler AS SELECT g, md5(g::text) AS m FROM generate_series(1, 2000000) g")
+    add_user(dev, "dev", "second@example.test")
+    settings = dev.settings
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="dump") if operation == "restore" else None
+    dev.registry.close()
+    args = [sys.executable, "-c", KILLER, settings.dev_database_url.get_secret_value(),
+            settings.admin_database_url.get_secret_value(), str(settings.checkpoint_path), str(settings.migrations),
+            operation, str(checkpoint.id if checkpoint else 0)]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    database = server_admin.database_of(dev.registry.url("dev"))
+    if operation == "create":  # killed while the branch is fenced off and being copied
+        def ready():
+            with server_admin.maintenance(dev.registry.url("dev")) as conn:
+                return conn.execute("SELECT NOT datallowconn FROM pg_database WHERE datname = %s", (database,)).fetchone()[0]
+    else:  # killed while the restored copy is being built aside
+        def ready():
+            return any(entry.step == "building" for entry in catalog.unfinished_journal(dev.registry, Branch.DEV)) and \
+                database_exists(dev, "dev", f"{database[:40]}__restore_{checkpoint.id + 1}")
+    _kill_when(process, ready)
+
+    checkpoints.recover(dev)  # what the next start does
+    assert rows(dev, "dev") == ["first@example.test", "second@example.test"]  # intact and reachable
+    states = {c.label: c.status for c in catalog.list_for_branch(dev.registry, Branch.DEV, statuses=("creating", "ready", "failed"))}
+    assert "creating" not in states.values()
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        leftovers = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{database}%",))]
+    if operation == "create":
+        assert states["killed"] == "failed" and leftovers == [database]
+    else:
+        assert states[f"before restore of #{checkpoint.id}"] == "failed" and states["d"] == "ready"
+        assert leftovers == [database] and catalog.unfinished_journal(dev.registry, Branch.DEV) == []

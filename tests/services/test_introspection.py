@@ -64,14 +64,17 @@ def test_summary_counts_kinds_and_reports_health(branch):
 def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
     first = introspection.list_tables(branch, "dev", limit=3)
     assert first.total == 12 and len(first.tables) == 3
-    everything = introspection.list_tables(branch, "dev", limit=500)
+    everything = introspection.list_tables(branch, "dev", limit=10_000)
     names = [f"{t.schema}.{t.name}" for t in everything.tables]
     assert names[:3] == [f"{t.schema}.{t.name}" for t in first.tables]
     # by name, then schema; names compare byte-wise, as the catalog's "name" type does
     assert [(t.name, t.schema) for t in everything.tables] == sorted(
         ((t.name, t.schema) for t in everything.tables), key=lambda pair: (pair[0].encode(), pair[1].encode()))
     second = introspection.list_tables(branch, "dev", limit=3, offset=3)
-    assert {t.name for t in second.tables}.isdisjoint({t.name for t in first.tables})
+    assert {t.name for t in second.tables}.isdisjoint({t.name for t in first.tables}) and second.total == 12
+    beyond = introspection.list_tables(branch, "dev", limit=3, offset=100)
+    assert (beyond.tables, beyond.total) == ([], 12)
+    assert introspection.list_tables(branch, "dev", search="nothing like this").total == 0
 
     by = {t.name: t for t in everything.tables}
     assert (by["customers"].kind, by["customers"].has_primary_key, by["customers"].comment) == ("table", True, "People who buy")

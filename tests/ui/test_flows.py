@@ -121,3 +121,17 @@ def test_refused_attempts_show_in_history_with_their_reason(page: Page, console)
     expect(history).to_contain_text("migrate.promote — refused")
     expect(history).to_contain_text("needs the exact phrase 'PROMOTE 5'; got 'PROMOTE 4'")
     expect(history).not_to_contain_text("— ok")
+
+
+def test_a_long_operation_can_be_cancelled_from_the_page(page: Page, console):
+    served, urls = console
+    with psycopg.connect(urls["PROD_DATABASE_URL"], autocommit=True) as conn:  # enough data for a dump to take a while
+        conn.execute("CREATE TABLE filler AS SELECT g, md5(g::text) AS m FROM generate_series(1, 3000000) g")
+    page.goto(f"{served.base_url}/admin?branch=prod&tab=checkpoints")
+    page.get_by_test_id("create-checkpoint").click()
+    page.get_by_label("Label").fill("too slow")
+    page.get_by_test_id("create-ok").click()
+    page.get_by_test_id("operation-cancel").click()
+    expect(page.get_by_text("pg_dump was cancelled")).to_be_visible(timeout=30000)
+    page.reload()
+    expect(page.get_by_test_id("checkpoints")).to_contain_text("failed")
