@@ -23,22 +23,18 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
-from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
 from dbadmin.services import audit, checkpoints, control_store, dburl, pgtools  # noqa: E402
 from dbadmin.services.context import open_context  # noqa: E402
-from dbadmin.services.embedded import EmbeddedPostgres  # noqa: E402
 
 
 class Probe:
@@ -72,12 +68,6 @@ class Probe:
             time.sleep(0.01)
 
 
-def timed(call) -> float:
-    started = time.perf_counter()
-    call()
-    return time.perf_counter() - started
-
-
 def run(*args: str, env: dict | None = None) -> None:
     subprocess.run(args, check=True, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -92,24 +82,10 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=50, help="pgbench scale (50 is about 750 MB)")
     parser.add_argument("--text-mb", type=int, default=250, help="MB of random text in the extra table")
     args = parser.parse_args()
-    with ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR"))))
-        os.chmod(work, 0o755)
-        server_url = os.environ.get("TEST_DATABASE_URL")
-        server_url = (dburl.with_database(dburl.normalize(server_url), "postgres") if server_url
-                      else stack.enter_context(EmbeddedPostgres(work / "pg")).url())
-        names = {role: f"bench_{role}_{uuid.uuid4().hex[:6]}" for role in ("dev", "prod", "control", "raw")}
-        admin = psycopg.connect(server_url, autocommit=True)
-        stack.callback(admin.close)
-        for name in list(names.values())[:3]:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-        def drop_all() -> None:
-            for row in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'").fetchall():
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(row[0])))
-
-        stack.callback(drop_all)
-        dev, prod, control = (dburl.with_database(server_url, names[r]) for r in ("dev", "prod", "control"))
+    with bench_server("dev", "prod", "control") as server:
+        work = server.work
+        dev, prod, control = (server.urls[role] for role in ("dev", "prod", "control"))
+        admin = psycopg.connect(server.url, autocommit=True)
         major = admin.info.server_version // 10000
         bench_tool, dump_tool, restore_tool = (pgtools.find(n, major) for n in ("pgbench", "pg_dump", "pg_restore"))
         plain, password = dburl.without_password(dev)
@@ -136,8 +112,7 @@ def main() -> None:
         shutil.rmtree(work / "raw-copy")
         archive = work / "raw.dump"
         raw_dump = timed(lambda: run(str(dump_tool.path), "-Fc", f"--file={archive}", plain, env=pgenv))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(names["raw"])))
-        raw_target = dburl.without_password(dburl.with_database(server_url, names["raw"]))[0]
+        raw_target = dburl.without_password(server.create("raw"))[0]
         raw_restore = timed(lambda: run(str(restore_tool.path), "--exit-on-error", f"--dbname={raw_target}", str(archive), env=pgenv))
 
         control_store.upgrade(control)
@@ -161,6 +136,7 @@ def main() -> None:
                     restore_window = (probe.longest, _recorded(context, "checkpoint.restore"))
                     results.append((strategy, jobs, create_s, create_window, restore_s, restore_window))
 
+        admin.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\n{'':34}{'seconds':>9}{'ratio':>8}   unavailable: probe / recorded")
         print(f"{'raw file copy (baseline)':34}{raw_copy:>9.2f}{1:>8.2f}")

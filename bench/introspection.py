@@ -11,34 +11,19 @@ Goals: first page < 100 ms, snapshot < 2 s, at least 10x faster than the baselin
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import statistics
 import sys
-import tempfile
 import time
-import uuid
-from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
-from dbadmin.services import control_store, dburl, introspection  # noqa: E402
+from dbadmin.services import control_store, introspection  # noqa: E402
 from dbadmin.services.context import open_context  # noqa: E402
-from dbadmin.services.embedded import EmbeddedPostgres  # noqa: E402
-
-
-def timed(call, rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def build_schema(url: str, tables: int) -> None:
@@ -69,53 +54,42 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, default=5000)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        server_url = os.environ.get("TEST_DATABASE_URL")
-        server_url = (dburl.with_database(dburl.normalize(server_url), "postgres") if server_url
-                      else stack.enter_context(EmbeddedPostgres(work / "pg")).url())
-        names = [f"bench_{role}_{uuid.uuid4().hex[:8]}" for role in ("dev", "prod", "control")]
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            for name in names:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-        def drop() -> None:
-            with psycopg.connect(server_url, autocommit=True) as conn:
-                for name in names:
-                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-        stack.callback(drop)
-        dev, prod, control = (dburl.with_database(server_url, name) for name in names)
+    with bench_server("dev", "prod", "control") as server:
+        dev, prod, control = (server.urls[role] for role in ("dev", "prod", "control"))
         started = time.perf_counter()
         build_schema(dev, args.tables)
         print(f"built {args.tables} tables in {time.perf_counter() - started:.1f} s")
         control_store.upgrade(control)
         settings = load_settings(_env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control)
-        context = stack.enter_context(open_context(settings))
+        with open_context(settings) as context:
+            report(context, dev, args.tables)
 
-        assert introspection.list_tables(context, "dev", limit=50).total == args.tables
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        first_page = timed(lambda: introspection.list_tables(context, "dev", limit=50), 9)
-        by_size = timed(lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50), 5)
-        paged = timed(lambda: [introspection.list_tables(context, "dev", limit=500, offset=o)
-                               for o in range(0, args.tables, 500)], 3)
-        full = timed(lambda: introspection.list_tables(context, "dev", limit=args.tables), 3)
-        details = timed(lambda: introspection.table_details(context, "dev", "public", "t02500"), 9)
-        snapshot = timed(lambda: introspection.snapshot(context, "dev"), 3)
-        baseline = timed(lambda: naive_listing(dev), 1)
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-        print(f"{'operation':<42}{'ms':>10}{'vs baseline':>14}")
-        print(f"{'naive listing (baseline)':<42}{baseline * 1000:>10.1f}{1:>14.2f}")
-        for label, value in [("first page of 50 (by name)", first_page), ("first page of 50 (by size)", by_size),
-                             (f"full listing ({args.tables}, one call)", full),
-                             (f"full listing ({args.tables}, pages of 500)", paged), ("one table's details", details),
-                             ("full schema snapshot", snapshot)]:
-            print(f"{label:<42}{value * 1000:>10.1f}{value / baseline:>14.3f}")
-        print(f"full listing is {baseline / full:.1f}x faster than the baseline (goal >= 10x)")
-        print(f"goals: first page < 100 ms: {'met' if first_page < 0.1 else 'NOT met'}; "
-              f"snapshot < 2 s: {'met' if snapshot < 2 else 'NOT met'}")
-        print(f"peak RSS {rss_before / 1024:.0f} MiB before the timed calls, {rss_after / 1024:.0f} MiB after")
+def report(context, dev: str, tables: int) -> None:
+    """Time each listing against the naive one on the same database, and print them."""
+    assert introspection.list_tables(context, "dev", limit=50).total == tables
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    first_page = timed(lambda: introspection.list_tables(context, "dev", limit=50), 9)
+    by_size = timed(lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50), 5)
+    paged = timed(lambda: [introspection.list_tables(context, "dev", limit=500, offset=o)
+                           for o in range(0, tables, 500)], 3)
+    full = timed(lambda: introspection.list_tables(context, "dev", limit=tables), 3)
+    details = timed(lambda: introspection.table_details(context, "dev", "public", "t02500"), 9)
+    snapshot = timed(lambda: introspection.snapshot(context, "dev"), 3)
+    baseline = timed(lambda: naive_listing(dev), 1)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    print(f"{'operation':<42}{'ms':>10}{'vs baseline':>14}")
+    print(f"{'naive listing (baseline)':<42}{baseline * 1000:>10.1f}{1:>14.2f}")
+    for label, value in [("first page of 50 (by name)", first_page), ("first page of 50 (by size)", by_size),
+                         (f"full listing ({tables}, one call)", full),
+                         (f"full listing ({tables}, pages of 500)", paged), ("one table's details", details),
+                         ("full schema snapshot", snapshot)]:
+        print(f"{label:<42}{value * 1000:>10.1f}{value / baseline:>14.3f}")
+    print(f"full listing is {baseline / full:.1f}x faster than the baseline (goal >= 10x)")
+    print(f"goals: first page < 100 ms: {'met' if first_page < 0.1 else 'NOT met'}; "
+          f"snapshot < 2 s: {'met' if snapshot < 2 else 'NOT met'}")
+    print(f"peak RSS {rss_before / 1024:.0f} MiB before the timed calls, {rss_after / 1024:.0f} MiB after")
 
 
 if __name__ == "__main__":

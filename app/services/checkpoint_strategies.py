@@ -38,6 +38,7 @@ class Job:
     """What a strategy needs to act on one branch."""
 
     url: str  # the branch's URL (with credentials)
+    branch: str  # dev or prod: names this branch's maintenance sessions
     store: Store  # where dump archives live
     secrets: tuple[str, ...] = ()
     progress: Progress | None = None
@@ -51,6 +52,14 @@ class Job:
     @property
     def database(self) -> str:
         return server_admin.database_of(self.url)
+
+    @property
+    def purpose(self) -> str:
+        """The application_name of every session this branch's checkpoint work opens."""
+        return f"dbadmin-maintenance-{self.branch}"
+
+    def maintenance(self):
+        return server_admin.maintenance(self.url, secrets=self.secrets, purpose=self.purpose)
 
     def report(self, done: int, total: int, message: str) -> None:
         if self.progress is not None:
@@ -90,7 +99,7 @@ class CloneStrategy:
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
         target = self.reference_for(job, checkpoint)
         job.report(0, 1, f"copying {job.database}")
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             with fenced(conn, job):
                 job.copy_method = _copy(conn, target, job.database)
             # Nobody may write into a checkpoint: it is only ever a template.
@@ -101,7 +110,7 @@ class CloneStrategy:
 
     def build_aside(self, job: Job, checkpoint: Checkpoint, aside: str) -> None:
         job.report(0, 1, f"copying checkpoint #{checkpoint.id}")
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             _copy(conn, aside, checkpoint.reference, owner_of=job.database)
         job.report(1, 1, f"copied checkpoint #{checkpoint.id}")
 
@@ -109,11 +118,11 @@ class CloneStrategy:
         self.discard_partial(job, checkpoint.reference)
 
     def discard_partial(self, job: Job, reference: str) -> None:
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             server_admin.drop(conn, reference)
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             if not server_admin.exists(conn, checkpoint.reference):
                 raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its database {checkpoint.reference} no longer exists")
 
@@ -127,7 +136,7 @@ class DumpStrategy:
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
         reference = self.reference_for(job, checkpoint)
         staged = job.store.staging(reference)
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             estimate = server_admin.size(conn, job.database)
             tool = _tool("pg_dump", server_admin.server_major(conn))
         free = job.store.free_bytes()
@@ -148,7 +157,7 @@ class DumpStrategy:
         archive = job.store.fetch(checkpoint.reference)
         try:
             _check_archive(job, checkpoint, archive)
-            with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+            with job.maintenance() as conn:
                 server_admin.create(conn, aside, owner_of=job.database)
                 tool = _tool("pg_restore", server_admin.server_major(conn))
             _run_tool(job, tool, ["--exit-on-error", f"--jobs={job.jobs}", "--no-password", str(archive)],
@@ -162,7 +171,7 @@ class DumpStrategy:
         archive = job.store.fetch(checkpoint.reference)
         try:
             _check_archive(job, checkpoint, archive)
-            with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+            with job.maintenance() as conn:
                 tool = _tool("pg_restore", server_admin.server_major(conn))
             _run_tool(job, tool, ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
                                   "--no-password", str(archive)], job.url, database_flag=True)
@@ -268,7 +277,7 @@ def _run_tool(job: Job, tool: pgtools.Tool, args: list[str], url: str, *, watch:
               total: int = 0, database_flag: bool = False) -> None:
     """Run pg_dump/pg_restore with the password in the environment (never on the command line)."""
     target, password = dburl.without_password(url)
-    env = {**os.environ, "PGPASSWORD": password or ""}
+    env = {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": job.purpose}
     command = [str(tool.path), *args, f"--dbname={target}"] if database_flag else [str(tool.path), *args, target]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []

@@ -96,7 +96,7 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         strategy = STRATEGIES[checkpoint.strategy]
         job = _job(context, branch, progress, cancel)
         strategy.verify(job, checkpoint)
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             swappable = server_admin.can_create_databases(conn)
         if swappable:
             before = _swap_in(context, branch, checkpoint, strategy, job, actor)
@@ -164,8 +164,10 @@ def recover(context: Context) -> None:
         try:
             with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM_ACTOR):
                 settled = _recover_branch(context, branch)
-        except DBAdminError:
-            continue  # busy (another dbadmin works on it) or unreachable: nothing to settle from here
+        except (DBAdminError, psycopg.Error):
+            # busy (another dbadmin works on it), unreachable, or a statement failed: the console
+            # still starts, and the next start tries again (the journal and catalog still say what to do)
+            continue
         if settled:
             audit.record(context.registry.control_pool(), actor=SYSTEM_ACTOR, action="checkpoint.recover",
                          branch=branch, outcome="ok", details={"settled": settled})
@@ -192,7 +194,7 @@ def _swap_in(context: Context, branch: Branch, checkpoint: Checkpoint, strategy:
         _check_aside(job, aside)
         catalog.journal_step(registry, journal, "swapping")
         registry.close(branch)
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             started = time.monotonic()
             server_admin.allow_connections(conn, database, False)
             try:
@@ -247,8 +249,11 @@ def _recover_branch(context: Context, branch: Branch) -> list[str]:
     """Settle what a killed process left; returns a line per thing settled."""
     registry, settled = context.registry, []
     job = _job(context, branch, None, None)
+    with job.maintenance() as conn:  # we hold the branch lock: any session doing its work is an orphan
+        if ended := server_admin.end_orphans(conn, job.purpose):
+            settled.append(f"ended {ended} session(s) a stopped dbadmin left running")
     for entry in catalog.unfinished_journal(registry, branch):
-        with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+        with job.maintenance() as conn:
             swapped = server_admin.exists(conn, entry.previous)  # the renames commit together, or not at all
             if server_admin.exists(conn, entry.database):
                 server_admin.allow_connections(conn, entry.database, True)
@@ -263,7 +268,7 @@ def _recover_branch(context: Context, branch: Branch) -> list[str]:
         if row.reference:
             _discard(STRATEGIES[row.strategy], job, row.reference)
         if row.strategy == "clone":  # a killed clone may have left the branch fenced off
-            with server_admin.maintenance(job.url, secrets=job.secrets) as conn:
+            with job.maintenance() as conn:
                 server_admin.allow_connections(conn, job.database, True)
         catalog.update(registry, row.id, status="failed", error="interrupted: dbadmin stopped before it finished")
         settled.append(f"checkpoint #{row.id} marked failed")
@@ -280,7 +285,7 @@ def _now(context: Context):
 
 def _job(context: Context, branch: Branch, progress: Progress | None, cancel: threading.Event | None) -> Job:
     settings = context.settings
-    return Job(url=context.registry.url(branch), store=_store(context), secrets=settings.secrets(),
+    return Job(url=context.registry.url(branch), branch=branch.value, store=_store(context), secrets=settings.secrets(),
                progress=progress, cancel=cancel or threading.Event(), clone_sessions=settings.clone_sessions,
                clone_wait=settings.clone_wait, jobs=settings.dump_jobs)
 

@@ -9,6 +9,7 @@ branch's own credentials; this is the one place dbadmin connects outside its poo
 from __future__ import annotations
 
 from collections.abc import Iterator
+import time
 from contextlib import contextmanager
 
 import psycopg
@@ -25,12 +26,14 @@ def database_of(url: str) -> str:
 
 
 @contextmanager
-def maintenance(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[psycopg.Connection]:
+def maintenance(url: str, *, secrets: tuple[str, ...] = (), purpose: str = "dbadmin-maintenance") -> Iterator[psycopg.Connection]:
+    """A maintenance connection named ``purpose`` (its application_name), so that sessions a killed
+    process left running can be found and ended (``end_orphans``)."""
     last: Exception | None = None
     for name in MAINTENANCE_DATABASES:
         try:
             conn = psycopg.connect(dburl.with_database(url, name), autocommit=True, connect_timeout=10,
-                                   application_name="dbadmin-maintenance")
+                                   application_name=purpose)
         except psycopg.OperationalError as exc:
             last = exc
             continue
@@ -87,6 +90,14 @@ def create(conn: psycopg.Connection, name: str, *, template: str = "template0", 
 
 
 def drop(conn: psycopg.Connection, name: str) -> None:
+    """Drop ``name`` if it exists, whoever is connected.
+
+    Connections are refused first: WITH (FORCE) ends the sessions it finds, but a client
+    still running (a pg_restore whose dbadmin was killed) could open a new one before
+    the drop and make it fail.
+    """
+    if exists(conn, name):
+        allow_connections(conn, name, False)
     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
@@ -103,3 +114,19 @@ def swap(conn: psycopg.Connection, *, current: str, replacement: str, keep_as: s
 def can_create_databases(conn: psycopg.Connection) -> bool:
     """Whether the connected role may CREATE DATABASE (needed to build a restore aside and to clone)."""
     return conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+
+
+def end_orphans(conn: psycopg.Connection, purpose: str, *, timeout: float = 30) -> int:
+    """End the sessions named ``purpose`` other than this one, and wait until they are gone.
+
+    A server keeps running a statement after its client was killed (a CREATE DATABASE goes on
+    copying), so recovery first ends what the dead process left, which also rolls it back.
+    """
+    query = "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()"
+    pids = [row[0] for row in conn.execute(query, (purpose,))]
+    for pid in pids:
+        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    deadline = time.monotonic() + timeout
+    while conn.execute(query, (purpose,)).fetchone() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return len(pids)

@@ -1,0 +1,72 @@
+"""What every benchmark needs: a server with throwaway databases, and a timer.
+
+The server is TEST_DATABASE_URL when set, else an embedded PostgreSQL in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dbadmin.services import dburl  # noqa: E402
+from dbadmin.services.embedded import EmbeddedPostgres  # noqa: E402
+
+
+@dataclass
+class Server:
+    url: str  # superuser URL, database postgres
+    work: Path  # a temporary folder, removed at the end
+    urls: dict[str, str]  # role -> URL of its throwaway database
+
+    def create(self, role: str) -> str:
+        name = f"bench_{role}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        self.urls[role] = dburl.with_database(self.url, name)
+        return self.urls[role]
+
+
+@contextmanager
+def bench_server(*roles: str) -> Iterator[Server]:
+    """A server with one new database per role; everything is dropped afterwards."""
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR"))))
+        os.chmod(work, 0o755)
+        given = os.environ.get("TEST_DATABASE_URL")
+        url = (dburl.with_database(dburl.normalize(given), "postgres") if given
+               else stack.enter_context(EmbeddedPostgres(work / "pg")).url())
+        server = Server(url=url, work=work, urls={})
+        stack.callback(_drop_all, server)
+        for role in roles:
+            server.create(role)
+        yield server
+
+
+def timed(call: Callable[[], object], rounds: int = 1) -> float:
+    """Median seconds of ``rounds`` calls."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def _drop_all(server: Server) -> None:
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        for url in server.urls.values():
+            name = dburl.conninfo_to_dict(url)["dbname"]
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
