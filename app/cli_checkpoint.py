@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
+from . import units
 from .cli_migrate import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
 from .services import checkpoints
 from .services.registry import Branch
@@ -31,7 +32,7 @@ def create(branch: BranchArg, label: Annotated[str, typer.Argument(help="A short
         task = bar.add_task("checkpoint", total=None)
         made = checkpoints.create(context, branch, actor=actor(), label=label, notes=notes, strategy=strategy,
                                   reason=reason, progress=lambda done, total, _: bar.update(task, completed=done, total=total or None))
-    out.print(f"checkpoint #{made.id} ({made.strategy}, {_size(made.size_bytes)}) of {Branch(made.branch).label}: {made.label}")
+    out.print(f"checkpoint #{made.id} ({made.strategy}, {units.size(made.size_bytes, unknown='')}) of {Branch(made.branch).label}: {made.label}")
 
 
 @app.command("list")
@@ -41,7 +42,7 @@ def list_(branch: BranchArg) -> None:
         found = checkpoints.list_for_branch(context, branch)
     table = Table("id", "label", "created by", "created at", "strategy", "size", "revision", "status", "expires")
     for c in found:
-        table.add_row(str(c.id), c.label, c.created_by, f"{c.created_at:%Y-%m-%d %H:%M}", c.strategy, _size(c.size_bytes),
+        table.add_row(str(c.id), c.label, c.created_by, units.when(c.created_at), c.strategy, units.size(c.size_bytes, unknown=""),
                       c.revision or "", c.status if c.status == "ready" else f"[red]{c.status}[/]",
                       f"{c.expires_at:%Y-%m-%d}" if c.expires_at else "")
     out.print(table)
@@ -68,7 +69,7 @@ def delete(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], reason: 
     with console_context() as context:
         gone = checkpoints.delete(context, checkpoints.branch_of(context, checkpoint_id), checkpoint_id,
                                   actor=actor(), reason=reason)
-    out.print(f"deleted checkpoint #{gone.id} ({_size(gone.size_bytes)} freed)")
+    out.print(f"deleted checkpoint #{gone.id} ({units.size(gone.size_bytes, unknown='')} freed)")
 
 
 @app.command()
@@ -83,7 +84,7 @@ def diff(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     if result.rows:
         table = Table("table", "rows then (est.)", "rows now (est.)", title="row estimates that moved")
         for name, (then, now) in sorted(result.rows.items()):
-            table.add_row(name, _count(then), _count(now))
+            table.add_row(name, units.count(then), units.count(now))
         out.print(table)
 
 
@@ -93,19 +94,5 @@ def prune(reason: Reason = None) -> None:
     with console_context() as context:
         pruned = checkpoints.prune(context, actor=actor(), reason=reason)
     freed = sum(c.size_bytes or 0 for c in pruned)
-    out.print(f"pruned {len(pruned)} checkpoint(s), {_size(freed)} freed" + (
+    out.print(f"pruned {len(pruned)} checkpoint(s), {units.size(freed)} freed" + (
         f": {', '.join(f'#{c.id}' for c in pruned)}" if pruned else ""))
-
-
-def _count(value: int | None) -> str:
-    return "unknown" if value is None else f"{value:,}"
-
-
-def _size(size: int | None) -> str:
-    if size is None:
-        return ""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from .. import units
 from ..services.overview import BranchOverview
 from ..services.registry import Branch
 
@@ -46,7 +47,7 @@ def branch_card(card: BranchOverview, *, selected: bool) -> None:
                 ui.label(schema or "—").props(f"data-testid=schema-{status.branch}")
                 ui.label("Checkpoint").classes("text-slate-500")
                 last = card.last_checkpoint
-                ui.label(f"#{last.id} {last.label} · {last.created_at:%Y-%m-%d %H:%M} by {last.created_by}" if last
+                ui.label(f"#{last.id} {last.label} · {units.when(last.created_at)} by {last.created_by}" if last
                          else "none yet").props(f"data-testid=checkpoint-{status.branch}")
         if card.busy:
             ui.label(card.busy.describe()).classes("text-sm text-amber-700").props(f"data-testid=busy-{status.branch}")

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from nicegui import ui
 
-
-def size(value: int | None) -> str:
-    if value is None:
-        return "unknown"
-    amount = float(value)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if amount < 1024 or unit == "TiB":
-            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
-        amount /= 1024
-    return ""
-
-
-def count(value: int | None) -> str:
-    return "unknown" if value is None else f"{value:,}"
-
-
-def when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+from ..units import count, size, when  # noqa: F401  (the pages' formatting vocabulary)
 
 
 def stat(title: str, value: str, note: str, *, testid: str) -> None:
