@@ -14,13 +14,15 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__, cli_checkpoint, cli_migrate
+from . import __version__, cli_checkpoint, cli_migrate, cli_token
 from .config import Settings, load_settings
+from .services import auth
 from .services.errors import ConfigError, DBAdminError, InvalidInput
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
 cli.add_typer(cli_migrate.app, name="migrate")
 cli.add_typer(cli_checkpoint.app, name="checkpoint")
+cli.add_typer(cli_token.app, name="token")
 
 
 def main() -> None:
@@ -50,12 +52,34 @@ def serve(
     # handler turns it into an exception so the context below still unwinds.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     with open_context(settings) as context:
-        app = create_app(context)
+        app, gate = create_app(context)
         where = "embedded PostgreSQL" if context.embedded else "configured databases"
-        typer.echo(f"dbadmin {__version__} on {where}: http://{_url_host(settings.host)}:{settings.port}/admin")
+        base = f"http://{_url_host(settings.host)}:{settings.port}"
+        typer.echo(f"dbadmin {__version__} on {where}: {base}/admin")
+        if gate.mode == "local":
+            typer.echo(f"Open this one-time link to sign in (valid {auth.TICKET_MINUTES} minutes; "
+                       f"`dbadmin login-link` prints another):\n    {_login_link(base, context)}")
         # Leaving the context (normally, on Ctrl-C or on SIGTERM) closes the pools and
         # stops the embedded server.
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+
+
+@cli.command("login-link")
+def login_link(
+    port: Annotated[int | None, typer.Option(help="Port the console listens on (default 8080; env DBADMIN_PORT).")] = None,
+) -> None:
+    """Print a new one-time sign-in link for a console in local mode (no identity provider)."""
+    from .services.context import open_context
+
+    settings = _settings(port=port)
+    if settings.login != "local":
+        raise ConfigError("OIDC_ISSUER: is set, so people sign in with the identity provider, not with links")
+    with open_context(settings) as context:
+        typer.echo(_login_link(f"http://{_url_host(settings.host)}:{settings.port}", context))
+
+
+def _login_link(base: str, context: Any) -> str:
+    return f"{base}/admin/auth/local?ticket={auth.issue_ticket(context.registry)}"
 
 
 @cli.command()

@@ -7,7 +7,6 @@ terminal (a pipeline), ``--confirm`` with the exact phrase is the confirmation.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from rich.table import Table
 
 from .config import load_settings
 from .services import migrations
+from .services.auth import Principal, cli_principal
 from .services.context import Context, open_context
 from .services.lint import LintUnavailable
 from .services.registry import Branch
@@ -34,9 +34,9 @@ Confirm = Annotated[str | None, typer.Option(help="The typed phrase, e.g. 'ROLLB
 Yes = Annotated[bool, typer.Option("--yes", help="Skip the final 'are you sure' on Production (for pipelines).")]
 
 
-def actor() -> str:
+def actor() -> Principal:
     """Who runs a CLI command: the operating-system user, marked as coming from the CLI."""
-    return f"{getpass.getuser()} (cli)"
+    return cli_principal()
 
 
 @contextmanager

@@ -61,6 +61,19 @@ class Settings(BaseSettings):
     after_run_hook: str | None = Field(None, description="module:function called after a successful migration, promotion or restore.")
     pool_max_size: int = Field(5, ge=1, le=100, description="Connections per branch pool at most.")
     pool_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable.")
+    oidc_issuer: str | None = Field(None, description="OpenID Connect issuer URL (discovery at /.well-known/openid-configuration); enables login.")
+    oidc_client_id: str | None = Field(None, description="OAuth client id registered with the issuer.")
+    oidc_client_secret: SecretStr | None = Field(None, description="OAuth client secret (confidential client).")
+    oidc_scopes: str = Field("openid email profile", description="Scopes asked for at login.")
+    oidc_groups_claim: str = Field("groups", description="ID token / userinfo claim that lists the person's groups or roles.")
+    admin_emails: str = Field("", description="Comma-separated verified emails that get the admin role.")
+    admin_groups: str = Field("", description="Comma-separated groups (OIDC_GROUPS_CLAIM) that get the admin role.")
+    viewer_emails: str = Field("", description="Comma-separated verified emails that may look but not change anything.")
+    viewer_domains: str = Field("", description="Comma-separated email domains whose verified addresses may look but not change anything.")
+    session_secret: SecretStr | None = Field(None, description="Signs session cookies (default: generated once and kept in DBADMIN_DATA_DIR).")
+    session_idle_minutes: float = Field(60, gt=0, le=10080, description="A session ends after this many minutes without a request.")
+    session_max_hours: float = Field(12, gt=0, le=720, description="A session ends this many hours after login, active or not.")
+    action_rate_limit: int = Field(10, ge=1, le=10000, description="Changes one person or token may ask for per minute through the API.")
     host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")
     port: int = Field(8080, ge=1, le=65535, validation_alias=_env("DBADMIN_PORT"), description="Port the console listens on.")
     data_dir: Path = Field(Path(".dbadmin"), validation_alias=_env("DBADMIN_DATA_DIR"), description="Embedded server data and local state.")
@@ -100,13 +113,17 @@ class Settings(BaseSettings):
             return value
         raise ValueError("must be an alembic.ini file or a directory holding alembic.ini or env.py")
 
-    @field_validator("host")
+    @field_validator("oidc_issuer")
     @classmethod
-    def _loopback_only(cls, value: str) -> str:
-        # Without a login for remote users, anyone who reaches the port could act as admin.
-        if value == "localhost" or _is_loopback(value):
-            return value
-        raise ValueError("must be a loopback address (127.0.0.1, ::1 or localhost): remote access needs login, which is not configured")
+    def _issuer_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be the issuer's http(s) URL")
+        if parts.scheme == "http" and not (parts.hostname == "localhost" or _is_loopback(parts.hostname)):
+            raise ValueError("must use https (plain http is only accepted for a provider on this machine)")
+        return value.strip().rstrip("/")
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -118,7 +135,19 @@ class Settings(BaseSettings):
         for name, url in urls.items():
             if url and url == self.admin_database_url:
                 raise ValueError(f"ADMIN_DATABASE_URL: is the same URL as {name}; the control store needs its own database")
+        if bool(self.oidc_issuer) != bool(self.oidc_client_id):
+            raise ValueError("OIDC_ISSUER and OIDC_CLIENT_ID: set both to enable login, or neither")
+        if self.oidc_issuer and not (self.admin_emails or self.admin_groups):
+            raise ValueError("ADMIN_EMAILS or ADMIN_GROUPS: required with OIDC_ISSUER, or nobody could act")
+        # Without login, anyone who reaches the port would act as the local admin.
+        if not self.oidc_issuer and not (self.host == "localhost" or _is_loopback(self.host)):
+            raise ValueError("DBADMIN_HOST: must be a loopback address (127.0.0.1, ::1 or localhost) unless OIDC login is configured")
         return self
+
+    @property
+    def login(self) -> Literal["oidc", "local"]:
+        """``oidc`` when an identity provider is configured, else ``local`` (one-time links printed by the server)."""
+        return "oidc" if self.oidc_issuer else "local"
 
     @property
     def embedded(self) -> bool:
@@ -141,6 +170,7 @@ class Settings(BaseSettings):
             password = urlsplit(self.redis_url.get_secret_value()).password
             if password:
                 found.append(password)
+        found += [secret.get_secret_value() for secret in (self.oidc_client_secret, self.session_secret) if secret]
         return tuple(dict.fromkeys(found))
 
 

@@ -1,15 +1,17 @@
-"""The ASGI application: FastAPI underneath, the NiceGUI console on top."""
+"""The standalone ASGI application (``dbadmin serve``): a bare FastAPI app with dbadmin mounted at /admin."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
-from nicegui import ui
+from fastapi.responses import RedirectResponse
 
-from . import __version__, pages
+from . import __version__
+from .auth import Gate
+from .mount import mount_admin
 from .services.context import Context
 
 
-def create_app(context: Context) -> FastAPI:
+def create_app(context: Context) -> tuple[FastAPI, Gate]:
     """Build the web application for ``context``. Call once per process (NiceGUI pages are process-wide)."""
     app = FastAPI(title="dbadmin", version=__version__)
 
@@ -17,6 +19,8 @@ def create_app(context: Context) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    pages.register(context)
-    ui.run_with(app, title="dbadmin", favicon="🗄️", show_welcome_message=False, reconnect_timeout=10)
-    return app
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/admin/")
+
+    return app, mount_admin(app, context=context)

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
 from dbadmin.services import audit, checkpoints, control_store, dburl, pgtools  # noqa: E402
+from dbadmin.services.auth import Principal, Role  # noqa: E402
 from dbadmin.services.context import open_context  # noqa: E402
 
 
@@ -66,6 +67,9 @@ class Probe:
                 if self._down_since is None:
                     self._down_since = time.monotonic()
             time.sleep(0.01)
+
+
+BENCH = Principal("bench", Role.ADMIN, "bench")
 
 
 def run(*args: str, env: dict | None = None) -> None:
@@ -127,12 +131,12 @@ def main() -> None:
 
                         def create() -> None:
                             nonlocal made
-                            made = checkpoints.create(context, "dev", actor="bench", label=strategy, strategy=strategy)
+                            made = checkpoints.create(context, "dev", actor=BENCH, label=strategy, strategy=strategy)
 
                         create_s = timed(create)
                     create_window = (probe.longest, _recorded(context, "checkpoint.create"))
                     with Probe(dev) as probe:
-                        restore_s = timed(lambda: checkpoints.restore(context, "dev", made.id, actor="bench"))
+                        restore_s = timed(lambda: checkpoints.restore(context, "dev", made.id, actor=BENCH))
                     restore_window = (probe.longest, _recorded(context, "checkpoint.restore"))
                     results.append((strategy, jobs, create_s, create_window, restore_s, restore_window))
 

@@ -8,6 +8,7 @@ on a machine with no server at all.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,6 +29,7 @@ from psycopg import sql
 
 from dbadmin.config import Settings, load_settings
 from dbadmin.services import audit, control_store, dburl
+from dbadmin.services.auth import Principal, Role
 from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.embedded import EmbeddedPostgres
 
@@ -35,7 +37,9 @@ from dbadmin.services.embedded import EmbeddedPostgres
 SETTINGS_ENV = [
     "DEV_DATABASE_URL", "PROD_DATABASE_URL", "ADMIN_DATABASE_URL", "DB_SSL", "MIGRATIONS", "CHECKPOINT_DIR",
     "STATEMENT_TIMEOUT", "POOL_MAX_SIZE", "POOL_TIMEOUT", "DBADMIN_HOST", "DBADMIN_PORT", "DBADMIN_DATA_DIR",
-    "EMBEDDED_POSTGRES_VERSION",
+    "EMBEDDED_POSTGRES_VERSION", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES",
+    "OIDC_GROUPS_CLAIM", "ADMIN_EMAILS", "ADMIN_GROUPS", "VIEWER_EMAILS", "VIEWER_DOMAINS", "SESSION_SECRET",
+    "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "ACTION_RATE_LIMIT",
 ]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -137,6 +141,11 @@ def shop(make_context):
     return make_context()
 
 
+def admin(name: str) -> Principal:
+    """An admin acting from a test (the audit log records ``name``)."""
+    return Principal(name, Role.ADMIN, "test")
+
+
 def version(context, branch) -> list[str]:
     """The branch's alembic_version rows, read directly."""
     with context.registry.connection(branch) as conn:
@@ -169,6 +178,9 @@ class Served:
     process: subprocess.Popen
     base_url: str
     log: Path
+    env: dict[str, str]
+    cookies: list | None = None
+    links_used: int = 0
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -178,6 +190,35 @@ class Served:
             self.process.send_signal(signum)
         return self.process.wait(timeout)
 
+    def login_link(self) -> str:
+        """A one-time sign-in link: the one ``serve`` printed, then new ones from ``dbadmin login-link``."""
+        self.links_used += 1
+        if self.links_used == 1:
+            found = re.search(r"(http://\S+/auth/local\?ticket=\S+)", self.output())
+            assert found, self.output()
+            return found.group(1)
+        port = self.base_url.rsplit(":", 1)[1]
+        result = subprocess.run([sys.executable, "-m", "dbadmin", "login-link", "--port", port], capture_output=True,
+                                text=True, env=self.env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    def sign_in(self, page) -> None:
+        """Sign ``page``'s browser in as the local admin (one real login per server, its cookie reused after)."""
+        if self.cookies is None:
+            page.goto(self.login_link())
+            page.wait_for_url(f"{self.base_url}/admin/**")
+            self.cookies = page.context.cookies()
+        else:
+            page.context.add_cookies(self.cookies)
+
+    def client(self) -> httpx.Client:
+        """An HTTP client signed in as the local admin (its own session)."""
+        client = httpx.Client(base_url=self.base_url, timeout=30)
+        answer = client.get(self.login_link(), follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+        return client
+
 
 def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90) -> Served:
     """Start ``dbadmin serve`` with ``env`` on a free port and wait until it answers."""
@@ -186,7 +227,7 @@ def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90) -> Se
     handle = open(log, "wb")
     process = subprocess.Popen([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args],
                                env=full_env, stdout=handle, stderr=subprocess.STDOUT)
-    served = Served(process, f"http://127.0.0.1:{port}", log)
+    served = Served(process, f"http://127.0.0.1:{port}", log, full_env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

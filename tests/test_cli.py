@@ -28,9 +28,13 @@ def test_serve_on_embedded_default_then_stop(tmp_path, signum):
     data = tmp_path / "data"
     served = serve({"DBADMIN_DATA_DIR": str(data)}, tmp_path / "serve.log")
     try:
-        page = httpx.get(f"{served.base_url}/admin", timeout=10)
+        anonymous = httpx.get(f"{served.base_url}/", timeout=10, follow_redirects=True)
+        assert anonymous.status_code == 200 and "Sign in · dbadmin" in anonymous.text
+        assert anonymous.url.path == "/admin/login"
+        signed_in = served.client()  # the one-time link printed at start
+        page = signed_in.get("/admin/", timeout=10)
         assert page.status_code == 200 and "Database · dbadmin" in page.text
-        assert httpx.get(f"{served.base_url}/", timeout=10, follow_redirects=False).status_code == 200
+        signed_in.close()
         lines = (data / "pgdata" / "postmaster.pid").read_text().splitlines()
         port = int(lines[3])
     finally:

@@ -1,16 +1,18 @@
 """NiceGUI pages: thin, they compose components and call services.
 
-``register(context)`` declares every page route once per process; NiceGUI keeps page
-routes in a process-wide registry, so the context reaches the pages by closure.
+``register(gate)`` declares every page route once per process; NiceGUI keeps page
+routes in a process-wide registry, so the gate (context, prefix, login) reaches the
+pages by closure.  Routes are relative to the mount prefix (``/`` is ``/admin``).
 """
 
 from __future__ import annotations
 
-from ..services.context import Context
-from . import compare, database, history
+from ..auth import Gate
+from . import compare, database, history, login
 
 
-def register(context: Context) -> None:
-    database.register(context)
-    compare.register(context)
-    history.register(context)
+def register(gate: Gate) -> None:
+    database.register(gate)
+    compare.register(gate)
+    history.register(gate)
+    login.register(gate)

@@ -9,7 +9,6 @@ services' progress callbacks; errors become readable notifications, never traceb
 from __future__ import annotations
 
 import asyncio
-import getpass
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +16,6 @@ from typing import Any
 from nicegui import run, ui
 
 from ..services.errors import DBAdminError
-
-
-def actor() -> str:
-    """Who acts from the console: the local user until login arrives (the console binds to loopback only)."""
-    return f"{getpass.getuser()} (console)"
 
 
 async def confirm(title: str, explanation: str, *, phrase: str | None = None, production: bool = False,

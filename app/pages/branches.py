@@ -20,11 +20,11 @@ _STATE = {
 }
 
 
-def branch_card(card: BranchOverview, *, selected: bool) -> None:
+def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
     status = card.status
     text, colour, icon = _STATE[status.state]
     ring = "ring-2 ring-slate-400" if selected else "opacity-90 hover:opacity-100"
-    with ui.link(target=f"/admin?branch={status.branch}").classes("flex-1 min-w-[18rem] no-underline text-inherit"), \
+    with ui.link(target=href).classes("flex-1 min-w-[18rem] no-underline text-inherit"), \
             ui.card().classes(f"w-full h-full border-t-4 {_ACCENT[status.branch]} {ring}").props(
                 f"data-testid=branch-{status.branch}"):
         with ui.row().classes("w-full items-center justify-between"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from ..services import checkpoints
-from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.registry import Branch
 from . import actions, formatting
+from .frame import Visit
 
 COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by"), ("at", "Created at"),
                              ("strategy", "Strategy"), ("size", "Size", "right"), ("revision", "Revision"),
@@ -16,15 +16,16 @@ COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by
 
 
 class CheckpointsPanel:
-    def __init__(self, context: Context, branch: Branch, on_change) -> None:
-        self.context, self.branch, self.on_change = context, branch, on_change
+    def __init__(self, visit: Visit, branch: Branch, on_change) -> None:
+        self.context, self.who, self.branch, self.on_change = visit.context, visit.who, branch, on_change
 
     @ui.refreshable_method
     async def build(self) -> None:
         with ui.row().classes("w-full items-center"):
             ui.label("Checkpoints").classes("text-lg font-semibold")
             ui.space()
-            ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
+            if self.who.is_admin:
+                ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
         try:
             found = await run.io_bound(checkpoints.list_for_branch, self.context, self.branch)
         except DBAdminError as exc:
@@ -34,7 +35,7 @@ class CheckpointsPanel:
             ui.label("No checkpoints yet. Take one before risky work; Production gets one automatically before "
                      "every migration.").classes("text-slate-500 py-4").props("data-testid=checkpoints-empty")
             return
-        rows = [{"id": c.id, "label": c.label, "by": c.created_by, "at": formatting.when(c.created_at),
+        rows = [{"id": c.id, "admin": self.who.is_admin, "label": c.label, "by": c.created_by, "at": formatting.when(c.created_at),
                  "strategy": c.strategy, "size": formatting.size(c.size_bytes), "revision": c.revision or "",
                  "status": c.status if c.status != "failed" else f"failed: {c.error or ''}"} for c in found]
         table = ui.table(columns=COLUMNS, rows=rows, row_key="id").props(
@@ -42,14 +43,14 @@ class CheckpointsPanel:
         table.pagination = {"rowsPerPage": 0}
         table.add_slot("body-cell-actions", """
             <q-td :props="props">
-              <template v-if="props.row.status === 'ready'">
-                <q-btn flat dense size="sm" icon="compare_arrows" label="Compare" :data-testid="'compare-' + props.row.id"
-                       @click="$parent.$emit('compare', props.row.id)" />
-                <q-btn flat dense size="sm" icon="restore" label="Restore" :data-testid="'restore-' + props.row.id"
-                       @click="$parent.$emit('restore', props.row.id)" />
+              <q-btn v-if="props.row.status === 'ready'" flat dense size="sm" icon="compare_arrows" label="Compare"
+                     :data-testid="'compare-' + props.row.id" @click="$parent.$emit('compare', props.row.id)" />
+              <template v-if="props.row.admin">
+                <q-btn v-if="props.row.status === 'ready'" flat dense size="sm" icon="restore" label="Restore"
+                       :data-testid="'restore-' + props.row.id" @click="$parent.$emit('restore', props.row.id)" />
+                <q-btn flat dense size="sm" icon="delete" color="grey-7" :data-testid="'delete-' + props.row.id"
+                       @click="$parent.$emit('delete', props.row.id)" />
               </template>
-              <q-btn flat dense size="sm" icon="delete" color="grey-7" :data-testid="'delete-' + props.row.id"
-                     @click="$parent.$emit('delete', props.row.id)" />
             </q-td>""")
         table.on("compare", lambda e: self._compare(e.args))
         table.on("restore", lambda e: self._restore(e.args))
@@ -72,7 +73,7 @@ class CheckpointsPanel:
             return
         made = await actions.run_operation(
             f"Checkpoint of {self.branch.label}",
-            lambda progress, cancel: checkpoints.create(self.context, self.branch, actor=actions.actor(), label=answer[0],
+            lambda progress, cancel: checkpoints.create(self.context, self.branch, actor=self.who, label=answer[0],
                                                         notes=answer[1], progress=progress, cancel=cancel), progress=True)
         if made is not None:
             self.on_change()
@@ -88,7 +89,7 @@ class CheckpointsPanel:
             return
         before = await actions.run_operation(
             f"Restoring #{checkpoint_id} on {self.branch.label}",
-            lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=actions.actor(),
+            lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=self.who,
                                                          confirm=phrase or None, progress=progress, cancel=cancel),
             progress=True)
         if before is not None:
@@ -101,7 +102,7 @@ class CheckpointsPanel:
         if answer is None:
             return
         if await actions.run_operation(f"Deleting #{checkpoint_id}", lambda: checkpoints.delete(
-                self.context, self.branch, checkpoint_id, actor=actions.actor())) is not None:
+                self.context, self.branch, checkpoint_id, actor=self.who)) is not None:
             self.on_change()
 
     async def _compare(self, checkpoint_id: int) -> None:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from fastapi import Request
 from nicegui import run, ui
 
-from ..services import introspection, migrations, schema_diff
+from ..auth import Gate
+from ..services import compare as compare_service
+from ..services import migrations
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from . import formatting
-from .frame import frame
+from .frame import Visit, admit, frame
 
 
-def register(context: Context) -> None:
-    @ui.page("/admin/compare")
-    async def compare() -> None:
-        with frame("Dev vs Prod"):
+def register(gate: Gate) -> None:
+    @ui.page("/compare")
+    async def compare(request: Request):
+        visit = admit(gate, request)
+        if not isinstance(visit, Visit):
+            return visit
+        with frame("Dev vs Prod", visit):
             ui.label("Development vs Production").classes("text-2xl font-semibold text-slate-800")
-            await _migrations(context)
-            await _schema(context)
+            await _migrations(visit.context)
+            await _schema(visit.context)
+        return None
 
 
 async def _migrations(context: Context) -> None:
@@ -46,10 +53,11 @@ async def _migrations(context: Context) -> None:
 
 async def _schema(context: Context) -> None:
     ui.label("Schema").classes("text-lg font-semibold mt-4")
-    dev, prod = await _both(introspection.snapshot, context, testid="compare-schema-error")
-    if dev is None:
+    try:
+        result = await run.io_bound(compare_service.diff, context, "prod", "dev")
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid="compare-schema-error")
         return
-    result = schema_diff.diff(prod, dev)
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
     if result.changes:
         formatting.section("Differences", [

@@ -7,8 +7,10 @@ server) with a chart of the largest ones, and a details panel per table.
 
 from __future__ import annotations
 
+from fastapi import Request
 from nicegui import run, ui
 
+from ..auth import Gate
 from ..services import introspection, overview
 from ..services.context import Context
 from ..services.errors import DBAdminError
@@ -16,7 +18,7 @@ from ..services.registry import Branch
 from . import formatting
 from .branches import branch_card
 from .checkpoints_panel import CheckpointsPanel
-from .frame import frame
+from .frame import Visit, admit, frame
 from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
@@ -25,25 +27,25 @@ COLUMNS = formatting.columns(("schema", "Schema"), ("name", "Table"), ("kind", "
                              ("rows", "Rows (est.)", "right"), ("pk", "Primary key", "center"))
 
 
-def register(context: Context) -> None:
+def register(gate: Gate) -> None:
     @ui.page("/")
-    def index() -> None:
-        ui.navigate.to("/admin")
-
-    @ui.page("/admin")
-    async def admin(branch: str = "dev", tab: str = "tables") -> None:
+    async def admin(request: Request, branch: str = "dev", tab: str = "tables"):
+        visit = admit(gate, request)
+        if not isinstance(visit, Visit):
+            return visit
+        context = visit.context
         try:
             selected = Branch.parse(branch)
         except DBAdminError as exc:
-            with frame("Database"):
+            with frame("Database", visit):
                 formatting.problem(str(exc), testid="page-error")
-                ui.link("Back to Development", "/admin?branch=dev")
-            return
-        with frame("Database"):
+                ui.link("Back to Development", visit.url(branch="dev"))
+            return None
+        with frame("Database", visit):
             cards = await run.io_bound(overview.overviews, context)
             with ui.row().classes("w-full gap-6 items-stretch"):
                 for card in cards:
-                    branch_card(card, selected=card.status.branch is selected)
+                    branch_card(card, selected=card.status.branch is selected, href=visit.url(branch=card.status.branch.value))
             current = next(card for card in cards if card.status.branch is selected)
             if selected is Branch.PROD:
                 with ui.row().classes("w-full items-center gap-2 rounded bg-rose-600 text-white px-4 py-2").props(
@@ -53,7 +55,7 @@ def register(context: Context) -> None:
             if not current.status.reachable:
                 formatting.problem(current.status.error or f"{selected.label} is not configured: set {selected.env_name}",
                                    testid="branch-problem")
-                return
+                return None
             _summary(current)
             with ui.tabs().classes("w-full") as tabs:
                 ui.tab("tables", "Tables").props("data-testid=tab-tables")
@@ -61,17 +63,18 @@ def register(context: Context) -> None:
                 ui.tab("checkpoints", "Checkpoints").props("data-testid=tab-checkpoints")
 
             def reload() -> None:  # after a change, everything on the page is read again
-                ui.navigate.to(f"/admin?branch={selected.value}&tab={tabs.value}")
+                ui.navigate.to(visit.url(branch=selected.value, tab=tabs.value))
 
             with ui.tab_panels(tabs, value=tab if tab in ("tables", "migrations", "checkpoints") else "tables").classes(
                     "w-full bg-transparent"):
                 with ui.tab_panel("tables").classes("p-0"):
                     await TablesView(context, selected).build()
                 with ui.tab_panel("migrations"):
-                    await MigrationsPanel(context, selected, reload).build()
+                    await MigrationsPanel(visit, selected, reload).build()
                 with ui.tab_panel("checkpoints"):
-                    await CheckpointsPanel(context, selected, reload).build()
+                    await CheckpointsPanel(visit, selected, reload).build()
             _footer(context)
+        return None
 
 
 def _summary(card: overview.BranchOverview) -> None:

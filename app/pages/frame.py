@@ -1,26 +1,83 @@
-"""The frame every console page shares: header, tabs, content column."""
+"""The frame every console page shares: who may see it, the header with the signed-in person, tabs."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-TABS = [("Database", "/admin"), ("Dev vs Prod", "/admin/compare"), ("History", "/admin/history")]
+from ..auth import Gate, plain_page
+from ..services.auth import Principal
+from ..services.context import Context
+from ..services.errors import NotAllowed
+
+TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page view: the gate it came through and who is looking."""
+
+    gate: Gate
+    who: Principal
+
+    @property
+    def context(self) -> Context:
+        return self.gate.context
+
+    def url(self, path: str = "/", **query: object) -> str:
+        """A console URL for NiceGUI links and navigation, which add the mount prefix themselves;
+        empty query values are left out."""
+        query = {key: value for key, value in query.items() if value not in (None, "")}
+        return path + (f"?{urlencode(query)}" if query else "")
+
+
+def admit(gate: Gate, request: Request) -> Visit | Response:
+    """The visit, or the response that sends an anonymous visitor to log in (or refuses a known one)."""
+    try:
+        who = gate.principal(request)
+    except NotAllowed as exc:
+        gate.refuse(request, None, str(exc))
+        return plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access.")
+    if who is not None:
+        return Visit(gate, who)
+    if gate.mode == "host":
+        return plain_page(401, "Sign in first", "This console uses the application's own login: sign in there, then come back.")
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(gate.login_url(here), status_code=303)
 
 
 @contextmanager
-def frame(title: str) -> Iterator[ui.column]:
-    """``with frame('Database'):`` gives a page with the dbadmin header and the tab bar."""
+def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
+    """``with frame('Database', visit):`` gives a page with the dbadmin header and the tab bar."""
     ui.page_title(f"{title} · dbadmin")
     ui.query("body").classes("bg-slate-50")
     with ui.header().classes("bg-slate-900 text-white items-center gap-6 px-6 py-2"):
         ui.icon("storage", size="sm")
         ui.label("dbadmin").classes("text-lg font-semibold tracking-wide")
-        with ui.row().classes("gap-1"):
-            for name, target in TABS:
-                active = "bg-white/15" if name == title else ""
-                ui.link(name, target).classes(f"text-white no-underline px-3 py-1 rounded {active}")
+        if visit is not None:
+            with ui.row().classes("gap-1"):
+                for name, path in TABS:
+                    active = "bg-white/15" if name == title else ""
+                    ui.link(name, visit.url(path)).classes(f"text-white no-underline px-3 py-1 rounded {active}")
+            ui.space()
+            _signed_in(visit)
     with ui.column().classes("w-full max-w-6xl mx-auto p-6 gap-6") as content:
         yield content
+
+
+def _signed_in(visit: Visit) -> None:
+    who = visit.who
+    with ui.row().classes("items-center gap-3 text-sm").props("data-testid=who"):
+        ui.label(who.name).classes("text-slate-200")
+        ui.badge(who.role.value, color="amber-8" if who.is_admin else "blue-grey-6").props("data-testid=role")
+        if who.via in ("local", "oidc"):  # a host application or a token manages its own sign-out
+            ui.html(f'<form method="post" action="{visit.gate.prefix}/auth/logout" style="margin:0">'
+                    '<button type="submit" data-testid="logout" style="text-decoration:underline">Sign out</button></form>',
+                    sanitize=False)

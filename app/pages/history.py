@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import json
 
+from fastapi import Request
 from nicegui import run, ui
 
+from ..auth import Gate
 from ..services import audit
-from ..services.context import Context
 from ..services.errors import DBAdminError
 from . import formatting
-from .frame import frame
+from .frame import Visit, admit, frame
 
 OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative", "interrupted": "grey"}
 
 
-def register(context: Context) -> None:
-    @ui.page("/admin/history")
-    async def history(branch: str = "", action: str = "", actor: str = "", outcome: str = "") -> None:
-        with frame("History"):
+def register(gate: Gate) -> None:
+    @ui.page("/history")
+    async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = ""):
+        visit = admit(gate, request)
+        if not isinstance(visit, Visit):
+            return visit
+        context = visit.context
+        with frame("History", visit):
             filters = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
             with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
                 picked_branch = ui.select({"": "all branches", "dev": "Development", "prod": "Production"},
@@ -28,23 +33,23 @@ def register(context: Context) -> None:
                                            value=outcome, label="Outcome").classes("w-40")
                 picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-56")
                 picked_actor = ui.input("Actor", value=actor).classes("w-48")
-                ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(
-                    "/admin/history?" + "&".join(f"{k}={v}" for k, v in {
-                        "branch": picked_branch.value, "outcome": picked_outcome.value,
-                        "action": (picked_action.value or "").strip(), "actor": (picked_actor.value or "").strip(),
-                    }.items() if v))).props("data-testid=history-filter")
+                ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(visit.url(
+                    "/history", branch=picked_branch.value, outcome=picked_outcome.value,
+                    action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip()))).props(
+                    "data-testid=history-filter")
             try:
                 entries = await run.io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
                                                                         **filters))
             except DBAdminError as exc:
                 formatting.problem(str(exc), testid="history-error")
-                return
+                return None
             if not entries:
                 ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
-                return
+                return None
             with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
                 for entry in entries:
                     _entry(entry)
+        return None
 
 
 def _entry(entry: audit.Action) -> None:

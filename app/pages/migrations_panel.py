@@ -6,16 +6,16 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from ..services import migrations
-from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.lint import LintUnavailable
 from ..services.registry import Branch
 from . import actions, formatting
+from .frame import Visit
 
 
 class MigrationsPanel:
-    def __init__(self, context: Context, branch: Branch, on_change) -> None:
-        self.context, self.branch, self.on_change = context, branch, on_change
+    def __init__(self, visit: Visit, branch: Branch, on_change) -> None:
+        self.context, self.who, self.branch, self.on_change = visit.context, visit.who, branch, on_change
 
     @ui.refreshable_method
     async def build(self) -> None:
@@ -30,12 +30,13 @@ class MigrationsPanel:
             ui.label(f"at {', '.join(status.current) or 'no revision'} · head {', '.join(status.heads)}").classes(
                 "text-sm text-slate-500")
             ui.space()
-            if self.branch is Branch.DEV and status.pending:
-                ui.button("Run pending", icon="play_arrow", on_click=self._run_up).props("data-testid=run-up")
-            if self.branch is Branch.PROD:
-                ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props("data-testid=promote")
-            if status.current:
-                ui.button("Roll back…", icon="undo", on_click=self._rollback).props("outline data-testid=rollback")
+            if self.who.is_admin:  # the services refuse non-admins anyway; the buttons would only tease
+                if self.branch is Branch.DEV and status.pending:
+                    ui.button("Run pending", icon="play_arrow", on_click=self._run_up).props("data-testid=run-up")
+                if self.branch is Branch.PROD:
+                    ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props("data-testid=promote")
+                if status.current:
+                    ui.button("Roll back…", icon="undo", on_click=self._rollback).props("outline data-testid=rollback")
         if status.pending:
             formatting.section(f"Pending ({status.pending_count})", [
                 {"revision": r.id, "message": r.message, "file": r.file or ""} for r in status.pending], testid="pending")
@@ -69,7 +70,7 @@ class MigrationsPanel:
     async def _run_up(self) -> None:
         result = await actions.run_operation(
             "Running pending migrations on Development",
-            lambda: migrations.upgrade(self.context, Branch.DEV, actor=actions.actor()))
+            lambda: migrations.upgrade(self.context, Branch.DEV, actor=self.who))
         await self._changed(result)
 
     async def _promote(self) -> None:
@@ -87,7 +88,7 @@ class MigrationsPanel:
         if phrase is None:
             return
         result = await actions.run_operation(
-            "Promoting to Production", lambda: migrations.promote(self.context, actor=actions.actor(), confirm=phrase))
+            "Promoting to Production", lambda: migrations.promote(self.context, actor=self.who, confirm=phrase))
         await self._changed(result)
 
     async def _rollback(self) -> None:
@@ -110,7 +111,7 @@ class MigrationsPanel:
             return
         result = await actions.run_operation(
             f"Rolling back {self.branch.label}",
-            lambda: migrations.downgrade(self.context, self.branch, actor=actions.actor(), steps=count,
+            lambda: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
                                          confirm=phrase or None))
         await self._changed(result)
 

@@ -72,6 +72,8 @@ WHERE (%(branch)s::text IS NULL OR branch = %(branch)s)
   AND (%(actor)s::text IS NULL OR actor = %(actor)s)
   AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s)
   AND (%(before_id)s::bigint IS NULL OR id < %(before_id)s)
+  AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s)
+  AND (%(until)s::timestamptz IS NULL OR created_at < %(until)s)
 ORDER BY id DESC
 LIMIT %(limit)s
 """
@@ -162,9 +164,11 @@ def list_actions(
     actor: str | None = None,
     outcome: Outcome | str | None = None,
     before_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 50,
 ) -> list[Action]:
-    """Newest first, filtered; page with ``before_id`` (the last id of the previous page)."""
+    """Newest first, filtered (``since`` inclusive, ``until`` exclusive); page with ``before_id`` (the last id of the previous page)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     if outcome is not None:
@@ -178,6 +182,8 @@ def list_actions(
         "actor": actor,
         "outcome": outcome,
         "before_id": before_id,
+        "since": since,
+        "until": until,
         "limit": limit,
     }
     with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:

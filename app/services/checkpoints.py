@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from . import audit, dburl, hooks, introspection, oplock, schema_diff, server_admin
+from . import audit, compare, dburl, hooks, introspection, oplock, schema_diff, server_admin
 from . import checkpoint_catalog as catalog
+from .auth import SYSTEM, Principal
 from .checkpoint_catalog import Checkpoint, CheckpointNotFound
 from .checkpoint_stores import LocalStore, S3Store, Store
 from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
@@ -28,7 +29,6 @@ from .registry import CONTROL, Branch
 if TYPE_CHECKING:
     from .context import Context
 
-SYSTEM_ACTOR = "dbadmin"
 __all__ = ["Checkpoint", "CheckpointNotFound", "branch_of", "create", "create_locked", "delete", "diff", "list_for_branch",
            "prune", "recover", "restore"]
 
@@ -38,13 +38,13 @@ def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
     return catalog.list_for_branch(context.registry, Branch.parse(branch))
 
 
-def create(context: Context, branch: Branch | str, *, actor: str, label: str, notes: str | None = None,
+def create(context: Context, branch: Branch | str, *, actor: Principal, label: str, notes: str | None = None,
            strategy: str | None = None, reason: str | None = None, progress: Progress | None = None,
            cancel: threading.Event | None = None) -> Checkpoint:
     """Snapshot ``branch`` now (audited, under the branch lock)."""
     with operation(context, "checkpoint.create", branch, actor=actor, reason=reason,
                    details={"label": label, "strategy": strategy}) as (branch, running):
-        checkpoint = create_locked(context, branch, actor=actor, label=label, notes=notes, strategy=strategy,
+        checkpoint = create_locked(context, branch, actor=actor.name, label=label, notes=notes, strategy=strategy,
                                    progress=progress, cancel=cancel, details=running.details)
         return checkpoint
 
@@ -79,7 +79,7 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
                           checksum=created.checksum)
 
 
-def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: str, confirm: str | None = None,
+def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal, confirm: str | None = None,
             reason: str | None = None, progress: Progress | None = None,
             cancel: threading.Event | None = None) -> Checkpoint:
     """Bring ``branch`` back to checkpoint ``checkpoint_id``; returns the checkpoint of the state it replaced.
@@ -99,17 +99,17 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         with job.maintenance() as conn:
             swappable = server_admin.can_create_databases(conn)
         if swappable:
-            before = _swap_in(context, branch, checkpoint, strategy, job, actor)
+            before = _swap_in(context, branch, checkpoint, strategy, job, actor.name)
         else:
-            before = _restore_in_place(context, branch, checkpoint, job, actor)
+            before = _restore_in_place(context, branch, checkpoint, job, actor.name)
         running.details["method"] = "swap" if swappable else "in place"
         running.details.update(checkpoint_id=checkpoint.id, pre_restore_checkpoint_id=before.id,
                                unavailable_ms=job.unavailable_ms)
-    hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor, {"checkpoint_id": checkpoint.id}))
+    hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"checkpoint_id": checkpoint.id}))
     return before
 
 
-def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: str,
+def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal,
            reason: str | None = None) -> Checkpoint:
     """Delete a checkpoint's data and mark it deleted in the catalog (the row stays, for history)."""
     with operation(context, "checkpoint.delete", branch, actor=actor, reason=reason,
@@ -123,13 +123,10 @@ def diff(context: Context, branch: Branch | str, checkpoint_id: object) -> schem
     """What changed in ``branch``'s schema since the checkpoint (and row estimates per table), without restoring it."""
     branch = Branch.parse(branch)
     checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
-    then = catalog.snapshot_of(context.registry, checkpoint.id)
-    if then is None:
-        raise OperationRefused(f"checkpoint #{checkpoint.id} has no schema snapshot to compare with")
-    return schema_diff.diff(then, introspection.snapshot(context, branch))
+    return compare.diff(context, str(checkpoint.id), branch.value)
 
 
-def prune(context: Context, *, actor: str, reason: str | None = None) -> list[Checkpoint]:
+def prune(context: Context, *, actor: Principal, reason: str | None = None) -> list[Checkpoint]:
     """Delete expired checkpoints (never the newest ready one of a branch); returns what was deleted."""
     pruned: list[Checkpoint] = []
     for branch in Branch:
@@ -162,14 +159,14 @@ def recover(context: Context) -> None:
         if context.registry.location(branch) is None:
             continue
         try:
-            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM_ACTOR):
+            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
                 settled = _recover_branch(context, branch)
         except (DBAdminError, psycopg.Error):
             # busy (another dbadmin works on it), unreachable, or a statement failed: the console
             # still starts, and the next start tries again (the journal and catalog still say what to do)
             continue
         if settled:
-            audit.record(context.registry.control_pool(), actor=SYSTEM_ACTOR, action="checkpoint.recover",
+            audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="checkpoint.recover",
                          branch=branch, outcome="ok", details={"settled": settled})
 
 

@@ -19,12 +19,12 @@ from pydantic import SecretStr
 
 from ..config import Settings
 from . import checkpoints, control_store, migrations
+from .auth import SYSTEM
 from .embedded import EmbeddedPostgres
 from .errors import DataDirInUse
 from .registry import CONTROL, Branch, Registry
 
 EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
-SYSTEM_ACTOR = "dbadmin"
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,6 @@ def _seed_example(context: Context) -> None:
     """
     why = "embedded first start"
     total = migrations.status(context, Branch.DEV).pending_count
-    migrations.upgrade(context, Branch.DEV, actor=SYSTEM_ACTOR, steps=total - 1, reason=why)
-    migrations.promote(context, actor=SYSTEM_ACTOR, confirm=migrations.plan_promotion(context).phrase, reason=why)
-    migrations.upgrade(context, Branch.DEV, actor=SYSTEM_ACTOR, reason=why)
+    migrations.upgrade(context, Branch.DEV, actor=SYSTEM, steps=total - 1, reason=why)
+    migrations.promote(context, actor=SYSTEM, confirm=migrations.plan_promotion(context).phrase, reason=why)
+    migrations.upgrade(context, Branch.DEV, actor=SYSTEM, reason=why)

@@ -25,7 +25,6 @@ import shutil
 import socket
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import psycopg

@@ -94,3 +94,23 @@ class Cancelled(DBAdminError):
     """The operation was cancelled; what it had made is cleaned up."""
 
     outcome = "interrupted"
+
+
+class NotAuthenticated(DBAdminError):
+    """Nobody is logged in (or the session or token is unknown, expired or revoked)."""
+
+    outcome = "refused"
+
+
+class NotAllowed(DBAdminError):
+    """The person is known but their role does not allow this (a viewer asking to change something)."""
+
+    outcome = "refused"
+
+
+class RateLimited(OperationRefused):
+    """Too many changes asked for in a short time; ``retry_after`` says in how many seconds to try again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

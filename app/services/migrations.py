@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, migration_runs, oplock, schema_diff
 from .alembic_runner import Applied, Project, Timeouts
+from .hooks import HookResult
+from .auth import SYSTEM, Principal
 from .errors import (
     BranchUnavailable,
     ConfigError,
@@ -109,7 +111,7 @@ class RunResult:
     revisions: tuple[str, ...]
     before: tuple[str, ...]
     after: tuple[str, ...]
-    hooks: tuple[hooks.HookResult, ...] = ()
+    hooks: tuple[HookResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def plan_promotion(context: Context) -> Promotion:
 # -- changing -------------------------------------------------------------------------------
 
 
-def upgrade(context: Context, branch: Branch | str, *, actor: str, steps: int | None = None,
+def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: int | None = None,
             reason: str | None = None) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
     with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
@@ -234,13 +236,13 @@ def upgrade(context: Context, branch: Branch | str, *, actor: str, steps: int | 
             raise OperationRefused(f"{branch.label} is up to date: nothing to apply")
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
-        _auto_checkpoint(context, branch, actor=actor, action="migrate.up", details=running.details)
-        result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor)
+        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.up", details=running.details)
+        result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor.name)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-    return _after(context, "migrate.up", actor, result)
+    return _after(context, "migrate.up", actor.name, result)
 
 
-def downgrade(context: Context, branch: Branch | str, *, actor: str, steps: Any, confirm: str | None = None,
+def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: Any, confirm: str | None = None,
               reason: str | None = None) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
@@ -250,24 +252,24 @@ def downgrade(context: Context, branch: Branch | str, *, actor: str, steps: Any,
         targets = _rollback_targets(script, heads, steps)
         if branch is Branch.PROD:
             check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
-        _auto_checkpoint(context, branch, actor=actor, action="migrate.down", details=running.details)
-        results = [_run(context, branch, target, direction="down", actor=actor) for target in targets]
+        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details)
+        results = [_run(context, branch, target, direction="down", actor=actor.name) for target in targets]
         result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), heads, results[-1].after)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-    return _after(context, "migrate.down", actor, result)
+    return _after(context, "migrate.down", actor.name, result)
 
 
-def promote(context: Context, *, actor: str, confirm: str | None, reason: str | None = None) -> RunResult:
+def promote(context: Context, *, actor: Principal, confirm: str | None, reason: str | None = None) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
     with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
         check_phrase(confirm, plan.phrase, f"promoting {len(plan.revisions)} revision(s) to Production")
-        _auto_checkpoint(context, Branch.PROD, actor=actor, action="migrate.promote", details=running.details)
-        results = [_run(context, Branch.PROD, head, direction="up", actor=actor) for head in plan.dev]
+        _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details)
+        results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name) for head in plan.dev]
         result = RunResult(Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after)
         running.details.update(after=list(result.after))
-    return _after(context, "migrate.promote", actor, result)
+    return _after(context, "migrate.promote", actor.name, result)
 
 
 def new_revision(context_or_settings: Any, message: str) -> Revision:
@@ -304,7 +306,7 @@ def recover(context: Context) -> None:
         if context.registry.location(branch) is None:
             continue
         try:
-            with oplock.hold(context.registry, branch, operation="recover", actor="dbadmin"):
+            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
                 migration_runs.mark_interrupted(context.registry, branch)
         except DBAdminError:
             continue  # busy (another dbadmin is working on it) or unreachable: it settles its own runs

@@ -1,7 +1,9 @@
 """The frame every state-changing verb runs in: audited first, then locked.
 
-Auditing starts before the input is checked, so refusals (unknown branch, bad steps,
-wrong phrase, busy) are in the audit log like everything else.
+Auditing starts before the input is checked, so refusals (not an admin, unknown branch,
+bad steps, wrong phrase, busy) are in the audit log like everything else.  The role
+check lives here, in the one frame every state-changing service goes through, so no
+front end can skip it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import audit, oplock
+from .auth import Principal, require_admin
 from .errors import ConfirmationRequired, InvalidInput
 from .registry import Branch
 
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def operation(context: Context, action: str, branch: Branch | str, *, actor: str, reason: str | None,
+def operation(context: Context, action: str, branch: Branch | str, *, actor: Principal, reason: str | None,
               details: dict[str, Any] | None = None, also_lock: Branch | None = None,
               locked: bool = True) -> Iterator[tuple[Branch, audit.Running]]:
     """Yield the parsed branch and the audit record's details; hold the branch lock(s) unless ``locked=False``.
@@ -35,13 +38,14 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: str
     details = {key: value for key, value in (details or {}).items() if value is not None}
     if parsed is None:
         details["branch"] = str(branch)[:40]
-    with audit.operation(context.registry.control_pool(), actor=actor, action=action, branch=parsed, reason=reason,
+    with audit.operation(context.registry.control_pool(), actor=actor.name, action=action, branch=parsed, reason=reason,
                          details=details, secrets=context.settings.secrets()) as running:
+        require_admin(actor, action.replace(".", " "))
         parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
         with ExitStack() as locks:
             if locked:
                 for held in sorted({parsed, also_lock} - {None}):
-                    locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor))
+                    locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
             yield parsed, running
 
 

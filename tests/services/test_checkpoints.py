@@ -29,9 +29,9 @@ from dbadmin.services.errors import (
 from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.registry import Branch
 from tests.alembic_projects import write_project
-from tests.conftest import actions, tables
+from tests.conftest import actions, admin, tables
 
-ME = "tester"
+ME = admin("tester")
 
 
 def rows(context, branch, sql="SELECT email FROM users ORDER BY id") -> list:
@@ -60,7 +60,7 @@ def dev(shop):
 def test_create_restore_and_undo_on_dev(dev, strategy):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before experiment", notes="try things",
                                     strategy=strategy)
-    assert (checkpoint.status, checkpoint.strategy, checkpoint.revision, checkpoint.created_by) == ("ready", strategy, "0005", ME)
+    assert (checkpoint.status, checkpoint.strategy, checkpoint.revision, checkpoint.created_by) == ("ready", strategy, "0005", ME.name)
     assert checkpoint.size_bytes > 0 and checkpoint.expires_at > checkpoint.created_at
     add_user(dev, "dev", "second@example.test")
     with dev.registry.connection("dev") as conn:
@@ -198,21 +198,21 @@ def test_clone_waits_for_other_sessions_or_ends_them(make_context):
 def test_create_and_migrate_at_once_on_one_branch(make_context, tmp_path):
     ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "SELECT pg_sleep(2)"}])
     context = make_context(ini)
-    migrating = threading.Thread(target=migrations.upgrade, args=(context, "dev"), kwargs={"actor": "alice"})
+    migrating = threading.Thread(target=migrations.upgrade, args=(context, "dev"), kwargs={"actor": admin("alice")})
     migrating.start()
     deadline = time.monotonic() + 10
     while oplock.holder(context.registry, "dev") is None and time.monotonic() < deadline:
         time.sleep(0.05)
     with pytest.raises(BranchBusy, match="busy: migrate.up by alice since"):
-        checkpoints.create(context, "dev", actor="bob", label="during migration")
+        checkpoints.create(context, "dev", actor=admin("bob"), label="during migration")
     migrating.join()
-    assert checkpoints.create(context, "dev", actor="bob", label="after migration").revision == "s1"
+    assert checkpoints.create(context, "dev", actor=admin("bob"), label="after migration").revision == "s1"
 
 
 def half_restore(context, checkpoint):
     """The catalog and journal rows a restore writes before it builds its copy, as a killed one leaves them."""
     database = server_admin.database_of(context.registry.url("dev"))
-    before = catalog.insert(context.registry, label="before restore", notes=None, actor=ME, branch=Branch.DEV,
+    before = catalog.insert(context.registry, label="before restore", notes=None, actor=ME.name, branch=Branch.DEV,
                             strategy="clone", revision=None, retention_days=7)
     previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
     catalog.update(context.registry, before.id, reference=previous)
@@ -254,7 +254,7 @@ def test_interrupted_restore_after_the_swap_is_finished(dev):
 
 
 def test_killed_clone_create_reopens_the_branch(dev):
-    row = catalog.insert(dev.registry, label="c", notes=None, actor=ME, branch=Branch.DEV, strategy="clone",
+    row = catalog.insert(dev.registry, label="c", notes=None, actor=ME.name, branch=Branch.DEV, strategy="clone",
                          revision=None, retention_days=7)
     database = server_admin.database_of(dev.registry.url("dev"))
     reference = checkpoint_database(database, row.id)
@@ -398,10 +398,11 @@ import sys
 from dbadmin.config import load_settings
 from dbadmin.services import checkpoints
 from dbadmin.services.context import open_context
+from dbadmin.services.auth import Principal, Role
 settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2],
                          checkpoint_dir=sys.argv[3], migrations=sys.argv[4])
 with open_context(settings) as context:
-    checkpoints.create(context, "dev", actor="doomed", label="killed", strategy="clone")
+    checkpoints.create(context, "dev", actor=Principal("doomed", Role.ADMIN, "test"), label="killed", strategy="clone")
 """
 
 

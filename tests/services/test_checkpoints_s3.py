@@ -12,7 +12,7 @@ import pytest
 
 from dbadmin.services import checkpoints, migrations
 from dbadmin.services.errors import CheckpointCorrupt
-from tests.conftest import free_port
+from tests.conftest import admin, free_port
 
 boto3 = pytest.importorskip("boto3")
 BUCKET = "dbadmin-checkpoints"
@@ -56,7 +56,7 @@ def s3(s3_endpoint, monkeypatch):
 def context(make_context, s3_endpoint, s3, tmp_path):
     made = make_context(checkpoint_s3_bucket=BUCKET, checkpoint_s3_prefix="team/", checkpoint_s3_endpoint=s3_endpoint,
                         checkpoint_dir=tmp_path / "staging")
-    migrations.upgrade(made, "dev", actor="t")
+    migrations.upgrade(made, "dev", actor=admin("t"))
     with made.registry.connection("dev") as conn:
         conn.execute("INSERT INTO users (email, name) VALUES ('kept@x.test', 'k')")
     return made
@@ -68,23 +68,23 @@ def users(context) -> list[str]:
 
 
 def test_create_restore_delete_through_s3(context, s3, tmp_path):
-    checkpoint = checkpoints.create(context, "dev", actor="t", label="to s3", strategy="dump")
+    checkpoint = checkpoints.create(context, "dev", actor=admin("t"), label="to s3", strategy="dump")
     assert checkpoint.reference == f"s3://{BUCKET}/team/dev/{checkpoint.id}.dump"
     head = s3.head_object(Bucket=BUCKET, Key=f"team/dev/{checkpoint.id}.dump")
     assert head["ContentLength"] == checkpoint.size_bytes > 0
     assert list((tmp_path / "staging").rglob("*.partial")) == []  # staged locally, then uploaded and removed
     with context.registry.connection("dev") as conn:
         conn.execute("DELETE FROM users")
-    checkpoints.restore(context, "dev", checkpoint.id, actor="t")
+    checkpoints.restore(context, "dev", checkpoint.id, actor=admin("t"))
     assert users(context) == ["kept@x.test"]
     assert list((tmp_path / "staging").rglob("*.restore")) == []  # the downloaded copy is gone too
-    checkpoints.delete(context, "dev", checkpoint.id, actor="t")
+    checkpoints.delete(context, "dev", checkpoint.id, actor=admin("t"))
     assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])
 def test_damaged_object_is_refused(context, s3, damage):
-    checkpoint = checkpoints.create(context, "dev", actor="t", label="to s3", strategy="dump")
+    checkpoint = checkpoints.create(context, "dev", actor=admin("t"), label="to s3", strategy="dump")
     key = f"team/dev/{checkpoint.id}.dump"
     if damage == "corrupt":
         s3.put_object(Bucket=BUCKET, Key=key, Body=b"PGDMP not really")
@@ -93,5 +93,5 @@ def test_damaged_object_is_refused(context, s3, damage):
     with context.registry.connection("dev") as conn:
         conn.execute("INSERT INTO users (email, name) VALUES ('new@x.test', 'n')")
     with pytest.raises(CheckpointCorrupt, match="checksum" if damage == "corrupt" else "is missing"):
-        checkpoints.restore(context, "dev", checkpoint.id, actor="t")
+        checkpoints.restore(context, "dev", checkpoint.id, actor=admin("t"))
     assert users(context) == ["kept@x.test", "new@x.test"]

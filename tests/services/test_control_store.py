@@ -11,7 +11,8 @@ import pytest
 
 from dbadmin.services import control_store
 
-TABLES = {"admin_actions", "admin_checkpoints", "migration_runs", "branch_locks", "restore_journal", "dbadmin_alembic_version"}
+TABLES = {"admin_actions", "admin_checkpoints", "migration_runs", "branch_locks", "restore_journal", "auth_sessions",
+          "auth_tickets", "api_tokens", "dbadmin_alembic_version"}
 
 
 def public_tables(url: str) -> set[str]:

@@ -5,7 +5,6 @@ These tests always use the embedded server (they test it), whatever TEST_DATABAS
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

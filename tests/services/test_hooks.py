@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from dbadmin.services import checkpoints, migrations
-from tests.conftest import actions
+from tests.conftest import actions, admin
 
-ME = "tester"
+ME = admin("tester")
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 

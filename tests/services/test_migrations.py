@@ -24,9 +24,9 @@ from dbadmin.services.errors import (
 )
 from dbadmin.services.registry import Branch
 from tests.alembic_projects import branched, copy_shop, write_project
-from tests.conftest import actions, free_port, tables, version
+from tests.conftest import actions, admin, free_port, tables, version
 
-ME = "tester"
+ME = admin("tester")
 
 
 # -- status and history ----------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_upgrade_in_steps_then_to_head(shop):
     assert migrations.status(shop, "dev").summary == "up to date"
     assert version(shop, "dev") == ["0005"]
     last = actions(shop)[-1]
-    assert (last.action, last.branch, last.actor, last.outcome) == ("migrate.up", "dev", ME, "ok")
+    assert (last.action, last.branch, last.actor, last.outcome) == ("migrate.up", "dev", ME.name, "ok")
     assert last.details["revisions"] == ["0003", "0004", "0005"] and last.details["before"] == ["0002"]
     with pytest.raises(OperationRefused, match="up to date: nothing to apply"):
         migrations.upgrade(shop, "dev", actor=ME)
@@ -58,7 +58,7 @@ def test_upgrade_in_steps_then_to_head(shop):
 
 
 def test_history_lists_who_applied_what_and_what_came_from_outside(shop):
-    migrations.upgrade(shop, "dev", actor="alice", steps=3)
+    migrations.upgrade(shop, "dev", actor=admin("alice"), steps=3)
     # someone runs plain alembic against Dev, outside dbadmin
     command.upgrade(Project(example_migrations(), shop.registry.url("dev")).config(), "0004")
     history = migrations.history(shop, "dev")
@@ -309,7 +309,7 @@ def test_two_runs_at_once_exactly_one_proceeds(make_context, tmp_path):
 
     def run(actor: str) -> None:
         try:
-            migrations.upgrade(context, "dev", actor=actor)
+            migrations.upgrade(context, "dev", actor=admin(actor))
             outcomes.append("ran")
         except BranchBusy as exc:
             outcomes.append(str(exc))
@@ -332,7 +332,7 @@ def test_two_runs_at_once_exactly_one_proceeds(make_context, tmp_path):
 
 def test_a_killed_run_is_settled_at_next_start(shop):
     # simulate what a SIGKILL mid-run leaves: a 'running' row and no lock holder
-    run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0001", direction="up", actor=ME)
+    run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0001", direction="up", actor=ME.name)
     migrations.recover(shop)
     [run] = [r for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id]
     assert run.outcome == "interrupted" and run.finished_at is not None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dbadmin.services import checkpoints, migrations, oplock, overview
 from dbadmin.services.context import open_context
-
-ME = "tester"
+from tests.conftest import admin
 
 
 def test_summary_of_a_working_branch(shop):
-    migrations.upgrade(shop, "dev", actor="alice")
-    checkpoints.create(shop, "dev", actor="bob", label="safe point", strategy="clone")
+    migrations.upgrade(shop, "dev", actor=admin("alice"))
+    checkpoints.create(shop, "dev", actor=admin("bob"), label="safe point", strategy="clone")
     card = overview.branch_overview(shop, "dev")
     assert (card.status.state, card.revision, card.migrations) == ("reachable", "0005", "up to date")
     assert card.last_migration.revision.message == "add users.email_verified_at"

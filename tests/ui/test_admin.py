@@ -37,7 +37,8 @@ def embedded_console(tmp_path_factory):
 
 def test_admin_shows_both_branch_cards_on_the_embedded_default(page: Page, embedded_console):
     served, password = embedded_console
-    page.goto(f"{served.base_url}/admin")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/")
     dev, prod = page.get_by_test_id("branch-dev"), page.get_by_test_id("branch-prod")
     expect(dev).to_contain_text("Development")
     expect(prod).to_contain_text("Production")
@@ -61,16 +62,18 @@ def test_admin_shows_both_branch_cards_on_the_embedded_default(page: Page, embed
 
 def test_root_leads_to_admin(page: Page, embedded_console):
     served, _ = embedded_console
+    served.sign_in(page)
     page.goto(served.base_url)
-    expect(page).to_have_url(f"{served.base_url}/admin")
+    expect(page).to_have_url(f"{served.base_url}/admin/")
     expect(page.get_by_test_id("branch-prod")).to_be_visible()
 
 
 def test_selecting_production_is_in_the_url_and_unmistakable(page: Page, embedded_console):
     served, _ = embedded_console
-    page.goto(f"{served.base_url}/admin")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/")
     page.get_by_test_id("branch-prod").click()
-    expect(page).to_have_url(f"{served.base_url}/admin?branch=prod")
+    expect(page).to_have_url(f"{served.base_url}/admin/?branch=prod")
     expect(page.get_by_test_id("prod-banner")).to_contain_text("Production")
     expect(page.get_by_test_id("stat-migrations")).to_contain_text("1 pending")
     page.reload()
@@ -80,7 +83,8 @@ def test_selecting_production_is_in_the_url_and_unmistakable(page: Page, embedde
 
 def test_tables_grid_search_and_details(page: Page, embedded_console):
     served, _ = embedded_console
-    page.goto(f"{served.base_url}/admin?branch=dev")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/?branch=dev")
     grid = page.get_by_test_id("tables-grid")
     expect(grid).to_contain_text("orders")
     expect(page.get_by_test_id("tables-range")).to_have_text("1–4 of 4")
@@ -101,7 +105,8 @@ def test_tables_grid_search_and_details(page: Page, embedded_console):
 
 def test_unknown_branch_in_the_url_is_a_readable_error(page: Page, embedded_console):
     served, _ = embedded_console
-    page.goto(f"{served.base_url}/admin?branch=staging")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/?branch=staging")
     expect(page.get_by_test_id("page-error")).to_contain_text("unknown branch 'staging': use 'dev' or 'prod'")
 
 
@@ -112,7 +117,8 @@ def test_grid_pages_through_many_tables(page: Page, databases, tmp_path):
     served = serve({"DEV_DATABASE_URL": dev, "ADMIN_DATABASE_URL": databases.new(),
                     "MIGRATIONS": str(example_migrations())}, tmp_path / "serve.log")
     try:
-        page.goto(f"{served.base_url}/admin")
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/")
         expect(page.get_by_test_id("tables-range")).to_have_text("1–25 of 60")
         page.get_by_test_id("tables-next").click()
         expect(page.get_by_test_id("tables-range")).to_have_text("26–50 of 60")
@@ -125,7 +131,8 @@ def test_grid_pages_through_many_tables(page: Page, databases, tmp_path):
 def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page, databases, tmp_path):
     served = serve({"DEV_DATABASE_URL": databases.new(), "ADMIN_DATABASE_URL": databases.new()}, tmp_path / "serve.log")
     try:
-        page.goto(f"{served.base_url}/admin")
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/")
         expect(page.get_by_test_id("state-dev")).to_have_text(re.compile("reachable"))
         expect(page.get_by_test_id("state-prod")).to_have_text(re.compile("missing"))
         expect(page.get_by_test_id("branch-prod")).to_contain_text("Set PROD_DATABASE_URL")
@@ -140,7 +147,8 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
 
 def test_dev_vs_prod_shows_the_schema_and_migration_difference(page: Page, embedded_console):
     served, _ = embedded_console
-    page.goto(f"{served.base_url}/admin")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/")
     page.get_by_role("link", name="Dev vs Prod").click()
     expect(page).to_have_url(f"{served.base_url}/admin/compare")
     expect(page.get_by_test_id("compare-dev")).to_contain_text("0005")
@@ -149,3 +157,21 @@ def test_dev_vs_prod_shows_the_schema_and_migration_difference(page: Page, embed
     expect(page.get_by_test_id("compare-summary")).to_have_text("From Production to Development: 1 column added")
     expect(page.get_by_test_id("compare-changes")).to_contain_text("email_verified_at")
     screenshot(page, "compare")
+
+
+def test_local_login_link_works_once_and_sign_out_ends_the_session(page: Page, embedded_console):
+    served, _ = embedded_console
+    page.goto(f"{served.base_url}/admin/?branch=prod")  # anonymous: sent to the login page, which says where the link is
+    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
+    expect(page.get_by_test_id("login")).to_contain_text("dbadmin login-link")
+    screenshot(page, "login")
+    link = served.login_link()
+    page.goto(link)
+    expect(page.get_by_test_id("who")).to_contain_text("(local)")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(re.compile(r"/admin/login"))
+    page.goto(f"{served.base_url}/admin/")
+    expect(page.get_by_test_id("login")).to_be_visible()  # the session is over
+    page.goto(link)  # a used link does not work twice
+    expect(page.get_by_text("This login link does not work")).to_be_visible()

@@ -42,7 +42,8 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     base = served.base_url
 
     # Dev: run the pending migrations
-    page.goto(f"{base}/admin?branch=dev&tab=migrations")
+    served.sign_in(page)
+    page.goto(f"{base}/admin/?branch=dev&tab=migrations")
     expect(page.get_by_test_id("migrations-status")).to_have_text("not under migrations yet")
     expect(page.get_by_test_id("pending")).to_contain_text("create users")
     page.get_by_test_id("sql-preview").click()
@@ -53,7 +54,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     expect(page.get_by_test_id("applied")).to_contain_text("add users.email_verified_at")
 
     # Dev: a checkpoint
-    page.goto(f"{base}/admin?branch=dev&tab=checkpoints")
+    page.goto(f"{base}/admin/?branch=dev&tab=checkpoints")
     expect(page.get_by_test_id("checkpoints-empty")).to_be_visible()
     page.get_by_test_id("create-checkpoint").click()
     page.get_by_label("Label").fill("before the demo")
@@ -61,7 +62,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     expect(page.get_by_test_id("checkpoints")).to_contain_text("before the demo", timeout=30000)
 
     # Prod: promote, with the phrase and the second prompt
-    page.goto(f"{base}/admin?branch=prod&tab=migrations")
+    page.goto(f"{base}/admin/?branch=prod&tab=migrations")
     page.get_by_test_id("promote").click()
     expect(page.get_by_test_id("confirm-dialog")).to_contain_text("receiving 5 revision(s)")
     confirm_with(page, "PROMOTE 5", production=True)
@@ -70,7 +71,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     # Prod: restore the automatic checkpoint; a wrong phrase never enables the button
     with psycopg.connect(urls["PROD_DATABASE_URL"], autocommit=True) as conn:
         conn.execute("INSERT INTO users (email, name) VALUES ('late@x.test', 'late')")
-    page.goto(f"{base}/admin?branch=prod&tab=checkpoints")
+    page.goto(f"{base}/admin/?branch=prod&tab=checkpoints")
     expect(page.get_by_test_id("checkpoints")).to_contain_text("auto: before migrate.promote")
     checkpoint_id = page.get_by_test_id("checkpoints").locator("tbody tr").first.locator("td").first.inner_text().strip()
     screenshot(page, "checkpoints")
@@ -87,7 +88,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
         assert conn.execute("SELECT to_regclass('users')").fetchone()[0] is None
 
     # Prod: promote again, then roll back one revision with ROLLBACK 1
-    page.goto(f"{base}/admin?branch=prod&tab=migrations")
+    page.goto(f"{base}/admin/?branch=prod&tab=migrations")
     page.get_by_test_id("promote").click()
     confirm_with(page, "PROMOTE 5", production=True)
     expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
@@ -110,7 +111,8 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
 
 def test_refused_attempts_show_in_history_with_their_reason(page: Page, console):
     served, urls = console
-    page.goto(f"{served.base_url}/admin?branch=prod&tab=migrations")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/?branch=prod&tab=migrations")
     page.get_by_test_id("promote").click()  # Dev has nothing applied: the plan is refused, with the reason
     expect(page.get_by_text("Development is not under migrations yet")).to_be_visible()
     env = urls | {"MIGRATIONS": str(example_migrations())}
@@ -127,7 +129,8 @@ def test_a_long_operation_can_be_cancelled_from_the_page(page: Page, console):
     served, urls = console
     with psycopg.connect(urls["PROD_DATABASE_URL"], autocommit=True) as conn:  # enough data for a dump to take a while
         conn.execute("CREATE TABLE filler AS SELECT g, md5(g::text) AS m FROM generate_series(1, 3000000) g")
-    page.goto(f"{served.base_url}/admin?branch=prod&tab=checkpoints")
+    served.sign_in(page)
+    page.goto(f"{served.base_url}/admin/?branch=prod&tab=checkpoints")
     page.get_by_test_id("create-checkpoint").click()
     page.get_by_label("Label").fill("too slow")
     page.get_by_test_id("create-ok").click()

@@ -1,0 +1,212 @@
+"""The REST API (``/api/admin/db/...``): the console's reads and actions for scripts and pipelines.
+
+Same guards as the console: every route needs a principal (session cookie, host
+identity or API token); actions go through the same service entry points, which refuse
+non-admins and audit every attempt.  On top, state-changing requests made with a
+cookie must prove they come from this site (CSRF), and each actor may ask for at most
+ACTION_RATE_LIMIT changes a minute.
+
+Errors are always JSON ``{"error": <kind>, "detail": <message>}`` with the status that
+says what to do: 400 fix the input, 401 log in, 403 not allowed, 404 no such thing,
+409 busy or refused by a guardrail, 429 slow down, 503 the branch does not answer.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+
+from .auth import Gate
+from .services import audit, checkpoints, compare, introspection, migrations, overview
+from .services.audit import Action
+from .services.auth import Principal
+from .services.checkpoint_catalog import Checkpoint
+from .services.errors import (
+    BranchBusy,
+    BranchNotConfigured,
+    BranchUnavailable,
+    Cancelled,
+    ConfirmationRequired,
+    DBAdminError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    OperationRefused,
+    QueryTimedOut,
+    RateLimited,
+    UnknownBranch,
+)
+from .services.introspection import TableDetails, TablePage
+from .services.migrations import History, RunResult, Status
+from .services.overview import BranchOverview
+from .services.registry import BranchStatus
+from .services.schema_diff import SchemaDiff
+
+# Most specific first: the first class an error is an instance of decides its status.
+STATUS: list[tuple[type[DBAdminError], int]] = [
+    (NotAuthenticated, 401), (NotAllowed, 403), (RateLimited, 429), (UnknownBranch, 404), (NotFound, 404),
+    (ConfirmationRequired, 400), (InvalidInput, 400), (BranchBusy, 409), (OperationRefused, 409), (Cancelled, 409),
+    (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503),
+]
+
+
+def error_response(exc: DBAdminError) -> JSONResponse:
+    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return JSONResponse({"error": kind, "detail": str(exc)}, status_code=status, headers=headers)
+
+
+class ErrorsAsJson(APIRoute):
+    """Every failure of a route becomes the API's JSON error shape, never a traceback."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DBAdminError as exc:
+                return error_response(exc)
+            except RequestValidationError as exc:
+                problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+                                     for e in exc.errors())
+                return JSONResponse({"error": "invalid_input", "detail": problems[:1000]}, status_code=400)
+
+        return handle
+
+
+class Change(BaseModel):
+    confirm: str | None = Field(None, max_length=200, description="The typed phrase Production asks for, e.g. 'ROLLBACK 1'.")
+    reason: str | None = Field(None, max_length=1000, description="Why: recorded in the audit log.")
+
+
+class NewCheckpoint(BaseModel):
+    label: str = Field(..., description="1 to 200 printable characters.")
+    notes: str | None = None
+    strategy: Literal["clone", "dump"] | None = None
+    reason: str | None = Field(None, max_length=1000)
+
+
+class Migrations(BaseModel):
+    status: Status
+    history: History
+
+
+def router(gate: Gate) -> APIRouter:
+    context = gate.context
+    api = APIRouter(route_class=ErrorsAsJson, tags=["database"],
+                    responses={code: {"description": text} for code, text in (
+                        (400, "bad input"), (401, "not logged in"), (403, "not allowed"), (404, "unknown"),
+                        (409, "busy or refused"), (429, "too many changes"), (503, "branch unavailable"))})
+
+    def reader(request: Request) -> Principal:
+        try:
+            principal = gate.principal(request)
+        except NotAllowed as exc:
+            gate.refuse(request, None, str(exc))
+            raise
+        if principal is None:
+            gate.refuse(request, None, "not logged in")
+            raise NotAuthenticated("not logged in: sign in to the console or send 'Authorization: Bearer <token>'")
+        return principal
+
+    def changer(request: Request, principal: Annotated[Principal, Depends(reader)]) -> Principal:
+        if gate.cross_site(request):
+            gate.refuse(request, principal, "cross-site request (no CSRF token, foreign or missing Origin)")
+            raise NotAllowed("refused: a change needs the X-CSRF-Token header or a same-origin request")
+        try:
+            gate.limiter.check(principal.name)
+        except RateLimited:
+            gate.refuse(request, principal, "rate limited")
+            raise
+        return principal
+
+    Reader = Annotated[Principal, Depends(reader)]
+    Changer = Annotated[Principal, Depends(changer)]
+
+    @api.get("/branches", summary="Both branches: configured, reachable, where (never a password)")
+    def branches(_: Reader) -> list[BranchStatus]:
+        return context.registry.statuses()
+
+    @api.get("/{branch}/summary", summary="A branch at a glance")
+    def summary(branch: str, _: Reader) -> BranchOverview:
+        return overview.branch_overview(context, branch)
+
+    @api.get("/{branch}/tables", summary="Tables, views and sequences, filtered, sorted and paged by the server")
+    def tables(branch: str, _: Reader, search: Annotated[str | None, Query(max_length=200)] = None,
+               schema: Annotated[str | None, Query(max_length=63)] = None,
+               sort: Literal["name", "size", "rows", "schema", "kind"] = "name", desc: bool = False,
+               limit: Annotated[int, Query(ge=1, le=introspection.MAX_PAGE)] = 50,
+               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> TablePage:
+        return introspection.list_tables(context, branch, search=search, schema=schema, sort=sort, descending=desc,
+                                         limit=limit, offset=offset)
+
+    @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
+    def table(branch: str, schema: str, table: str, _: Reader) -> TableDetails:
+        found = introspection.table_details(context, branch, schema, table)
+        if found is None:
+            raise NotFound(f"no table {schema[:63]}.{table[:63]} on {branch}")
+        return found
+
+    @api.get("/{branch}/migrations", summary="Migration status and history (applied newest first, every run)")
+    def migration_state(branch: str, _: Reader) -> Migrations:
+        return Migrations(status=migrations.status(context, branch), history=migrations.history(context, branch))
+
+    @api.post("/{branch}/migrate", summary="Migrate up (Dev) or down; Production rollbacks need 'ROLLBACK <n>'")
+    def migrate(branch: str, who: Changer, dir: Literal["up", "down"],
+                steps: Annotated[int | None, Query(ge=1, le=10000)] = None, body: Change | None = None) -> RunResult:
+        body = body or Change()
+        if dir == "up":
+            return migrations.upgrade(context, branch, actor=who, steps=steps, reason=body.reason)
+        return migrations.downgrade(context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason)
+
+    @api.post("/promote", summary="Bring Production to Development's revision; needs 'PROMOTE <n>'")
+    def promote(who: Changer, body: Change | None = None) -> RunResult:
+        body = body or Change()
+        return migrations.promote(context, actor=who, confirm=body.confirm, reason=body.reason)
+
+    @api.get("/{branch}/checkpoints", summary="Checkpoints of a branch, newest first")
+    def checkpoint_list(branch: str, _: Reader) -> list[Checkpoint]:
+        return checkpoints.list_for_branch(context, branch)
+
+    @api.post("/{branch}/checkpoints", status_code=201, summary="Take a checkpoint now")
+    def checkpoint_create(branch: str, who: Changer, body: NewCheckpoint) -> Checkpoint:
+        return checkpoints.create(context, branch, actor=who, label=body.label, notes=body.notes,
+                                  strategy=body.strategy, reason=body.reason)
+
+    @api.post("/{branch}/checkpoints/{checkpoint_id}/restore",
+              summary="Restore a checkpoint (Production needs 'RESTORE <id>'); returns the checkpoint of the replaced state")
+    def checkpoint_restore(branch: str, checkpoint_id: int, who: Changer, body: Change | None = None) -> Checkpoint:
+        body = body or Change()
+        return checkpoints.restore(context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason)
+
+    @api.delete("/{branch}/checkpoints/{checkpoint_id}", summary="Delete a checkpoint's data (the catalog keeps the row)")
+    def checkpoint_delete(branch: str, checkpoint_id: int, who: Changer,
+                          reason: Annotated[str | None, Query(max_length=1000)] = None) -> Checkpoint:
+        return checkpoints.delete(context, branch, checkpoint_id, actor=who, reason=reason)
+
+    @api.get("/diff", summary="Schema difference between two of: dev, prod, a checkpoint id")
+    def diff(_: Reader, source: Annotated[str, Query(alias="from", max_length=40)],
+             target: Annotated[str, Query(alias="to", max_length=40)]) -> SchemaDiff:
+        return compare.diff(context, source, target)
+
+    @api.get("/audit", summary="The audit log, newest first; page with before_id")
+    def audit_log(_: Reader, branch: Literal["dev", "prod"] | None = None,
+                  action: Annotated[str | None, Query(max_length=64)] = None,
+                  actor: Annotated[str | None, Query(max_length=200)] = None,
+                  outcome: Literal["ok", "refused", "failed", "interrupted"] | None = None,
+                  since: datetime | None = None, until: datetime | None = None,
+                  before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+                  limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50) -> list[Action]:
+        return audit.list_actions(context.registry.control_pool(), branch=branch, action=action, actor=actor,
+                                  outcome=outcome, since=since, until=until, before_id=before_id, limit=limit)
+
+    return api

@@ -1,0 +1,271 @@
+"""Login for the console and the API: who is asking, and the routes that let people in and out.
+
+A request is identified, in this order, by an API token (``Authorization: Bearer``),
+by the host application's identity callable (embedded mode), or by dbadmin's own
+session cookie.  Sessions are server-side rows in the control store (so logout and
+expiry are real); the cookie holds a signed random id, http-only, ``SameSite=Lax``,
+``Secure`` over https.
+
+People get a session in one of two ways:
+
+* **OIDC** (``OIDC_ISSUER`` set): authorization code with PKCE, ``state`` and ``nonce``
+  checked by authlib; the state lives in a short-lived signed cookie and is single-use,
+  so a replayed callback is refused.  Roles come from the claims (``RolePolicy``).
+* **Local** (no identity provider; the console binds to loopback only): a one-time
+  ticket printed as a link by ``dbadmin serve`` (or ``dbadmin login-link``) makes the
+  person at this machine the local admin.
+
+State-changing requests authenticated by a cookie must prove they come from the
+console: an ``X-CSRF-Token`` header (the console and ``GET /auth/whoami`` give it) or a
+same-origin ``Origin`` header.  Token-authenticated requests carry no ambient
+credentials and need neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from itsdangerous import BadSignature, Signer
+
+from .services import audit, auth
+from .services.auth import Principal, Role
+from .services.context import Context
+from .services.errors import NotAllowed, RateLimited
+
+SESSION_COOKIE = "dbadmin_session"
+LOGIN_COOKIE = "dbadmin_login"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# What a host application's identity callable may return: a Principal, or (name, "admin" | "viewer"), or None.
+Identity = Callable[[Request], "Principal | tuple[str, str] | None"]
+
+
+@dataclass
+class RateLimiter:
+    """At most ``limit`` state-changing requests per actor in any 60 seconds (in this process)."""
+
+    limit: int
+    window: float = 60.0
+    _seen: dict[str, deque] = field(default_factory=dict)
+    _lock: Lock = field(default_factory=Lock)
+
+    def check(self, actor: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            times = self._seen.setdefault(actor, deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
+                retry = max(1, int(times[0] + self.window - now) + 1)
+                raise RateLimited(f"too many changes: at most {self.limit} per minute; try again in {retry} s", retry)
+            times.append(now)
+
+
+class Gate:
+    """Identifies requests and serves the login routes for one mounted console."""
+
+    def __init__(self, context: Context, *, prefix: str, identity: Identity | None = None) -> None:
+        self.context = context
+        self.settings = context.settings
+        self.prefix = prefix
+        self.identity = identity
+        self.secret = auth.session_secret(context.settings)
+        self.signer = Signer(self.secret, salt="dbadmin-session")
+        self.policy = auth.RolePolicy.from_settings(context.settings)
+        self.limiter = RateLimiter(context.settings.action_rate_limit)
+        self.oauth = self._oauth() if context.settings.login == "oidc" and identity is None else None
+
+    @property
+    def mode(self) -> str:
+        """``host`` (the host application logs people in), ``oidc`` or ``local``."""
+        return "host" if self.identity is not None else self.settings.login
+
+    # -- who is asking -----------------------------------------------------------------------
+
+    def principal(self, request: Request) -> Principal | None:
+        """The principal behind ``request``, or None for anonymous (or an unknown/expired session or token).
+
+        Raises ``NotAllowed`` for a host-application user the host gives no dbadmin role.
+        """
+        header = request.headers.get("authorization", "")
+        if header[:7].lower() == "bearer ":
+            return auth.token_principal(self.context.registry, header[7:].strip())
+        if self.identity is not None:
+            return _host_principal(self.identity(request))
+        raw = self._session_id(request)
+        found = auth.session(self.context.registry, raw, self.settings) if raw else None
+        return found.principal if found else None
+
+    def _session_id(self, request: Request) -> str | None:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        try:
+            return self.signer.unsign(cookie).decode()
+        except BadSignature:
+            return None
+
+    def csrf_token(self, request: Request) -> str | None:
+        """The token a cookie session sends back in ``X-CSRF-Token`` (None without a session)."""
+        raw = self._session_id(request)
+        return hmac.new(self.secret.encode(), f"csrf:{raw}".encode(), hashlib.sha256).hexdigest() if raw else None
+
+    def cross_site(self, request: Request) -> bool:
+        """True when a state-changing, cookie-authenticated request does not prove it comes from this site."""
+        if request.method in SAFE_METHODS or request.headers.get("authorization", "")[:7].lower() == "bearer ":
+            return False
+        sent, expected = request.headers.get(CSRF_HEADER), self.csrf_token(request)
+        if sent and expected and hmac.compare_digest(sent, expected):
+            return False
+        origin = request.headers.get("origin")
+        return not (origin and urlsplit(origin).netloc == request.headers.get("host"))
+
+    def refuse(self, request: Request, principal: Principal | None, reason: str) -> None:
+        """Audit a refused request: who (or anonymous), which route, why."""
+        audit.record(self.context.registry.control_pool(), actor=principal.name if principal else "anonymous",
+                     action="auth.refused", outcome="refused",
+                     details={"route": f"{request.method} {request.url.path}"[:200], "reason": reason[:300]})
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def _signed_in(self, request: Request, principal: Principal, next_url: str) -> RedirectResponse:
+        raw = auth.start_session(self.context.registry, principal, self.settings)
+        audit.record(self.context.registry.control_pool(), actor=principal.name, action="auth.login", outcome="ok",
+                     details={"via": principal.via, "role": principal.role.value})
+        response = RedirectResponse(self._safe_next(next_url), status_code=303)
+        response.set_cookie(SESSION_COOKIE, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path="/",
+                            max_age=int(self.settings.session_max_hours * 3600))
+        return response
+
+    def _safe_next(self, next_url: str | None) -> str:
+        """Only a path inside the console: never an open redirect to another site."""
+        if next_url and next_url.startswith(self.prefix) and not next_url.startswith("//") and "\\" not in next_url:
+            return next_url
+        return self.prefix + "/"
+
+    def login_url(self, next_url: str) -> str:
+        from urllib.parse import quote
+        return f"{self.prefix}/login?next={quote(next_url, safe='')}"
+
+    # -- routes -------------------------------------------------------------------------------
+
+    def router(self) -> APIRouter:
+        """``/auth/...`` routes, mounted inside the console's prefix."""
+        router = APIRouter(prefix="/auth", include_in_schema=False)
+
+        @router.get("/local")
+        def local(request: Request, ticket: str = "", next: str = "") -> Any:
+            if self.mode != "local":
+                return plain_page(404, "Not available", "Local login links are only used when no identity provider is configured.")
+            if not auth.redeem_ticket(self.context.registry, ticket):
+                self.refuse(request, None, "unknown, used or expired login link")
+                return plain_page(403, "This login link does not work",
+                             "It was already used, has expired, or was mistyped. Run <code>dbadmin login-link</code> "
+                             "on the machine that runs dbadmin to get a new one.")
+            return self._signed_in(request, auth.local_principal(), next)
+
+        @router.get("/login")
+        async def login(request: Request, next: str = "") -> Any:
+            if self.oauth is None:
+                return RedirectResponse(f"{self.prefix}/login", status_code=303)
+            request.session["next"] = self._safe_next(next)
+            return await self.oauth.authorize_redirect(request, self._callback_url(request))
+
+        @router.get("/callback")
+        async def callback(request: Request) -> Any:
+            if self.oauth is None:
+                return plain_page(404, "Not available", "No identity provider is configured.")
+            from authlib.integrations.base_client import OAuthError
+            try:
+                token = await self.oauth.authorize_access_token(request)
+            except OAuthError as exc:
+                self.refuse(request, None, f"login failed: {exc.error}")
+                return plain_page(400, "Login failed", f"The identity provider's answer was refused ({html.escape(exc.error)}). "
+                             f"<a href='{self.prefix}/login'>Try again</a>.")
+            claims = dict(token.get("userinfo") or {})
+            if "email" not in claims and self.oauth.server_metadata.get("userinfo_endpoint"):
+                claims |= dict(await self.oauth.userinfo(token=token))
+            role = self.policy.role_for(claims)
+            who = auth.display_name(claims)
+            if role is None:
+                self.refuse(request, Principal(who, Role.VIEWER, "oidc"), "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
+                return plain_page(403, "You are signed in, but not allowed here",
+                             f"{html.escape(who)} is not on this dbadmin's list of admins or viewers "
+                             "(or the provider has not verified the email address). Ask an admin to add you.")
+            return self._signed_in(request, Principal(who, role, "oidc"), request.session.pop("next", ""))
+
+        @router.post("/logout")
+        def logout(request: Request) -> Any:
+            raw = self._session_id(request)
+            if self.cross_site(request):
+                return plain_page(403, "Not signed out", "The request did not come from the console.")
+            if raw:
+                found = auth.session(self.context.registry, raw, self.settings)
+                auth.end_session(self.context.registry, raw)
+                if found:
+                    audit.record(self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
+            response = RedirectResponse(f"{self.prefix}/login", status_code=303)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
+
+        @router.get("/whoami")
+        def whoami(request: Request) -> Any:
+            try:
+                principal = self.principal(request)
+            except NotAllowed as exc:
+                return JSONResponse({"error": "not_allowed", "detail": str(exc)}, status_code=403)
+            if principal is None:
+                return JSONResponse({"error": "not_authenticated", "detail": "not logged in"}, status_code=401)
+            return {"name": principal.name, "role": principal.role.value, "via": principal.via,
+                    "csrf_token": self.csrf_token(request)}
+
+        return router
+
+    def _callback_url(self, request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}{self.prefix}/auth/callback"
+
+    def _oauth(self) -> Any:
+        from authlib.integrations.starlette_client import OAuth
+
+        settings = self.settings
+        oauth = OAuth()
+        return oauth.register(
+            "oidc",
+            server_metadata_url=f"{settings.oidc_issuer}/.well-known/openid-configuration",
+            client_id=settings.oidc_client_id,
+            client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
+            client_kwargs={"scope": settings.oidc_scopes, "code_challenge_method": "S256"},
+        )
+
+
+def _host_principal(found: Any) -> Principal | None:
+    """A host identity as a Principal; a signed-in host user without a dbadmin role is refused, not anonymous."""
+    if found is None or isinstance(found, Principal):
+        return found
+    name, role = found
+    if str(role).lower() not in ("admin", "viewer"):
+        raise NotAllowed(f"{str(name)[:200]} is signed in to the application but has no dbadmin role")
+    return Principal(str(name)[:200], Role(str(role).lower()), "host")
+
+
+def plain_page(status: int, title: str, body_html: str) -> HTMLResponse:
+    """A small, plain page for the login routes' dead ends (they run before any console page can)."""
+    return HTMLResponse(
+        f"<!doctype html><title>{html.escape(title)} · dbadmin</title>"
+        "<body style='font-family:system-ui;max-width:40rem;margin:4rem auto;color:#0f172a'>"
+        f"<h1 style='font-size:1.4rem'>{html.escape(title)}</h1><p>{body_html}</p></body>",
+        status_code=status,
+    )

@@ -1,0 +1,66 @@
+"""``mount_admin``: the console and the API inside any FastAPI application.
+
+The console's pages, login routes and assets live under ``prefix`` (default
+``/admin``); the API under ``/api<prefix>/db``.  Host routes and middleware keep
+working: dbadmin only adds a mount and a router, never an app-wide handler.
+
+Identity: pass ``identity=`` (a callable that takes the request and returns a
+``Principal``, a ``(name, "admin" | "viewer")`` pair, or None) to reuse the host's own
+login; otherwise dbadmin's login applies (OIDC when configured, else local links).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from nicegui import app as nicegui_app
+from nicegui import ui
+from starlette.middleware.sessions import SessionMiddleware
+
+from . import api, pages
+from .auth import LOGIN_COOKIE, Gate, Identity
+from .config import Settings, load_settings
+from .services.context import Context, open_context
+from .services.errors import ConfigError
+
+
+def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Settings | None = None,
+                prefix: str = "/admin", identity: Identity | None = None) -> Gate:
+    """Mount dbadmin into ``app``; once per process (NiceGUI's pages are process-wide).
+
+    Without ``context``, one is opened from ``settings`` (or the environment) now and
+    closed when ``app`` shuts down.
+    """
+    prefix = "/" + prefix.strip("/")
+    if prefix == "/":
+        raise ConfigError("mount_admin: prefix must be a path such as /admin, not /")
+    if context is None:
+        stack = ExitStack()
+        context = stack.enter_context(open_context(settings or load_settings()))
+        _close_on_shutdown(app, stack)
+    gate = Gate(context, prefix=prefix, identity=identity)
+    nicegui_app.include_router(gate.router())
+    # authlib keeps a login's state, nonce and PKCE verifier here between redirect and callback
+    nicegui_app.add_middleware(SessionMiddleware, secret_key=gate.secret, session_cookie=LOGIN_COOKIE, path=prefix,
+                               max_age=600, same_site="lax")
+    app.include_router(api.router(gate), prefix=f"/api{prefix}/db")
+    pages.register(gate)
+    ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False,
+                reconnect_timeout=10)
+    return gate
+
+
+def _close_on_shutdown(app: FastAPI, stack: ExitStack) -> None:
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(host: Any):
+        try:
+            async with inner(host) as state:
+                yield state
+        finally:
+            stack.close()
+
+    app.router.lifespan_context = lifespan

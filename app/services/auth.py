@@ -1,0 +1,280 @@
+"""Who is asking, and what they may do: principals, roles, sessions, login tickets, API tokens.
+
+Roles are checked here, in the services, not only by hiding buttons: every
+state-changing service entry point passes its ``Principal`` to ``require_admin``
+inside the audited frame, so a viewer's attempt is refused and recorded whichever
+front end (console, API, CLI) it came through.
+
+Secrets handed out (session ids, one-time login tickets, API tokens) are random
+256-bit values; only their SHA-256 is stored, which is enough for values that cannot be
+guessed and keeps a copy of the control store from logging anyone in.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from psycopg.rows import class_row
+
+from ..config import Settings
+from . import audit
+from .errors import InvalidInput, NotAllowed, NotFound
+from .registry import CONTROL, Registry
+
+TOKEN_PREFIX = "dbadmin_"
+TICKET_MINUTES = 15
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    ADMIN = "admin"
+
+    @classmethod
+    def parse(cls, value: object) -> Role:
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            raise InvalidInput(f"unknown role {str(value)[:20]!r}: use admin or viewer") from None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Someone acting: ``name`` is what the audit log records, ``via`` how they got in."""
+
+    name: str
+    role: Role
+    via: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SYSTEM = Principal("dbadmin", Role.ADMIN, "system")
+
+
+def cli_principal() -> Principal:
+    """Whoever runs the CLI: they hold the configuration (database URLs), so they are admin."""
+    return Principal(f"{getpass.getuser()} (cli)", Role.ADMIN, "cli")
+
+
+def local_principal() -> Principal:
+    """The person at this machine in local mode (no identity provider; console on loopback only)."""
+    return Principal(f"{getpass.getuser()} (local)", Role.ADMIN, "local")
+
+
+def require_admin(principal: Principal, what: str) -> None:
+    """Refuse ``what`` unless ``principal`` is an admin (raises ``NotAllowed``, which the audit frame records)."""
+    if not principal.is_admin:
+        raise NotAllowed(f"{principal.name} is a {principal.role.value}: only admins may {what}")
+
+
+# -- roles from an identity provider's claims --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """Who gets which role, from ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS, VIEWER_DOMAINS."""
+
+    admin_emails: frozenset[str]
+    admin_groups: frozenset[str]
+    viewer_emails: frozenset[str]
+    viewer_domains: frozenset[str]
+    groups_claim: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RolePolicy:
+        def items(text: str, lower: bool = True) -> frozenset[str]:
+            return frozenset(item.strip().lower() if lower else item.strip() for item in text.split(",") if item.strip())
+        return cls(items(settings.admin_emails), items(settings.admin_groups, lower=False), items(settings.viewer_emails),
+                   {domain.lstrip("@") for domain in items(settings.viewer_domains)}, settings.oidc_groups_claim)
+
+    def role_for(self, claims: Mapping[str, Any]) -> Role | None:
+        """The role these ID token / userinfo claims earn, or None (not allowed in).
+
+        An email counts only when verified; a provider that does not say whether it
+        verified emails is trusted as configured (many enterprise IdPs omit the claim).
+        """
+        email = str(claims.get("email") or "").strip().lower()
+        if claims.get("email_verified") is False or str(claims.get("email_verified")).lower() == "false":
+            email = ""
+        groups = claims.get(self.groups_claim) or []
+        groups = {groups} if isinstance(groups, str) else {str(group) for group in groups}
+        if (email and email in self.admin_emails) or groups & self.admin_groups:
+            return Role.ADMIN
+        if email and (email in self.viewer_emails or email.rpartition("@")[2] in self.viewer_domains):
+            return Role.VIEWER
+        return None
+
+
+def display_name(claims: Mapping[str, Any]) -> str:
+    """What the audit log calls a person who logged in: their email, else their subject."""
+    return str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "unknown")[:200]
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def session_secret(settings: Settings) -> str:
+    """SESSION_SECRET, or one generated on first use and kept (0600) in the data folder; never printed."""
+    if settings.session_secret:
+        return settings.session_secret.get_secret_value()
+    path = Path(settings.data_dir) / "session-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    actor: str
+    role: Role
+    via: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.actor, Role(self.role), self.via)
+
+
+def start_session(registry: Registry, principal: Principal, settings: Settings) -> str:
+    """A new session for ``principal``; returns its id, which only the browser's cookie holds."""
+    raw = secrets.token_urlsafe(32)
+    with registry.connection(CONTROL) as conn:
+        conn.execute(
+            "INSERT INTO auth_sessions (id_hash, actor, role, via, expires_at)"
+            " VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))",
+            (_hash(raw), principal.name, principal.role.value, principal.via, settings.session_max_hours * 3600),
+        )
+    return raw
+
+
+def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
+    """The live session with this id, or None when unknown, ended, idle too long or past its absolute expiry.
+
+    A successful lookup marks the session seen (at most once a minute, to spare writes).
+    """
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Session)) as cur:
+        return cur.execute(
+            """
+            UPDATE auth_sessions
+               SET last_seen_at = CASE WHEN last_seen_at < now() - interval '1 minute' THEN now() ELSE last_seen_at END
+             WHERE id_hash = %s AND ended_at IS NULL AND expires_at > now()
+               AND last_seen_at > now() - make_interval(secs => %s)
+            RETURNING actor, role, via, created_at, last_seen_at, expires_at
+            """,
+            (_hash(raw), settings.session_idle_minutes * 60),
+        ).fetchone()
+
+
+def end_session(registry: Registry, raw: str) -> None:
+    with registry.connection(CONTROL) as conn:
+        conn.execute("UPDATE auth_sessions SET ended_at = now() WHERE id_hash = %s AND ended_at IS NULL", (_hash(raw),))
+
+
+# -- one-time login tickets (local mode) -----------------------------------------------------------
+
+
+def issue_ticket(registry: Registry) -> str:
+    """A one-time login ticket, valid for TICKET_MINUTES; `dbadmin serve` prints it as a link."""
+    raw = secrets.token_urlsafe(32)
+    with registry.connection(CONTROL) as conn:
+        conn.execute("DELETE FROM auth_tickets WHERE expires_at < now()")
+        conn.execute("INSERT INTO auth_tickets (ticket_hash, expires_at) VALUES (%s, now() + make_interval(mins => %s))",
+                     (_hash(raw), TICKET_MINUTES))
+    return raw
+
+
+def redeem_ticket(registry: Registry, raw: str) -> bool:
+    """True once for a valid ticket (it is deleted in the same statement, so two tabs cannot both use it)."""
+    with registry.connection(CONTROL) as conn:
+        return conn.execute("DELETE FROM auth_tickets WHERE ticket_hash = %s AND expires_at > now() RETURNING 1",
+                            (_hash(raw or ""),)).fetchone() is not None
+
+
+# -- API tokens --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    name: str
+    role: str
+    created_by: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+_TOKEN_COLUMNS = "id, name, role, created_by, created_at, last_used_at, revoked_at"
+
+
+def create_token(registry: Registry, *, name: str, role: Role | str, created_by: Principal) -> tuple[ApiToken, str]:
+    """A new API token (audited); the raw value is returned once and never stored."""
+    with audit.operation(registry.control_pool(), actor=created_by.name, action="token.create",
+                         details={"name": str(name)[:100], "role": str(role)[:20]}) as running:
+        require_admin(created_by, "create API tokens")
+        name = (name or "").strip()
+        if not 1 <= len(name) <= 100 or not name.isprintable():
+            raise InvalidInput("a token name must be 1 to 100 printable characters")
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
+            token = cur.execute(
+                f"INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES (%s, %s, %s, %s) RETURNING {_TOKEN_COLUMNS}",
+                (name, Role.parse(role).value, _hash(raw), created_by.name),
+            ).fetchone()
+        running.details["token_id"] = token.id
+    return token, raw
+
+
+def token_principal(registry: Registry, raw: str) -> Principal | None:
+    """Who a bearer token acts as, or None when it is unknown or revoked."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute(
+            "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = %s AND revoked_at IS NULL RETURNING id, name, role",
+            (_hash(raw),),
+        ).fetchone()
+    return Principal(f"token #{row[0]} {row[1]}", Role(row[2]), "token") if row else None
+
+
+def list_tokens(registry: Registry) -> list[ApiToken]:
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
+        return cur.execute(f"SELECT {_TOKEN_COLUMNS} FROM api_tokens ORDER BY id").fetchall()
+
+
+def revoke_token(registry: Registry, token_id: int, *, by: Principal) -> ApiToken:
+    """Revoke a token at once (audited); revoking twice keeps the first time."""
+    with audit.operation(registry.control_pool(), actor=by.name, action="token.revoke", details={"token_id": token_id}):
+        require_admin(by, "revoke API tokens")
+        with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
+            token = cur.execute(
+                f"UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING {_TOKEN_COLUMNS}",
+                (token_id,),
+            ).fetchone()
+        if token is None:
+            raise NotFound(f"no API token #{token_id}")
+    return token

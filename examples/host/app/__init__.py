@@ -1,0 +1,1 @@
+"""The host application's own package, deliberately named ``app`` like most FastAPI projects."""

@@ -1,0 +1,52 @@
+"""A host application with its own users, login and middleware, and dbadmin mounted at /admin."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from dbadmin import mount_admin
+
+# The host's users and roles; a real application has a user table and a proper login.
+USERS = {"alice": "admin", "bob": "member"}
+
+app = FastAPI(title="host application")
+
+
+class DemoLogin(BaseHTTPMiddleware):
+    """The host's own authentication: sets ``request.state.user`` from a (demo, unsigned) cookie."""
+
+    async def dispatch(self, request: Request, call_next):
+        name = request.cookies.get("demo_user")
+        request.state.user = {"name": name, "role": USERS[name]} if name in USERS else None
+        response = await call_next(request)
+        response.headers["X-Host-Middleware"] = "ran"
+        return response
+
+
+app.add_middleware(DemoLogin)
+
+
+@app.get("/")
+def home(request: Request) -> dict:
+    user = request.state.user
+    return {"app": "host", "user": user["name"] if user else None}
+
+
+@app.get("/login")
+def login(user: str) -> RedirectResponse:
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie("demo_user", user, httponly=True, samesite="lax")
+    return response
+
+
+def current_user(request: Request) -> tuple[str, str] | None:
+    """dbadmin asks this who is signed in: the host's admins are dbadmin admins; other users get no role."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return None
+    return user["name"], "admin" if user["role"] == "admin" else "none"
+
+
+mount_admin(app, prefix="/admin", identity=current_user)
