@@ -11,10 +11,12 @@ run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
 
 test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
+	scripts/ensure-oidc-provider
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	scripts/ensure-chromium
+	scripts/ensure-oidc-provider
 	DBADMIN_SCREENSHOTS=docs/screenshots $(VENV)/bin/python -m pytest tests/ui
 
 setup: $(STAMP)

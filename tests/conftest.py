@@ -220,9 +220,9 @@ class Served:
         return client
 
 
-def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90) -> Served:
-    """Start ``dbadmin serve`` with ``env`` on a free port and wait until it answers."""
-    port = free_port()
+def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90, port: int | None = None) -> Served:
+    """Start ``dbadmin serve`` with ``env`` on ``port`` (default: a free one) and wait until it answers."""
+    port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | env
     handle = open(log, "wb")
     process = subprocess.Popen([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args],

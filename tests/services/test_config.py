@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,32 @@ def test_migrations_accepts_ini_or_script_directory(tmp_path):
 def test_loopback_spellings_are_accepted():
     for host in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
         assert load_settings(host=host).host == host
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ({"OIDC_ISSUER": "https://id.example.test"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
+    ({"OIDC_CLIENT_ID": "dbadmin"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
+    ({"OIDC_ISSUER": "https://id.example.test", "OIDC_CLIENT_ID": "dbadmin"}, "ADMIN_EMAILS or ADMIN_GROUPS: required"),
+    ({"OIDC_ISSUER": "http://id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"}, "OIDC_ISSUER: must use https"),
+    ({"OIDC_ISSUER": "id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"}, "OIDC_ISSUER: must be the issuer's http(s) URL"),
+    ({"ACTION_RATE_LIMIT": "0"}, "ACTION_RATE_LIMIT: "),
+    ({"SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES: "),
+])
+def test_login_settings_are_checked(monkeypatch, values, expected):
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_settings()
+
+
+def test_a_public_address_needs_an_identity_provider(monkeypatch):
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("DBADMIN_HOST", "0.0.0.0")
+    with pytest.raises(ConfigError, match="unless OIDC login is configured"):
+        load_settings()
+    monkeypatch.setenv("OIDC_ISSUER", "https://id.example.test/")
+    monkeypatch.setenv("OIDC_CLIENT_ID", "dbadmin")
+    monkeypatch.setenv("ADMIN_GROUPS", "dbadmin-admins")
+    settings = load_settings()
+    assert (settings.host, settings.login, settings.oidc_issuer) == ("0.0.0.0", "oidc", "https://id.example.test")
+    assert SECRET in settings.secrets() and SECRET not in repr(settings)

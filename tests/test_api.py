@@ -1,0 +1,207 @@
+"""The REST API over HTTP against a served dbadmin: every route guarded (anonymous 401, viewer 403 on
+changes, admin OK), JSON errors with the right status, CSRF on cookie sessions, rate limits,
+and a release pipeline's flow with an API token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from dbadmin.config import load_settings
+from dbadmin.services import auth, checkpoints, migrations, oplock
+from dbadmin.services.context import Context, example_migrations, open_context
+from tests.conftest import Served, actions, admin, serve, version
+
+API = "/api/admin/db"
+READS = [f"{API}/branches", f"{API}/dev/summary", f"{API}/dev/tables", f"{API}/dev/tables/public/users",
+         f"{API}/dev/migrations", f"{API}/dev/checkpoints", f"{API}/diff?from=prod&to=dev", f"{API}/audit"]
+CHANGES = [("POST", f"{API}/dev/migrate?dir=up", {}), ("POST", f"{API}/dev/migrate?dir=down&steps=1", {}),
+           ("POST", f"{API}/promote", {"confirm": "PROMOTE 2"}), ("POST", f"{API}/dev/checkpoints", {"label": "x"}),
+           ("POST", f"{API}/dev/checkpoints/1/restore", {}), ("DELETE", f"{API}/dev/checkpoints/1", None)]
+
+
+@dataclass
+class Api:
+    served: Served
+    context: Context  # the same databases, for tokens and for checking what really changed
+    admin_token: str
+    viewer_token: str
+
+    def call(self, method: str, path: str, token: str | None = None, json: object = None, **headers: str) -> httpx.Response:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.request(method, self.served.base_url + path, json=json, headers=headers, timeout=60)
+
+
+@pytest.fixture
+def api_factory(databases, tmp_path):
+    made = []
+
+    def make(**env: str) -> Api:
+        urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+                "ADMIN_DATABASE_URL": databases.new("control")}
+        settings = load_settings(_env_file=None, dev_database_url=urls["DEV_DATABASE_URL"],
+                                 prod_database_url=urls["PROD_DATABASE_URL"], admin_database_url=urls["ADMIN_DATABASE_URL"],
+                                 migrations=example_migrations(), checkpoint_dir=tmp_path / "store")
+        context_manager = open_context(settings)
+        context = context_manager.__enter__()
+        migrations.upgrade(context, "dev", actor=admin("setup"), steps=3)
+        migrations.promote(context, actor=admin("setup"), confirm="PROMOTE 3")
+        migrations.upgrade(context, "dev", actor=admin("setup"))  # Dev at 0005, Prod at 0003
+        _, admin_token = auth.create_token(context.registry, name="pipeline", role="admin", created_by=admin("setup"))
+        _, viewer_token = auth.create_token(context.registry, name="dashboard", role="viewer", created_by=admin("setup"))
+        served = serve(urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store"),
+                               "DBADMIN_DATA_DIR": str(tmp_path / "data")} | env, tmp_path / f"serve{len(made)}.log")
+        made.append((served, context_manager))
+        return Api(served, context, admin_token, viewer_token)
+
+    yield make
+    for served, context_manager in made:
+        assert served.stop() == 0
+        assert "Traceback" not in served.output(), served.output()
+        context_manager.__exit__(None, None, None)
+
+
+def error(response: httpx.Response) -> str:
+    body = response.json()
+    assert set(body) == {"error", "detail"} and body["detail"], body
+    return body["error"]
+
+
+def test_anonymous_gets_401_everywhere_and_is_audited(api_factory):
+    api = api_factory()
+    for path in READS:
+        answer = api.call("GET", path)
+        assert answer.status_code == 401 and error(answer) == "not_authenticated", path
+    for method, path, body in CHANGES:
+        assert api.call(method, path, json=body).status_code == 401, path
+    assert api.call("GET", f"{API}/branches", token="dbadmin_forged").status_code == 401
+    refused = [a for a in actions(api.context) if a.action == "auth.refused"]
+    assert len(refused) == len(READS) + len(CHANGES) + 1
+    assert {a.actor for a in refused} == {"anonymous"}
+    assert {"route": f"POST {API}/promote", "reason": "not logged in"} in [a.details for a in refused]
+
+
+def test_a_viewer_reads_everything_and_changes_nothing(api_factory):
+    api = api_factory()
+    for path in READS:
+        assert api.call("GET", path, api.viewer_token).status_code == 200, path
+    before = (version(api.context, "dev"), version(api.context, "prod"))
+    for method, path, body in CHANGES:
+        answer = api.call(method, path, api.viewer_token, json=body)
+        assert answer.status_code == 403 and error(answer) == "not_allowed", (path, answer.text)
+        assert "only admins may" in answer.json()["detail"]
+    assert (version(api.context, "dev"), version(api.context, "prod")) == before
+    refused = [a for a in actions(api.context) if a.actor == "token #2 dashboard"]
+    assert [(a.action, a.outcome) for a in refused] == [
+        ("migrate.up", "refused"), ("migrate.down", "refused"), ("migrate.promote", "refused"),
+        ("checkpoint.create", "refused"), ("checkpoint.restore", "refused"), ("checkpoint.delete", "refused")]
+
+
+def test_a_release_pipeline_checkpoints_prod_and_promotes_with_a_token(api_factory):
+    api = api_factory()
+    token = api.admin_token
+    made = api.call("POST", f"{API}/prod/checkpoints", token, json={"label": "before release 42", "reason": "release"})
+    assert made.status_code == 201 and made.json()["status"] == "ready"
+    listed = api.call("GET", f"{API}/prod/checkpoints", token).json()
+    assert made.json()["id"] in [c["id"] for c in listed]
+    wrong = api.call("POST", f"{API}/promote", token, json={"confirm": "PROMOTE 9"})
+    assert wrong.status_code == 400 and error(wrong) == "confirmation_required"
+    assert version(api.context, "prod") == ["0003"]
+    promoted = api.call("POST", f"{API}/promote", token, json={"confirm": "PROMOTE 2", "reason": "release 42"})
+    assert promoted.status_code == 200 and promoted.json()["revisions"] == ["0004", "0005"]
+    assert version(api.context, "prod") == ["0005"]
+    again = api.call("POST", f"{API}/promote", token, json={"confirm": "PROMOTE 0"})
+    assert again.status_code == 409 and error(again) == "operation_refused"  # nothing to promote
+
+    checkpoint_id = made.json()["id"]
+    no_phrase = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/restore", token, json={})
+    assert no_phrase.status_code == 400 and version(api.context, "prod") == ["0005"]
+    restored = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/restore", token,
+                        json={"confirm": f"RESTORE {checkpoint_id}"})
+    assert restored.status_code == 200 and version(api.context, "prod") == ["0003"]
+
+    assert api.call("POST", f"{API}/dev/migrate?dir=down&steps=2", token).json()["after"] == ["0003"]
+    assert api.call("POST", f"{API}/dev/migrate?dir=up&steps=1", token).json()["after"] == ["0004"]
+    diff = api.call("GET", f"{API}/diff?from=prod&to=dev", token).json()
+    assert any(c["object"] == "table" for c in diff["changes"])
+    assert api.call("DELETE", f"{API}/prod/checkpoints/{checkpoint_id}?reason=done", token).json()["status"] == "deleted"
+    log = api.call("GET", f"{API}/audit?branch=prod&outcome=ok&actor=token%20%231%20pipeline", token).json()
+    assert [a["action"] for a in reversed(log)] == ["checkpoint.create", "migrate.promote", "checkpoint.restore",
+                                                   "checkpoint.delete"]
+
+
+BAD_INPUT = [
+    ("GET", f"{API}/staging/summary", None, 404, "unknown_branch"),
+    ("GET", f"{API}/dev/tables/public/nope", None, 404, "not_found"),
+    ("GET", f"{API}/dev/tables?limit=0", None, 400, "invalid_input"),
+    ("GET", f"{API}/dev/tables?sort=evil", None, 400, "invalid_input"),
+    ("GET", f"{API}/audit?outcome=maybe", None, 400, "invalid_input"),
+    ("GET", f"{API}/diff?from=dev&to=qa", None, 400, "invalid_input"),
+    ("GET", f"{API}/diff?from=dev&to=999", None, 404, "checkpoint_not_found"),
+    ("POST", f"{API}/dev/migrate?dir=sideways", {}, 400, "invalid_input"),
+    ("POST", f"{API}/dev/migrate?dir=down&steps=0", {}, 400, "invalid_input"),
+    ("POST", f"{API}/dev/migrate?dir=down&steps=99", {}, 400, "invalid_input"),
+    ("POST", f"{API}/dev/checkpoints", {"label": ""}, 400, "invalid_input"),
+    ("POST", f"{API}/dev/checkpoints", {"label": "x" * 201}, 400, "invalid_input"),
+    ("POST", f"{API}/dev/checkpoints", "not an object", 400, "invalid_input"),
+    ("POST", f"{API}/dev/checkpoints/999/restore", {}, 404, "checkpoint_not_found"),
+    ("POST", f"{API}/dev/checkpoints/abc/restore", {}, 400, "invalid_input"),
+]
+
+
+def test_bad_input_is_a_json_error_with_the_right_status_and_changes_nothing(api_factory):
+    api = api_factory()
+    before = (version(api.context, "dev"), len(checkpoints.list_for_branch(api.context, "dev")))
+    wrong = []
+    for method, path, body, status, kind in BAD_INPUT:
+        answer = api.call(method, path, api.admin_token, json=body)
+        if (answer.status_code, error(answer)) != (status, kind):
+            wrong.append(f"{method} {path}: {answer.status_code} {answer.text}")
+    assert wrong == []
+    assert (version(api.context, "dev"), len(checkpoints.list_for_branch(api.context, "dev"))) == before
+
+
+def test_a_busy_branch_is_409_with_who_holds_it(api_factory):
+    api = api_factory()
+    with oplock.hold(api.context.registry, "dev", operation="checkpoint.create", actor="carol"):
+        answer = api.call("POST", f"{API}/dev/checkpoints", api.admin_token, json={"label": "x"})
+    assert answer.status_code == 409 and error(answer) == "branch_busy"
+    assert "busy: checkpoint.create by carol" in answer.json()["detail"]
+
+
+def test_cookie_sessions_need_a_csrf_token_or_same_origin_for_changes(api_factory):
+    api = api_factory()
+    client = api.served.client()
+    me = client.get("/admin/auth/whoami").json()
+    assert me["role"] == "admin" and me["via"] == "local" and len(me["csrf_token"]) == 64
+    body = {"label": "from the browser"}
+    bare = client.post(f"{API}/dev/checkpoints", json=body)
+    assert bare.status_code == 403 and "X-CSRF-Token" in bare.json()["detail"]
+    foreign = client.post(f"{API}/dev/checkpoints", json=body, headers={"Origin": "http://evil.test"})
+    assert foreign.status_code == 403
+    forged = client.post(f"{API}/dev/checkpoints", json=body, headers={"X-CSRF-Token": "0" * 64})
+    assert forged.status_code == 403
+    assert checkpoints.list_for_branch(api.context, "dev") == []
+    ok = client.post(f"{API}/dev/checkpoints", json=body, headers={"X-CSRF-Token": me["csrf_token"]})
+    assert ok.status_code == 201, ok.text
+    same_origin = client.post(f"{API}/dev/checkpoints", json=body, headers={"Origin": api.served.base_url})
+    assert same_origin.status_code == 201
+    csrf_refusals = [a for a in actions(api.context) if a.action == "auth.refused" and "cross-site" in a.details["reason"]]
+    assert len(csrf_refusals) == 3
+    assert client.post("/admin/auth/logout", headers={"Origin": api.served.base_url}).status_code == 303
+    assert client.get(f"{API}/branches").status_code == 401  # the session is over on the server too
+    client.close()
+
+
+def test_changes_are_rate_limited_per_actor_with_retry_after(api_factory):
+    api = api_factory(ACTION_RATE_LIMIT="3")
+    answers = [api.call("POST", f"{API}/promote", api.admin_token, json={"confirm": "wrong"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert error(answers[-1]) == "rate_limited" and 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    assert api.call("GET", f"{API}/branches", api.admin_token).status_code == 200  # reads are not limited
+    other = api.call("POST", f"{API}/promote", api.viewer_token, json={"confirm": "wrong"})
+    assert other.status_code == 403  # another actor has its own budget (and is refused as a viewer)
+    assert [a.details["reason"] for a in actions(api.context) if a.action == "auth.refused"] == ["rate limited"]

@@ -1,0 +1,139 @@
+"""Login through a real OpenID Connect provider (panva's oidc-provider on Node.js), in Chromium:
+admins act, viewers only look, unknown and unverified people are refused, forged or expired
+sessions and a replayed ``state`` are refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import psycopg
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from dbadmin.services.context import example_migrations
+from tests.conftest import Databases, Served, free_port, serve
+from tests.oidc_provider import login, start_provider
+from tests.ui.test_admin import screenshot
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def oidc_console(pg_server, templates, tmp_path_factory) -> Iterator[tuple[Served, dict[str, str]]]:
+    folder = tmp_path_factory.mktemp("oidc")
+    port = free_port()
+    databases = Databases(pg_server, templates, [])
+    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control")}
+    with start_provider([f"http://127.0.0.1:{port}/admin/auth/callback"]) as provider:
+        served = serve(urls | {
+            "MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(folder / "store"),
+            "DBADMIN_DATA_DIR": str(folder / "data"), "OIDC_ISSUER": provider.issuer,
+            "OIDC_CLIENT_ID": provider.client_id, "OIDC_CLIENT_SECRET": provider.client_secret,
+            "OIDC_SCOPES": "openid email profile groups", "ADMIN_EMAILS": "admin@example.test,unverified-admin@example.test",
+            "ADMIN_GROUPS": "dbadmin-admins", "VIEWER_EMAILS": "viewer@example.test",
+        }, folder / "serve.log", port=port)
+        try:
+            yield served, urls
+        finally:
+            assert served.stop() == 0
+            output = served.output()
+            assert "Traceback" not in output and provider.client_secret not in output
+            databases.drop_all()
+
+
+def sign_in_as(page: Page, served: Served, user: str, target: str = "/admin/") -> None:
+    page.goto(served.base_url + target)
+    expect(page.get_by_test_id("login")).to_contain_text("Sign in with your account at 127.0.0.1")
+    page.get_by_test_id("sign-in").click()
+    login(page, user)
+
+
+def test_an_admin_signs_in_through_the_provider_and_acts(page: Page, oidc_console):
+    served, urls = oidc_console
+    sign_in_as(page, served, "admin", "/admin/?branch=dev&tab=checkpoints")
+    expect(page).to_have_url(f"{served.base_url}/admin/?branch=dev&tab=checkpoints")  # back where they were going
+    expect(page.get_by_test_id("who")).to_contain_text("admin@example.test")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+    assert served.output().count("ticket=") == 0  # no local login links with an identity provider
+    page.get_by_test_id("create-checkpoint").click()
+    page.get_by_label("Label").fill("made by a signed-in admin")
+    page.get_by_test_id("create-ok").click()
+    expect(page.get_by_test_id("checkpoints")).to_contain_text("admin@example.test", timeout=30000)
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
+        rows = conn.execute("SELECT action, actor, outcome FROM admin_actions ORDER BY id").fetchall()
+    assert ("auth.login", "admin@example.test", "ok") in rows
+    assert ("checkpoint.create", "admin@example.test", "ok") in rows
+
+
+def test_a_group_admin_is_an_admin(page: Page, oidc_console):
+    served, _ = oidc_console
+    sign_in_as(page, served, "group-admin-7")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+
+
+def test_a_viewer_sees_everything_and_no_action_buttons(page: Page, oidc_console):
+    served, _ = oidc_console
+    sign_in_as(page, served, "viewer", "/admin/?branch=dev&tab=migrations")
+    expect(page.get_by_test_id("role")).to_have_text("viewer")
+    expect(page.get_by_test_id("migrations-status")).to_be_visible()
+    expect(page.get_by_test_id("run-up")).to_have_count(0)
+    expect(page.get_by_test_id("rollback")).to_have_count(0)
+    screenshot(page, "viewer")
+    page.goto(f"{served.base_url}/admin/?branch=prod&tab=checkpoints")
+    expect(page.get_by_test_id("checkpoints-empty").or_(page.get_by_test_id("checkpoints"))).to_be_visible()
+    expect(page.get_by_test_id("create-checkpoint")).to_have_count(0)
+    expect(page.get_by_test_id("promote")).to_have_count(0)
+    # the action endpoints refuse the viewer too, with a valid CSRF token: the check is in the services
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=served.base_url, cookies=cookies) as client:
+        csrf = client.get("/admin/auth/whoami").json()["csrf_token"]
+        answer = client.post("/api/admin/db/dev/checkpoints", json={"label": "sneaky"}, headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 403 and "only admins may" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("user", ["mallory", "unverified-admin"])
+def test_unknown_and_unverified_people_are_refused_after_login(page: Page, oidc_console, user):
+    served, urls = oidc_console
+    sign_in_as(page, served, user)
+    expect(page.get_by_text("You are signed in, but not allowed here")).to_be_visible()
+    page.goto(f"{served.base_url}/admin/")
+    expect(page.get_by_test_id("login")).to_be_visible()  # no session was made
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
+        refused = conn.execute("SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused' AND actor = %s",
+                               (f"{user}@example.test",)).fetchall()
+    assert refused and "ADMIN_EMAILS" in refused[0][0]
+
+
+def test_a_replayed_state_is_refused(page: Page, oidc_console):
+    served, _ = oidc_console
+    callbacks: list[str] = []
+    page.on("request", lambda request: callbacks.append(request.url) if "/auth/callback" in request.url else None)
+    sign_in_as(page, served, "admin")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+    assert len(callbacks) == 1 and "state=" in callbacks[0]
+    page.goto(callbacks[0])  # the same code and state again
+    expect(page.get_by_text("Login failed")).to_be_visible()
+    expect(page.get_by_text(re.compile("mismatching_state|invalid_grant"))).to_be_visible()
+
+
+def test_forged_and_expired_sessions_are_refused(page: Page, browser: Browser, oidc_console):
+    served, urls = oidc_console
+    sign_in_as(page, served, "admin")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+    session = next(c for c in page.context.cookies() if c["name"] == "dbadmin_session")
+    assert session["httpOnly"] and session["sameSite"] == "Lax"
+
+    forged = browser.new_context()
+    forged.add_cookies([session | {"value": session["value"][:-3] + "abc"}])
+    other = forged.new_page()
+    other.goto(f"{served.base_url}/admin/")
+    expect(other.get_by_test_id("login")).to_be_visible()
+    forged.close()
+
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("UPDATE auth_sessions SET expires_at = now() WHERE actor = 'admin@example.test'")
+    page.goto(f"{served.base_url}/admin/")
+    expect(page.get_by_test_id("login")).to_be_visible()
