@@ -82,6 +82,24 @@ def _login_link(base: str, context: Any) -> str:
     return f"{base}/admin/auth/local?ticket={auth.issue_ticket(context.registry)}"
 
 
+audit_cli = typer.Typer(no_args_is_help=True, help="The audit log.")
+cli.add_typer(audit_cli, name="audit")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain; name the first row that was changed or removed."""
+    from .services import audit
+    from .services.context import open_context
+
+    with open_context(_settings()) as context:
+        found = audit.verify(context.registry.control_pool())
+    if not found.intact:
+        typer.echo(f"audit log BROKEN at row #{found.broken_id}: {found.problem} ({found.rows} rows)")
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {found.rows} rows; head #{found.head_seq} {found.head_hash or '-'}")
+
+
 @cli.command()
 def doctor() -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""

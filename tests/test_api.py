@@ -4,13 +4,15 @@ and a release pipeline's flow with an API token."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
+import psycopg
 import pytest
 
 from dbadmin.config import load_settings
-from dbadmin.services import auth, checkpoints, migrations, oplock
+from dbadmin.services import auth, checkpoints, dburl, migrations, oplock
 from dbadmin.services.context import Context, example_migrations, open_context
 from tests.conftest import Served, actions, admin, serve, version
 
@@ -205,3 +207,27 @@ def test_changes_are_rate_limited_per_actor_with_retry_after(api_factory):
     other = api.call("POST", f"{API}/promote", api.viewer_token, json={"confirm": "wrong"})
     assert other.status_code == 403  # another actor has its own budget (and is refused as a viewer)
     assert [a.details["reason"] for a in actions(api.context) if a.action == "auth.refused"] == ["rate limited"]
+
+
+def test_a_branch_that_does_not_answer_is_503_promptly_and_recovers_by_itself(databases, tmp_path, pg_server):
+    prod = databases.new()  # a URL whose database is dropped now and comes back later
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{dburl.conninfo_to_dict(prod)["dbname"]}"')
+    served = serve({"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": prod,
+                    "ADMIN_DATABASE_URL": databases.new("control"), "POOL_TIMEOUT": "2"}, tmp_path / "serve.log")
+    try:
+        client = served.client()
+        started = time.monotonic()
+        answer = client.get(f"{API}/prod/tables")
+        assert answer.status_code == 503 and error(answer) == "branch_unavailable", answer.text
+        assert time.monotonic() - started < 10
+        summary = client.get(f"{API}/prod/summary").json()
+        assert summary["status"]["reachable"] is False and summary["status"]["error"]
+        assert client.get(f"{API}/dev/tables").status_code == 200  # the other branch is unaffected
+        with psycopg.connect(pg_server, autocommit=True) as conn:  # the server is back
+            conn.execute(f'CREATE DATABASE "{dburl.conninfo_to_dict(prod)["dbname"]}"')
+        assert client.get(f"{API}/prod/tables").status_code == 200
+        client.close()
+    finally:
+        assert served.stop() == 0
+    assert "Traceback" not in served.output()

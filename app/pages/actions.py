@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -70,31 +71,48 @@ async def _are_you_sure() -> bool:
     return await answer
 
 
-async def run_operation(title: str, call: Callable[..., Any], *, progress: bool = False) -> Any:
-    """Run a service call off the event loop with a progress bar; notify how it ended. Returns its result or None."""
+async def run_operation(title: str, call: Callable[..., Any], *, progress: bool = False, cancellable: bool = False) -> Any:
+    """Run a service call off the event loop; notify how it ended. Returns its result or None.
+
+    With ``progress`` the call receives ``progress=`` and the card shows a bar and every
+    message as a log line as it comes; with ``cancellable`` it also receives ``cancel=``
+    (a ``threading.Event``) and the card has a Cancel button.  The rest of the page stays usable.
+    """
     state: dict[str, Any] = {"done": 0, "total": 0, "message": "starting"}
+    lines: list[str] = []
+    lock = threading.Lock()
     cancel = threading.Event()
 
     def report(done: int, total: int, message: str) -> None:  # called from the worker thread
-        state.update(done=done, total=total, message=message)
+        with lock:
+            if message != state["message"]:
+                lines.append(f"{time.strftime('%H:%M:%S')}  {message}")
+            state.update(done=done, total=total, message=message)
 
     with ui.card().classes("w-full").props("data-testid=operation") as box:
         with ui.row().classes("w-full items-center"):
             ui.label(title).classes("font-semibold")
             ui.space()
-            if progress:  # the service stops its tool and removes what it had made
+            if cancellable:  # the service stops its tool and removes what it had made
                 ui.button("Cancel", on_click=cancel.set).props("flat dense data-testid=operation-cancel")
         bar = ui.linear_progress(show_value=False).props("indeterminate")
-        line = ui.label("starting").classes("text-sm text-slate-600")
+        log = ui.log(max_lines=200).classes("w-full h-28 text-xs").props("data-testid=operation-log") if progress else None
 
     def refresh() -> None:
-        line.text = state["message"]
-        if state["total"]:
+        with lock:
+            fresh, lines[:] = list(lines), []
+            done, total = state["done"], state["total"]
+        if log is not None:
+            for line in fresh:
+                log.push(line)
+        if total:
             bar.props(remove="indeterminate")
-            bar.value = min(state["done"] / state["total"], 1)
+            bar.value = min(done / total, 1)
 
     timer = ui.timer(0.2, refresh)
-    kwargs = {"progress": report, "cancel": cancel} if progress else {}
+    kwargs: dict[str, Any] = {"progress": report} if progress else {}
+    if cancellable:
+        kwargs["cancel"] = cancel
     try:
         result = await run.io_bound(call, **kwargs)
     except DBAdminError as exc:

@@ -74,7 +74,8 @@ class CheckpointsPanel:
         made = await actions.run_operation(
             f"Checkpoint of {self.branch.label}",
             lambda progress, cancel: checkpoints.create(self.context, self.branch, actor=self.who, label=answer[0],
-                                                        notes=answer[1], progress=progress, cancel=cancel), progress=True)
+                                                        notes=answer[1], progress=progress, cancel=cancel),
+            progress=True, cancellable=True)
         if made is not None:
             self.on_change()
 
@@ -91,7 +92,7 @@ class CheckpointsPanel:
             f"Restoring #{checkpoint_id} on {self.branch.label}",
             lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=self.who,
                                                          confirm=phrase or None, progress=progress, cancel=cancel),
-            progress=True)
+            progress=True, cancellable=True)
         if before is not None:
             ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
             self.on_change()

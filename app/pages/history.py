@@ -19,7 +19,8 @@ OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative",
 
 def register(gate: Gate) -> None:
     @ui.page("/history")
-    async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = ""):
+    async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = "",
+                      since: str = "", until: str = ""):
         visit = admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
@@ -33,11 +34,14 @@ def register(gate: Gate) -> None:
                                            value=outcome, label="Outcome").classes("w-40")
                 picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-56")
                 picked_actor = ui.input("Actor", value=actor).classes("w-48")
+                picked_since = ui.input("From", value=since).props("type=date stack-label data-testid=history-since").classes("w-40")
+                picked_until = ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-40")
                 ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(visit.url(
                     "/history", branch=picked_branch.value, outcome=picked_outcome.value,
-                    action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip()))).props(
-                    "data-testid=history-filter")
+                    action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip(),
+                    since=picked_since.value, until=picked_until.value))).props("data-testid=history-filter")
             try:
+                filters["since"], filters["until"] = audit.day_range(since, until)
                 entries = await run.io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
                                                                         **filters))
             except DBAdminError as exc:

@@ -70,7 +70,7 @@ class MigrationsPanel:
     async def _run_up(self) -> None:
         result = await actions.run_operation(
             "Running pending migrations on Development",
-            lambda: migrations.upgrade(self.context, Branch.DEV, actor=self.who))
+            lambda progress: migrations.upgrade(self.context, Branch.DEV, actor=self.who, progress=progress), progress=True)
         await self._changed(result)
 
     async def _promote(self) -> None:
@@ -88,7 +88,9 @@ class MigrationsPanel:
         if phrase is None:
             return
         result = await actions.run_operation(
-            "Promoting to Production", lambda: migrations.promote(self.context, actor=self.who, confirm=phrase))
+            "Promoting to Production",
+            lambda progress: migrations.promote(self.context, actor=self.who, confirm=phrase, progress=progress),
+            progress=True)
         await self._changed(result)
 
     async def _rollback(self) -> None:
@@ -111,8 +113,8 @@ class MigrationsPanel:
             return
         result = await actions.run_operation(
             f"Rolling back {self.branch.label}",
-            lambda: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
-                                         confirm=phrase or None))
+            lambda progress: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
+                                                  confirm=phrase or None, progress=progress), progress=True)
         await self._changed(result)
 
     async def _changed(self, result) -> None:

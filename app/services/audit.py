@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -156,6 +156,21 @@ def operation(
         )
 
 
+def day_range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
+    """``since``/``until`` for ``list_actions`` from two optional ``YYYY-MM-DD`` days (UTC), both included."""
+    def day(text: str | None, name: str) -> datetime | None:
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise InvalidInput(f"{name} must be a day written YYYY-MM-DD, not {text.strip()[:20]!r}") from None
+    since, until = day(first, "from"), day(last, "to")
+    if since and until and until < since:
+        raise InvalidInput("the 'to' day is before the 'from' day")
+    return since, until + timedelta(days=1) if until else None
+
+
 def list_actions(
     pool: ConnectionPool,
     *,
@@ -188,3 +203,53 @@ def list_actions(
     }
     with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:
         return cur.execute(_SELECT, params).fetchall()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``verify`` found: how many rows, the chain's head, and the first broken link if any."""
+
+    rows: int
+    head_seq: int | None
+    head_hash: str | None
+    broken_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_id is None
+
+
+_VERIFY = """
+WITH chain AS (
+    SELECT id, chain_seq, prev_hash, row_hash, admin_actions_digest(a) AS recomputed,
+           lag(row_hash, 1, '') OVER (ORDER BY chain_seq) AS previous_hash,
+           lag(chain_seq, 1, 0::bigint) OVER (ORDER BY chain_seq) AS previous_seq
+    FROM admin_actions a
+), broken AS (
+    SELECT id,
+           CASE WHEN chain_seq <> previous_seq + 1 THEN 'row(s) just before it were removed'
+                WHEN prev_hash <> previous_hash THEN 'the row before it was removed or replaced'
+                ELSE 'its content was changed after it was written' END AS problem
+    FROM chain
+    WHERE row_hash <> recomputed OR prev_hash <> previous_hash OR chain_seq <> previous_seq + 1
+    ORDER BY chain_seq LIMIT 1
+)
+SELECT (SELECT count(*) FROM admin_actions), head.chain_seq, head.row_hash, broken.id, broken.problem
+FROM (SELECT 1) one
+LEFT JOIN LATERAL (SELECT chain_seq, row_hash FROM admin_actions ORDER BY chain_seq DESC LIMIT 1) head ON true
+LEFT JOIN broken ON true
+"""
+
+
+def verify(pool: ConnectionPool) -> Verification:
+    """Recompute the hash chain over the whole audit log; the first broken link says where it was tampered with.
+
+    The chain proves rows were not changed, removed or inserted in the middle; removing
+    the newest rows is only visible against a head (sequence and hash) recorded elsewhere
+    earlier, which is why the head is reported.
+    """
+    with pool.connection() as conn, conn.transaction():  # one snapshot for the count, the head and the walk
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        rows, head_seq, head_hash, broken_id, problem = conn.execute(_VERIFY).fetchone()
+    return Verification(rows=rows, head_seq=head_seq, head_hash=head_hash, broken_id=broken_id, problem=problem)

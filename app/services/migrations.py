@@ -24,6 +24,7 @@ from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, mi
 from .alembic_runner import Applied, Project, Timeouts
 from .hooks import HookResult
 from .auth import SYSTEM, Principal
+from .checkpoint_strategies import Progress
 from .errors import (
     BranchUnavailable,
     ConfigError,
@@ -226,7 +227,7 @@ def plan_promotion(context: Context) -> Promotion:
 
 
 def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: int | None = None,
-            reason: str | None = None) -> RunResult:
+            reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
     with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
         if branch is Branch.PROD:
@@ -236,14 +237,16 @@ def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: 
             raise OperationRefused(f"{branch.label} is up to date: nothing to apply")
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
-        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.up", details=running.details)
-        result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor.name)
+        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.up", details=running.details,
+                         progress=progress)
+        result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor.name,
+                      progress=progress)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.up", actor.name, result)
 
 
 def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: Any, confirm: str | None = None,
-              reason: str | None = None) -> RunResult:
+              reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
         project, script = _project(context, branch)
@@ -252,21 +255,26 @@ def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps
         targets = _rollback_targets(script, heads, steps)
         if branch is Branch.PROD:
             check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
-        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details)
-        results = [_run(context, branch, target, direction="down", actor=actor.name) for target in targets]
+        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details,
+                         progress=progress)
+        results = [_run(context, branch, target, direction="down", actor=actor.name, progress=progress)
+                   for target in targets]
         result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), heads, results[-1].after)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
 
 
-def promote(context: Context, *, actor: Principal, confirm: str | None, reason: str | None = None) -> RunResult:
+def promote(context: Context, *, actor: Principal, confirm: str | None, reason: str | None = None,
+            progress: Progress | None = None) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
     with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
         check_phrase(confirm, plan.phrase, f"promoting {len(plan.revisions)} revision(s) to Production")
-        _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details)
-        results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name) for head in plan.dev]
+        _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details,
+                         progress=progress)
+        results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress)
+                   for head in plan.dev]
         result = RunResult(Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after)
         running.details.update(after=list(result.after))
     return _after(context, "migrate.promote", actor.name, result)
@@ -321,15 +329,19 @@ def _after(context: Context, action: str, actor: str, result: RunResult) -> RunR
     return replace(result, hooks=tuple(hooks.run_after(context, event)))
 
 
-def _auto_checkpoint(context: Context, branch: Branch, *, actor: str, action: str, details: dict) -> None:
+def _auto_checkpoint(context: Context, branch: Branch, *, actor: str, action: str, details: dict,
+                     progress: Progress | None = None) -> None:
     """Before any Prod migration (and Dev's when AUTO_CHECKPOINT_DEV is on): a checkpoint to go back to."""
     if branch is Branch.PROD or context.settings.auto_checkpoint_dev:
-        checkpoint = checkpoints.create_locked(context, branch, actor=actor, label=f"auto: before {action}")
+        checkpoint = checkpoints.create_locked(context, branch, actor=actor, label=f"auto: before {action}",
+                                               progress=progress)
         details["checkpoint_id"] = checkpoint.id
 
 
-def _run(context: Context, branch: Branch, destination: str, *, direction: str, actor: str) -> RunResult:
-    """Run Alembic online, writing a migration_runs row per step as it starts and ends."""
+def _run(context: Context, branch: Branch, destination: str, *, direction: str, actor: str,
+         progress: Progress | None = None) -> RunResult:
+    """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``)."""
+    tell = progress or (lambda done, total, message: None)
     project, script = _project(context, branch)
     before = _read_state(context, branch, project).heads
     planned: list[str] = []
@@ -341,6 +353,8 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
             revision = planned[len(done)]
             run_ids[revision] = migration_runs.start(context.registry, branch=branch, revision=revision,
                                                      direction=direction, actor=actor)
+            verb = "applying" if direction == "up" else "reverting"
+            tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
 
     def on_plan(revisions: list[str]) -> None:
         planned.extend(revisions)
@@ -349,6 +363,7 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
     def on_step(step: Applied) -> None:
         migration_runs.finish(context.registry, run_ids[step.revision], outcome="ok")
         done.append(step.revision)
+        tell(len(done), len(planned), f"{step.revision} done")
         start_next()
 
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 import pytest
 from psycopg_pool import ConnectionPool
 
@@ -70,6 +72,19 @@ def test_filters_and_paging(pool):
     first = audit.list_actions(pool, limit=2)
     second = audit.list_actions(pool, limit=2, before_id=first[-1].id)
     assert len(first) == len(second) == 2 and first[-1].id > second[0].id
+    today = f"{newest_first[0].created_at.astimezone(timezone.utc):%Y-%m-%d}"
+    assert len(audit.list_actions(pool, **dict(zip(("since", "until"), audit.day_range(today, today))))) == 5
+    assert audit.list_actions(pool, **dict(zip(("since", "until"), audit.day_range("2001-01-01", "2001-01-31")))) == []
+    assert len(audit.list_actions(pool, since=audit.day_range(today, None)[0])) == 5
+
+
+@pytest.mark.parametrize(("first", "last", "message"), [
+    ("yesterday", None, "from must be a day written YYYY-MM-DD"), (None, "2026-13-01", "to must be a day"),
+    ("2026-02-02", "2026-02-01", "'to' day is before the 'from' day"),
+])
+def test_bad_days_are_refused(first, last, message):
+    with pytest.raises(InvalidInput, match=message):
+        audit.day_range(first, last)
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -84,3 +99,38 @@ def test_bad_input_is_refused_and_writes_nothing(pool, call, message):
     with pytest.raises(InvalidInput, match=message):
         call(pool)
     assert audit.list_actions(pool) == []
+
+
+def test_the_hash_chain_finds_a_changed_or_removed_row(pool):
+    rows = [audit.record(pool, actor="alice", action="migrate.up", branch="dev", outcome="ok", details={"n": i})
+            for i in range(5)]
+    found = audit.verify(pool)
+    assert (found.intact, found.rows, found.head_seq) == (True, 5, 5) and len(found.head_hash) == 64
+    with pool.connection() as conn:  # a superuser edits history, bypassing the append-only trigger
+        conn.execute("ALTER TABLE admin_actions DISABLE TRIGGER admin_actions_no_update_delete")
+        conn.execute("UPDATE admin_actions SET outcome = 'refused' WHERE id = %s", (rows[2].id,))
+    found = audit.verify(pool)
+    assert (found.intact, found.broken_id, found.problem) == (False, rows[2].id, "its content was changed after it was written")
+    with pool.connection() as conn:
+        conn.execute("UPDATE admin_actions SET outcome = 'ok' WHERE id = %s", (rows[2].id,))  # put back exactly
+    assert audit.verify(pool).intact
+    with pool.connection() as conn:
+        conn.execute("DELETE FROM admin_actions WHERE id = %s", (rows[1].id,))
+    found = audit.verify(pool)
+    assert (found.broken_id, found.problem) == (rows[2].id, "row(s) just before it were removed")
+
+
+def test_concurrent_writers_extend_one_chain(pool):
+    import threading
+
+    def write(n: int) -> None:
+        for i in range(10):
+            audit.record(pool, actor=f"writer{n}", action="checkpoint.create", outcome="ok", details={"i": i})
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = audit.verify(pool)
+    assert (found.intact, found.rows, found.head_seq) == (True, 40, 40)

@@ -4,6 +4,8 @@ the button disabled), roll back Prod, and find each action in History."""
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 import pytest
 from playwright.sync_api import Page, expect
@@ -123,6 +125,13 @@ def test_refused_attempts_show_in_history_with_their_reason(page: Page, console)
     expect(history).to_contain_text("migrate.promote — refused")
     expect(history).to_contain_text("needs the exact phrase 'PROMOTE 5'; got 'PROMOTE 4'")
     expect(history).not_to_contain_text("— ok")
+    page.get_by_label("From").fill("2001-01-01")
+    page.get_by_label("To", exact=True).fill("2001-01-31")
+    page.get_by_test_id("history-filter").click()
+    expect(page).to_have_url(re.compile(r"since=2001-01-01&until=2001-01-31"))
+    expect(page.get_by_test_id("history-empty")).to_be_visible()  # nothing happened in January 2001
+    page.goto(f"{served.base_url}/admin/history?since=last+week")
+    expect(page.get_by_test_id("history-error")).to_contain_text("from must be a day written YYYY-MM-DD")
 
 
 def test_a_long_operation_can_be_cancelled_from_the_page(page: Page, console):
@@ -134,6 +143,7 @@ def test_a_long_operation_can_be_cancelled_from_the_page(page: Page, console):
     page.get_by_test_id("create-checkpoint").click()
     page.get_by_label("Label").fill("too slow")
     page.get_by_test_id("create-ok").click()
+    expect(page.get_by_test_id("operation-log")).to_contain_text("pg_dump started")  # log lines as they come
     page.get_by_test_id("operation-cancel").click()
     expect(page.get_by_text("pg_dump was cancelled")).to_be_visible(timeout=30000)
     page.reload()
