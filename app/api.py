@@ -8,7 +8,8 @@ ACTION_RATE_LIMIT changes a minute.
 
 Errors are always JSON ``{"error": <kind>, "detail": <message>}`` with the status that
 says what to do: 400 fix the input, 401 log in, 403 not allowed, 404 no such thing,
-409 busy or refused by a guardrail, 429 slow down, 503 the branch does not answer.
+409 busy, refused by a guardrail or failed against the branch's state (which stays as it
+was), 429 slow down, 503 the branch does not answer or the copy could not be made.
 """
 
 import re
@@ -32,9 +33,13 @@ from .services.errors import (
     BranchNotConfigured,
     BranchUnavailable,
     Cancelled,
+    CheckpointCorrupt,
+    CheckpointFailed,
+    ConfigError,
     ConfirmationRequired,
     DBAdminError,
     InvalidInput,
+    MigrationFailed,
     NotAllowed,
     NotAuthenticated,
     NotFound,
@@ -50,9 +55,12 @@ from .services.registry import BranchStatus
 from .services.schema_diff import SchemaDiff
 
 # Most specific first: the first class an error is an instance of decides its status.
+# A failed migration or a corrupt checkpoint is a conflict with the branch's state (the branch is
+# left as it was); a failed copy or a missing setting means dbadmin cannot serve that now.
 STATUS: list[tuple[type[DBAdminError], int]] = [
     (NotAuthenticated, 401), (NotAllowed, 403), (RateLimited, 429), (UnknownBranch, 404), (NotFound, 404),
     (ConfirmationRequired, 400), (InvalidInput, 400), (BranchBusy, 409), (OperationRefused, 409), (Cancelled, 409),
+    (MigrationFailed, 409), (CheckpointCorrupt, 409), (CheckpointFailed, 503), (ConfigError, 503),
     (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503),
 ]
 

@@ -34,6 +34,7 @@ from threading import Lock
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, Signer
@@ -182,7 +183,10 @@ class Gate:
             if self.oauth is None:
                 return RedirectResponse(f"{self.prefix}/login", status_code=303)
             request.session["next"] = self._safe_next(next)
-            return await self.oauth.authorize_redirect(request, self._callback_url(request))
+            try:
+                return await self.oauth.authorize_redirect(request, self._callback_url(request))
+            except httpx.HTTPError as exc:
+                return self._provider_down(request, exc)
 
         @router.get("/callback")
         async def callback(request: Request) -> Any:
@@ -191,6 +195,8 @@ class Gate:
             from authlib.integrations.base_client import OAuthError
             try:
                 token = await self.oauth.authorize_access_token(request)
+            except httpx.HTTPError as exc:
+                return self._provider_down(request, exc)
             except OAuthError as exc:
                 self.refuse(request, None, f"login failed: {exc.error}")
                 return plain_page(400, "Login failed", f"The identity provider's answer was refused ({html.escape(exc.error)}). "
@@ -233,6 +239,12 @@ class Gate:
                     "csrf_token": self.csrf_token(request)}
 
         return router
+
+    def _provider_down(self, request: Request, exc: Exception) -> HTMLResponse:
+        where = urlsplit(self.settings.oidc_issuer).netloc
+        self.refuse(request, None, f"identity provider {where} unreachable: {type(exc).__name__}")
+        return plain_page(503, "The identity provider does not answer",
+                          f"dbadmin could not reach {html.escape(where)} to sign you in. Try again in a moment.")
 
     def _callback_url(self, request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}{self.prefix}/auth/callback"

@@ -24,6 +24,7 @@ from psycopg_pool import ConnectionPool
 from . import dburl
 from .errors import DBAdminError, InvalidInput
 from .registry import Branch
+from .text import refuse_nul, scrub
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
 MAX_PAGE = 500
@@ -95,12 +96,12 @@ def record(
         raise InvalidInput("an audit record needs an actor")
     if not _ACTION_NAME.match(action):
         raise InvalidInput(f"invalid action name {action[:64]!r}: lowercase letters, digits, '.', '_' or '-'")
-    params = {
-        "actor": actor.strip(),
+    params = {  # a record must always be writable: NUL bytes (which PostgreSQL refuses) are written out
+        "actor": scrub(actor.strip()),
         "action": action,
         "branch": Branch.parse(branch).value if branch is not None else None,
-        "details": Jsonb(details or {}),
-        "reason": reason.strip() or None if reason else None,
+        "details": Jsonb(scrub(details or {})),
+        "reason": scrub(reason.strip()) or None if reason else None,
         "outcome": Outcome(outcome).value,
         "duration_ms": duration_ms,
     }
@@ -186,6 +187,8 @@ def list_actions(
     """Newest first, filtered (``since`` inclusive, ``until`` exclusive); page with ``before_id`` (the last id of the previous page)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    refuse_nul(action, "the action filter")
+    refuse_nul(actor, "the actor filter")
     if outcome is not None:
         try:
             outcome = Outcome(outcome).value

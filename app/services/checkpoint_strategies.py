@@ -14,6 +14,7 @@ database, ``delete`` and ``verify`` act on the reference.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import threading
@@ -55,8 +56,14 @@ class Job:
 
     @property
     def purpose(self) -> str:
-        """The application_name of every session this branch's checkpoint work opens."""
-        return f"dbadmin-maintenance-{self.branch}"
+        """The application_name of every session this branch's checkpoint work opens.
+
+        It names the branch's database, not just "dev": several dbadmins (or test runs) may
+        share one server, and recovery must end only the sessions a dead process left on
+        *this* database, never another instance's work in progress.
+        """
+        name = f"dbadmin-maint-{self.database}"
+        return name if len(name) <= 63 else f"{name[:50]}-{hashlib.sha1(name.encode()).hexdigest()[:12]}"
 
     def maintenance(self):
         return server_admin.maintenance(self.url, secrets=self.secrets, purpose=self.purpose)

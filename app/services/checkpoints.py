@@ -25,6 +25,7 @@ from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoi
 from .errors import CheckpointFailed, DBAdminError, InvalidInput, OperationRefused
 from .operations import check_phrase, operation
 from .registry import CONTROL, Branch
+from .text import refuse_nul
 
 if TYPE_CHECKING:
     from .context import Context
@@ -336,7 +337,7 @@ def _check_label(label: str | None) -> str:
 
 
 def _check_notes(notes: str | None) -> str | None:
-    notes = (notes or "").strip() or None
+    notes = refuse_nul((notes or "").strip() or None, "the notes")
     if notes and len(notes) > 5000:
         raise InvalidInput("checkpoint notes have at most 5000 characters")
     return notes

@@ -24,6 +24,7 @@ from psycopg.rows import dict_row
 
 from .errors import InvalidInput, QueryTimedOut
 from .registry import Branch
+from .text import refuse_nul
 
 if TYPE_CHECKING:
     from .context import Context
@@ -268,6 +269,8 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     if offset < 0:
         raise InvalidInput("offset cannot be negative")
+    refuse_nul(search, "the search")
+    refuse_nul(schema, "the schema name")
     codes = None
     if kinds:
         by_name = {name: code for code, name in KINDS.items()}
@@ -297,6 +300,8 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
 
 def table_details(context: Context, branch: Branch | str, schema: str, table: str) -> TableDetails | None:
     """Columns, indexes, constraints (both directions of foreign keys), triggers, partitions; None if no such table."""
+    refuse_nul(schema, "the schema name")
+    refuse_nul(table, "the table name")
     with reading(context, branch) as cur:
         found = cur.execute(_FIND_TABLE, {"schema": schema, "table": table}).fetchone()
         if found is None:

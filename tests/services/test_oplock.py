@@ -1,0 +1,46 @@
+"""The branch lock of a process that dies is released by PostgreSQL itself (no stale locks)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from dbadmin.services import checkpoints, oplock
+from tests.conftest import admin
+
+HOLDER = """
+import sys, time
+from dbadmin.config import load_settings
+from dbadmin.services import oplock
+from dbadmin.services.context import open_context
+settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2])
+with open_context(settings) as context, oplock.hold(context.registry, "dev", operation="migrate.up", actor="doomed"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lock_held_by_a_killed_process_is_released_by_the_server(shop):
+    settings = shop.settings
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, settings.dev_database_url.get_secret_value(),
+         settings.admin_database_url.get_secret_value()], stdout=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        live = oplock.holder(shop.registry, "dev")
+        assert (live.operation, live.actor) == ("migrate.up", "doomed")  # what the console shows as busy
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        deadline = time.monotonic() + 10
+        while oplock.holder(shop.registry, "dev") is not None:  # the server ends the dead client's session
+            assert time.monotonic() < deadline, "the dead process's lock was not released"
+            time.sleep(0.1)
+        made = checkpoints.create(shop, "dev", actor=admin("next"), label="after the crash", strategy="clone")
+        assert made.status == "ready"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
