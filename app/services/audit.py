@@ -17,12 +17,13 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
+import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import dburl
-from .errors import DBAdminError, InvalidInput
+from .errors import BranchUnavailable, DBAdminError, InvalidInput
 from .registry import Branch
 from .text import refuse_nul, scrub
 
@@ -105,7 +106,7 @@ def record(
         "outcome": Outcome(outcome).value,
         "duration_ms": duration_ms,
     }
-    with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:
+    with _connection(pool) as conn, conn.cursor(row_factory=class_row(Action)) as cur:
         return cur.execute(_INSERT, params).fetchone()
 
 
@@ -145,16 +146,22 @@ def operation(
         running.details["error"] = f"{type(exc).__name__}: {dburl.reason(exc, secrets)}"
         raise
     finally:
-        record(
-            pool,
-            actor=actor,
-            action=action,
-            outcome=outcome,
-            branch=branch,
-            details=running.details,
-            reason=reason,
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
+        try:
+            record(
+                pool,
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                branch=branch,
+                details=running.details,
+                reason=reason,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+        except BranchUnavailable as exc:
+            # The control store went away: say so, and what happened to the operation, in one message.
+            # (Its branch-lock row stays behind, so the next start records the operation as interrupted.)
+            what = "succeeded" if outcome is Outcome.OK else f"{outcome.value}: {running.details.get('error', '')}"
+            raise BranchUnavailable(f"{action} {what}; but it could not be recorded: {exc}") from None
 
 
 def day_range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
@@ -170,6 +177,17 @@ def day_range(first: str | None, last: str | None) -> tuple[datetime | None, dat
     if since and until and until < since:
         raise InvalidInput("the 'to' day is before the 'from' day")
     return since, until + timedelta(days=1) if until else None
+
+
+@contextmanager
+def _connection(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A control-store connection; a control store that does not answer becomes ``BranchUnavailable``."""
+    try:
+        with pool.connection(timeout=10) as conn:
+            yield conn
+    except (PoolTimeout, psycopg.OperationalError) as exc:
+        raise BranchUnavailable(f"the control store is unavailable: {type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0][:200] if str(exc) else 'no answer'}") from None
 
 
 def list_actions(
@@ -204,7 +222,7 @@ def list_actions(
         "until": until,
         "limit": limit,
     }
-    with pool.connection() as conn, conn.cursor(row_factory=class_row(Action)) as cur:
+    with _connection(pool) as conn, conn.cursor(row_factory=class_row(Action)) as cur:
         return cur.execute(_SELECT, params).fetchall()
 
 
@@ -252,7 +270,7 @@ def verify(pool: ConnectionPool) -> Verification:
     the newest rows is only visible against a head (sequence and hash) recorded elsewhere
     earlier, which is why the head is reported.
     """
-    with pool.connection() as conn, conn.transaction():  # one snapshot for the count, the head and the walk
+    with _connection(pool) as conn, conn.transaction():  # one snapshot for the count, the head and the walk
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         rows, head_seq, head_hash, broken_id, problem = conn.execute(_VERIFY).fetchone()
     return Verification(rows=rows, head_seq=head_seq, head_hash=head_hash, broken_id=broken_id, problem=problem)

@@ -4,6 +4,10 @@ The lock is a session-level PostgreSQL advisory lock taken in the control store 
 connection held for the whole operation.  ``pg_try_advisory_lock`` never waits, so a
 second caller is told at once who is busy instead of queueing; and PostgreSQL releases
 the lock when the holding session ends, so a killed dbadmin never leaves a stale lock.
+
+A killed holder does leave its ``branch_locks`` row (who, what, since), and never wrote
+its audit row.  The next ``hold`` on the branch finds that row and records the operation
+as ``interrupted`` in the audit log, so history says what really happened.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime
 
 import psycopg
 
+from . import audit
 from .errors import BranchBusy
 from .registry import CONTROL, Branch, Registry
 
@@ -52,6 +57,13 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
             found = holder(registry, branch)
             raise BranchBusy(found.describe() if found else f"busy: another operation holds the {branch.label} branch")
         try:
+            abandoned = conn.execute("DELETE FROM branch_locks WHERE branch = %(branch)s RETURNING operation, actor, since",
+                                     params).fetchone()
+            if abandoned:  # we hold the lock, so its previous holder died without cleaning up
+                audit.record(registry.control_pool(), actor=abandoned[1], action=abandoned[0], branch=branch,
+                             outcome="interrupted", details={
+                                 "started_at": abandoned[2].isoformat(),
+                                 "error": "dbadmin stopped before this operation finished; found at the next start"})
             conn.execute(
                 """INSERT INTO branch_locks (branch, operation, actor, pid)
                    VALUES (%(branch)s, %(operation)s, %(actor)s, pg_backend_pid())

@@ -108,13 +108,25 @@ class Registry:
 
     @contextmanager
     def connection(self, target: Branch | str) -> Iterator[psycopg.Connection]:
-        """A pooled connection to a branch or the control store; a silent server becomes ``BranchUnavailable``."""
+        """A pooled connection to a branch or the control store; a silent server becomes ``BranchUnavailable``.
+
+        Only failures of *this* connection are translated: the body may be a whole operation
+        (the branch lock is held on a control-store connection), and a branch that breaks
+        meanwhile must not be reported as the control store.
+        """
         key = _key(target)
         pool = self._pool(key)
+        foreign = False
         try:
             with pool.connection(timeout=self._settings.pool_timeout) as conn:
-                yield conn
+                try:
+                    yield conn
+                except psycopg.OperationalError:
+                    foreign = not conn.broken
+                    raise
         except (PoolTimeout, psycopg.OperationalError) as exc:
+            if foreign:
+                raise
             raise self._unavailable(key, exc, pool) from None
 
     def url(self, target: Branch | str) -> str:

@@ -1,0 +1,217 @@
+"""Fault injection: the dbadmin process is SIGKILLed at each step of checkpoint create, restore
+(build aside, then every step of the swap), migrate up/down and promote; dbadmin is started
+again and must leave the branch in its old or its new state, the catalog, migration runs and
+audit log truthful, nothing temporary behind, and the branch lock free.
+
+The kill is injected by wrapping one of dbadmin's own functions in the child process (the
+step is named by module, function and the call to kill at), so each case hits its step
+exactly; the child is a separate process killed by the kernel, as a crash or an OOM kill is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dbadmin.services import checkpoint_catalog as catalog
+from dbadmin.services import checkpoints, introspection, migrations, oplock, server_admin
+from dbadmin.services.context import open_context
+from dbadmin.services.registry import Branch
+from tests.conftest import actions, admin, version
+
+CHILD = r"""
+import json, os, signal, sys
+from dbadmin.config import load_settings
+from dbadmin.services import (checkpoint_catalog, checkpoint_strategies, checkpoints, migration_runs, migrations,
+                              server_admin)
+from dbadmin.services.auth import Principal, Role
+from dbadmin.services.context import open_context
+
+case = json.loads(sys.argv[1])
+module = {"catalog": checkpoint_catalog, "strategies": checkpoint_strategies, "server_admin": server_admin,
+          "runs": migration_runs}[case["module"]]
+original = getattr(module, case["function"])
+seen = 0
+
+def kill_at_step(*args, **kwargs):
+    global seen
+    hit = case.get("match") is None or case["match"] in [str(a) for a in list(args) + list(kwargs.values())]
+    if hit:
+        seen += 1
+    if hit and seen == case["nth"] and case["when"] == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    result = original(*args, **kwargs)
+    if hit and seen == case["nth"] and case["when"] == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+setattr(module, case["function"], kill_at_step)
+me = Principal("doomed", Role.ADMIN, "test")
+with open_context(load_settings(_env_file=None, **case["settings"])) as context:
+    operation = case["operation"]
+    if operation == "create":
+        checkpoints.create(context, case["branch"], actor=me, label="killed", strategy=case["strategy"])
+    elif operation == "restore":
+        checkpoints.restore(context, case["branch"], case["checkpoint"], actor=me, confirm=f"RESTORE {case['checkpoint']}")
+    elif operation == "up":
+        migrations.upgrade(context, "dev", actor=me)
+    elif operation == "down":
+        migrations.downgrade(context, "dev", actor=me, steps=2)
+    elif operation == "promote":
+        migrations.promote(context, actor=me, confirm=case["confirm"])
+print("the step was never reached")
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    """Kill when ``module.function`` is called for the ``nth`` time (with ``match`` among its arguments)."""
+
+    module: str
+    function: str
+    when: str = "before"
+    nth: int = 1
+    match: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.when}-{self.function}{'-' + self.match if self.match else ''}{'-' + str(self.nth) if self.nth > 1 else ''}"
+
+
+def state(context, branch: str) -> tuple:
+    """What must be old or new: the revision, the schema, and the rows in users."""
+    with context.registry.connection(branch) as conn:
+        users = conn.execute("SELECT count(*) FROM users").fetchone()[0] if conn.execute(
+            "SELECT to_regclass('users') IS NOT NULL").fetchone()[0] else None
+    return tuple(version(context, branch)), introspection.snapshot(context, branch), users
+
+
+def kill(context, tmp_path: Path, step: Step, **case: object) -> None:
+    settings = context.settings
+    values = {"dev_database_url": settings.dev_database_url.get_secret_value(),
+              "prod_database_url": settings.prod_database_url.get_secret_value(),
+              "admin_database_url": settings.admin_database_url.get_secret_value(),
+              "migrations": str(settings.migrations), "checkpoint_dir": str(settings.checkpoint_dir)}
+    payload = json.dumps(case | step.__dict__ | {"settings": values})
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    child = subprocess.run([sys.executable, "-c", CHILD, payload], capture_output=True, text=True, env=env, timeout=120)
+    assert child.returncode == -signal.SIGKILL, f"not killed at {step}: {child.returncode}\n{child.stdout}\n{child.stderr}"
+
+
+def settled(context, branch: str, *, allowed: list[tuple], action: str) -> None:
+    """After the restart: old or new state, truthful records, nothing left behind, lock free."""
+    assert state(context, branch) in allowed
+    registry = context.registry
+    assert catalog.list_for_branch(registry, Branch(branch), statuses=("creating",)) == []
+    assert catalog.unfinished_journal(registry, Branch(branch)) == []
+    assert oplock.holder(registry, branch) is None
+    job_database = server_admin.database_of(registry.url(branch))
+    with psycopg.connect(registry.url(branch)) as conn:  # the branch takes connections again
+        conn.execute("SELECT 1")
+        databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+    assert not [name for name in databases if name.startswith(job_database[:40] + "__restore_")]
+    for row in catalog.list_for_branch(registry, Branch(branch), statuses=("failed",)):
+        if row.strategy == "clone":
+            assert row.reference not in databases
+        elif row.reference:
+            assert not Path(row.reference).exists()
+    assert list(Path(context.settings.checkpoint_dir).rglob("*.partial")) == []
+    interrupted = [a for a in actions(context) if a.action == action and a.outcome == "interrupted"]
+    assert interrupted and interrupted[-1].actor == "doomed", [(a.action, a.outcome) for a in actions(context)]
+
+
+def restart(context):
+    """Start dbadmin again on the same databases (its recovery runs at start)."""
+    return open_context(context.settings)
+
+
+CREATE_STEPS = [
+    ("clone", Step("catalog", "update")),  # the catalog row exists, nothing copied yet
+    ("clone", Step("strategies", "_copy", "after")),  # copied, the branch still fenced off
+    ("clone", Step("catalog", "store_snapshot")),  # copy done, not yet marked ready
+    ("dump", Step("strategies", "sha256_of")),  # dumped, the archive not yet kept
+    ("dump", Step("catalog", "store_snapshot")),  # archive kept, not yet marked ready
+]
+
+
+@pytest.mark.parametrize(("strategy", "step"), CREATE_STEPS, ids=[f"{s}-{step}" for s, step in CREATE_STEPS])
+def test_killed_during_checkpoint_create(shop, tmp_path, strategy, step):
+    migrations.upgrade(shop, "dev", actor=admin("setup"))
+    before = state(shop, "dev")
+    kill(shop, tmp_path, step, operation="create", branch="dev", strategy=strategy)
+    with restart(shop) as again:
+        settled(again, "dev", allowed=[before], action="checkpoint.create")
+        [row] = [c for c in catalog.list_for_branch(again.registry, Branch.DEV, statuses=("failed",))]
+        assert row.label == "killed" and "interrupted" in row.error
+
+
+RESTORE_STEPS = [
+    Step("strategies", "_copy"),  # before the restored copy is built
+    Step("strategies", "_copy", "after"),  # built aside, not checked yet
+    Step("catalog", "journal_step", "after", match="swapping"),  # about to fence the branch off
+    Step("server_admin", "terminate_sessions", "after"),  # fenced off, sessions ended, names not swapped
+    Step("server_admin", "swap", "after"),  # swapped, the branch still fenced off
+    Step("catalog", "journal_step", "after", match="swapped"),  # swapped and journaled, not finished
+]
+
+
+@pytest.mark.parametrize("step", RESTORE_STEPS, ids=[str(s) for s in RESTORE_STEPS])
+def test_killed_during_restore(shop, tmp_path, step):
+    migrations.upgrade(shop, "dev", actor=admin("setup"))
+    with shop.registry.connection("dev") as conn:
+        conn.execute("INSERT INTO users (email, name) VALUES ('a@x.test', 'a')")
+    checkpoint = checkpoints.create(shop, "dev", actor=admin("setup"), label="good", strategy="clone")
+    restored = state(shop, "dev")
+    migrations.downgrade(shop, "dev", actor=admin("setup"), steps=1)
+    with shop.registry.connection("dev") as conn:
+        conn.execute("INSERT INTO users (email, name) VALUES ('b@x.test', 'b')")
+    current = state(shop, "dev")
+    kill(shop, tmp_path, step, operation="restore", branch="dev", checkpoint=checkpoint.id)
+    with restart(shop) as again:
+        settled(again, "dev", allowed=[current, restored], action="checkpoint.restore")
+        swapped = state(again, "dev") == restored
+        assert swapped == (step.function in ("swap",) or step.match == "swapped")  # renames commit together
+        before = [c for c in checkpoints.list_for_branch(again, "dev") if c.label == f"before restore of #{checkpoint.id}"]
+        assert [c.status for c in before] == ["ready" if swapped else "failed"]  # the undo exists when it happened
+
+
+MIGRATION_STEPS = [
+    ("up", Step("runs", "finish")),  # inside the first revision's transaction
+    ("up", Step("runs", "finish", nth=3)),  # two revisions applied, the third running
+    ("down", Step("runs", "finish")),
+    ("promote", Step("runs", "start")),  # after the automatic checkpoint, before the first revision
+    ("promote", Step("runs", "finish", nth=2)),
+]
+
+
+@pytest.mark.parametrize(("operation", "step"), MIGRATION_STEPS, ids=[f"{o}-{s}" for o, s in MIGRATION_STEPS])
+def test_killed_during_a_migration(shop, tmp_path, operation, step):
+    branch, action, confirm = "dev", f"migrate.{operation}", None
+    if operation != "up":
+        migrations.upgrade(shop, "dev", actor=admin("setup"))
+    if operation == "promote":
+        branch, confirm = "prod", migrations.plan_promotion(shop).phrase
+    before = state(shop, branch)
+    kill(shop, tmp_path, step, operation=operation, confirm=confirm)
+    with restart(shop) as again:
+        # Each revision runs in its own transaction: the branch is at the last revision that
+        # finished, and the killed revision's transaction was rolled back by the server.
+        finished = [run.revision for run in migrations.history(again, branch).runs if run.actor == "doomed" and run.outcome == "ok"]
+        assert len(finished) == step.nth - 1
+        if not finished:
+            settled(again, branch, allowed=[before], action=action)
+        else:
+            assert oplock.holder(again.registry, branch) is None
+            assert list(state(again, branch)[0]) == [finished[0]]  # the version table says exactly what ran
+            interrupted = [a for a in actions(again) if a.action == action and a.outcome == "interrupted"]
+            assert interrupted and interrupted[-1].actor == "doomed"
+        outcomes = [run.outcome for run in migrations.history(again, branch).runs if run.actor == "doomed"]
+        assert "running" not in outcomes
+        assert outcomes[:1] == (["interrupted"] if step.function == "finish" else [])  # newest first
