@@ -17,7 +17,7 @@ test: setup  ## the whole test suite (services, CLI, browser)
 screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
-	DBADMIN_SCREENSHOTS=docs/screenshots $(VENV)/bin/python -m pytest tests/ui
+	DBADMIN_SCREENSHOTS=$(CURDIR)/docs/screenshots $(VENV)/bin/python -m pytest tests/ui
 
 setup: $(STAMP)
 

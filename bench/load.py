@@ -51,14 +51,15 @@ def percentile(samples: list[float], p: float) -> float:
 
 def browse(base: str, token: str, tables: int, stop: threading.Event, latencies: list[float], errors: list[str]) -> None:
     """One client: a page of tables (sorted several ways), a table's details, the audit log."""
-    paths = [lambda: f"/api/admin/db/dev/tables?limit=50&offset={random.randrange(0, tables, 50)}",
-             lambda: f"/api/admin/db/dev/tables?sort={random.choice(['size', 'rows', 'name'])}&desc=true&limit=25",
-             lambda: f"/api/admin/db/dev/tables?search=t0{random.randrange(100, 499)}",
-             lambda: f"/api/admin/db/dev/tables/public/t{random.randrange(tables):05d}",
-             lambda: "/api/admin/db/audit?limit=50"]
+    paths = [("page", lambda: f"/api/admin/db/dev/tables?limit=50&offset={random.randrange(0, tables, 50)}"),
+             ("sorted", lambda: f"/api/admin/db/dev/tables?sort={random.choice(['size', 'rows', 'name'])}&desc=true&limit=25"),
+             ("search", lambda: f"/api/admin/db/dev/tables?search=t0{random.randrange(100, 499)}"),
+             ("details", lambda: f"/api/admin/db/dev/tables/public/t{random.randrange(tables):05d}"),
+             ("audit", lambda: "/api/admin/db/audit?limit=50")]
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         while not stop.is_set():
-            path = random.choice(paths)()
+            kind, make = random.choice(paths)
+            path = make()
             started = time.perf_counter()
             try:
                 answer = client.get(path)
@@ -66,7 +67,7 @@ def browse(base: str, token: str, tables: int, stop: threading.Event, latencies:
                     errors.append(f"{answer.status_code} {path}")
             except httpx.HTTPError as exc:
                 errors.append(f"{type(exc).__name__} {path}")
-            latencies.append(time.perf_counter() - started)
+            latencies.append((kind, time.perf_counter() - started))
 
 
 def churn(base: str, token: str, stop: threading.Event, done: list[str], errors: list[str]) -> None:
@@ -106,12 +107,14 @@ def phase(name: str, base: str, token: str, pid: int, clients: int, seconds: flo
         thread.join()
     elapsed = time.monotonic() - started
     quarter = max(1, len(memory) // 4)
+    by_kind = {kind: percentile([t for k, t in latencies if k == kind], 0.95) * 1000 for kind in sorted({k for k, _ in latencies})}
+    latencies = [t for _, t in latencies]
     result = {
         "name": name, "requests": len(latencies), "rps": len(latencies) / elapsed, "errors": len(errors),
         "p50": percentile(latencies, 0.50) * 1000, "p95": percentile(latencies, 0.95) * 1000,
         "p99": percentile(latencies, 0.99) * 1000, "rss_peak": max(memory),
         "rss_start": statistics.mean(memory[:quarter]), "rss_end": statistics.mean(memory[-quarter:]),
-        "churned": len(churned), "error_samples": errors[:5],
+        "churned": len(churned), "error_samples": errors[:5], "p95_by_kind": by_kind,
     }
     return result
 
@@ -159,6 +162,7 @@ def main() -> None:
     for row in (baseline, loaded):
         print(f"{row['name']:<26}{row['requests']:>9}{row['rps']:>8.1f}{row['p50']:>8.1f}{row['p95']:>8.1f}{row['p99']:>8.1f}"
               f"{row['errors']:>7}{row['rss_start']:>9.0f}M{row['rss_end']:>8.0f}M{row['rss_peak']:>8.0f}M{row['churned']:>6}")
+        print("    p95 by request: " + ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in row["p95_by_kind"].items()))
         for sample in row["error_samples"]:
             print(f"    error: {sample}")
     print(f"ratios (loaded / baseline): req/s {loaded['rps'] / baseline['rps']:.2f}, p95 {loaded['p95'] / baseline['p95']:.2f}, "

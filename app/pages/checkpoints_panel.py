@@ -8,7 +8,7 @@ from ..services import checkpoints
 from ..services.errors import DBAdminError
 from ..services.registry import Branch
 from . import actions, formatting
-from .frame import Visit
+from .frame import Visit, view_only
 
 COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by"), ("at", "Created at"),
                              ("strategy", "Strategy"), ("size", "Size", "right"), ("revision", "Revision"),
@@ -17,13 +17,15 @@ COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by
 
 class CheckpointsPanel:
     def __init__(self, visit: Visit, branch: Branch, on_change) -> None:
-        self.context, self.who, self.branch, self.on_change = visit.context, visit.who, branch, on_change
+        self.visit, self.context, self.who = visit, visit.context, visit.who
+        self.branch, self.on_change = branch, on_change
 
     @ui.refreshable_method
     async def build(self) -> None:
         with ui.row().classes("w-full items-center"):
             ui.label("Checkpoints").classes("text-lg font-semibold")
             ui.space()
+            view_only(self.visit)
             if self.who.is_admin:
                 ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
         try:
@@ -57,14 +59,16 @@ class CheckpointsPanel:
         table.on("delete", lambda e: self._delete(e.args))
 
     async def _create(self) -> None:
+        try:
+            expected = await run.io_bound(checkpoints.expected_unavailability, self.context, self.branch)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative", multi_line=True)
+            return
         with ui.dialog() as ask, ui.card().classes("w-[28rem]").props("data-testid=create-dialog"):
             ui.label(f"Checkpoint of {self.branch.label}").classes("text-lg font-semibold")
             label = ui.input("Label").props("data-testid=checkpoint-label").classes("w-full")
             notes = ui.textarea("Notes (optional)").classes("w-full")
-            strategy = self.context.settings.checkpoint_strategy_dev if self.branch is Branch.DEV else \
-                self.context.settings.checkpoint_strategy_prod
-            ui.label("clone: a fast copy on the server; the branch is closed to connections while it copies."
-                     if strategy == "clone" else "dump: pg_dump while the branch stays online.").classes("text-sm text-slate-500")
+            ui.label(expected.explanation).classes("text-sm text-slate-600").props("data-testid=expected-unavailability")
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
                 ui.button("Create", on_click=lambda: ask.submit((label.value, notes.value))).props("data-testid=create-ok")

@@ -72,6 +72,13 @@ def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
         yield content
 
 
+def view_only(visit: Visit) -> None:
+    """Where an admin sees action buttons, a viewer sees why there are none."""
+    if not visit.who.is_admin:
+        ui.chip("view only: changes need the admin role", icon="visibility", color="blue-grey-1",
+                text_color="blue-grey-9").props("dense data-testid=view-only")
+
+
 def _signed_in(visit: Visit) -> None:
     who = visit.who
     with ui.row().classes("items-center gap-3 text-sm").props("data-testid=who"):

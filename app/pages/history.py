@@ -29,13 +29,13 @@ def register(gate: Gate) -> None:
             filters = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
             with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
                 picked_branch = ui.select({"": "all branches", "dev": "Development", "prod": "Production"},
-                                          value=branch, label="Branch").classes("w-40")
+                                          value=branch, label="Branch").classes("w-36")
                 picked_outcome = ui.select({"": "any outcome", **{o.value: o.value for o in audit.Outcome}},
-                                           value=outcome, label="Outcome").classes("w-40")
-                picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-56")
-                picked_actor = ui.input("Actor", value=actor).classes("w-48")
-                picked_since = ui.input("From", value=since).props("type=date stack-label data-testid=history-since").classes("w-40")
-                picked_until = ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-40")
+                                           value=outcome, label="Outcome").classes("w-36")
+                picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-44")
+                picked_actor = ui.input("Actor", value=actor).classes("w-36")
+                picked_since = ui.input("From", value=since).props("type=date stack-label data-testid=history-since").classes("w-36")
+                picked_until = ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-36")
                 ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(visit.url(
                     "/history", branch=picked_branch.value, outcome=picked_outcome.value,
                     action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip(),

@@ -30,6 +30,6 @@ def register(gate: Gate) -> None:
             else:
                 ui.label("This console runs in local mode: it listens on this machine only, and the person at "
                          "the machine is the admin.").classes("text-slate-600")
-                ui.label("Open the one-time link that `dbadmin serve` printed in its terminal, or print a new "
+                ui.label("Open the one-time link that dbadmin serve printed in its terminal, or print a new "
                          "one with:").classes("text-slate-600")
                 ui.code("dbadmin login-link", language="bash").classes("w-full")

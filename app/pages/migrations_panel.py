@@ -10,12 +10,13 @@ from ..services.errors import DBAdminError
 from ..services.lint import LintUnavailable
 from ..services.registry import Branch
 from . import actions, formatting
-from .frame import Visit
+from .frame import Visit, view_only
 
 
 class MigrationsPanel:
     def __init__(self, visit: Visit, branch: Branch, on_change) -> None:
-        self.context, self.who, self.branch, self.on_change = visit.context, visit.who, branch, on_change
+        self.visit, self.context, self.who = visit, visit.context, visit.who
+        self.branch, self.on_change = branch, on_change
 
     @ui.refreshable_method
     async def build(self) -> None:
@@ -30,6 +31,7 @@ class MigrationsPanel:
             ui.label(f"at {', '.join(status.current) or 'no revision'} · head {', '.join(status.heads)}").classes(
                 "text-sm text-slate-500")
             ui.space()
+            view_only(self.visit)
             if self.who.is_admin:  # the services refuse non-admins anyway; the buttons would only tease
                 if self.branch is Branch.DEV and status.pending:
                     ui.button("Run pending", icon="play_arrow", on_click=self._run_up).props("data-testid=run-up")

@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from psycopg.rows import class_row
+from psycopg.rows import class_row, dict_row
 
 from ..config import Settings
 from . import audit
@@ -174,19 +174,23 @@ def start_session(registry: Registry, principal: Principal, settings: Settings) 
 def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
     """The live session with this id, or None when unknown, ended, idle too long or past its absolute expiry.
 
-    A successful lookup marks the session seen (at most once a minute, to spare writes).
+    Every request asks, so this is a read; the session is marked seen at most once a minute.
     """
-    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Session)) as cur:
-        return cur.execute(
+    key = _hash(raw)
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
             """
-            UPDATE auth_sessions
-               SET last_seen_at = CASE WHEN last_seen_at < now() - interval '1 minute' THEN now() ELSE last_seen_at END
+            SELECT actor, role, via, created_at, last_seen_at, expires_at,
+                   last_seen_at < now() - interval '1 minute' AS stale
+              FROM auth_sessions
              WHERE id_hash = %s AND ended_at IS NULL AND expires_at > now()
                AND last_seen_at > now() - make_interval(secs => %s)
-            RETURNING actor, role, via, created_at, last_seen_at, expires_at
             """,
-            (_hash(raw), settings.session_idle_minutes * 60),
+            (key, settings.session_idle_minutes * 60),
         ).fetchone()
+        if row and row.pop("stale"):
+            cur.execute("UPDATE auth_sessions SET last_seen_at = now() WHERE id_hash = %s", (key,))
+    return Session(**row) if row else None
 
 
 def end_session(registry: Registry, raw: str) -> None:
@@ -250,14 +254,18 @@ def create_token(registry: Registry, *, name: str, role: Role | str, created_by:
 
 
 def token_principal(registry: Registry, raw: str) -> Principal | None:
-    """Who a bearer token acts as, or None when it is unknown or revoked."""
+    """Who a bearer token acts as, or None when it is unknown or revoked (its last use is noted once a minute)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
+    key = _hash(raw)
     with registry.connection(CONTROL) as conn:
         row = conn.execute(
-            "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = %s AND revoked_at IS NULL RETURNING id, name, role",
-            (_hash(raw),),
+            "SELECT id, name, role, coalesce(last_used_at < now() - interval '1 minute', true) FROM api_tokens"
+            " WHERE token_hash = %s AND revoked_at IS NULL",
+            (key,),
         ).fetchone()
+        if row and row[3]:
+            conn.execute("UPDATE api_tokens SET last_used_at = now() WHERE token_hash = %s", (key,))
     return Principal(f"token #{row[0]} {row[1]}", Role(row[2]), "token") if row else None
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import psycopg
 
+from .. import units
 from . import audit, compare, dburl, hooks, introspection, oplock, schema_diff, server_admin
 from . import checkpoint_catalog as catalog
 from .auth import SYSTEM, Principal
@@ -30,8 +32,8 @@ from .text import refuse_nul
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "branch_of", "create", "create_locked", "delete", "diff", "list_for_branch",
-           "prune", "recover", "restore"]
+__all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete", "diff",
+           "expected_unavailability", "list_for_branch", "prune", "recover", "restore"]
 
 
 def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
@@ -147,6 +149,37 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> l
             mine = [c for c in pruned if c.branch == branch.value]
             running.details.update(deleted=[c.id for c in mine], freed_bytes=sum(c.size_bytes or 0 for c in mine))
     return pruned
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """How long creating a checkpoint will keep the branch from taking connections, said before it starts."""
+
+    strategy: str
+    seconds: float | None  # None: not measured on this branch yet
+    explanation: str
+
+
+def expected_unavailability(context: Context, branch: Branch | str, strategy: str | None = None) -> Unavailability:
+    """What a person should know before confirming: ``dump`` keeps the branch online; ``clone`` fences
+    it off for the copy, estimated from the branch's size and the copy speed of its last measured clone."""
+    branch = Branch.parse(branch)
+    chosen = _strategy(context, branch, strategy).name
+    if chosen == "dump":
+        return Unavailability(chosen, 0.0, "dump: pg_dump reads a snapshot while the branch stays online.")
+    with _job(context, branch, None, None).maintenance() as conn:
+        size = server_admin.size(conn, server_admin.database_of(context.registry.url(branch)))
+    for action in audit.list_actions(context.registry.control_pool(), branch=branch, action="checkpoint.create",
+                                     outcome="ok", limit=50):
+        details = action.details
+        if details.get("strategy") == "clone" and details.get("unavailable_ms") and details.get("size_bytes"):
+            rate = details["size_bytes"] / (details["unavailable_ms"] / 1000)  # bytes per second, as measured
+            seconds = size / rate
+            return Unavailability(chosen, seconds, f"clone: the branch takes no connections while it is copied, "
+                                  f"about {max(seconds, 0.1):.1f} s for {units.size(size)} at the last measured "
+                                  f"{units.size(int(rate))}/s.")
+    return Unavailability(chosen, None, f"clone: the branch takes no connections while its {units.size(size)} are "
+                          "copied (about the time to copy its files on the server's disk; measured after the first clone).")
 
 
 def branch_of(context: Context, checkpoint_id: object) -> Branch:

@@ -438,3 +438,15 @@ def test_a_process_killed_while_cloning_is_settled_at_the_next_start(dev):
     with server_admin.maintenance(dev.registry.url("dev")) as conn:  # the server's copy was ended and removed
         leftovers = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{database}%",))]
     assert leftovers == [database]
+
+
+def test_expected_unavailability_is_said_before_a_checkpoint(dev):
+    dump = checkpoints.expected_unavailability(dev, "dev", "dump")
+    assert dump.seconds == 0 and "stays online" in dump.explanation
+    first = checkpoints.expected_unavailability(dev, "dev", "clone")
+    assert first.seconds is None and "measured after the first clone" in first.explanation
+    checkpoints.create(dev, "dev", actor=ME, label="measure", strategy="clone")
+    measured = checkpoints.expected_unavailability(dev, "dev")  # Dev's default strategy is clone
+    assert measured.strategy == "clone" and measured.seconds > 0 and "at the last measured" in measured.explanation
+    with pytest.raises(InvalidInput):
+        checkpoints.expected_unavailability(dev, "dev", "snapshot")

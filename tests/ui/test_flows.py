@@ -59,6 +59,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     page.goto(f"{base}/admin/?branch=dev&tab=checkpoints")
     expect(page.get_by_test_id("checkpoints-empty")).to_be_visible()
     page.get_by_test_id("create-checkpoint").click()
+    expect(page.get_by_test_id("expected-unavailability")).to_contain_text("clone: the branch takes no connections")
     page.get_by_label("Label").fill("before the demo")
     page.get_by_test_id("create-ok").click()
     expect(page.get_by_test_id("checkpoints")).to_contain_text("before the demo", timeout=30000)

@@ -80,6 +80,7 @@ def test_a_viewer_sees_everything_and_no_action_buttons(page: Page, oidc_console
     expect(page.get_by_test_id("role")).to_have_text("viewer")
     expect(page.get_by_test_id("migrations-status")).to_be_visible()
     expect(page.get_by_test_id("run-up")).to_have_count(0)
+    expect(page.get_by_test_id("view-only")).to_contain_text("changes need the admin role")
     expect(page.get_by_test_id("rollback")).to_have_count(0)
     screenshot(page, "viewer")
     page.goto(f"{served.base_url}/admin/?branch=prod&tab=checkpoints")
