@@ -128,12 +128,12 @@ def router(gate: Gate) -> APIRouter:
 
     def changer(request: Request, principal: Annotated[Principal, Depends(reader)]) -> Principal:
         if gate.cross_site(request):
-            gate.refuse(request, principal, "cross-site request (no CSRF token, foreign or missing Origin)")
+            gate.refuse(request, principal.name, "cross-site request (no CSRF token, foreign or missing Origin)")
             raise NotAllowed("refused: a change needs the X-CSRF-Token header or a same-origin request")
         try:
             gate.limiter.check(principal.name)
         except RateLimited:
-            gate.refuse(request, principal, "rate limited")
+            gate.refuse(request, principal.name, "rate limited")
             raise
         return principal
 

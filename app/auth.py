@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from fastapi import APIRouter, Request
@@ -133,9 +133,9 @@ class Gate:
         origin = request.headers.get("origin")
         return not (origin and urlsplit(origin).netloc == request.headers.get("host"))
 
-    def refuse(self, request: Request, principal: Principal | None, reason: str) -> None:
+    def refuse(self, request: Request, who: str | None, reason: str) -> None:
         """Audit a refused request: who (or anonymous), which route, why."""
-        audit.record(self.context.registry.control_pool(), actor=principal.name if principal else "anonymous",
+        audit.record(self.context.registry.control_pool(), actor=who or "anonymous",
                      action="auth.refused", outcome="refused",
                      details={"route": f"{request.method} {request.url.path}"[:200], "reason": reason[:300]})
 
@@ -158,7 +158,6 @@ class Gate:
         return self.prefix + "/"
 
     def login_url(self, next_url: str) -> str:
-        from urllib.parse import quote
         return f"{self.prefix}/login?next={quote(next_url, safe='')}"
 
     # -- routes -------------------------------------------------------------------------------
@@ -174,8 +173,8 @@ class Gate:
             if not auth.redeem_ticket(self.context.registry, ticket):
                 self.refuse(request, None, "unknown, used or expired login link")
                 return plain_page(403, "This login link does not work",
-                             "It was already used, has expired, or was mistyped. Run <code>dbadmin login-link</code> "
-                             "on the machine that runs dbadmin to get a new one.")
+                                  "It was already used, has expired, or was mistyped. Run <code>dbadmin login-link</code> "
+                                  "on the machine that runs dbadmin to get a new one.")
             return self._signed_in(request, auth.local_principal(), next)
 
         @router.get("/login")
@@ -194,23 +193,23 @@ class Gate:
                 return plain_page(404, "Not available", "No identity provider is configured.")
             from authlib.integrations.base_client import OAuthError
             try:
-                token = await self.oauth.authorize_access_token(request)
+                token = await self.oauth.authorize_access_token(request)  # checks state, nonce, PKCE
+                claims = dict(token.get("userinfo") or {})
+                if "email" not in claims and self.oauth.server_metadata.get("userinfo_endpoint"):
+                    claims |= dict(await self.oauth.userinfo(token=token))
             except httpx.HTTPError as exc:
                 return self._provider_down(request, exc)
             except OAuthError as exc:
                 self.refuse(request, None, f"login failed: {exc.error}")
-                return plain_page(400, "Login failed", f"The identity provider's answer was refused ({html.escape(exc.error)}). "
-                             f"<a href='{self.prefix}/login'>Try again</a>.")
-            claims = dict(token.get("userinfo") or {})
-            if "email" not in claims and self.oauth.server_metadata.get("userinfo_endpoint"):
-                claims |= dict(await self.oauth.userinfo(token=token))
+                return plain_page(400, "Login failed", f"The identity provider's answer was refused "
+                                  f"({html.escape(exc.error)}). <a href='{self.prefix}/login'>Try again</a>.")
             role = self.policy.role_for(claims)
             who = auth.display_name(claims)
             if role is None:
-                self.refuse(request, Principal(who, Role.VIEWER, "oidc"), "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
+                self.refuse(request, who, "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
                 return plain_page(403, "You are signed in, but not allowed here",
-                             f"{html.escape(who)} is not on this dbadmin's list of admins or viewers "
-                             "(or the provider has not verified the email address). Ask an admin to add you.")
+                                  f"{html.escape(who)} is not on this dbadmin's list of admins or viewers (or the "
+                                  "provider has not verified the email address). Ask an admin to add you.")
             return self._signed_in(request, Principal(who, role, "oidc"), request.session.pop("next", ""))
 
         @router.post("/logout")

@@ -31,7 +31,8 @@ def own_server(tmp_path):
 
 def settings_for(server, tmp_path, ini):
     return load_settings(_env_file=None, dev_database_url=server.url("dev"), prod_database_url=server.url("prod"),
-                         admin_database_url=server.url("control"), migrations=ini, checkpoint_dir=tmp_path / "store")
+                         admin_database_url=server.url("control"), migrations=ini, checkpoint_dir=tmp_path / "store",
+                         pool_timeout=2)  # a stopped server is noticed sooner
 
 
 def stop_while(server: EmbeddedPostgres, call, *, after: float) -> BaseException | None:
@@ -92,3 +93,74 @@ def test_server_stopped_during_a_dump_checkpoint(own_server, tmp_path):
         assert oplock.holder(again.registry, "dev") is None
         with again.registry.connection("dev") as conn:
             assert conn.execute("SELECT count(*) FROM filler").fetchone()[0] == 3000000
+
+
+def stopping_at(monkeypatch, server: EmbeddedPostgres, module, name: str) -> dict:
+    """Make ``module.name`` stop the server the first time it is called (then let the call fail)."""
+    original, port = getattr(module, name), {"port": server.port, "stopped": False}
+
+    def stop_then_call(*args, **kwargs):
+        if not port["stopped"]:
+            port["stopped"] = True
+            server._run("pg_ctl", "stop", "-D", str(server.pgdata), "-m", "fast", "-w")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, stop_then_call)
+    return port
+
+
+def start_again(server: EmbeddedPostgres, port: int) -> None:
+    server._run("pg_ctl", "start", "-D", str(server.pgdata), "-w", "-l", str(server.log_file), "-o", f"-p {port}")
+
+
+@pytest.mark.parametrize("step", ["_copy", "swap"])
+def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step):
+    from dbadmin.services import checkpoint_strategies, server_admin
+
+    ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"}])
+    settings = settings_for(own_server, tmp_path, ini)
+    with open_context(settings) as context:
+        migrations.upgrade(context, "dev", actor=admin("setup"))
+        checkpoint = checkpoints.create(context, "dev", actor=admin("setup"), label="good", strategy="clone")
+        migrations.downgrade(context, "dev", actor=admin("setup"), steps=1)
+        module = checkpoint_strategies if step == "_copy" else server_admin
+        stopped = stopping_at(monkeypatch, own_server, module, step)
+        with pytest.raises(DBAdminError):
+            checkpoints.restore(context, "dev", checkpoint.id, actor=admin("doomed"))
+        monkeypatch.undo()
+    start_again(own_server, stopped["port"])
+    with open_context(settings) as again:
+        assert version(again, "dev") == []  # not restored: the server went away before the renames
+        assert catalog.unfinished_journal(again.registry, Branch.DEV) == []
+        assert catalog.list_for_branch(again.registry, Branch.DEV, statuses=("creating",)) == []
+        assert oplock.holder(again.registry, "dev") is None
+        with again.registry.connection("dev") as conn:
+            databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        assert not [name for name in databases if "__restore_" in name]
+        assert ("checkpoint.restore", "doomed", "interrupted") in [(a.action, a.actor, a.outcome) for a in actions(again)]
+        checkpoints.restore(again, "dev", checkpoint.id, actor=admin("after"))  # and it works once the server is back
+        assert version(again, "dev") == ["s1"]
+
+
+def test_server_stopped_during_a_promotion(own_server, tmp_path, monkeypatch):
+    from dbadmin.services import migration_runs
+
+    ini = write_project(tmp_path / "p", [
+        {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},
+        {"id": "s2", "down": "s1", "up": "CREATE TABLE u (id int)", "down_sql": "DROP TABLE u"},
+    ])
+    settings = settings_for(own_server, tmp_path, ini)
+    with open_context(settings) as context:
+        migrations.upgrade(context, "dev", actor=admin("setup"))
+        stopped = stopping_at(monkeypatch, own_server, migration_runs, "finish")  # inside the first revision
+        with pytest.raises(DBAdminError):
+            migrations.promote(context, actor=admin("doomed"), confirm="PROMOTE 2")
+        monkeypatch.undo()
+    start_again(own_server, stopped["port"])
+    with open_context(settings) as again:
+        assert version(again, "prod") == []  # the first revision's transaction never committed
+        assert "running" not in {run.outcome for run in migrations.history(again, "prod").runs}
+        assert oplock.holder(again.registry, "prod") is None
+        assert ("migrate.promote", "doomed", "interrupted") in [(a.action, a.actor, a.outcome) for a in actions(again)]
+        migrations.promote(again, actor=admin("after"), confirm="PROMOTE 2")
+        assert version(again, "prod") == ["s2"]

@@ -138,3 +138,17 @@ def test_forged_and_expired_sessions_are_refused(page: Page, browser: Browser, o
         conn.execute("UPDATE auth_sessions SET expires_at = now() WHERE actor = 'admin@example.test'")
     page.goto(f"{served.base_url}/admin/")
     expect(page.get_by_test_id("login")).to_be_visible()
+
+
+def test_an_identity_provider_that_does_not_answer_is_a_clear_page(databases, tmp_path):
+    secret = "client-secret-that-must-not-show"
+    served = serve({"DEV_DATABASE_URL": databases.new(), "ADMIN_DATABASE_URL": databases.new("control"),
+                    "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}", "OIDC_CLIENT_ID": "dbadmin",
+                    "OIDC_CLIENT_SECRET": secret, "ADMIN_EMAILS": "admin@example.test"}, tmp_path / "serve.log")
+    try:
+        answer = httpx.get(f"{served.base_url}/admin/auth/login?next=/admin/", timeout=30)
+        assert answer.status_code == 503 and "The identity provider does not answer" in answer.text
+        assert secret not in answer.text
+    finally:
+        assert served.stop() == 0
+    assert "Traceback" not in served.output() and secret not in served.output()
