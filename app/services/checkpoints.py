@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from .. import units
-from . import audit, compare, dburl, hooks, introspection, oplock, schema_diff, server_admin
+from . import audit, compare, dburl, hooks, introspection, schema_diff, server_admin
 from . import checkpoint_catalog as catalog
-from .auth import SYSTEM, Principal
+from .auth import Principal
 from .checkpoint_catalog import Checkpoint, CheckpointNotFound
 from .checkpoint_stores import LocalStore, S3Store, Store
 from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .context import Context
 
 __all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete", "diff",
-           "expected_unavailability", "list_for_branch", "prune", "recover", "restore"]
+           "expected_unavailability", "list_for_branch", "prune", "restore", "settle"]
 
 
 def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
@@ -167,8 +167,9 @@ def expected_unavailability(context: Context, branch: Branch | str, strategy: st
     chosen = _strategy(context, branch, strategy).name
     if chosen == "dump":
         return Unavailability(chosen, 0.0, "dump: pg_dump reads a snapshot while the branch stays online.")
-    with _job(context, branch, None, None).maintenance() as conn:
-        size = server_admin.size(conn, server_admin.database_of(context.registry.url(branch)))
+    job = _job(context, branch, None, None)
+    with job.maintenance() as conn:
+        size = server_admin.size(conn, job.database)
     for action in audit.list_actions(context.registry.control_pool(), branch=branch, action="checkpoint.create",
                                      outcome="ok", limit=50):
         details = action.details
@@ -185,23 +186,6 @@ def expected_unavailability(context: Context, branch: Branch | str, strategy: st
 def branch_of(context: Context, checkpoint_id: object) -> Branch:
     """The branch a checkpoint belongs to (for front ends that address checkpoints by id alone)."""
     return Branch(catalog.get(context.registry, checkpoint_id).branch)
-
-
-def recover(context: Context) -> None:
-    """At start: finish or undo restores and creates that a killed process left half-way."""
-    for branch in Branch:
-        if context.registry.location(branch) is None:
-            continue
-        try:
-            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
-                settled = _recover_branch(context, branch)
-        except (DBAdminError, psycopg.Error):
-            # busy (another dbadmin works on it), unreachable, or a statement failed: the console
-            # still starts, and the next start tries again (the journal and catalog still say what to do)
-            continue
-        if settled:
-            audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="checkpoint.recover",
-                         branch=branch, outcome="ok", details={"settled": settled})
 
 
 # -- restore by swap ------------------------------------------------------------------------
@@ -276,8 +260,9 @@ def _check_aside(job: Job, aside: str) -> None:
         raise CheckpointFailed(f"the restored copy {aside} does not answer: {dburl.reason(exc, job.secrets)}") from None
 
 
-def _recover_branch(context: Context, branch: Branch) -> list[str]:
-    """Settle what a killed process left; returns a line per thing settled."""
+def settle(context: Context, branch: Branch) -> list[str]:
+    """Finish or undo the restores and creates a killed process left half-way on ``branch``
+    (call while holding its lock, as ``context.recover`` does); returns a line per thing settled."""
     registry, settled = context.registry, []
     job = _job(context, branch, None, None)
     with job.maintenance() as conn:  # we hold the branch lock: any session doing its work is an orphan

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import psycopg
 from pydantic import SecretStr
 
 from ..config import Settings
-from . import checkpoints, control_store, migrations
+from . import audit, checkpoints, control_store, migration_runs, migrations, oplock
 from .auth import SYSTEM
 from .embedded import EmbeddedPostgres
-from .errors import DataDirInUse
+from .errors import DataDirInUse, DBAdminError
 from .registry import CONTROL, Branch, Registry
 
 EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
@@ -64,11 +65,32 @@ def open_context(settings: Settings) -> Iterator[Context]:
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
         context = Context(settings=settings, registry=registry, embedded=server)
-        migrations.recover(context)
-        checkpoints.recover(context)
+        recover(context)
         if seed:
             _seed_example(context)
         yield context
+
+
+def recover(context: Context) -> None:
+    """At start, per configured branch and under its lock: settle what a killed process left.
+
+    Taking the lock also records an operation whose process died as interrupted (``oplock``);
+    then migration runs left ``running`` are marked interrupted, and half-made checkpoints
+    and restores are finished or undone.  A branch that is busy (another dbadmin works on
+    it) or unreachable is skipped: the console still starts, and the next start tries again.
+    """
+    for branch in Branch:
+        if context.registry.location(branch) is None:
+            continue
+        try:
+            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
+                migration_runs.mark_interrupted(context.registry, branch)
+                settled = checkpoints.settle(context, branch)
+        except (DBAdminError, psycopg.Error):
+            continue
+        if settled:
+            audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="checkpoint.recover",
+                         branch=branch, outcome="ok", details={"settled": settled})
 
 
 def embedded_settings(settings: Settings, server: EmbeddedPostgres) -> Settings:

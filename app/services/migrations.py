@@ -20,11 +20,11 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
-from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, migration_runs, oplock, schema_diff
+from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, migration_runs, schema_diff
 from .alembic_runner import Applied, Project, Timeouts
-from .hooks import HookResult
-from .auth import SYSTEM, Principal
+from .auth import Principal
 from .checkpoint_strategies import Progress
+from .hooks import HookResult
 from .errors import (
     BranchUnavailable,
     ConfigError,
@@ -306,18 +306,6 @@ def new_revision(context_or_settings: Any, message: str) -> Revision:
         Path(script.path).unlink()
         raise ConfigError("MIGRATIONS: the project's script.py.mako must define both upgrade() and downgrade()")
     return Revision.of(script)
-
-
-def recover(context: Context) -> None:
-    """At start: settle runs a killed process left ``running`` (for each free, configured branch)."""
-    for branch in Branch:
-        if context.registry.location(branch) is None:
-            continue
-        try:
-            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
-                migration_runs.mark_interrupted(context.registry, branch)
-        except DBAdminError:
-            continue  # busy (another dbadmin is working on it) or unreachable: it settles its own runs
 
 
 # -- internals ------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
                 audit.record(registry.control_pool(), actor=abandoned[1], action=abandoned[0], branch=branch,
                              outcome="interrupted", details={
                                  "started_at": abandoned[2].isoformat(),
-                                 "error": "dbadmin stopped before this operation finished; found at the next start"})
+                                 "error": "dbadmin stopped before this operation finished; found when the branch was next locked"})
             conn.execute(
                 """INSERT INTO branch_locks (branch, operation, actor, pid)
                    VALUES (%(branch)s, %(operation)s, %(actor)s, pg_backend_pid())

@@ -26,7 +26,7 @@ from dbadmin.services.errors import (
     InvalidInput,
     OperationRefused,
 )
-from dbadmin.services.context import example_migrations, open_context
+from dbadmin.services.context import example_migrations, open_context, recover
 from dbadmin.services.registry import Branch
 from tests.alembic_projects import write_project
 from tests.conftest import actions, admin, tables
@@ -228,7 +228,7 @@ def test_interrupted_restore_before_the_swap_is_rolled_back(dev):
         server_admin.create(conn, aside, template=checkpoint.reference)
         server_admin.allow_connections(conn, database, False)  # killed in the middle of the fence
     dev.registry.close()
-    checkpoints.recover(dev)
+    recover(dev)
     assert not database_exists(dev, "dev", aside)
     assert rows(dev, "dev") == ["first@example.test"]  # reachable again, unchanged
     assert catalog.get(dev.registry, before.id).status == "failed"
@@ -246,7 +246,7 @@ def test_interrupted_restore_after_the_swap_is_finished(dev):
         server_admin.create(conn, aside, template=checkpoint.reference)
         server_admin.allow_connections(conn, database, False)
         server_admin.swap(conn, current=database, replacement=aside, keep_as=previous)  # killed right after
-    checkpoints.recover(dev)
+    recover(dev)
     assert rows(dev, "dev") == ["first@example.test"]
     assert catalog.get(dev.registry, before.id).status == "ready"
     checkpoints.restore(dev, "dev", before.id, actor=ME)
@@ -263,7 +263,7 @@ def test_killed_clone_create_reopens_the_branch(dev):
     with server_admin.maintenance(dev.registry.url("dev")) as conn:
         server_admin.allow_connections(conn, database, False)
         server_admin.create(conn, reference, template=database)
-    checkpoints.recover(dev)
+    recover(dev)
     assert rows(dev, "dev") == ["first@example.test"]
     assert not database_exists(dev, "dev", reference)
     assert catalog.get(dev.registry, row.id).status == "failed"
@@ -431,7 +431,7 @@ def test_a_process_killed_while_cloning_is_settled_at_the_next_start(dev):
     process.kill()
     process.wait(10)
 
-    checkpoints.recover(dev)  # what the next start does
+    recover(dev)  # what the next start does
     assert rows(dev, "dev") == ["first@example.test", "second@example.test"]  # reopened and intact
     [killed] = catalog.list_for_branch(dev.registry, Branch.DEV, statuses=("creating", "ready", "failed"))
     assert (killed.label, killed.status) == ("killed", "failed")

@@ -11,7 +11,7 @@ from alembic import command
 
 from dbadmin.services import checkpoints, migration_runs, migrations, oplock
 from dbadmin.services.alembic_runner import Project
-from dbadmin.services.context import example_migrations, open_context
+from dbadmin.services.context import example_migrations, open_context, recover
 from dbadmin.services.errors import (
     BranchBusy,
     BranchUnavailable,
@@ -333,7 +333,7 @@ def test_two_runs_at_once_exactly_one_proceeds(make_context, tmp_path):
 def test_a_killed_run_is_settled_at_next_start(shop):
     # simulate what a SIGKILL mid-run leaves: a 'running' row and no lock holder
     run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0001", direction="up", actor=ME.name)
-    migrations.recover(shop)
+    recover(shop)
     [run] = [r for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id]
     assert run.outcome == "interrupted" and run.finished_at is not None
 
