@@ -148,14 +148,16 @@ def router(gate: Gate) -> APIRouter:
     def summary(branch: str, _: Reader) -> BranchOverview:
         return overview.branch_overview(context, branch)
 
-    @api.get("/{branch}/tables", summary="Tables, views and sequences, filtered, sorted and paged by the server")
+    @api.get("/{branch}/tables", summary="Tables and views, filtered, sorted and paged")
     def tables(branch: str, _: Reader, search: Annotated[str | None, Query(max_length=200)] = None,
                schema: Annotated[str | None, Query(max_length=63)] = None,
                sort: Literal["name", "size", "rows", "schema", "kind"] = "name", desc: bool = False,
                limit: Annotated[int, Query(ge=1, le=introspection.MAX_PAGE)] = 50,
-               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> TablePage:
+               offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+               fresh: Annotated[bool, Query(description="Read the catalog now rather than reuse the listing "
+                                                        "read up to LISTING_CACHE_SECONDS ago")] = False) -> TablePage:
         return introspection.list_tables(context, branch, search=search, schema=schema, sort=sort, descending=desc,
-                                         limit=limit, offset=offset)
+                                         limit=limit, offset=offset, fresh=fresh)
 
     @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
     def table(branch: str, schema: str, table: str, _: Reader) -> TableDetails:

@@ -6,6 +6,8 @@ traceback: 2 for configuration or input the user must change, 1 for everything e
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 import socket
 import sys
@@ -46,6 +48,7 @@ def serve(
     from .services.context import open_context
     from .web import create_app
 
+    _fewer_malloc_arenas()
     settings = _settings(host=host, port=port, data_dir=data_dir)
     _ensure_port_free(settings)
     # uvicorn handles SIGTERM, then re-raises it with the handler it found at start; this
@@ -62,6 +65,27 @@ def serve(
         # Leaving the context (normally, on Ctrl-C or on SIGTERM) closes the pools and
         # stops the embedded server.
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+
+
+def _fewer_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas before the server starts its threads.
+
+    glibc gives each thread that allocates an arena of its own (up to 8 per core); with the
+    server's worker threads taking turns, freed memory stays scattered over them and the
+    process grows under steady load although Python's heap does not (bench/load.py, 20
+    clients: +7 MiB in 150 s with the default, flat after 40 s with 2 arenas, and faster).
+    What the operator sets in MALLOC_ARENA_MAX wins; other C libraries are left alone.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):  # not glibc (musl, macOS)
+        pass
+
+
+_M_ARENA_MAX = -8  # glibc's malloc.h
 
 
 @cli.command("login-link")

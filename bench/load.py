@@ -7,7 +7,7 @@ Prints requests/s, p50/p95/p99 latency, errors and the server process's memory f
 and the second phase as ratios of the first.  Goals: 0 errors, p95 under 300 ms for reads,
 memory flat (RSS at the end of the loaded phase within 10% of its start).
 
-    python bench/load.py [--clients 20] [--seconds 60] [--tables 5000]
+    python bench/load.py [--clients 20] [--seconds 60] [--tables 5000] [--listing-cache-seconds S]
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=20)
     parser.add_argument("--tables", type=int, default=5000)
+    parser.add_argument("--listing-cache-seconds", type=float, default=None,
+                        help="LISTING_CACHE_SECONDS of the served console (0: read the catalog for every page)")
     args = parser.parse_args()
     with bench_server("dev", "prod", "control") as server:
         build_schema(server.urls["dev"], args.tables)
@@ -141,6 +143,8 @@ def main() -> None:
                "ADMIN_DATABASE_URL": server.urls["control"], "MIGRATIONS": str(example_migrations()),
                "CHECKPOINT_DIR": str(server.work / "store"), "DBADMIN_DATA_DIR": str(server.work / "data"),
                "ACTION_RATE_LIMIT": "10000", "POOL_MAX_SIZE": "10"}
+        if args.listing_cache_seconds is not None:
+            env["LISTING_CACHE_SECONDS"] = str(args.listing_cache_seconds)
         process = subprocess.Popen([sys.executable, "-m", "dbadmin", "serve", "--port", str(port)], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
@@ -156,7 +160,9 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(30)
-    print(f"\n{args.clients} clients, {args.tables} tables on Dev; Prod: 1,000,000-row table, dump checkpoints")
+    kept = "default" if args.listing_cache_seconds is None else f"{args.listing_cache_seconds:g}"
+    print(f"\n{args.clients} clients, {args.tables} tables on Dev; Prod: 1,000,000-row table, dump checkpoints; "
+          f"LISTING_CACHE_SECONDS {kept}")
     print(f"{'phase':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}"
           f"{'RSS start':>10}{'RSS end':>9}{'RSS peak':>9}{'churn':>6}")
     for row in (baseline, loaded):

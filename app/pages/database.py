@@ -1,8 +1,9 @@
 """``/admin?branch=dev|prod``: the Database tab.
 
 Both branches at a glance (cards that also select the branch, so the choice lives in the
-URL), then the selected branch's summary, its tables (searched, sorted and paged by the
-server) with a chart of the largest ones, and a details panel per table.
+URL), then the selected branch's summary, its tables (searched, sorted and paged from the
+branch's listing, read afresh on each visit) with a chart of the largest ones, and a
+details panel per table.
 """
 
 from __future__ import annotations
@@ -99,11 +100,16 @@ def _summary(card: overview.BranchOverview) -> None:
 
 
 class TablesView:
-    """The tables grid: every search, sort and page change asks the server for one page."""
+    """The tables grid: every search, sort and page change asks the services for one page.
+
+    The visit's first page reads the catalog; the clicks after it reuse that listing for
+    LISTING_CACHE_SECONDS, and the refresh button reads it again.
+    """
 
     def __init__(self, context: Context, branch: Branch) -> None:
         self.context, self.branch = context, branch
         self.search, self.sort, self.descending, self.offset = "", "name", False, 0
+        self.fresh = True
 
     async def build(self) -> None:
         with ui.row().classes("w-full gap-6 items-start"):
@@ -122,10 +128,11 @@ class TablesView:
 
     @ui.refreshable_method
     async def _grid(self) -> None:
+        fresh, self.fresh = self.fresh, False
         try:
             page = await run.io_bound(lambda: introspection.list_tables(
                 self.context, self.branch, search=self.search or None, sort=self.sort, descending=self.descending,
-                limit=PAGE_SIZE, offset=self.offset))
+                limit=PAGE_SIZE, offset=self.offset, fresh=fresh))
         except DBAdminError as exc:
             formatting.problem(str(exc), testid="tables-error")
             return
@@ -143,6 +150,10 @@ class TablesView:
         table.on("rowClick", lambda e: self.details.show(e.args[1]["schema"], e.args[1]["name"]))
         last = min(page.offset + PAGE_SIZE, page.total)
         with ui.row().classes("w-full items-center justify-end gap-2 text-sm text-slate-600"):
+            ui.label(f"read {page.read_at:%H:%M:%S} UTC").classes("text-slate-400").props("data-testid=tables-read-at")
+            ui.button(icon="refresh", on_click=self._reread).props("flat dense round data-testid=tables-refresh").tooltip(
+                "Read the tables again (changes made outside dbadmin show within "
+                f"{self.context.settings.listing_cache_seconds:g} s anyway)")
             ui.label(f"{page.offset + 1}–{last} of {page.total}").props("data-testid=tables-range")
             ui.button(icon="chevron_left", on_click=lambda: self._page(-PAGE_SIZE)).props(
                 "flat dense round data-testid=tables-prev").set_enabled(page.offset > 0)
@@ -180,6 +191,10 @@ class TablesView:
 
     async def _direction(self, event) -> None:
         self.descending, self.offset = bool(event.value), 0
+        await self._grid.refresh()
+
+    async def _reread(self) -> None:
+        self.fresh = True
         await self._grid.refresh()
 
     async def _page(self, step: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from . import audit, checkpoints, control_store, migration_runs, migrations, opl
 from .auth import SYSTEM
 from .embedded import EmbeddedPostgres
 from .errors import DataDirInUse, DBAdminError
+from .listing_cache import ListingCache
 from .registry import CONTROL, Branch, Registry
 
 EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
@@ -35,6 +36,7 @@ class Context:
     settings: Settings
     registry: Registry
     embedded: EmbeddedPostgres | None = None
+    listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
 
 
 def example_migrations() -> Path:

@@ -13,13 +13,13 @@ older servers, so schemas compare alike across versions.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import dict_row
 
 from .errors import InvalidInput, QueryTimedOut
@@ -29,26 +29,17 @@ from .text import refuse_nul
 if TYPE_CHECKING:
     from .context import Context
 
-# Size from the catalog's page counts (table + toast + indexes), kept current by VACUUM,
-# ANALYZE and CREATE INDEX like reltuples.  pg_total_relation_size would stat every file
-# and lock every relation: 1.5 s and 25,000 locks for 5,000 tables, so it is used only
-# for one table's details.  Never-analyzed tables have no estimate ("unknown").
-_ESTIMATED_BYTES = """CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN
-    (c.relpages::bigint
-     + coalesce((SELECT t.relpages FROM pg_class t WHERE t.oid = c.reltoastrelid), 0)
-     + coalesce((SELECT sum(i.relpages) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-                 WHERE x.indrelid = c.oid), 0)) * current_setting('block_size')::bigint END"""
-
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 # A console page shows 25 rows; exports and tools may ask for more in one call, never unbounded.
 MAX_PAGE = 10_000
-# Sort keys a caller may choose, mapped to SQL written here (never taken from input).
-_SORTS = {
-    "name": sql.SQL("c.relname"),
-    "schema": sql.SQL("n.nspname"),
-    "kind": sql.SQL("c.relkind"),
-    "size": sql.SQL(_ESTIMATED_BYTES),
-    "rows": sql.SQL("c.reltuples"),
+# Sort keys a caller may choose.  Names compare byte-wise, as the catalog's "name" type does
+# (collation C); kind names sort as their relkind letters do; ties go by schema, then name.
+_SORTS: dict[str, Callable[[Table], Any]] = {
+    "name": lambda t: t.name.encode(),
+    "schema": lambda t: t.schema.encode(),
+    "kind": lambda t: t.kind,
+    "size": lambda t: t.estimated_bytes,
+    "rows": lambda t: t.estimated_rows,
 }
 
 _USER_RELATIONS = """
@@ -57,20 +48,29 @@ _USER_RELATIONS = """
     AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
 """
 
-_FILTER = _USER_RELATIONS + """
-    AND (%(search)s::text IS NULL OR strpos(lower(n.nspname || '.' || c.relname), lower(%(search)s)) > 0)
-    AND (%(schema)s::text IS NULL OR n.nspname = %(schema)s)
-    AND (%(kinds)s::text[] IS NULL OR c.relkind::text = ANY(%(kinds)s))
-"""
-
-# reltuples is -1 for a table never analyzed or vacuumed (PostgreSQL 14+): "unknown", not 0.
-_TABLE_COLUMNS = """
-    n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispartition AS is_partition,
-    """ + _ESTIMATED_BYTES + """ AS estimated_bytes,
-    CASE WHEN c.relkind IN ('r', 'm', 'p', 'f') AND c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows,
-    EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS has_primary_key,
-    obj_description(c.oid, 'pg_class') AS comment
-"""
+# Every user relation, described: one set-based pass over the catalog (joins rather than a
+# subquery per table: 35 ms instead of 60 ms for 5,000 tables).  Size comes from the
+# catalog's page counts (table + toast + indexes), kept current by VACUUM, ANALYZE and
+# CREATE INDEX like reltuples; pg_total_relation_size would stat every file and lock every
+# relation (1.5 s and 25,000 locks for 5,000 tables), so it is used only for one table's
+# details.  reltuples is -1 for a table never analyzed or vacuumed (PostgreSQL 14+):
+# "unknown", not 0.
+_LISTING = f"""
+WITH index_pages AS (SELECT x.indrelid AS oid, sum(i.relpages) AS pages
+                     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid GROUP BY 1),
+     keyed AS (SELECT DISTINCT conrelid AS oid FROM pg_constraint WHERE contype = 'p')
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispartition AS is_partition,
+       CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN
+           (c.relpages::bigint + coalesce(t.relpages, 0) + coalesce(ip.pages, 0)) * current_setting('block_size')::bigint
+       END AS estimated_bytes,
+       CASE WHEN c.relkind IN ('r', 'm', 'p', 'f') AND c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows,
+       k.oid IS NOT NULL AS has_primary_key, d.description AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+LEFT JOIN index_pages ip ON ip.oid = c.oid
+LEFT JOIN keyed k ON k.oid = c.oid
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE {_USER_RELATIONS}"""
 
 _COUNT_BY_KIND = f"""
 SELECT c.relkind::text AS relkind, count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -82,7 +82,7 @@ SELECT c.oid, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n ON 
 WHERE {_USER_RELATIONS} AND n.nspname = %(schema)s AND c.relname = %(table)s
 """
 
-_TABLE_ROW = f"SELECT {_TABLE_COLUMNS} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %(oid)s"
+_TABLE_ROW = _LISTING + " AND c.oid = %(oid)s"
 
 _SIZES = """
 SELECT CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_total_relation_size(c.oid) END AS total_bytes,
@@ -204,6 +204,25 @@ class TablePage:
     total: int
     limit: int
     offset: int
+    read_at: datetime  # when the catalog was read: at most LISTING_CACHE_SECONDS ago, unless asked fresh
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every relation of a branch as the catalog showed it at ``read_at``, in each order asked for so far."""
+
+    tables: list[Table]
+    read_at: datetime
+    orders: dict[tuple[str, bool], list[Table]] = field(default_factory=dict, compare=False)
+
+    def ordered(self, sort: str, descending: bool) -> list[Table]:
+        """Sorted by ``sort``, ties by schema then name; unknown sizes and counts last either way."""
+        if (sort, descending) not in self.orders:
+            key = _SORTS[sort]
+            tied = sorted(self.tables, key=lambda t: (t.schema.encode(), t.name.encode()))
+            known = sorted((t for t in tied if key(t) is not None), key=key, reverse=descending)  # stable: ties keep order
+            self.orders[sort, descending] = known + [t for t in tied if key(t) is None]
+        return self.orders[sort, descending]
 
 
 @dataclass(frozen=True)
@@ -261,8 +280,13 @@ def summary(context: Context, branch: Branch | str) -> Summary:
 
 def list_tables(context: Context, branch: Branch | str, *, search: str | None = None, schema: str | None = None,
                 kinds: list[str] | None = None, sort: str = "name", descending: bool = False, limit: int = 50,
-                offset: int = 0) -> TablePage:
-    """One page of relations, filtered and sorted by the server; ``total`` counts every match."""
+                offset: int = 0, fresh: bool = False) -> TablePage:
+    """One page of relations, filtered and sorted; ``total`` counts every match.
+
+    Served from the branch's listing, read whole and kept LISTING_CACHE_SECONDS
+    (``listing_cache``); ``fresh`` reads the catalog again first.
+    """
+    branch = Branch.parse(branch)
     if sort not in _SORTS:
         raise InvalidInput(f"unknown sort {str(sort)[:20]!r}: use one of {', '.join(_SORTS)}")
     if not 1 <= limit <= MAX_PAGE:
@@ -271,31 +295,24 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
         raise InvalidInput("offset cannot be negative")
     refuse_nul(search, "the search")
     refuse_nul(schema, "the schema name")
-    codes = None
-    if kinds:
-        by_name = {name: code for code, name in KINDS.items()}
-        unknown = [kind for kind in kinds if kind not in by_name]
-        if unknown:
-            raise InvalidInput(f"unknown kind {unknown[0][:30]!r}: use {', '.join(KINDS.values())}")
-        codes = [by_name[kind] for kind in kinds]
-    params = {"search": search.strip() if search and search.strip() else None, "schema": schema, "kinds": codes,
-              "limit": limit, "offset": offset}
-    order = sql.SQL("{} {} NULLS LAST, n.nspname, c.relname").format(_SORTS[sort], sql.SQL("DESC" if descending else "ASC"))
-    # The page is chosen first and described after, so a first page describes 50 tables, not 20,000;
-    # the window count (evaluated before LIMIT) gives the total in the same pass.
-    page = sql.SQL(
-        "WITH page AS (SELECT c.oid, row_number() OVER (ORDER BY {order}) AS position, count(*) OVER () AS total "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER + " ORDER BY {order} "
-        "LIMIT %(limit)s OFFSET %(offset)s) "
-        "SELECT " + _TABLE_COLUMNS + ", page.total FROM page JOIN pg_class c ON c.oid = page.oid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY page.position"
-    ).format(order=order)
-    count = "SELECT count(*) AS total FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + _FILTER
+    unknown = [kind for kind in kinds or [] if kind not in KINDS.values()]
+    if unknown:
+        raise InvalidInput(f"unknown kind {unknown[0][:30]!r}: use {', '.join(KINDS.values())}")
+    needle = search.strip().lower() if search and search.strip() else None
+    listing = context.listings.get(branch, lambda: listing_of(context, branch),
+                                   max_age=0 if fresh else context.settings.listing_cache_seconds)
+    matches = [t for t in listing.ordered(sort, descending)
+               if (needle is None or needle in f"{t.schema}.{t.name}".lower())
+               and (schema is None or t.schema == schema) and (not kinds or t.kind in kinds)]
+    return TablePage(tables=matches[offset:offset + limit], total=len(matches), limit=limit, offset=offset,
+                     read_at=listing.read_at)
+
+
+def listing_of(context: Context, branch: Branch | str) -> Listing:
+    """Every relation of the branch, read from the catalog now (one query)."""
     with reading(context, branch) as cur:
-        rows = cur.execute(page, params).fetchall()
-        # past the last page there is no row to carry the total: count separately
-        total = rows[0]["total"] if rows else (cur.execute(count, params).fetchone()["total"] if offset else 0)
-    return TablePage(tables=[_table(row) for row in rows], total=total, limit=limit, offset=offset)
+        rows = cur.execute(_LISTING).fetchall()
+    return Listing(tables=[_table(row) for row in rows], read_at=datetime.now(UTC))
 
 
 def table_details(context: Context, branch: Branch | str, schema: str, table: str) -> TableDetails | None:

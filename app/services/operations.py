@@ -46,7 +46,11 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
             if locked:
                 for held in sorted({parsed, also_lock} - {None}):
                     locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
-            yield parsed, running
+            try:
+                yield parsed, running
+            finally:
+                # succeeded, failed or cancelled halfway: the branch may have changed either way
+                context.listings.forget(*({parsed, also_lock} - {None}))
 
 
 def check_phrase(given: str | None, expected: str, what: str) -> None:

@@ -1,0 +1,93 @@
+"""A short-lived copy of each branch's table listing, so browsing does not re-read the catalog.
+
+On 5,000 tables one listing costs the branch's server 40-70 ms of catalog work (the
+per-table toast and index page counts behind the sizes); twenty people paging, searching
+and sorting would spend that on every click.  So the listing is read whole, searched,
+sorted and paged in memory, and read again when:
+
+- it is older than LISTING_CACHE_SECONDS (0: every call reads the catalog),
+- dbadmin itself changed the branch: every locked operation forgets it on its way out,
+  whatever the outcome, so a migration's tables show at once,
+- a reader asks for a fresh one (the console on each visit, the API with ``fresh=true``).
+
+A change made outside dbadmin therefore shows at the latest LISTING_CACHE_SECONDS later.
+One reader per branch reads the catalog at a time; the others wait for its result rather
+than pile the same query onto the server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .registry import Branch
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Read(Generic[T]):
+    """One read of the catalog, shared by every caller that asks while it runs."""
+
+    started: float  # time.monotonic() when it began: it shows the branch as of then or later
+    generation: int
+    value: T | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class ListingCache(Generic[T]):
+    """One value per branch, kept for a caller-given age and dropped by ``forget``."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Branch, _Read[T]] = {}
+        self._reading: dict[Branch, _Read[T]] = {}
+        self._generations = dict.fromkeys(Branch, 0)
+        self._guard = threading.Lock()
+
+    def get(self, branch: Branch, read: Callable[[], T], *, max_age: float) -> T:
+        """The value read at most ``max_age`` seconds before this call, reading it if there is none.
+
+        Callers that arrive while a recent enough read runs wait for it and share its value
+        or its error, so a branch that is down answers everyone within one pool timeout.
+        """
+        oldest = time.monotonic() - max_age
+        with self._guard:
+            kept = self._kept.get(branch)
+            if kept is not None and kept.started >= oldest and kept.generation == self._generations[branch]:
+                return kept.value
+            current = self._reading.get(branch)
+            leads = current is None or current.started < oldest
+            if leads:
+                current = self._reading[branch] = _Read(time.monotonic(), self._generations[branch])
+        if not leads:
+            current.done.wait()
+            if current.error is not None:
+                raise current.error
+            return current.value
+        try:
+            current.value = read()
+        except BaseException as exc:
+            current.error = exc
+            raise
+        finally:
+            with self._guard:
+                if self._reading.get(branch) is current:
+                    del self._reading[branch]
+                # forgotten meanwhile: the value may predate the change, so it goes to the
+                # callers who asked before the change, and is kept for nobody else
+                if current.error is None and current.generation == self._generations[branch]:
+                    self._kept[branch] = current
+            current.done.set()
+        return current.value
+
+    def forget(self, *branches: Branch) -> None:
+        """Drop what is kept for ``branches``; a read under way is then kept for nobody."""
+        with self._guard:
+            for branch in branches:
+                self._generations[branch] += 1
+                self._kept.pop(branch, None)
+                self._reading.pop(branch, None)
