@@ -150,7 +150,7 @@ class TablesView:
         table.on("rowClick", lambda e: self.details.show(e.args[1]["schema"], e.args[1]["name"]))
         last = min(page.offset + PAGE_SIZE, page.total)
         with ui.row().classes("w-full items-center justify-end gap-2 text-sm text-slate-600"):
-            ui.label(f"read {page.read_at:%H:%M:%S} UTC").classes("text-slate-400").props("data-testid=tables-read-at")
+            ui.label(f"as of {page.read_at:%H:%M:%S} UTC").classes("text-slate-400").props("data-testid=tables-read-at")
             ui.button(icon="refresh", on_click=self._reread).props("flat dense round data-testid=tables-refresh").tooltip(
                 "Read the tables again (changes made outside dbadmin show within "
                 f"{self.context.settings.listing_cache_seconds:g} s anyway)")
