@@ -79,6 +79,17 @@ def test_the_listing_of_one_branch_is_not_the_other(make_context):
     assert names(context, "dev") == set() and names(context, "prod") == {"only_on_prod"}
 
 
+def all_at_once(ask, callers: int, release: threading.Event) -> None:
+    """``callers`` threads ask together; the read is held until all of them wait, then released."""
+    threads = [threading.Thread(target=ask) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)  # all are asking now: one reads, the others wait for it
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+
 def test_concurrent_readers_share_one_read():
     cache: ListingCache[int] = ListingCache()
     reads, release = [], threading.Event()
@@ -89,13 +100,7 @@ def test_concurrent_readers_share_one_read():
         return len(reads)
 
     got: list[int] = []
-    threads = [threading.Thread(target=lambda: got.append(cache.get(Branch.DEV, read, max_age=60))) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.3)  # all eight are asking now; one reads, the others wait for it
-    release.set()
-    for thread in threads:
-        thread.join(10)
+    all_at_once(lambda: got.append(cache.get(Branch.DEV, read, max_age=60)), 8, release)
     assert (len(reads), got) == (1, [1] * 8)
     assert cache.get(Branch.DEV, read, max_age=60) == 1 and len(reads) == 1  # kept
     assert cache.get(Branch.PROD, read, max_age=60) == 2  # per branch
@@ -118,13 +123,7 @@ def test_concurrent_readers_share_a_failure_instead_of_each_waiting_for_it():
         except BranchUnavailable as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=ask) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.3)
-    release.set()
-    for thread in threads:
-        thread.join(10)
+    all_at_once(ask, 5, release)
     assert (len(reads), len(errors)) == (1, 5)
     with pytest.raises(BranchUnavailable):  # a failure is not kept: the next caller reads again
         cache.get(Branch.DEV, read, max_age=60)
