@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     db_ssl: SslMode | None = Field(None, description="libpq sslmode for every connection that does not set its own.")
     migrations: Path | None = Field(None, description="The application's alembic.ini or Alembic script directory.")
     checkpoint_dir: Path | None = Field(None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints).")
-    listing_cache_seconds: float = Field(10.0, ge=0, le=3600, description="Seconds a branch's table listing is reused before the catalog is read again (0: read it for every page); dbadmin's own changes refresh it at once.")
+    listing_cache_seconds: float = Field(10.0, ge=0, le=3600, description="Seconds a branch's table listing is reused before the catalog is read again (0: not kept, every page waits for a catalog read); dbadmin's own changes refresh it at once.")
     statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
     migration_statement_timeout: float = Field(600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit).")
     migration_lock_timeout: float = Field(10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit).")

@@ -300,7 +300,7 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
         raise InvalidInput(f"unknown kind {unknown[0][:30]!r}: use {', '.join(KINDS.values())}")
     needle = search.strip().lower() if search and search.strip() else None
     listing = context.listings.get(branch, lambda: listing_of(context, branch),
-                                   max_age=0 if fresh else context.settings.listing_cache_seconds)
+                                   max_age=context.settings.listing_cache_seconds, fresh=fresh)
     matches = [t for t in listing.ordered(sort, descending)
                if (needle is None or needle in f"{t.schema}.{t.name}".lower())
                and (schema is None or t.schema == schema) and (not kinds or t.kind in kinds)]

@@ -1,18 +1,19 @@
 """A short-lived copy of each branch's table listing, so browsing does not re-read the catalog.
 
-On 5,000 tables one listing costs the branch's server 40-70 ms of catalog work (the
-per-table toast and index page counts behind the sizes); twenty people paging, searching
-and sorting would spend that on every click.  So the listing is read whole, searched,
-sorted and paged in memory, and read again when:
+Paging, searching and sorting 5,000 tables in SQL cost the branch's server 11-70 ms of
+catalog work per click (sorting by size needs every table's toast and index page counts),
+and twenty people browsing spent its CPU on that (bench/load.py: p95 359 ms).  So the
+listing is read whole (one query, about 35 ms), searched, sorted and paged in memory, and
+read again when:
 
-- it is older than LISTING_CACHE_SECONDS (0: every call reads the catalog),
+- it is older than LISTING_CACHE_SECONDS (0: not kept; each call waits for a read),
 - dbadmin itself changed the branch: every locked operation forgets it on its way out,
   whatever the outcome, so a migration's tables show at once,
 - a reader asks for a fresh one (the console on each visit, the API with ``fresh=true``).
 
 A change made outside dbadmin therefore shows at the latest LISTING_CACHE_SECONDS later.
-One reader per branch reads the catalog at a time; the others wait for its result rather
-than pile the same query onto the server.
+Callers that ask while a read runs share it rather than pile the same query onto the
+server (except one asking fresh, who needs a read that begins after asking).
 """
 
 from __future__ import annotations
@@ -48,19 +49,22 @@ class ListingCache(Generic[T]):
         self._generations = dict.fromkeys(Branch, 0)
         self._guard = threading.Lock()
 
-    def get(self, branch: Branch, read: Callable[[], T], *, max_age: float) -> T:
-        """The value read at most ``max_age`` seconds before this call, reading it if there is none.
+    def get(self, branch: Branch, read: Callable[[], T], *, max_age: float, fresh: bool = False) -> T:
+        """The value read at most ``max_age`` seconds before this call, or by a read under way.
 
-        Callers that arrive while a recent enough read runs wait for it and share its value
-        or its error, so a branch that is down answers everyone within one pool timeout.
+        ``fresh``: only a read that begins after this call will do.  Callers that arrive
+        while a read runs wait for it and share its value or its error, so the catalog is
+        read once per branch at a time, and a branch that is down answers everyone within
+        one pool timeout.
         """
-        oldest = time.monotonic() - max_age
+        now = time.monotonic()
+        oldest = now if fresh else now - max_age
         with self._guard:
             kept = self._kept.get(branch)
             if kept is not None and kept.started >= oldest and kept.generation == self._generations[branch]:
                 return kept.value
             current = self._reading.get(branch)
-            leads = current is None or current.started < oldest
+            leads = current is None or (fresh and current.started < oldest)
             if leads:
                 current = self._reading[branch] = _Read(time.monotonic(), self._generations[branch])
         if not leads:

@@ -148,3 +148,27 @@ def test_a_read_overtaken_by_a_change_is_kept_for_nobody():
     reader.join(10)
     assert got == ["before the change"]  # its caller asked before the change
     assert cache.get(Branch.DEV, lambda: "after the change", max_age=60) == "after the change"
+
+
+def test_a_fresh_caller_does_not_take_a_read_that_began_before_it_asked():
+    cache: ListingCache[str] = ListingCache()
+    started, release = threading.Event(), threading.Event()
+
+    def slow_read() -> str:
+        started.set()
+        release.wait(10)
+        return "began before"
+
+    got: dict[str, str] = {}
+    early = threading.Thread(target=lambda: got.update(early=cache.get(Branch.DEV, slow_read, max_age=0)))
+    early.start()
+    started.wait(10)
+    joiner = threading.Thread(target=lambda: got.update(joiner=cache.get(Branch.DEV, lambda: "a second read", max_age=0)))
+    joiner.start()
+    time.sleep(1)  # the joiner is waiting for the early read now
+    fresh = cache.get(Branch.DEV, lambda: "began after", max_age=0, fresh=True)
+    release.set()
+    early.join(10)
+    joiner.join(10)
+    # with nothing kept (max_age 0) a caller still shares the read under way, unless it asks fresh
+    assert (fresh, got) == ("began after", {"early": "began before", "joiner": "began before"})
