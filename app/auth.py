@@ -100,9 +100,9 @@ class Gate:
 
         Raises ``NotAllowed`` for a host-application user the host gives no dbadmin role.
         """
-        header = request.headers.get("authorization", "")
-        if header[:7].lower() == "bearer ":
-            return auth.token_principal(self.context.registry, header[7:].strip())
+        token = _bearer(request)
+        if token is not None:
+            return auth.token_principal(self.context.registry, token)
         if self.identity is not None:
             return _host_principal(self.identity(request))
         raw = self._session_id(request)
@@ -125,7 +125,7 @@ class Gate:
 
     def cross_site(self, request: Request) -> bool:
         """True when a state-changing, cookie-authenticated request does not prove it comes from this site."""
-        if request.method in SAFE_METHODS or request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        if request.method in SAFE_METHODS or _bearer(request) is not None:
             return False
         sent, expected = request.headers.get(CSRF_HEADER), self.csrf_token(request)
         if sent and expected and hmac.compare_digest(sent, expected):
@@ -260,6 +260,12 @@ class Gate:
             client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
             client_kwargs={"scope": settings.oidc_scopes, "code_challenge_method": "S256"},
         )
+
+
+def _bearer(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, or None without one."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
 
 
 def _host_principal(found: Any) -> Principal | None:

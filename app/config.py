@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be the issuer's http(s) URL")
-        if parts.scheme == "http" and not (parts.hostname == "localhost" or _is_loopback(parts.hostname)):
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
             raise ValueError("must use https (plain http is only accepted for a provider on this machine)")
         return value.strip().rstrip("/")
 
@@ -141,7 +141,7 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not (self.admin_emails or self.admin_groups):
             raise ValueError("ADMIN_EMAILS or ADMIN_GROUPS: required with OIDC_ISSUER, or nobody could act")
         # Without login, anyone who reaches the port would act as the local admin.
-        if not self.oidc_issuer and not (self.host == "localhost" or _is_loopback(self.host)):
+        if not self.oidc_issuer and not _is_loopback(self.host):
             raise ValueError("DBADMIN_HOST: must be a loopback address (127.0.0.1, ::1 or localhost) unless OIDC login is configured")
         return self
 
@@ -176,6 +176,9 @@ class Settings(BaseSettings):
 
 
 def _is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (``127.0.0.1``, ``::1``, bracketed or not)."""
+    if host == "localhost":
+        return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:

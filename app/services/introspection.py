@@ -211,7 +211,7 @@ class TablePage:
 class Listing:
     """Every relation of a branch as the catalog showed it at ``read_at``, in each order asked for so far."""
 
-    tables: list[Table]
+    tables: list[Table]  # by schema, then name: the tie order of every sort
     read_at: datetime
     orders: dict[tuple[str, bool], list[Table]] = field(default_factory=dict, compare=False)
 
@@ -219,9 +219,8 @@ class Listing:
         """Sorted by ``sort``, ties by schema then name; unknown sizes and counts last either way."""
         if (sort, descending) not in self.orders:
             key = _SORTS[sort]
-            tied = sorted(self.tables, key=lambda t: (t.schema.encode(), t.name.encode()))
-            known = sorted((t for t in tied if key(t) is not None), key=key, reverse=descending)  # stable: ties keep order
-            self.orders[sort, descending] = known + [t for t in tied if key(t) is None]
+            known = sorted((t for t in self.tables if key(t) is not None), key=key, reverse=descending)  # stable: ties keep order
+            self.orders[sort, descending] = known + [t for t in self.tables if key(t) is None]
         return self.orders[sort, descending]
 
 
@@ -312,7 +311,8 @@ def listing_of(context: Context, branch: Branch | str) -> Listing:
     """Every relation of the branch, read from the catalog now (one query)."""
     with reading(context, branch) as cur:
         rows = cur.execute(_LISTING).fetchall()
-    return Listing(tables=[_table(row) for row in rows], read_at=datetime.now(UTC))
+    tables = sorted((_table(row) for row in rows), key=lambda t: (t.schema.encode(), t.name.encode()))
+    return Listing(tables=tables, read_at=datetime.now(UTC))
 
 
 def table_details(context: Context, branch: Branch | str, schema: str, table: str) -> TableDetails | None:

@@ -75,12 +75,12 @@ def last_applied(registry: Registry, branch: Branch) -> dict[str, Run]:
     return {run.revision: run for run in rows}
 
 
-def mark_interrupted(registry: Registry, branch: Branch) -> list[Run]:
-    """Settle ``running`` rows of ``branch`` left by a process that died (call while holding its lock); returns them."""
-    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
-        return cur.execute(
-            f"""UPDATE migration_runs SET outcome = 'interrupted', finished_at = clock_timestamp(),
-                       error = 'dbadmin stopped before this step finished'
-                WHERE branch = %s AND outcome = 'running' RETURNING {_COLUMNS}""",
+def mark_interrupted(registry: Registry, branch: Branch) -> None:
+    """Settle ``running`` rows of ``branch`` left by a process that died; call while holding its lock."""
+    with registry.connection(CONTROL) as conn:
+        conn.execute(
+            """UPDATE migration_runs SET outcome = 'interrupted', finished_at = clock_timestamp(),
+                      error = 'dbadmin stopped before this step finished'
+               WHERE branch = %s AND outcome = 'running'""",
             (branch.value,),
-        ).fetchall()
+        )

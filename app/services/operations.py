@@ -42,15 +42,16 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
                          details=details, secrets=context.settings.secrets()) as running:
         require_admin(actor, action.replace(".", " "))
         parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
+        branches = sorted({parsed, also_lock} - {None})
         with ExitStack() as locks:
             if locked:
-                for held in sorted({parsed, also_lock} - {None}):
+                for held in branches:
                     locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
             try:
                 yield parsed, running
             finally:
-                # succeeded, failed or cancelled halfway: the branch may have changed either way
-                context.listings.forget(*({parsed, also_lock} - {None}))
+                # succeeded, failed or cancelled halfway: the branches may have changed either way
+                context.listings.forget(*branches)
 
 
 def check_phrase(given: str | None, expected: str, what: str) -> None:
