@@ -49,7 +49,7 @@ from .services.errors import (
     UnknownBranch,
 )
 from .services.introspection import TableDetails, TablePage
-from .services.migrations import History, RunResult, Status
+from .services.migrations import Baseline, History, RunResult, Status
 from .services.overview import BranchOverview
 from .services.registry import BranchStatus
 from .services.schema_diff import SchemaDiff
@@ -94,6 +94,10 @@ class ErrorsAsJson(APIRoute):
 class Change(BaseModel):
     confirm: str | None = Field(None, max_length=200, description="The typed phrase Production asks for, e.g. 'ROLLBACK 1'.")
     reason: str | None = Field(None, max_length=1000, description="Why: recorded in the audit log.")
+
+
+class BaselineRequest(Change):
+    revision: str = Field(..., min_length=1, max_length=64, description="The revision the database already matches.")
 
 
 class NewCheckpoint(BaseModel):
@@ -177,6 +181,12 @@ def router(gate: Gate) -> APIRouter:
         if dir == "up":
             return migrations.upgrade(context, branch, actor=who, steps=steps, reason=body.reason)
         return migrations.downgrade(context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason)
+
+    @api.post("/{branch}/migrations/baseline",
+              summary="Record that a database made without migrations is at a revision (Production: 'BASELINE <rev>')")
+    def migrate_baseline(branch: str, who: Changer, body: BaselineRequest) -> Baseline:
+        return migrations.baseline(context, branch, actor=who, revision=body.revision, confirm=body.confirm,
+                                   reason=body.reason)
 
     @api.post("/promote", summary="Bring Production to Development's revision; needs 'PROMOTE <n>'")
     def promote(who: Changer, body: Change | None = None) -> RunResult:

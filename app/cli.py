@@ -7,6 +7,7 @@ traceback: 2 for configuration or input the user must change, 1 for everything e
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ import typer
 
 from . import __version__, cli_checkpoint, cli_migrate, cli_token
 from .config import Settings, load_settings
-from .services import auth
+from .services import auth, dburl
 from .services.errors import ConfigError, DBAdminError, InvalidInput
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
@@ -29,11 +30,21 @@ cli.add_typer(cli_token.app, name="token")
 
 def main() -> None:
     """Console-script entry point."""
+    # The pool logs every failed connection attempt; the command's own one-line error says it once.
+    quiet = logging.getLogger("psycopg.pool")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
     try:
         cli()
     except DBAdminError as exc:
         typer.echo(f"dbadmin: error: {exc}", err=True)
         sys.exit(2 if isinstance(exc, (ConfigError, InvalidInput)) else 1)
+    except Exception as exc:  # a bug or an error no service named: still one line, never a traceback
+        if os.environ.get("DBADMIN_DEBUG"):
+            raise
+        typer.echo(f"dbadmin: error: unexpected {type(exc).__name__}: {dburl.reason(exc, _secrets())} "
+                   "(set DBADMIN_DEBUG=1 for the traceback)", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -148,6 +159,14 @@ def version() -> None:
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _secrets() -> tuple[str, ...]:
+    """The configured secrets, to scrub an unexpected error's text; none when the settings themselves fail."""
+    try:
+        return load_settings().secrets()
+    except DBAdminError:
+        return ()
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -98,9 +98,10 @@ def history(branch: BranchArg) -> None:
 def sql(branch: BranchArg) -> None:
     """The SQL pending revisions would run (stdout), and lint findings (stderr)."""
     with console_context() as context:
-        text = migrations.preview_sql(context, branch)
+        preview = migrations.preview(context, branch)
         findings = _lint(context, branch)
-    sys.stdout.write(text or "-- nothing pending\n")
+    sys.stdout.write(preview.sql or "-- nothing pending\n")
+    _print_notices(preview.skipped)
     _print_findings(findings)
 
 
@@ -136,11 +137,27 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
         out.print(table)
         if plan.sql:
             out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
+        _print_notices(plan.skipped)
         _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads"))
         confirm = ask_phrase(confirm, plan.phrase, "promote to Production")
         ask_sure(yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
     out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
+
+
+@app.command()
+def baseline(branch: BranchArg,
+             revision: Annotated[str, typer.Option(help="The revision the database already matches, e.g. 'a1b2c3'.")],
+             confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+    """Record that a database made without migrations is at REVISION, after comparing its schema with what
+    REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
+    with console_context() as context:
+        if Branch.parse(branch) is Branch.PROD:
+            confirm = ask_phrase(confirm, f"BASELINE {revision}", f"baseline Production at {revision}")
+            ask_sure(yes)
+        result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
+    out.print(f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
+              "nothing was run")
 
 
 @app.command()
@@ -156,6 +173,11 @@ def _lint(context: Context, branch: Branch | str, destination: str = "heads") ->
     except LintUnavailable as exc:
         err.print(f"lint skipped: {exc}")
         return []
+
+
+def _print_notices(skipped: tuple) -> None:
+    for item in skipped:
+        err.print(f"notice: {item.notice()}", markup=False, highlight=False)
 
 
 def _print_findings(findings: list) -> None:

@@ -8,6 +8,7 @@ repeats its value (a URL's value is a password).
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .services import dburl
+from .services.alembic_project import parse_env_mapping
 from .services.errors import ConfigError
 
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
@@ -41,6 +43,8 @@ class Settings(BaseSettings):
     )
     db_ssl: SslMode | None = Field(None, description="libpq sslmode for every connection that does not set its own.")
     migrations: Path | None = Field(None, description="The application's alembic.ini or Alembic script directory.")
+    migrations_env: str = Field("DATABASE_URL={url}", description="Environment variables env.py is started with, NAME={part} comma-separated; parts: url, sqlalchemy_url, host, port, database, user, password of the branch (e.g. DATABASE_URL={url},POSTGRES_SERVER={host},POSTGRES_DB={database}).")
+    migrations_path: str = Field("", description="Folders put on env.py's sys.path (PYTHONPATH), separated by ':'; relative ones from the folder of alembic.ini.")
     checkpoint_dir: Path | None = Field(None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints).")
     listing_cache_seconds: float = Field(10.0, ge=0, le=3600, description="Seconds a branch's table listing is reused before the catalog is read again (0: not kept, every page waits for a catalog read); dbadmin's own changes refresh it at once.")
     statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
@@ -114,6 +118,12 @@ class Settings(BaseSettings):
             return value
         raise ValueError("must be an alembic.ini file or a directory holding alembic.ini or env.py")
 
+    @field_validator("migrations_env")
+    @classmethod
+    def _env_mapping(cls, value: str) -> str:
+        parse_env_mapping(value)  # raises ValueError naming the bad item
+        return value
+
     @field_validator("oidc_issuer")
     @classmethod
     def _issuer_url(cls, value: str | None) -> str | None:
@@ -155,6 +165,14 @@ class Settings(BaseSettings):
         """True when no database URL is configured: dbadmin then runs its own PostgreSQL."""
         return not (self.dev_database_url or self.prod_database_url or self.admin_database_url)
 
+    def migrations_python_path(self) -> list[Path]:
+        """MIGRATIONS_PATH's folders, relative ones taken from the folder of MIGRATIONS."""
+        if self.migrations is None:
+            return []
+        base = self.migrations.resolve()
+        base = base.parent if base.is_file() else base
+        return [base / folder for folder in self.migrations_path.split(os.pathsep) if folder.strip()]
+
     @property
     def checkpoint_path(self) -> Path:
         return self.checkpoint_dir or self.data_dir / "checkpoints"
@@ -183,6 +201,13 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def private_env_names() -> frozenset[str]:
+    """dbadmin's variables that the application's env.py never sees: every database URL (the other
+    branch's, the control store's) and the login secrets.  The rest may be the application's too."""
+    return frozenset({"DEV_DATABASE_URL", "PROD_DATABASE_URL", "ADMIN_DATABASE_URL", "OIDC_CLIENT_SECRET",
+                      "SESSION_SECRET"})
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import textwrap
 from pathlib import Path
+
+from alembic.config import Config
 
 from dbadmin.services.context import example_migrations
 
@@ -101,3 +104,10 @@ def copy_shop(root: Path) -> Path:
     source = Path(example_migrations()).parent
     shutil.copytree(source, root / "shop", ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     return root / "shop" / "alembic.ini"
+
+
+def plain_config(ini: Path, url: str) -> Config:
+    """An Alembic Config for running plain alembic against ``url``, outside dbadmin (as a person would)."""
+    config = Config(str(ini), stdout=io.StringIO())
+    config.set_main_option("sqlalchemy.url", ("postgresql+psycopg://" + url.split("://", 1)[1]).replace("%", "%%"))
+    return config

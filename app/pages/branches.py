@@ -43,7 +43,8 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
             ui.label(f"PostgreSQL {status.server_version}" if status.server_version else "—")
             if status.reachable:
                 ui.label("Schema").classes("text-slate-500")
-                schema = f"{card.revision} · {card.migrations}" if card.revision else card.migrations
+                schema = f"{card.revision} · {card.migrations}" if card.revision else (card.migrations_problem
+                                                                                       or card.migrations)
                 ui.label(schema or "—").props(f"data-testid=schema-{status.branch}")
                 ui.label("Checkpoint").classes("text-slate-500")
                 last = card.last_checkpoint

@@ -91,8 +91,8 @@ def _summary(card: overview.BranchOverview) -> None:
                         (f"{last.revision.message} · {formatting.when(last.applied_at)} by {last.applied_by}" if last and last.by_dbadmin
                          else (f"{last.revision.message} · applied outside dbadmin" if last else "no revision applied")),
                         testid="stat-migration")
-        formatting.stat("Migrations", card.migrations or "—", f"at {card.revision}" if card.revision else "",
-                        testid="stat-migrations")
+        formatting.stat("Migrations", card.migrations or "—", f"at {card.revision}" if card.revision else (
+            "see the Migrations tab" if card.migrations_problem else ""), testid="stat-migrations")
         checkpoint = card.last_checkpoint
         formatting.stat("Last checkpoint", f"#{checkpoint.id}" if checkpoint else "none",
                         f"{checkpoint.label} · {formatting.when(checkpoint.created_at)}" if checkpoint else "take one before risky work",

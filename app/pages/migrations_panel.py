@@ -39,6 +39,8 @@ class MigrationsPanel:
                     ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props("data-testid=promote")
                 if status.current:
                     ui.button("Roll back…", icon="undo", on_click=self._rollback).props("outline data-testid=rollback")
+                if status.state == "unmanaged" and status.tables:
+                    ui.button("Baseline…", icon="flag", on_click=self._baseline).props("outline data-testid=baseline")
         if status.pending:
             formatting.section(f"Pending ({status.pending_count})", [
                 {"revision": r.id, "message": r.message, "file": r.file or ""} for r in status.pending], testid="pending")
@@ -50,11 +52,13 @@ class MigrationsPanel:
 
     async def _preview(self, destination: str = "heads") -> None:
         try:
-            sql = await run.io_bound(migrations.preview_sql, self.context, self.branch, destination=destination)
+            preview = await run.io_bound(migrations.preview, self.context, self.branch, destination=destination)
         except DBAdminError as exc:
             formatting.problem(str(exc))
             return
-        ui.code(sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
+        for skipped in preview.skipped:
+            ui.label(f"ⓘ {skipped.notice()}").classes("text-sm text-sky-800").props("data-testid=preview-skipped")
+        ui.code(preview.sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
         try:
             findings = await run.io_bound(migrations.lint_pending, self.context, self.branch, destination=destination)
         except LintUnavailable as exc:
@@ -82,9 +86,10 @@ class MigrationsPanel:
             ui.notify(f"Promotion: {exc}", type="warning", multi_line=True)
             return
         names = "\n".join(f"  {r.id}  {r.message}" for r in plan.revisions)
+        notices = "".join(f"{s.notice()} (it runs online; review its code)\n" for s in plan.skipped)
         explanation = (f"Production goes from {', '.join(plan.prod) or 'nothing'} to {', '.join(plan.dev)}, receiving "
                        f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first.\n\n"
-                       f"SQL:\n{plan.sql}")
+                       f"{notices}SQL:\n{plan.sql}")
         phrase = await actions.confirm("Promote to Production", explanation, phrase=plan.phrase, production=True,
                                        action="Promote")
         if phrase is None:
@@ -96,27 +101,69 @@ class MigrationsPanel:
         await self._changed(result)
 
     async def _rollback(self) -> None:
-        with ui.dialog() as ask, ui.card().props("data-testid=rollback-dialog"):
-            ui.label(f"Roll back {self.branch.label}").classes("text-lg font-semibold")
+        def field():
             steps = ui.number("Revisions to roll back", value=1, min=1, precision=0).props("data-testid=rollback-steps")
-            with ui.row().classes("w-full justify-end"):
-                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
-                ui.button("Next", on_click=lambda: ask.submit(int(steps.value or 0))).props("data-testid=rollback-next")
-        count = await ask
+            return lambda: int(steps.value or 0)
+
+        count = await self._ask("rollback", f"Roll back {self.branch.label}", field)
         if not count:
             return
         production = self.branch is Branch.PROD
-        phrase = await actions.confirm(
+        await self._confirm_and_run(
             f"Roll back {count} revision(s) on {self.branch.label}",
             f"The newest {count} revision(s) are undone with their downgrade()."
             + ("\nA checkpoint of Production is taken first." if production else ""),
-            phrase=f"ROLLBACK {count}" if production else None, production=production, action="Roll back")
-        if phrase is None:
+            phrase=f"ROLLBACK {count}", action="Roll back", running=f"Rolling back {self.branch.label}",
+            call=lambda phrase, progress: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
+                                                               confirm=phrase, progress=progress))
+
+    async def _baseline(self) -> None:
+        try:
+            choices = await run.io_bound(migrations.revisions, self.context)
+        except DBAdminError as exc:
+            ui.notify(f"Baseline: {exc}", type="warning", multi_line=True)
             return
-        result = await actions.run_operation(
-            f"Rolling back {self.branch.label}",
-            lambda progress: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
-                                                  confirm=phrase or None, progress=progress), progress=True)
+
+        def field():
+            ui.label("For a database whose tables were made without migrations: record the revision it already "
+                     "matches. Its schema is compared first with what that revision builds in a scratch database; "
+                     "nothing is run on the branch.").classes("text-sm text-slate-600 max-w-md")
+            chosen = ui.select({r.id: f"{r.id} · {r.message}" for r in choices},
+                               value=choices[0].id if choices else None, label="Revision").classes("w-full").props(
+                "data-testid=baseline-revision")
+            return lambda: chosen.value
+
+        revision = await self._ask("baseline", f"Baseline {self.branch.label}", field)
+        if not revision:
+            return
+        await self._confirm_and_run(
+            f"Baseline {self.branch.label} at {revision}",
+            f"{self.branch.label} will be recorded at {revision} if its schema matches; any difference is shown and "
+            "nothing is recorded.", phrase=f"BASELINE {revision}", action="Baseline",
+            running=f"Baselining {self.branch.label}",
+            call=lambda phrase, progress: migrations.baseline(self.context, self.branch, actor=self.who,
+                                                              revision=revision, confirm=phrase, progress=progress))
+
+    @staticmethod
+    async def _ask(name: str, title: str, field) -> object:
+        """A small dialog; ``field()`` builds its inputs and returns how to read the answer (None: cancelled)."""
+        with ui.dialog() as ask, ui.card().props(f"data-testid={name}-dialog"):
+            ui.label(title).classes("text-lg font-semibold")
+            answer = field()
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
+                ui.button("Next", on_click=lambda: ask.submit(answer())).props(f"data-testid={name}-next")
+        return await ask
+
+    async def _confirm_and_run(self, title: str, explanation: str, *, phrase: str, action: str, running: str,
+                               call) -> None:
+        """Confirm (the typed phrase and "are you sure" on Production only), then run ``call(phrase, progress)``."""
+        production = self.branch is Branch.PROD
+        typed = await actions.confirm(title, explanation, phrase=phrase if production else None,
+                                      production=production, action=action)
+        if typed is None:
+            return
+        result = await actions.run_operation(running, lambda progress: call(typed or None, progress), progress=True)
         await self._changed(result)
 
     async def _changed(self, result) -> None:

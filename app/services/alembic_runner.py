@@ -1,38 +1,33 @@
-"""Running the application's Alembic project against one branch, through Alembic's Python API.
+"""Running the application's Alembic project against one branch, each run in an interpreter of its own.
 
-The project's own ``env.py`` runs unchanged.  dbadmin only:
+Real env.py files read the application's settings (``os.environ["DATABASE_URL"]``,
+``from myapp.config import settings``), cache them at import, call ``fileConfig()``
+(which silences the loggers of whatever process runs it), and run ``asyncio.run()``.
+Run inside dbadmin's process, any of these can land a migration on the database the
+application's settings name, keep the first branch's settings for the next one, or
+break the console's event loop.  So every run of env.py is a fresh
+``python -m dbadmin.services.alembic_child`` with the branch's environment, and that
+process lets env.py use only connections to the branch (``alembic_child.Guard``).
 
-* sets ``sqlalchemy.url`` on the ``Config`` (psycopg 3 driver), with the migration
-  timeouts carried in libpq's ``options`` so they apply to whatever engine env.py builds;
-* wraps ``env.py``'s ``context.configure(...)`` call (``_environment``) to add
-  its ``on_version_apply`` recorder and to default ``transaction_per_migration`` to True,
-  so a failure leaves the branch at the last revision that succeeded.  An env.py that
-  sets ``transaction_per_migration`` itself keeps its choice.
+This module is the parent side: one function per request, each returning plain data or
+raising ``EnvFailure``, which ``migrations`` turns into dbadmin's errors.
 """
 
 from __future__ import annotations
 
-import io
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.runtime.migration import MigrationContext, MigrationInfo
-from alembic.script import Script, ScriptDirectory
-from sqlalchemy import inspect
+from .alembic_project import Project
+from .identity import Identity
 
-from .errors import ConfigError
-
-# Alembic's ``context`` and ``op`` are module-level proxies: two commands running in
-# threads of one process would overwrite each other's environment.  Every Alembic
-# command in dbadmin runs under this lock; separate processes are kept apart by the
-# branch operation lock.
-ALEMBIC_LOCK = threading.RLock()
+_OUTPUT_TAIL = 2000  # characters of env.py's own output kept for an error message
 
 
 @dataclass(frozen=True)
@@ -42,40 +37,20 @@ class Timeouts:
     statement: float = 0
     lock: float = 0
 
-    def options(self) -> str:
-        return f"-c statement_timeout={int(self.statement * 1000)} -c lock_timeout={int(self.lock * 1000)}"
+    def session_settings(self) -> dict[str, str]:
+        return {"statement_timeout": str(int(self.statement * 1000)), "lock_timeout": str(int(self.lock * 1000)),
+                "application_name": "dbadmin-migrate"}
 
 
-@dataclass
-class Project:
-    """An Alembic project aimed at one database."""
+@dataclass(frozen=True)
+class Target:
+    """The database a run must reach: its URL, and who the server said it is when the registry asked."""
 
-    migrations: Path
-    url: str | None  # None for commands that touch no database (new revision)
-    timeouts: Timeouts = field(default_factory=Timeouts)
-
-    def config(self, *, output: io.StringIO | None = None) -> Config:
-        migrations = Path(self.migrations)
-        ini = migrations if migrations.is_file() else migrations / "alembic.ini"
-        if ini.is_file():
-            config = Config(str(ini), output_buffer=output, stdout=output or io.StringIO())
-        elif (migrations / "env.py").is_file():
-            config = Config(output_buffer=output, stdout=output or io.StringIO())
-            config.set_main_option("script_location", str(migrations))
-        else:
-            raise ConfigError(f"MIGRATIONS: {migrations} holds neither alembic.ini nor env.py")
-        if self.url:
-            # ConfigParser treats '%' as interpolation; percent-encoded parts must survive it.
-            config.set_main_option("sqlalchemy.url", self.sqlalchemy_url().replace("%", "%%"))
-        return config
-
-    def sqlalchemy_url(self) -> str:
-        url = "postgresql+psycopg://" + self.url.split("://", 1)[1]
-        extra = f"application_name=dbadmin-migrate&options={quote(self.timeouts.options())}"
-        return url + ("&" if "?" in url else "?") + extra
-
-    def script(self) -> ScriptDirectory:
-        return ScriptDirectory.from_config(self.config())
+    url: str
+    identity: Identity
+    label: str  # "Development", "Production", "scratch"
+    location: str  # host:port/database as configured
+    timeouts: Timeouts = Timeouts()
 
 
 @dataclass(frozen=True)
@@ -86,100 +61,114 @@ class Applied:
     direction: str  # "up" | "down"
 
 
-@dataclass(frozen=True)
-class DatabaseState:
-    """What the branch's version table says, as env.py configures it."""
+class EnvFailure(Exception):
+    """The env.py process reported a failure (or ended without a word); ``kind`` says which family."""
 
-    heads: tuple[str, ...]
-    has_version_table: bool
+    def __init__(self, kind: str, message: str, *, sqlstate: str | None = None, module: str | None = None,
+                 operational: bool = False) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.sqlstate, self.module, self.operational = kind, message, sqlstate, module, operational
 
 
-def _environment(config: Config, script: ScriptDirectory, *, on_step: Callable[[Applied], None] | None = None,
-                 **kw: Any) -> EnvironmentContext:
-    """An EnvironmentContext whose ``configure`` (what env.py calls) adds dbadmin's hooks.
+def describe(project: Project) -> dict:
+    """The project's revisions and version locations (loads the revision files, touches no database)."""
+    return _call(project, {"command": "describe"})
 
-    The wrapper is set on the instance, not in a subclass: Alembic installs the
-    ``alembic.context`` proxy from the instance's attributes, keyed by the exact class.
+
+def inspect(project: Project, target: Target) -> dict:
+    """Where env.py keeps the version table on ``target`` and what it holds."""
+    return _call(project, {"command": "inspect"}, target)
+
+
+def run(project: Project, target: Target, destination: str, *, direction: str, on_step: Callable[[Applied], None],
+        on_plan: Callable[[list[str]], None]) -> None:
+    """Upgrade or downgrade ``target`` to ``destination`` online; each callback runs before the child goes on.
+
+    ``on_step`` is told of a revision while its transaction is still open, so a row
+    written there is never missing for a revision that committed.
     """
-    environment = EnvironmentContext(config, script, **kw)
-    configure = environment.configure
+    def on_event(kind: str, message: dict) -> None:
+        if kind == "plan":
+            on_plan(message["revisions"])
+        elif kind == "step":
+            on_step(Applied(message["revision"], message["direction"]))
 
-    def record(*, ctx: MigrationContext, step: MigrationInfo, heads: set[str], run_args: dict) -> None:
-        # For a downgrade step too, up_revision_id is the revision the step concerns (the one removed).
-        on_step(Applied(revision=step.up_revision_id, direction="up" if step.is_upgrade else "down"))
-
-    def configure_with_hooks(*args: Any, on_version_apply: Any = None, transaction_per_migration: bool | None = None,
-                             **options: Any) -> None:
-        callbacks = list(on_version_apply) if isinstance(on_version_apply, (list, tuple)) else (
-            [on_version_apply] if on_version_apply else [])
-        if on_step is not None:
-            callbacks.append(record)
-        per_migration = True if transaction_per_migration is None else transaction_per_migration
-        configure(*args, on_version_apply=callbacks, transaction_per_migration=per_migration, **options)
-
-    environment.configure = configure_with_hooks
-    return environment
+    _call(project, {"command": "run", "destination": destination, "direction": direction}, target, on_event)
 
 
-def database_state(project: Project) -> DatabaseState:
-    """The branch's current heads, read through env.py (so its version table settings apply)."""
-    found: dict[str, Any] = {}
-
-    def read(rev: Any, context: MigrationContext) -> list:
-        found["heads"] = context.get_current_heads()
-        found["has_table"] = inspect(context.connection).has_table(context.version_table, schema=context.version_table_schema)
-        return []
-
-    config = project.config()
-    script = ScriptDirectory.from_config(config)
-    with ALEMBIC_LOCK, _environment(config, script, fn=read, dont_mutate=True):
-        script.run_env()
-    return DatabaseState(heads=tuple(found["heads"]), has_version_table=found["has_table"])
+def offline_sql(project: Project, target: Target, start: str | None, destination: str,
+                *, direction: str = "up") -> tuple[str, list[dict]]:
+    """The SQL Alembic's offline mode renders from ``start`` to ``destination``, and the revisions it could not."""
+    found = _call(project, {"command": "sql", "start": start, "destination": destination, "direction": direction},
+                  target)
+    return found["sql"], found["skipped"]
 
 
-def run(project: Project, destination: str, *, direction: str, on_step: Callable[[Applied], None],
-        on_plan: Callable[[list[str]], None] | None = None) -> None:
-    """Upgrade or downgrade the branch to ``destination`` online, reporting each finished step."""
-    config = project.config()
-    script = ScriptDirectory.from_config(config)
-
-    def plan(rev: Any, context: MigrationContext) -> list:
-        # The same planning calls alembic.command.upgrade / downgrade make.
-        steps = script._upgrade_revs(destination, rev) if direction == "up" else script._downgrade_revs(destination, rev)
-        if on_plan is not None:
-            on_plan([step.revision.revision for step in steps])
-        return steps
-
-    with ALEMBIC_LOCK, _environment(config, script, fn=plan, destination_rev=destination, on_step=on_step):
-        script.run_env()
+def stamp(project: Project, target: Target, revision: str) -> None:
+    """Record ``revision`` in ``target``'s version table without running a migration."""
+    _call(project, {"command": "stamp", "revision": revision}, target)
 
 
-def offline_sql(project: Project, start: str | None, destination: str, *, direction: str = "up") -> str:
-    """The SQL Alembic's offline mode would run from ``start`` to ``destination`` (env.py's offline branch)."""
-    output = io.StringIO()
-    config = project.config(output=output)
-    script = ScriptDirectory.from_config(config)
-
-    def plan(rev: Any, context: MigrationContext) -> list:
-        if direction == "up":
-            return script._upgrade_revs(destination, rev)
-        return script._downgrade_revs(destination, rev)
-
-    with ALEMBIC_LOCK, _environment(config, script, fn=plan, as_sql=True, starting_rev=start,
-                                    destination_rev=destination):
-        script.run_env()
-    return output.getvalue()
+def new_revision(project: Project, message: str, *, file_template: str) -> dict:
+    """Write a new revision file; ``file_template`` applies when the project sets none."""
+    return _call(project, {"command": "revision", "message": message, "file_template": file_template})
 
 
-def pending_between(script: ScriptDirectory, upper: str | Sequence[str], lower: Sequence[str]) -> list[Script]:
-    """Revisions an upgrade from ``lower`` (current heads) to ``upper`` would apply, in order."""
-    lower_arg: Any = tuple(lower) if lower else None
-    upper_arg: Any = tuple(upper) if not isinstance(upper, str) else upper
-    return list(reversed(list(script.iterate_revisions(upper_arg, lower_arg, implicit_base=True))))
+def _call(project: Project, request: dict, target: Target | None = None,
+          on_event: Callable[[str, dict], None] | None = None) -> dict:
+    """Start the env.py process, hand it ``request``, relay its events; its result or ``EnvFailure``."""
+    request = project.request() | request
+    if target is not None:
+        request |= {"url": project.sqlalchemy_url(target.url),
+                    "connection_url": "postgresql+psycopg://" + target.url.split("://", 1)[1], "identity": target.identity.as_dict(),
+                    "branch_label": target.label, "location": target.location,
+                    "session_settings": target.timeouts.session_settings()}
+    workdir = project.workdir()
+    events_r, events_w = os.pipe()
+    control_r, control_w = os.pipe()
+    with tempfile.TemporaryFile() as output:
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "dbadmin.services.alembic_child", str(events_w), str(control_r)],
+                pass_fds=(events_w, control_r), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                cwd=workdir, env=project.environment(target.url if target else None),
+            )
+        finally:
+            os.close(events_w)
+            os.close(control_r)
+        with os.fdopen(events_r) as events, os.fdopen(control_w, "w", buffering=1) as control:
+            try:
+                control.write(json.dumps(request) + "\n")
+                final = _relay(events, control, on_event)
+                process.wait()
+            except BaseException:
+                # The parent failed (a control-store write, Ctrl-C): stop the child before it commits more.
+                process.kill()
+                process.wait()
+                raise
+        if final is None:
+            raise EnvFailure("crashed", f"env.py's process ended (exit code {process.returncode}) without an answer"
+                             + _tail(output))
+    kind = final.pop("event")
+    if kind == "error":
+        raise EnvFailure(final.pop("kind"), final.pop("message"), **final)
+    return final
 
 
-def ancestry(script: ScriptDirectory, heads: Sequence[str]) -> set[str]:
-    """Every revision applied when the database is at ``heads`` (the heads themselves included)."""
-    if not heads:
-        return set()
-    return {rev.revision for rev in script.iterate_revisions(tuple(heads), None, implicit_base=True)}
+def _relay(events: Any, control: Any, on_event: Callable[[str, dict], None] | None) -> dict | None:
+    for line in events:
+        message = json.loads(line)
+        if message["event"] in ("result", "error"):
+            return message
+        if on_event is not None:
+            on_event(message.pop("event"), message)
+        control.write("ack\n")
+    return None
+
+
+def _tail(output: Any) -> str:
+    output.seek(0, os.SEEK_END)
+    size = output.tell()
+    output.seek(max(0, size - _OUTPUT_TAIL))
+    lines = [line for line in output.read().decode(errors="replace").splitlines() if line.strip()]
+    return f": {lines[-1].strip()[:300]}" if lines else ""

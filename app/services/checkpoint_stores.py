@@ -22,7 +22,7 @@ class StoreError(CheckpointFailed):
 
 
 class Store(Protocol):
-    def reference(self, branch: str, checkpoint_id: int) -> str: ...
+    def reference(self, branch: str, name: str) -> str: ...
     def staging(self, reference: str) -> Path: ...
     def keep(self, staged: Path, reference: str) -> int: ...
     def fetch(self, reference: str) -> Path: ...
@@ -38,8 +38,8 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def reference(self, branch: str, checkpoint_id: int) -> str:
-        return str(self.root / branch / f"{checkpoint_id}.dump")
+    def reference(self, branch: str, name: str) -> str:
+        return str(self.root / branch / f"{name}.dump")
 
     def staging(self, reference: str) -> Path:
         return _writable(Path(reference).with_suffix(".partial"), f"the checkpoint store {self.root}")
@@ -82,8 +82,8 @@ class S3Store:
         # Multipart in 64 MiB parts: memory stays flat whatever the archive's size.
         self._transfer = TransferConfig(multipart_chunksize=64 * 2**20, max_concurrency=4)
 
-    def reference(self, branch: str, checkpoint_id: int) -> str:
-        return f"s3://{self.bucket}/{self.prefix}{branch}/{checkpoint_id}.dump"
+    def reference(self, branch: str, name: str) -> str:
+        return f"s3://{self.bucket}/{self.prefix}{branch}/{name}.dump"
 
     def staging(self, reference: str) -> Path:
         path = self._staged(reference, ".partial")

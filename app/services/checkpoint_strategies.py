@@ -29,7 +29,7 @@ import psycopg
 from . import dburl, pgtools, server_admin
 from .checkpoint_catalog import Checkpoint
 from .checkpoint_stores import Store, sha256_of
-from .errors import Cancelled, CheckpointCorrupt, CheckpointFailed, OperationRefused
+from .errors import Cancelled, CheckpointCorrupt, CheckpointFailed, NameTaken, OperationRefused
 
 Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), message
 
@@ -93,7 +93,7 @@ class Strategy(Protocol):
 
 def checkpoint_database(database: str, checkpoint_id: int) -> str:
     """The name of a clone checkpoint's database (63 bytes at most, PostgreSQL's limit)."""
-    suffix = f"__ckpt_{checkpoint_id}"
+    suffix = f"__ckpt_{checkpoint_id}_{server_admin.unique_part()}"
     return database.encode()[: 63 - len(suffix)].decode(errors="ignore") + suffix
 
 
@@ -104,7 +104,7 @@ class CloneStrategy:
         return checkpoint_database(job.database, checkpoint.id)
 
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
-        target = self.reference_for(job, checkpoint)
+        target = checkpoint.reference
         job.report(0, 1, f"copying {job.database}")
         with job.maintenance() as conn:
             with fenced(conn, job):
@@ -138,10 +138,13 @@ class DumpStrategy:
     name = "dump"
 
     def reference_for(self, job: Job, checkpoint: Checkpoint) -> str:
-        return job.store.reference(checkpoint.branch, checkpoint.id)
+        return job.store.reference(checkpoint.branch, f"{checkpoint.id}-{server_admin.unique_part()}")
 
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
-        reference = self.reference_for(job, checkpoint)
+        reference = checkpoint.reference
+        if job.store.exists(reference):
+            raise NameTaken(f"checkpoint #{checkpoint.id}: {reference} already exists in the checkpoint store; "
+                            "nothing was changed")
         staged = job.store.staging(reference)
         with job.maintenance() as conn:
             estimate = server_admin.size(conn, job.database)
@@ -253,7 +256,8 @@ def _copy(conn, target: str, source: str, *, owner_of: str | None = None) -> str
     filesystem is not visible from here, so the method is reported as PostgreSQL names it.
     Where the server refuses the method, the plain copy is used.
     """
-    server_admin.drop(conn, target)  # a leftover of an interrupted attempt
+    if server_admin.exists(conn, target):  # never dropped: it may be another dbadmin's
+        raise NameTaken(f"a database named {target} already exists on the server; nothing was changed")
     if server_admin.server_major(conn) >= 18:
         conn.execute("SET file_copy_method = clone")
         try:

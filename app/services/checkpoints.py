@@ -24,7 +24,7 @@ from .auth import Principal
 from .checkpoint_catalog import Checkpoint, CheckpointNotFound
 from .checkpoint_stores import LocalStore, S3Store, Store
 from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
-from .errors import CheckpointFailed, DBAdminError, InvalidInput, OperationRefused
+from .errors import CheckpointFailed, DBAdminError, InvalidInput, NameTaken, OperationRefused
 from .operations import check_phrase, operation
 from .registry import CONTROL, Branch
 from .text import refuse_nul
@@ -58,18 +58,20 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
     """``create`` for a caller that already holds the branch lock (a migration, a restore)."""
     label, notes = _check_label(label), _check_notes(notes)
     chosen = _strategy(context, branch, strategy)
+    context.registry.identity(branch)  # the branch answers, and is the database it names, before anything starts
     job = _job(context, branch, progress, cancel)
     row = catalog.insert(context.registry, label=label, notes=notes, actor=actor, branch=branch, strategy=chosen.name,
                          revision=_revision(context, branch), retention_days=context.settings.checkpoint_retention_days)
     reference = chosen.reference_for(job, row)
-    catalog.update(context.registry, row.id, reference=reference)
+    row = catalog.update(context.registry, row.id, reference=reference)
     snapshot = _snapshot(context, branch)
     try:
         if chosen.name == "clone":
             context.registry.close(branch)  # our own sessions must leave too
         created = chosen.create(job, row)
     except BaseException as exc:
-        _discard(chosen, job, reference)
+        if not isinstance(exc, NameTaken):  # what holds the name is not ours to delete
+            _discard(chosen, job, reference)
         catalog.update(context.registry, row.id, status="failed", error=_message(exc, context))
         raise
     catalog.store_snapshot(context.registry, row.id, snapshot)
@@ -97,6 +99,7 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         if branch is Branch.PROD:
             check_phrase(confirm, f"RESTORE {checkpoint.id}", f"restoring checkpoint #{checkpoint.id} on Production")
         strategy = STRATEGIES[checkpoint.strategy]
+        context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
         strategy.verify(job, checkpoint)
         with job.maintenance() as conn:
@@ -198,13 +201,16 @@ def _swap_in(context: Context, branch: Branch, checkpoint: Checkpoint, strategy:
                             branch=branch, strategy="clone", revision=_revision(context, branch),
                             retention_days=context.settings.checkpoint_retention_days)
     previous = checkpoint_database(database, before.id)
-    aside = f"{database[:40]}__restore_{before.id}"
+    aside = f"{database[:40]}__restore_{before.id}_{server_admin.unique_part()}"
     catalog.update(registry, before.id, reference=previous)
     catalog.store_snapshot(registry, before.id, _snapshot(context, branch))
     journal = catalog.journal_start(registry, branch=branch, checkpoint_id=checkpoint.id, database=database,
                                     aside=aside, previous=previous)
     swapped = False
     try:
+        with job.maintenance() as conn:
+            if taken := [name for name in (aside, previous) if server_admin.exists(conn, name)]:
+                raise NameTaken(f"a database named {taken[0]} already exists on the server; nothing was changed")
         strategy.build_aside(job, checkpoint, aside)
         _check_aside(job, aside)
         catalog.journal_step(registry, journal, "swapping")
@@ -223,7 +229,7 @@ def _swap_in(context: Context, branch: Branch, checkpoint: Checkpoint, strategy:
             size = server_admin.size(conn, previous)
         catalog.journal_step(registry, journal, "swapped")
     except BaseException as exc:
-        if not swapped:
+        if not swapped and not isinstance(exc, NameTaken):
             _discard(STRATEGIES["clone"], job, aside)
             catalog.update(registry, before.id, status="failed", error=f"restore of #{checkpoint.id} did not happen: "
                            + _message(exc, context))

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from ..config import Settings
 from . import audit, checkpoints, control_store, migration_runs, migrations, oplock
+from .alembic_branch import ProjectCache
 from .auth import SYSTEM
 from .embedded import EmbeddedPostgres
 from .errors import DataDirInUse, DBAdminError
@@ -37,6 +38,7 @@ class Context:
     registry: Registry
     embedded: EmbeddedPostgres | None = None
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
+    projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
 
 
 def example_migrations() -> Path:

@@ -8,6 +8,7 @@ Its schema is the Alembic project in ``migrations/`` (installed as
 
 from __future__ import annotations
 
+import threading
 from importlib.resources import files
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from sqlalchemy.pool import NullPool
 
 from . import dburl
 from .errors import BranchUnavailable
-from .alembic_runner import ALEMBIC_LOCK
 
 VERSION_TABLE = "dbadmin_alembic_version"
+# dbadmin's own project runs in this process (its env.py is ours); Alembic's ``context`` and
+# ``op`` are module-level proxies, so two upgrades in threads of one process take turns.
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def script_location() -> Path:
@@ -54,7 +57,7 @@ def upgrade(url: str) -> str:
     config.set_main_option("script_location", str(script_location()))
     engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(url), poolclass=NullPool)
     try:
-        with ALEMBIC_LOCK, engine.begin() as connection:
+        with _ALEMBIC_LOCK, engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()

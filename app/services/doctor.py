@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..config import Settings
-from . import control_store, embedded, migrations, pgtools
-from .alembic_runner import Project
+from . import alembic_branch, control_store, embedded, migrations, pgtools
 from .context import Context, embedded_settings
 from .errors import DBAdminError
 from .registry import CONTROL, Branch, Registry
@@ -50,9 +49,10 @@ def run_checks(settings: Settings) -> list[Check]:
                 server_majors.append(major)
         checks.append(_distinct_check(registry))
         checks.append(_control_store_check(registry))
-        checks.append(_migrations_check(settings))
+        context = Context(settings, registry)
+        checks.append(_migrations_check(context))
         if settings.migrations is not None:
-            checks += [_branch_migrations_check(Context(settings, registry), branch) for branch in Branch
+            checks += [_branch_migrations_check(context, branch) for branch in Branch
                        if registry.location(branch) is not None]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
     finally:
@@ -115,15 +115,15 @@ def _control_store_check(registry: Registry) -> Check:
     return Check("control store schema", Level.OK, f"at {head}")
 
 
-def _migrations_check(settings: Settings) -> Check:
+def _migrations_check(context: Context) -> Check:
+    settings = context.settings
     if settings.migrations is None:
         return Check("migrations", Level.WARN, "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
                      "set MIGRATIONS to your app's alembic.ini")
     try:
-        heads = Project(settings.migrations, url=None).script().get_heads()
-    except Exception as exc:  # any error loading a project is the project's to fix
-        return Check("migrations", Level.FAIL, f"{settings.migrations}: {type(exc).__name__}: {exc}",
-                     "check script_location in alembic.ini")
+        heads = alembic_branch.graph(context).heads
+    except DBAdminError as exc:
+        return Check("migrations", Level.FAIL, str(exc), "check script_location in alembic.ini and what env.py imports")
     return Check("migrations", Level.OK, f"{settings.migrations}: head {', '.join(heads) or '(no revisions)'}")
 
 

@@ -66,6 +66,21 @@ class OperationRefused(DBAdminError):
     outcome = "refused"
 
 
+class WrongDatabase(OperationRefused):
+    """env.py reached a database other than the branch's (its own settings, a hard-coded URL): nothing ran."""
+
+
+class BaselineMismatch(OperationRefused):
+    """The branch's schema is not what the revision builds: a baseline would record a lie."""
+
+    def __init__(self, branch, revision: str, difference) -> None:
+        lines = [change.describe() for change in difference.changes]
+        shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
+        super().__init__(f"{branch.label} does not match {revision} ({difference.summary()}: {shown}); nothing was "
+                         "recorded: migrate it by hand to match, or baseline at the revision it matches")
+        self.differences = lines
+
+
 class ConfirmationRequired(OperationRefused):
     """A destructive operation on Prod needs its exact typed phrase (``ROLLBACK 2``, ``PROMOTE 3``...)."""
 
@@ -84,6 +99,10 @@ class MigrationFailed(DBAdminError):
 
 class CheckpointFailed(DBAdminError):
     """Creating or restoring a checkpoint failed; the branch is unchanged."""
+
+
+class NameTaken(CheckpointFailed):
+    """The name a checkpoint would take is already used (another dbadmin on the server): nothing was changed."""
 
 
 class CheckpointCorrupt(DBAdminError):

@@ -277,6 +277,13 @@ def summary(context: Context, branch: Branch | str) -> Summary:
                    size_bytes=row["size"], server_version=row["version"], latency_ms=round(latency, 1))
 
 
+def table_count(context: Context, branch: Branch | str) -> int:
+    """How many tables (plain and partitioned) the branch has: "not under migrations yet (N tables)"."""
+    with reading(context, branch) as cur:
+        kinds = {row["relkind"]: row["n"] for row in cur.execute(_COUNT_BY_KIND)}
+    return kinds.get("r", 0) + kinds.get("p", 0)
+
+
 def list_tables(context: Context, branch: Branch | str, *, search: str | None = None, schema: str | None = None,
                 kinds: list[str] | None = None, sort: str = "name", descending: bool = False, limit: int = 50,
                 offset: int = 0, fresh: bool = False) -> TablePage:
@@ -346,21 +353,26 @@ def snapshot(context: Context, branch: Branch | str) -> dict[str, Any]:
     ``{"tables": {"schema.table": {"kind", "estimated_rows", "columns": {name: {"type", "nullable",
     "default", "position"}}, "indexes": {name: definition}, "constraints": {name: definition}}}}``
     """
-    tables: dict[str, dict[str, Any]] = {}
     with reading(context, branch) as cur:
-        for row in cur.execute(_SNAPSHOT_TABLES):
-            tables[f"{row['schema']}.{row['name']}"] = {
-                "kind": KINDS[row["relkind"]], "estimated_rows": row["estimated_rows"],
-                "columns": {}, "indexes": {}, "constraints": {},
-            }
-        for row in cur.execute(_SNAPSHOT_COLUMNS):
-            tables[f"{row['schema']}.{row['table']}"]["columns"][row["name"]] = {
-                "type": row["type"], "nullable": row["nullable"], "default": row["default"], "position": row["position"],
-            }
-        for row in cur.execute(_SNAPSHOT_INDEXES):
-            tables[f"{row['schema']}.{row['table']}"]["indexes"][row["name"]] = row["definition"]
-        for row in cur.execute(_SNAPSHOT_CONSTRAINTS):
-            tables[f"{row['schema']}.{row['table']}"]["constraints"][row["name"]] = row["definition"]
+        return snapshot_of(cur)
+
+
+def snapshot_of(cur: psycopg.Cursor) -> dict[str, Any]:
+    """``snapshot`` through any dict cursor (a scratch database has no pool)."""
+    tables: dict[str, dict[str, Any]] = {}
+    for row in cur.execute(_SNAPSHOT_TABLES):
+        tables[f"{row['schema']}.{row['name']}"] = {
+            "kind": KINDS[row["relkind"]], "estimated_rows": row["estimated_rows"],
+            "columns": {}, "indexes": {}, "constraints": {},
+        }
+    for row in cur.execute(_SNAPSHOT_COLUMNS):
+        tables[f"{row['schema']}.{row['table']}"]["columns"][row["name"]] = {
+            "type": row["type"], "nullable": row["nullable"], "default": row["default"], "position": row["position"],
+        }
+    for row in cur.execute(_SNAPSHOT_INDEXES):
+        tables[f"{row['schema']}.{row['table']}"]["indexes"][row["name"]] = row["definition"]
+    for row in cur.execute(_SNAPSHOT_CONSTRAINTS):
+        tables[f"{row['schema']}.{row['table']}"]["constraints"][row["name"]] = row["definition"]
     return {"version": 1, "tables": tables}
 
 

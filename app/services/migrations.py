@@ -14,25 +14,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.script import Script, ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import OperationalError as SAOperationalError
-
-from . import alembic_runner, checkpoints, dburl, hooks, introspection, lint, migration_runs, schema_diff
-from .alembic_runner import Applied, Project, Timeouts
+from . import (
+    alembic_branch,
+    alembic_runner,
+    checkpoints,
+    hooks,
+    introspection,
+    lint,
+    migration_runs,
+    schema_diff,
+    server_admin,
+)
+from .alembic_branch import DatabaseState
+from .alembic_project import Graph, RevisionInfo
+from .alembic_runner import Applied, EnvFailure
 from .auth import Principal
 from .checkpoint_strategies import Progress
 from .hooks import HookResult
-from .errors import (
-    BranchUnavailable,
-    ConfigError,
-    DBAdminError,
-    InvalidInput,
-    MigrationFailed,
-    OperationRefused,
-)
+from .errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
 from .migration_runs import Run
 from .operations import check_phrase, operation
 from .registry import Branch
@@ -40,7 +39,8 @@ from .registry import Branch
 if TYPE_CHECKING:
     from .context import Context
 
-_TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
+# Timestamped names sort in the order revisions were written and rarely collide.
+_FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
 
 
 # -- results ------------------------------------------------------------------------------
@@ -53,8 +53,8 @@ class Revision:
     file: str | None
 
     @classmethod
-    def of(cls, script: Script) -> Revision:
-        return cls(id=script.revision, message=(script.doc or "").strip(), file=Path(script.path).name if script.path else None)
+    def of(cls, info: RevisionInfo) -> Revision:
+        return cls(id=info.id, message=info.message, file=info.file)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Status:
     pending: tuple[Revision, ...]
     unknown: tuple[str, ...]
     managed: bool
+    tables: int = 0  # tables on the branch, counted when it is not under migrations yet
 
     @property
     def pending_count(self) -> int:
@@ -82,7 +83,7 @@ class Status:
     @property
     def summary(self) -> str:
         return {
-            "unmanaged": "not under migrations yet",
+            "unmanaged": f"not under migrations yet ({self.tables} table{'s' if self.tables != 1 else ''})",
             "ahead": f"ahead of the code ({', '.join(self.unknown)} not in the project)",
             "pending": f"{self.pending_count} pending",
             "up to date": "up to date",
@@ -116,11 +117,40 @@ class RunResult:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A database made without migrations, now recorded at ``revision`` (nothing was run on it)."""
+
+    branch: Branch
+    revision: str
+    tables: int  # compared with what ``revision`` builds, all identical
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A revision Alembic's offline mode could not render (a data migration that queries the database)."""
+
+    revision: str
+    reason: str
+
+    def notice(self) -> str:
+        return f"no preview for {self.revision}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The SQL pending revisions would run, and the revisions it cannot show."""
+
+    sql: str
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True)
 class Promotion:
     dev: tuple[str, ...]
     prod: tuple[str, ...]
     revisions: tuple[Revision, ...]
     sql: str
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def phrase(self) -> str:
@@ -133,27 +163,25 @@ class Promotion:
 def status(context: Context, branch: Branch | str) -> Status:
     """Current revision(s), head(s) and the pending revisions of ``branch``, in the order they would run."""
     branch = Branch.parse(branch)
-    project, script = _project(context, branch)
-    state = _read_state(context, branch, project)
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = tuple(head for head in state.heads if head not in known)
-    pending = () if unknown else tuple(Revision.of(rev) for rev in alembic_runner.pending_between(script, "heads", state.heads))
-    return Status(branch=branch, current=state.heads, heads=tuple(script.get_heads()), pending=pending,
-                  unknown=unknown, managed=state.has_version_table)
+    graph = alembic_branch.graph(context)
+    state = _read_state(context, branch)
+    unknown = tuple(head for head in state.heads if not graph.known(head))
+    pending = () if unknown else tuple(Revision.of(rev) for rev in graph.pending_between("heads", state.heads))
+    tables = 0 if state.has_version_table else introspection.table_count(context, branch)
+    return Status(branch=branch, current=state.heads, heads=graph.heads, pending=pending,
+                  unknown=unknown, managed=state.has_version_table, tables=tables)
 
 
 def history(context: Context, branch: Branch | str, *, limit: int = 200) -> History:
     """Applied revisions newest first (with who and when, or marked as applied outside dbadmin) and dbadmin's runs."""
     branch = Branch.parse(branch)
-    project, script = _project(context, branch)
-    state = _read_state(context, branch, project)
-    known = {rev.revision for rev in script.walk_revisions()}
+    graph = alembic_branch.graph(context)
+    state = _read_state(context, branch)
     runs = migration_runs.last_applied(context.registry, branch)
     applied = [AppliedRevision(Revision(head, "(not in the project)", None), None, None, None, False)
-               for head in state.heads if head not in known]
-    in_code = tuple(head for head in state.heads if head in known)
-    for rev in (script.iterate_revisions(in_code, None, implicit_base=True) if in_code else ()):
-        run = runs.get(rev.revision)
+               for head in state.heads if not graph.known(head)]
+    for rev in graph.lineage([head for head in state.heads if graph.known(head)]):
+        run = runs.get(rev.id)
         applied.append(AppliedRevision(
             revision=Revision.of(rev), applied_at=run.finished_at if run else None,
             applied_by=run.actor if run else None, duration_ms=run.duration_ms if run else None, by_dbadmin=run is not None,
@@ -162,18 +190,32 @@ def history(context: Context, branch: Branch | str, *, limit: int = 200) -> Hist
                    runs=tuple(migration_runs.list_runs(context.registry, branch, limit=limit)))
 
 
-def preview_sql(context: Context, branch: Branch | str, *, destination: str = "heads") -> str:
-    """The SQL that upgrading ``branch`` to ``destination`` would run (Alembic offline mode); '' when nothing is pending."""
+def preview(context: Context, branch: Branch | str, *, destination: str = "heads") -> Preview:
+    """The SQL that upgrading ``branch`` to ``destination`` would run (Alembic offline mode), and what it cannot show.
+
+    A revision that cannot be rendered offline (it queries through ``op.get_bind()``)
+    is named with the reason; the rest of the SQL is still shown.
+    """
     branch = Branch.parse(branch)
-    project, script = _project(context, branch)
-    state = _read_state(context, branch, project)
-    if not alembic_runner.pending_between(script, destination, state.heads):
-        return ""
+    graph = alembic_branch.graph(context)
+    state = _read_state(context, branch)
+    if not _pending(graph, destination, state.heads):
+        return Preview("")
     if len(state.heads) > 1:
         raise OperationRefused("SQL preview needs the branch on a single revision; it has several heads: "
                                + ", ".join(state.heads))
     start = state.heads[0] if state.heads else None
-    return _alembic(lambda: alembic_runner.offline_sql(project, start, destination), context, branch)
+    try:
+        sql, skipped = alembic_runner.offline_sql(alembic_branch.project(context.settings),
+                                                  alembic_branch.target(context, branch), start, destination)
+    except EnvFailure as failure:
+        raise alembic_branch.translate(failure, context, branch) from None
+    return Preview(sql, tuple(Skipped(s["revision"], s["reason"]) for s in skipped))
+
+
+def preview_sql(context: Context, branch: Branch | str, *, destination: str = "heads") -> str:
+    """Only the SQL of ``preview`` ('' when nothing is pending); revisions it cannot show are comments in it."""
+    return preview(context, branch, destination=destination).sql
 
 
 def lint_pending(context: Context, branch: Branch | str, *, destination: str = "heads") -> list[lint.Finding]:
@@ -197,30 +239,28 @@ def drift(context: Context) -> schema_diff.SchemaDiff | None:
 
 def plan_promotion(context: Context) -> Promotion:
     """What promoting Dev to Prod would apply, or ``OperationRefused`` saying why it must not happen."""
-    dev_project, script = _project(context, Branch.DEV)
-    prod_project, _ = _project(context, Branch.PROD)
-    dev = _read_state(context, Branch.DEV, dev_project)
-    prod = _read_state(context, Branch.PROD, prod_project)
-    known = {rev.revision for rev in script.walk_revisions()}
+    graph = alembic_branch.graph(context)
+    dev = _read_state(context, Branch.DEV)
+    prod = _read_state(context, Branch.PROD)
     if not dev.has_version_table or not dev.heads:
         raise OperationRefused("Development is not under migrations yet: nothing to promote")
-    if missing := [head for head in dev.heads if head not in known]:
+    if missing := [head for head in dev.heads if not graph.known(head)]:
         raise OperationRefused(f"Development is on {', '.join(missing)}, which the code does not have: update the code first")
-    if missing := [head for head in prod.heads if head not in known]:
+    if missing := [head for head in prod.heads if not graph.known(head)]:
         raise OperationRefused(f"Production is on {', '.join(missing)}, which the code does not have: it is ahead of the code")
-    dev_applied = alembic_runner.ancestry(script, dev.heads)
-    prod_applied = alembic_runner.ancestry(script, prod.heads)
+    dev_applied = graph.ancestry(dev.heads)
+    prod_applied = graph.ancestry(prod.heads)
     if prod_applied - dev_applied:
         extra = sorted(prod_applied - dev_applied)
         if dev_applied < prod_applied:
             raise OperationRefused(f"Production is ahead of Development (it has {', '.join(extra)}): nothing to promote")
         raise OperationRefused("Development and Production have diverged onto different branches of the revision "
                                f"graph (Production has {', '.join(extra)}, which Development lacks): merge first")
-    revisions = tuple(Revision.of(rev) for rev in alembic_runner.pending_between(script, dev.heads, prod.heads))
+    revisions = tuple(Revision.of(rev) for rev in graph.pending_between(dev.heads, prod.heads))
     if not revisions:
         raise OperationRefused("Production is already at Development's revision: nothing to promote")
-    sql = preview_sql(context, Branch.PROD, destination=dev.heads[0]) if len(dev.heads) == 1 else ""
-    return Promotion(dev=dev.heads, prod=prod.heads, revisions=revisions, sql=sql)
+    found = preview(context, Branch.PROD, destination=dev.heads[0]) if len(dev.heads) == 1 else Preview("")
+    return Promotion(dev=dev.heads, prod=prod.heads, revisions=revisions, sql=found.sql, skipped=found.skipped)
 
 
 # -- changing -------------------------------------------------------------------------------
@@ -249,10 +289,10 @@ def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps
               reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
-        project, script = _project(context, branch)
-        heads = _read_state(context, branch, project).heads
-        steps = _check_steps(steps, len(alembic_runner.ancestry(script, heads)), "applied")
-        targets = _rollback_targets(script, heads, steps)
+        graph = alembic_branch.graph(context)
+        heads = _read_state(context, branch).heads
+        steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
+        targets = _rollback_targets(graph, heads, steps)
         if branch is Branch.PROD:
             check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
         _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details,
@@ -280,6 +320,63 @@ def promote(context: Context, *, actor: Principal, confirm: str | None, reason: 
     return _after(context, "migrate.promote", actor.name, result)
 
 
+def baseline(context: Context, branch: Branch | str, *, actor: Principal, revision: str, confirm: str | None = None,
+             reason: str | None = None, progress: Progress | None = None) -> Baseline:
+    """Record that ``branch`` (tables made by ``create_all()``, a legacy Prod) is at ``revision``, running nothing.
+
+    Flyway calls it baseline, Alembic ``stamp``.  First a scratch database on the branch's
+    server is migrated to ``revision`` and its schema compared with the branch's; any
+    difference is shown and refused.  Production needs the phrase ``BASELINE <revision>``.
+    """
+    revision = str(revision or "").strip()
+    with operation(context, "migrate.baseline", branch, actor=actor, reason=reason,
+                   details={"revision": revision[:64]}) as (branch, running):
+        tell = progress or (lambda done, total, message: None)
+        graph = alembic_branch.graph(context)
+        if not graph.known(revision):
+            raise InvalidInput(f"unknown revision {revision[:64]!r}: name one of the project's revisions "
+                               f"(head: {', '.join(graph.heads) or 'none'})")
+        if branch is Branch.PROD:
+            check_phrase(confirm, f"BASELINE {revision}", f"baselining Production at {revision}")
+        state = _read_state(context, branch)
+        if state.heads:
+            raise OperationRefused(f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "
+                                   "baseline is for a database that has none")
+        table = alembic_branch.version_table(context, branch)
+        tell(0, 3, f"building {revision} in a scratch database")
+        with alembic_branch.scratch(context, branch) as scratch:
+            try:
+                alembic_runner.run(alembic_branch.project(context.settings), scratch, revision, direction="up",
+                                   on_step=lambda step: None, on_plan=lambda revisions: None)
+            except EnvFailure as failure:
+                raise OperationRefused(f"building {revision} in a scratch database to compare with failed: "
+                                       f"{alembic_branch.translate(failure, context, branch)}") from None
+            tell(1, 3, "comparing schemas")
+            with server_admin.reading(scratch.url) as cur:
+                expected = introspection.snapshot_of(cur)
+        expected["tables"].pop(f"{table.schema}.{table.name}", None)
+        found = introspection.snapshot(context, branch)
+        difference = schema_diff.diff(expected, found)
+        running.details["compared_tables"] = len(found["tables"])
+        if not difference.identical:
+            running.details["differences"] = [change.describe() for change in difference.changes[:100]]
+            raise BaselineMismatch(branch, revision, difference)
+        tell(2, 3, f"recording {revision}")
+        try:
+            alembic_runner.stamp(alembic_branch.project(context.settings), alembic_branch.target(context, branch),
+                                 revision)
+        except EnvFailure as failure:
+            raise alembic_branch.translate(failure, context, branch) from None
+        tell(3, 3, f"{branch.label} is at {revision}")
+    return Baseline(branch, revision, len(found["tables"]))
+
+
+def revisions(context: Context) -> list[Revision]:
+    """Every revision of the project, newest first (what a baseline may name)."""
+    graph = alembic_branch.graph(context)
+    return [Revision.of(rev) for rev in graph.lineage(graph.heads)]
+
+
 def new_revision(context_or_settings: Any, message: str) -> Revision:
     """Write a new, empty, reversible revision file (timestamped name) into the project; touches no database.
 
@@ -289,23 +386,18 @@ def new_revision(context_or_settings: Any, message: str) -> Revision:
     message = (message or "").strip()
     if not message or len(message) > 200 or "\n" in message:
         raise InvalidInput("a revision needs a one-line message of at most 200 characters")
-    project = Project(_require_migrations(settings), url=None)
-    config = project.config()
-    if not config.get_main_option("file_template"):
-        # Timestamped names sort in the order revisions were written and rarely collide.
-        config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s")
     try:
-        with alembic_runner.ALEMBIC_LOCK:
-            script = command.revision(config, message=message)
-    except CommandError as exc:
-        raise InvalidInput(f"cannot create a revision: {exc}") from None
-    if isinstance(script, list):
-        script = script[0]
-    text = Path(script.path).read_text()
+        written = alembic_runner.new_revision(alembic_branch.project(settings), message, file_template=_FILE_TEMPLATE)
+    except EnvFailure as failure:
+        if failure.kind == "alembic":
+            raise InvalidInput(f"cannot create a revision: {failure.message}") from None
+        raise ConfigError(f"MIGRATIONS: cannot create a revision: {failure.message}") from None
+    path = Path(written["path"])
+    text = path.read_text()
     if "def downgrade" not in text or "def upgrade" not in text:
-        Path(script.path).unlink()
+        path.unlink()
         raise ConfigError("MIGRATIONS: the project's script.py.mako must define both upgrade() and downgrade()")
-    return Revision.of(script)
+    return Revision(id=written["revision"], message=message, file=path.name)
 
 
 # -- internals ------------------------------------------------------------------------------
@@ -330,8 +422,7 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
          progress: Progress | None = None) -> RunResult:
     """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``)."""
     tell = progress or (lambda done, total, message: None)
-    project, script = _project(context, branch)
-    before = _read_state(context, branch, project).heads
+    before = _read_state(context, branch).heads
     planned: list[str] = []
     run_ids: dict[str, int] = {}
     done: list[str] = []
@@ -355,25 +446,27 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
         start_next()
 
     try:
-        alembic_runner.run(project, destination, direction=direction, on_step=on_step, on_plan=on_plan)
-    except CommandError as exc:
-        raise InvalidInput(f"Alembic refused: {exc}") from None
-    except Exception as exc:
-        failing = planned[len(done)] if len(done) < len(planned) else "?"
-        message = _database_message(exc, context)
+        alembic_runner.run(alembic_branch.project(context.settings), alembic_branch.target(context, branch),
+                           destination, direction=direction, on_step=on_step, on_plan=on_plan)
+    except EnvFailure as failure:
+        error = alembic_branch.translate(failure, context, branch)
+        failing = planned[len(done)] if len(done) < len(planned) else None
+        if failing is None or failure.kind in ("refused", "alembic"):
+            raise error from None
+        message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
         if failing in run_ids:
             migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
-        _settle_rolled_back(context, branch, project, script, direction, done, run_ids, failing)
+        _settle_rolled_back(context, branch, direction, done, run_ids, failing)
         raise MigrationFailed(failing, message) from None
-    after = _read_state(context, branch, project).heads
+    after = _read_state(context, branch).heads
     return RunResult(branch, direction, tuple(done), before, after)
 
 
-def _settle_rolled_back(context: Context, branch: Branch, project: Project, script: ScriptDirectory, direction: str,
-                        done: list[str], run_ids: dict[str, int], failing: str) -> None:
+def _settle_rolled_back(context: Context, branch: Branch, direction: str, done: list[str], run_ids: dict[str, int],
+                        failing: str) -> None:
     """An env.py without transaction-per-migration rolls back the steps before the failure too: say so."""
     try:
-        applied = alembic_runner.ancestry(script, _read_state(context, branch, project).heads)
+        applied = alembic_branch.graph(context).ancestry(_read_state(context, branch).heads)
     except DBAdminError:
         return  # the branch cannot be read now; the rows keep what the run itself saw
     for revision in done:
@@ -382,63 +475,18 @@ def _settle_rolled_back(context: Context, branch: Branch, project: Project, scri
                                   error=f"rolled back together with {failing} (one transaction for the whole run)")
 
 
-def _project(context: Context, branch: Branch) -> tuple[Project, ScriptDirectory]:
-    settings = context.settings
-    project = Project(_require_migrations(settings), url=context.registry.url(branch),
-                      timeouts=Timeouts(settings.migration_statement_timeout, settings.migration_lock_timeout))
+def _read_state(context: Context, branch: Branch) -> DatabaseState:
+    return alembic_branch.state(context, branch)
+
+
+def _pending(graph: Graph, destination: str, heads: tuple[str, ...]) -> list[RevisionInfo]:
     try:
-        script = project.script()
-        script.get_heads()  # loads every revision file: a syntax error shows up here
-    except DBAdminError:
-        raise
-    except Exception as exc:
-        raise ConfigError(f"MIGRATIONS: the project at {settings.migrations} cannot be loaded: "
-                          f"{type(exc).__name__}: {dburl.reason(exc)}") from None
-    return project, script
-
-
-def _require_migrations(settings: Any) -> Path:
-    if settings.migrations is None:
-        raise ConfigError("MIGRATIONS: not set; point it at your application's alembic.ini")
-    return Path(settings.migrations)
-
-
-def _read_state(context: Context, branch: Branch, project: Project) -> alembic_runner.DatabaseState:
-    with context.registry.connection(branch):
-        pass  # a clear "unavailable" from the pool before env.py tries its own engine
-    return _alembic(lambda: alembic_runner.database_state(project), context, branch)
-
-
-def _alembic(call: Any, context: Context, branch: Branch) -> Any:
-    """Run an Alembic call through the project's env.py, turning its failures into dbadmin errors."""
-    try:
-        return call()
-    except DBAdminError:
-        raise
-    except SAOperationalError as exc:
-        raise BranchUnavailable(f"the {branch.label} branch is unavailable: {_database_message(exc, context)}") from None
-    except CommandError as exc:
+        return graph.pending_between(destination, heads)
+    except Exception as exc:  # Alembic's revision errors: an unknown or ambiguous destination
         raise InvalidInput(f"Alembic refused: {exc}") from None
-    except Exception as exc:
-        raise ConfigError(f"MIGRATIONS: the project's env.py failed: {type(exc).__name__}: "
-                          f"{dburl.reason(exc, context.settings.secrets())}") from None
 
 
-def _database_message(exc: BaseException, context: Context) -> str:
-    """The database's own words for a failed statement, naming the timeout setting when one was hit."""
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    sqlstate = getattr(orig, "sqlstate", None)
-    diag = getattr(orig, "diag", None)
-    message = (diag.message_primary if diag is not None and diag.message_primary else None) or dburl.reason(orig)
-    message = dburl.scrub(message, context.settings.secrets())
-    if sqlstate in _TIMEOUT_STATES:
-        setting = _TIMEOUT_STATES[sqlstate]
-        limit = getattr(context.settings, setting.lower())
-        return f"{message} ({setting}={limit:g}s was hit)"
-    return message
-
-
-def _rollback_targets(script: ScriptDirectory, heads: tuple[str, ...], steps: int) -> list[str]:
+def _rollback_targets(graph: Graph, heads: tuple[str, ...], steps: int) -> list[str]:
     """One downgrade destination per step, each removing exactly the newest revision.
 
     Alembic's relative ``-N`` is ambiguous at a merge; stepping to the merge's first parent
@@ -450,8 +498,7 @@ def _rollback_targets(script: ScriptDirectory, heads: tuple[str, ...], steps: in
         if len(current) != 1:
             raise OperationRefused(f"rolling back {steps} revision(s) would pass a point with several heads "
                                    f"({', '.join(current)}): roll back fewer steps, then each branch by itself")
-        down = script.get_revision(current[0]).down_revision
-        parents = [down] if isinstance(down, str) else list(down or ())
+        parents = graph.down_of(current[0])
         targets.append(parents[0] if parents else "base")
         current = parents
     return targets

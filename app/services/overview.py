@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class BranchOverview:
     status: BranchStatus
-    migrations: str | None = None  # "up to date", "1 pending", ... or why it is unknown
+    migrations: str | None = None  # "up to date", "1 pending", ... or "unknown"
+    migrations_problem: str | None = None  # why it is unknown (a refused env.py, a project that cannot load)
     revision: str | None = None
     last_migration: AppliedRevision | None = None  # name, when, by whom
     last_checkpoint: Checkpoint | None = None
@@ -40,7 +41,9 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         applied = migrations.history(context, status.branch, limit=1).applied
         last_migration = applied[0] if applied else None
     except DBAdminError as exc:
-        state, revision, last_migration = str(exc), None, None
+        state, revision, last_migration, problem = "unknown", None, None, str(exc)
+    else:
+        problem = None
     try:
         summary = introspection.summary(context, status.branch)
     except DBAdminError:
@@ -50,7 +53,8 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         holder = oplock.holder(context.registry, status.branch)
     except DBAdminError:
         listed, holder = [], None
-    return BranchOverview(status=status, migrations=state, revision=revision, last_migration=last_migration,
+    return BranchOverview(status=status, migrations=state, migrations_problem=problem, revision=revision,
+                          last_migration=last_migration,
                           last_checkpoint=listed[0] if listed else None, busy=holder, summary=summary)
 
 

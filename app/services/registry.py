@@ -21,22 +21,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ..config import Settings
 from . import dburl
 from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase, UnknownBranch
+from .identity import Identity
+from .identity import of_connection as identity_of
 
 CONTROL = "control"
-
-# Who the server says it is: the cluster's system identifier (set by initdb, unique per
-# cluster) plus the database's oid.  Physical replicas share both, and a replica of
-# Prod used as Dev is exactly what must be refused.
-_IDENTITY_SQL = """
-SELECT (SELECT system_identifier::text FROM pg_control_system()),
-       (SELECT oid::text FROM pg_database WHERE datname = current_database())
-"""
-# Hosted servers may revoke pg_control_system(); the postmaster's start time and port
-# still single out one running server.
-_FALLBACK_IDENTITY_SQL = """
-SELECT pg_postmaster_start_time()::text || '/' || current_setting('port'),
-       (SELECT oid::text FROM pg_database WHERE datname = current_database())
-"""
 
 
 class Branch(StrEnum):
@@ -91,7 +79,7 @@ class Registry:
             CONTROL: _secret(settings.admin_database_url),
         }
         self._pools: dict[str, ConnectionPool] = {}
-        self._identities: dict[str, tuple[str, str]] = {}
+        self._identities: dict[str, Identity] = {}
         # One lock per target, so a server that hangs on connect never delays the others.
         self._locks = {key: threading.Lock() for key in self._urls}
         self._identity_lock = threading.Lock()
@@ -136,6 +124,19 @@ class Registry:
         if url is None:
             raise self._not_configured(key)
         return url
+
+    def identity(self, target: Branch | str) -> Identity:
+        """Who the server says the branch (or control store) is; opens its pool if needed.
+
+        Isolated env.py runs compare every connection they make against it.
+        """
+        key = _key(target)
+        while True:
+            self._pool(key)
+            with self._identity_lock:
+                found = self._identities.get(key)
+            if found is not None:  # else the pool was closed (a restore's swap) in between: open it again
+                return found
 
     def location(self, target: Branch | str) -> str | None:
         url = self._urls[_key(target)]
@@ -207,12 +208,12 @@ class Registry:
             pool.open()
             try:
                 with pool.connection(timeout=self._settings.pool_timeout) as conn:
-                    identity = _identity(conn)
+                    identity = identity_of(conn)
             except (PoolTimeout, psycopg.OperationalError) as exc:
                 pool.close()
                 raise self._unavailable(key, exc, pool) from None
             with self._identity_lock:
-                other = next((k for k, known in self._identities.items() if known == identity), None)
+                other = next((k for k, known in self._identities.items() if known.key == identity.key), None)
                 if other is None:
                     self._identities[key] = identity
             if other is not None:
@@ -267,14 +268,6 @@ class _RecordingConnection(psycopg.Connection):
 def _recording_connection_class(key: str) -> type[_RecordingConnection]:
     """A class per pool, so each pool remembers its own last error."""
     return type(f"DBAdminConnection_{key}", (_RecordingConnection,), {})
-
-
-def _identity(conn: psycopg.Connection) -> tuple[str, str]:
-    try:
-        row = conn.execute(_IDENTITY_SQL).fetchone()
-    except psycopg.errors.InsufficientPrivilege:
-        row = conn.execute(_FALLBACK_IDENTITY_SQL).fetchone()
-    return (row[0], row[1])
 
 
 def _key(target: Branch | str) -> str:

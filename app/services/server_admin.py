@@ -8,17 +8,30 @@ branch's own credentials; this is the one place dbadmin connects outside its poo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import secrets
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import dict_row
 
 from . import dburl
-from .errors import BranchUnavailable
+from .errors import BranchUnavailable, OperationRefused
+from .identity import Identity
+from .identity import of_connection as identity_of
 
 MAINTENANCE_DATABASES = ("postgres", "template1")
+
+
+def unique_part() -> str:
+    """A random part for names on a server or in a store that other dbadmins may share.
+
+    Catalog ids restart when a control store is recreated, and two dbadmins can share a
+    server, so an id alone does not make a name unique.
+    """
+    return secrets.token_hex(4)
 
 
 def database_of(url: str) -> str:
@@ -109,6 +122,37 @@ def swap(conn: psycopg.Connection, *, current: str, replacement: str, keep_as: s
     with conn.transaction():
         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(current), sql.Identifier(keep_as)))
         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(replacement), sql.Identifier(current)))
+
+
+@contextmanager
+def scratch_database(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[str]:
+    """A new, empty database on ``url``'s server (same credentials), dropped on the way out whatever happens."""
+    with maintenance(url, secrets=secrets) as conn:
+        if not can_create_databases(conn):
+            raise OperationRefused(f"a scratch database is needed, and the role of {dburl.describe(url)} may not "
+                                   "create databases (CREATEDB)")
+        name = f"dbadmin_scratch_{unique_part()}"
+        create(conn, name)
+    try:
+        yield dburl.with_database(url, name)
+    finally:
+        with maintenance(url, secrets=secrets) as conn:
+            drop(conn, name)
+
+
+@contextmanager
+def reading(url: str) -> Iterator[psycopg.Cursor]:
+    """A dict cursor in a read-only transaction on a scratch database (it has no pool: it lives for one operation)."""
+    with psycopg.connect(url, connect_timeout=10, application_name="dbadmin-scratch") as conn:
+        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            cur.execute("SET TRANSACTION READ ONLY")
+            yield cur
+
+
+def identity(url: str) -> Identity:
+    """Who the server says a scratch database is, for the env.py runs that build it."""
+    with psycopg.connect(url, connect_timeout=10, application_name="dbadmin-scratch") as conn:
+        return identity_of(conn)
 
 
 def can_create_databases(conn: psycopg.Connection) -> bool:

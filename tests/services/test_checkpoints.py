@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import psycopg
 import pytest
 
 from dbadmin.services import checkpoint_catalog as catalog
-from dbadmin.services import checkpoints, dburl, migrations, oplock, server_admin
+from dbadmin.services import checkpoint_strategies, checkpoints, dburl, migrations, oplock, server_admin
 from dbadmin.services.checkpoint_strategies import checkpoint_database
 from dbadmin.services.errors import (
     BranchBusy,
@@ -24,6 +25,7 @@ from dbadmin.services.errors import (
     CheckpointFailed,
     ConfirmationRequired,
     InvalidInput,
+    NameTaken,
     OperationRefused,
 )
 from dbadmin.services.context import example_migrations, open_context, recover
@@ -81,7 +83,8 @@ def test_create_restore_and_undo_on_dev(dev, strategy):
 
 def test_clone_checkpoint_is_a_fenced_off_database(dev):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="c", strategy="clone")
-    assert checkpoint.reference == checkpoint_database(server_admin.database_of(dev.registry.url("dev")), checkpoint.id)
+    database = server_admin.database_of(dev.registry.url("dev"))
+    assert re.fullmatch(rf"{database}__ckpt_{checkpoint.id}_[0-9a-f]{{8}}", checkpoint.reference)  # unique per server
     with server_admin.maintenance(dev.registry.url("dev")) as conn:
         allowed = conn.execute("SELECT datallowconn FROM pg_database WHERE datname = %s", (checkpoint.reference,)).fetchone()
     assert allowed == (False,)
@@ -450,3 +453,55 @@ def test_expected_unavailability_is_said_before_a_checkpoint(dev):
     assert measured.strategy == "clone" and measured.seconds > 0 and "at the last measured" in measured.explanation
     with pytest.raises(InvalidInput):
         checkpoints.expected_unavailability(dev, "dev", "snapshot")
+
+
+# -- names that never collide ------------------------------------------------------------------
+
+
+def someone_elses_database(context, name: str) -> None:
+    """A database another dbadmin (or an earlier control store) left on the server under ``name``."""
+    with server_admin.maintenance(context.registry.url("dev")) as conn:
+        server_admin.create(conn, name)
+    with psycopg.connect(dburl.with_database(context.registry.url("dev"), name), autocommit=True) as conn:
+        conn.execute("CREATE TABLE theirs (id int); INSERT INTO theirs VALUES (42)")
+
+
+def still_theirs(context, name: str) -> bool:
+    with psycopg.connect(dburl.with_database(context.registry.url("dev"), name)) as conn:
+        return conn.execute("SELECT id FROM theirs").fetchall() == [(42,)]
+
+
+def test_two_checkpoints_never_share_a_name(dev):
+    """Ids restart with a new control store; the random part keeps names apart anyway."""
+    names = {checkpoint_database("shop", 1) for _ in range(50)}
+    assert len(names) == 50 and all(len(name.encode()) <= 63 for name in names)
+    long = checkpoint_database("x" * 63, 12345)
+    assert len(long) == 63 and re.fullmatch(r"x+__ckpt_12345_[0-9a-f]{8}", long)
+
+
+def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, monkeypatch):
+    someone_elses_database(dev, "taken_by_another_dbadmin")
+    monkeypatch.setattr(checkpoint_strategies, "checkpoint_database", lambda database, checkpoint_id: "taken_by_another_dbadmin")
+    with pytest.raises(NameTaken, match="a database named taken_by_another_dbadmin already exists on the server; "
+                                        "nothing was changed") as refused:
+        checkpoints.create(dev, "dev", actor=ME, label="collides", strategy="clone")
+    assert "\n" not in str(refused.value)
+    assert still_theirs(dev, "taken_by_another_dbadmin")  # never dropped, never written
+    assert rows(dev, "dev") == ["first@example.test"]
+    [failed] = [c for c in checkpoints.list_for_branch(dev, "dev") if c.label == "collides"]
+    assert failed.status == "failed" and "already exists" in failed.error
+    assert actions(dev)[-1].outcome == "failed"
+
+
+def test_a_restore_whose_names_are_taken_changes_nothing(dev, monkeypatch):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="good", strategy="clone")
+    add_user(dev, "dev", "later@example.test")
+    someone_elses_database(dev, "previous_taken")
+    monkeypatch.setattr(checkpoints, "checkpoint_database", lambda database, checkpoint_id: "previous_taken")
+    with pytest.raises(NameTaken, match="previous_taken already exists"):
+        checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)
+    assert still_theirs(dev, "previous_taken")
+    assert rows(dev, "dev") == ["first@example.test", "later@example.test"]
+    monkeypatch.undo()
+    checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)  # with its own names, the restore works
+    assert rows(dev, "dev") == ["first@example.test"]

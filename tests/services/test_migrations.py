@@ -10,7 +10,6 @@ import pytest
 from alembic import command
 
 from dbadmin.services import checkpoints, migration_runs, migrations, oplock
-from dbadmin.services.alembic_runner import Project
 from dbadmin.services.context import example_migrations, open_context, recover
 from dbadmin.services.errors import (
     BranchBusy,
@@ -23,7 +22,7 @@ from dbadmin.services.errors import (
     UnknownBranch,
 )
 from dbadmin.services.registry import Branch
-from tests.alembic_projects import branched, copy_shop, write_project
+from tests.alembic_projects import branched, copy_shop, plain_config, write_project
 from tests.conftest import actions, admin, free_port, tables, version
 
 ME = admin("tester")
@@ -34,7 +33,7 @@ ME = admin("tester")
 
 def test_status_of_a_database_not_under_migrations(shop):
     status = migrations.status(shop, "dev")
-    assert (status.state, status.summary, status.managed) == ("unmanaged", "not under migrations yet", False)
+    assert (status.state, status.summary, status.managed) == ("unmanaged", "not under migrations yet (0 tables)", False)
     assert status.heads == ("0005",) and status.current == ()
     assert [r.id for r in status.pending] == ["0001", "0002", "0003", "0004", "0005"]
     assert status.pending[0].message == "create users"
@@ -60,7 +59,7 @@ def test_upgrade_in_steps_then_to_head(shop):
 def test_history_lists_who_applied_what_and_what_came_from_outside(shop):
     migrations.upgrade(shop, "dev", actor=admin("alice"), steps=3)
     # someone runs plain alembic against Dev, outside dbadmin
-    command.upgrade(Project(example_migrations(), shop.registry.url("dev")).config(), "0004")
+    command.upgrade(plain_config(example_migrations(), shop.registry.url("dev")), "0004")
     history = migrations.history(shop, "dev")
     assert [a.revision.id for a in history.applied] == ["0004", "0003", "0002", "0001"]
     outside, *by_us = history.applied

@@ -25,6 +25,7 @@ def test_summary_of_an_empty_and_of_a_missing_branch(databases, make_settings):
     settings = make_settings(dev_database_url=databases.new(), admin_database_url=databases.new("control"))
     with open_context(settings) as context:
         dev, prod = overview.overviews(context)
-        assert dev.migrations.startswith("MIGRATIONS: not set") and dev.last_checkpoint is None
+        assert dev.migrations == "unknown" and dev.migrations_problem.startswith("MIGRATIONS: not set")
+        assert dev.last_checkpoint is None
         assert dev.summary.tables_by_kind["table"] == 0
         assert (prod.status.state, prod.summary, prod.migrations) == ("missing", None, None)

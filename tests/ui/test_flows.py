@@ -46,7 +46,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     # Dev: run the pending migrations
     served.sign_in(page)
     page.goto(f"{base}/admin/?branch=dev&tab=migrations")
-    expect(page.get_by_test_id("migrations-status")).to_have_text("not under migrations yet")
+    expect(page.get_by_test_id("migrations-status")).to_have_text("not under migrations yet (0 tables)")
     expect(page.get_by_test_id("pending")).to_contain_text("create users")
     page.get_by_test_id("sql-preview").click()
     expect(page.get_by_test_id("sql-preview")).to_contain_text("0003 · require-concurrent-index-creation")

@@ -1,0 +1,188 @@
+"""Alembic bound to one branch: the project from the settings, its graph and version table, and env.py's
+failures as dbadmin's errors.
+
+Each env.py run costs an interpreter start (``alembic_runner``), so what a run teaches is
+kept per process (``ProjectCache`` on the ``Context``) until the project's files change:
+the revision graph (from the revision files) and where each branch keeps its version
+table (from env.py's ``context.configure``).  Status then reads the version table
+directly through the branch's own, identity-checked pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from ..config import Settings, private_env_names
+from . import alembic_runner, audit, dburl, server_admin
+from .alembic_project import Graph, Project, VersionTable, fingerprint, parse_env_mapping
+from .alembic_runner import EnvFailure, Target, Timeouts
+from .auth import SYSTEM
+from .errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
+from .registry import Branch
+
+if TYPE_CHECKING:
+    from .context import Context
+
+_TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
+_FIX = ("hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
+        "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (README: Compatibility)")
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What the branch's version table says."""
+
+    heads: tuple[str, ...]
+    has_version_table: bool
+
+
+class ProjectCache:
+    """What env.py runs taught this process, kept while the project's files stay as they were."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._graph: tuple[list[Path], str, Graph] | None = None
+        self._tables: dict[tuple[Branch, str], VersionTable | WrongDatabase] = {}
+
+    def forget(self) -> None:
+        with self._lock:
+            self._graph = None
+            self._tables.clear()
+
+
+def project(settings: Settings) -> Project:
+    """The project MIGRATIONS names, started the way the settings say (MIGRATIONS_ENV, MIGRATIONS_PATH)."""
+    if settings.migrations is None:
+        raise ConfigError("MIGRATIONS: not set; point it at your application's alembic.ini")
+    return Project(Path(settings.migrations), env_mapping=parse_env_mapping(settings.migrations_env),
+                   python_path=tuple(settings.migrations_python_path()), strip_env=private_env_names())
+
+
+def graph(context: Context) -> Graph:
+    """The revision graph; described again (one env.py process) when a revision file, env.py or the ini changed."""
+    graph, _ = _described(context)
+    return graph
+
+
+def target(context: Context, branch: Branch) -> Target:
+    """The branch as a run must reach it (the registry checks who the server is as it opens the pool)."""
+    registry, settings = context.registry, context.settings
+    url = registry.url(branch)
+    return Target(url, registry.identity(branch), branch.label, dburl.describe(url),
+                  Timeouts(settings.migration_statement_timeout, settings.migration_lock_timeout))
+
+
+@contextmanager
+def scratch(context: Context, branch: Branch) -> Iterator[Target]:
+    """A new, empty database on the branch's server that env.py may build (dropped afterwards)."""
+    url = context.registry.url(branch)
+    with server_admin.scratch_database(url, secrets=context.settings.secrets()) as scratch_url:
+        yield replace(target(context, branch), url=scratch_url, identity=server_admin.identity(scratch_url),
+                      label=f"scratch ({branch.label})", location=dburl.describe(scratch_url))
+
+
+def state(context: Context, branch: Branch) -> DatabaseState:
+    """The branch's heads, read from its version table through the branch's own pool."""
+    table = version_table(context, branch)
+    with context.registry.connection(branch) as conn:
+        heads, exists = table.read(conn)
+    return DatabaseState(tuple(sorted(heads)), exists)
+
+
+def version_table(context: Context, branch: Branch) -> VersionTable:
+    """Where env.py keeps the version table on ``branch``: one checked run of env.py per project version.
+
+    A refusal (env.py reaches another database) is kept too, so a console polling status
+    neither starts env.py again and again nor fills the audit log: it is recorded once.
+    """
+    _, key = _described(context)
+    cache = context.projects
+    with cache._lock:
+        known = cache._tables.get((branch, key))
+    if isinstance(known, WrongDatabase):
+        raise WrongDatabase(str(known))
+    if known is not None:
+        return known
+    try:
+        found = alembic_runner.inspect(project(context.settings), target(context, branch))
+    except EnvFailure as failure:
+        error = translate(failure, context, branch)
+        if isinstance(error, WrongDatabase):
+            with cache._lock:
+                cache._tables[(branch, key)] = error
+            _record_refusal(context, branch, error)
+        raise error from None
+    table = VersionTable(found["version_table"], found["version_table_schema"])
+    with cache._lock:
+        cache._tables[(branch, key)] = table
+    return table
+
+
+def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> DBAdminError:
+    """The dbadmin error for what the env.py process reported (scrubbed of every secret)."""
+    secrets = context.settings.secrets()
+    message = database_message(failure, context) if failure.kind == "database" else dburl.scrub(failure.message, secrets)
+    label = branch.label if branch else "the"
+    if failure.kind == "refused":
+        return WrongDatabase(f"refused: {message}; neither database was changed; {_FIX}")
+    if failure.kind == "elsewhere":
+        return ConfigError(f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
+                           f"dbadmin at {dburl.describe(context.registry.url(branch)) if branch else 'its URL'}: "
+                           f"env.py connects somewhere else; {_FIX}")
+    if failure.kind == "alembic":
+        return InvalidInput(f"Alembic refused: {message}")
+    if failure.kind == "import":
+        module = f" {failure.module!r}" if failure.module else ""
+        return ConfigError(f"MIGRATIONS: env.py could not import{module} ({message}); make it importable with "
+                           "prepend_sys_path in alembic.ini or MIGRATIONS_PATH")
+    if failure.kind == "database" and failure.operational:
+        return BranchUnavailable(f"the {label} branch is unavailable: {message}")
+    if failure.kind == "database":
+        return DBAdminError(f"the {label} branch refused a statement of env.py: {message}")
+    return ConfigError(f"MIGRATIONS: the project's env.py failed: {message}")
+
+
+def database_message(failure: EnvFailure, context: Context) -> str:
+    """The database's own words for a failed statement, naming the timeout setting when one was hit."""
+    message = dburl.scrub(failure.message, context.settings.secrets())
+    if failure.sqlstate in _TIMEOUT_STATES:
+        setting = _TIMEOUT_STATES[failure.sqlstate]
+        return f"{message} ({setting}={getattr(context.settings, setting.lower()):g}s was hit)"
+    return message
+
+
+def _described(context: Context) -> tuple[Graph, str]:
+    cache = context.projects
+    with cache._lock:
+        if cache._graph is not None:
+            watched, key, known = cache._graph
+            if fingerprint(watched) == key:
+                return known, key
+        found = project(context.settings)
+        try:
+            described = alembic_runner.describe(found)
+        except EnvFailure as failure:
+            if failure.kind == "import":
+                raise translate(failure, context, None) from None
+            raise ConfigError(f"MIGRATIONS: the project at {context.settings.migrations} cannot be loaded: "
+                              f"{dburl.scrub(failure.message, context.settings.secrets())}") from None
+        watched = found.watched(described["version_locations"])
+        key = fingerprint(watched)
+        cache._graph = (watched, key, Graph(described["revisions"]))
+        return cache._graph[2], key
+
+
+def _record_refusal(context: Context, branch: Branch, error: WrongDatabase) -> None:
+    """A read refused by the identity check is an audit row too (best effort: it reads, it must not fail for this)."""
+    try:
+        audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="migrate.verify", branch=branch,
+                     outcome="refused", details={"error": str(error)})
+    except (DBAdminError, psycopg.Error):
+        pass

@@ -1,0 +1,265 @@
+"""Real projects' env.py patterns (tests/projects/): each is run through status, up, promote, checkpoint,
+down and restore on both branches, and must land on the branch named and nowhere else.
+
+Also: the decoy (an env.py that connects to the application's own database) is refused
+before anything runs there; settings cached at import cannot carry one branch's database
+into the next run; an async env.py runs on its async driver; a data migration without
+offline SQL can still be previewed and promoted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy
+
+from dbadmin.services import checkpoints, introspection, migrations
+from dbadmin.services.errors import (
+    BaselineMismatch,
+    ConfigError,
+    ConfirmationRequired,
+    InvalidInput,
+    OperationRefused,
+    WrongDatabase,
+)
+from dbadmin.services.registry import Branch
+from tests.conftest import actions, admin, tables
+
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
+ME = admin("tester")
+POSTGRES_PARTS = ("POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"
+                  "POSTGRES_PASSWORD={password}")
+
+
+def heads(context, branch, table: str = "alembic_version", schema: str = "public") -> list[str]:
+    """The version table's rows, read directly from the branch."""
+    with context.registry.connection(branch) as conn:
+        if conn.execute("SELECT to_regclass(%s) IS NULL", [f"{schema}.{table}"]).fetchone()[0]:
+            return []
+        return sorted(row[0] for row in conn.execute(f"SELECT version_num FROM {schema}.{table}"))
+
+
+# (project, settings, revisions in order, the table the first revision creates, version table)
+PATTERNS = {
+    "sqlalchemy_url": ("sqlalchemy_url/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
+    "env_database_url": ("env_database_url/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
+    "app_settings": ("app_settings/alembic.ini", {"migrations_env": POSTGRES_PARTS}, ["p001", "p002", "p003"], "notes", {}),
+    "connection_attribute": ("connection_attribute/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
+    "async_env": ("async_env/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes", {}),
+    "cached_settings": ("cached_settings/alembic.ini", {"migrations_env": "NOTES_DB_URL={sqlalchemy_url}"},
+                        ["p001", "p002", "p003"], "notes", {}),
+    "relative_paths": ("relative_paths/backend/alembic.ini", {}, ["t001", "t002"], "tasks", {}),
+    "relative_paths_no_ini": ("relative_paths/backend/notes_migrations", {}, ["t001", "t002"], "tasks", {}),
+    "logging_and_locations": ("logging_and_locations/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes",
+                              {"table": "app_versions", "schema": "meta"}),
+    "data_migration": ("data_migration/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes", {}),
+}
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS))
+def test_every_pattern_lands_on_the_branch_named(make_context, pattern):
+    project, settings, revisions, first_table, table = PATTERNS[pattern]
+    context = make_context(migrations=PROJECTS / project, **settings)
+    head, previous = revisions[-1], revisions[-2]
+
+    status = migrations.status(context, "dev")
+    assert (status.state, [r.id for r in status.pending]) == ("unmanaged", revisions)
+    migrations.upgrade(context, "dev", actor=ME)
+    assert heads(context, "dev", **table) == [head] and first_table in tables(context, "dev")
+    assert migrations.status(context, "dev").state == "up to date"
+
+    plan = migrations.plan_promotion(context)
+    assert [r.id for r in plan.revisions] == revisions
+    migrations.promote(context, actor=ME, confirm=plan.phrase)
+    assert heads(context, "prod", **table) == [head] and first_table in tables(context, "prod")
+
+    for branch in Branch:
+        checkpoint = checkpoints.create(context, branch, actor=ME, label=f"{pattern} at head")
+        confirm = "ROLLBACK 1" if branch is Branch.PROD else None
+        migrations.downgrade(context, branch, actor=ME, steps=1, confirm=confirm)
+        assert heads(context, branch, **table) == [previous]
+        assert [r.id for r in migrations.status(context, branch).pending] == [head]
+        checkpoints.restore(context, branch, checkpoint.id, actor=ME, confirm=f"RESTORE {checkpoint.id}")
+        assert heads(context, branch, **table) == [head]
+        assert migrations.status(context, branch).state == "up to date"
+
+    history = migrations.history(context, "prod")
+    assert [a.revision.id for a in history.applied] == list(reversed(revisions))
+    outcomes = {(a.action, a.branch, a.outcome) for a in actions(context)}
+    assert outcomes >= {("migrate.up", "dev", "ok"), ("migrate.promote", "prod", "ok"),
+                        ("migrate.down", "dev", "ok"), ("migrate.down", "prod", "ok")}
+    assert all(a.outcome == "ok" for a in actions(context)), [(a.action, a.outcome, a.details) for a in actions(context)]
+
+
+def test_async_env_runs_on_its_async_driver(make_context):
+    context = make_context(migrations=PROJECTS / "async_env" / "alembic.ini")
+    migrations.upgrade(context, "dev", actor=ME)
+    with context.registry.connection("dev") as conn:
+        assert conn.execute("SELECT driver, is_async FROM ran_with").fetchall() == [("asyncpg", True)]
+    assert "CREATE TABLE ran_with" in migrations.preview_sql(context, "prod")
+
+
+def test_settings_cached_at_import_never_carry_a_branch_into_the_next_run(make_context):
+    """Dev, then Prod, then Dev in one process: each run is a fresh interpreter with its branch's environment."""
+    context = make_context(migrations=PROJECTS / "cached_settings" / "alembic.ini",
+                           migrations_env="NOTES_DB_URL={sqlalchemy_url}")
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    migrations.promote(context, actor=ME, confirm="PROMOTE 1")
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    assert (heads(context, "dev"), heads(context, "prod")) == (["p002"], ["p001"])
+    assert "NOTES_DB_URL" not in os.environ and "notes" not in sys.modules
+
+
+def test_env_py_runs_leave_this_process_as_it_was(make_context):
+    """fileConfig(), sys.path, sys.modules and the environment of the process running dbadmin stay untouched."""
+    logger = logging.getLogger("host.app")
+    logger.disabled = False
+    before = (list(sys.path), set(sys.modules), dict(os.environ), os.getcwd())
+    context = make_context(migrations=PROJECTS / "logging_and_locations" / "alembic.ini")
+    migrations.upgrade(context, "dev", actor=ME)
+    assert migrations.preview_sql(context, "prod").count("CREATE TABLE") == 3  # meta.app_versions, notes, tags
+    assert not logger.disabled
+    after = (list(sys.path), set(sys.modules), dict(os.environ), os.getcwd())
+    assert after[0] == before[0] and after[2:] == before[2:]
+    assert not {name for name in after[1] - before[1] if name.startswith(("backend_models", "notes", "app."))}
+
+
+# -- the decoy -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def decoy(databases, monkeypatch):
+    """The application's own database, with a table and rows of its own; env.py reads its URL."""
+    url = databases.new()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE customers (id int PRIMARY KEY, name text)")
+        conn.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace')")
+    monkeypatch.setenv("APP_DATABASE_URL", url)
+    return url
+
+
+def _decoy_state(url: str) -> tuple:
+    with psycopg.connect(url) as conn:
+        schema = conn.execute("""SELECT table_name, column_name, data_type FROM information_schema.columns
+                                 WHERE table_schema = 'public' ORDER BY 1, 2""").fetchall()
+        return schema, conn.execute("SELECT * FROM customers ORDER BY id").fetchall()
+
+
+def test_an_env_py_that_connects_to_the_apps_own_database_is_refused(make_context, decoy):
+    before = _decoy_state(decoy)
+    context = make_context(migrations=PROJECTS / "decoy" / "alembic.ini")
+    calls = [
+        lambda: migrations.status(context, "dev"),
+        lambda: migrations.history(context, "prod"),
+        lambda: migrations.preview_sql(context, "dev"),
+        lambda: migrations.upgrade(context, "dev", actor=ME),
+        lambda: migrations.downgrade(context, "prod", actor=ME, steps=1, confirm="ROLLBACK 1"),
+        lambda: migrations.promote(context, actor=ME, confirm="PROMOTE 3"),
+    ]
+    for call in calls:
+        with pytest.raises(WrongDatabase) as refused:
+            call()
+        message = str(refused.value)
+        assert "\n" not in message and "refused: env.py" in message and "MIGRATIONS_ENV" in message
+    assert _decoy_state(decoy) == before  # not even env.py's own CREATE TABLE before configure() ran there
+    for branch in Branch:
+        assert introspection.snapshot(context, branch)["tables"] == {}
+    rows = actions(context)
+    assert not [a for a in rows if a.outcome == "ok"], [(a.action, a.outcome) for a in rows]
+    assert {(a.action, a.outcome) for a in rows} >= {("migrate.verify", "refused"), ("migrate.up", "refused"),
+                                                     ("migrate.down", "refused"), ("migrate.promote", "refused")}
+    assert checkpoints.list_for_branch(context, "prod") == []  # no automatic checkpoint for a refused promotion
+
+
+def test_the_refusal_names_both_databases_and_no_password(make_context, decoy):
+    context = make_context(migrations=PROJECTS / "decoy" / "alembic.ini")
+    with pytest.raises(WrongDatabase) as refused:
+        migrations.status(context, "dev")
+    decoy_database = decoy.rsplit("/", 1)[1].split("?")[0]
+    message = str(refused.value)
+    assert decoy_database in message and context.registry.location("dev") in message
+    assert all(secret not in message for secret in context.settings.secrets())
+
+
+def test_app_settings_without_the_mapping_say_how_to_fix_it(make_context):
+    """The app's .env names a server that is not the branch: a clear, one-line error, nothing changed."""
+    context = make_context(migrations=PROJECTS / "app_settings" / "alembic.ini")
+    with pytest.raises(ConfigError, match="MIGRATIONS_ENV") as failed:
+        migrations.upgrade(context, "dev", actor=ME)
+    assert "\n" not in str(failed.value) and "db" in str(failed.value)
+    assert tables(context, "dev") == set()
+
+
+def test_an_import_that_fails_names_the_module(make_context, tmp_path):
+    ini = tmp_path / "alembic.ini"
+    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text("import notesapp_models\n")
+    ini.write_text("[alembic]\nscript_location = migrations\n")
+    context = make_context(migrations=ini)
+    with pytest.raises(ConfigError, match="could not import 'notesapp_models'.*prepend_sys_path"):
+        migrations.status(context, "dev")
+
+
+# -- databases made without migrations: baseline ----------------------------------------------------
+
+
+def _create_all(url: str) -> None:
+    """What an app that never had migrations did: ``metadata.create_all()`` from its models."""
+    spec = importlib.util.spec_from_file_location("backend_models_for_test",
+                                                  PROJECTS / "relative_paths" / "backend" / "backend_models.py")
+    models = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(models)
+    engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    models.metadata.create_all(engine)
+    engine.dispose()
+
+
+def test_a_database_made_by_create_all_is_baselined_after_its_schema_is_compared(make_context):
+    context = make_context(migrations=PROJECTS / "relative_paths" / "backend" / "alembic.ini")
+    for branch in Branch:
+        _create_all(context.registry.url(branch))
+    assert migrations.status(context, "dev").summary == "not under migrations yet (1 table)"
+
+    done = migrations.baseline(context, "dev", actor=ME, revision="t002", reason="adopting migrations")
+    assert (done.revision, done.tables) == ("t002", 1)
+    assert heads(context, "dev") == ["t002"] and migrations.status(context, "dev").state == "up to date"
+    last = actions(context)[-1]
+    assert (last.action, last.outcome, last.details["compared_tables"]) == ("migrate.baseline", "ok", 1)
+
+    with pytest.raises(ConfirmationRequired, match="BASELINE t002"):
+        migrations.baseline(context, "prod", actor=ME, revision="t002")
+    with context.registry.connection("prod") as conn:
+        conn.execute("ALTER TABLE tasks DROP COLUMN done")  # Prod drifted from the models long ago
+    with pytest.raises(BaselineMismatch, match=r"does not match t002 .*column public\.tasks\.done removed") as refused:
+        migrations.baseline(context, "prod", actor=ME, revision="t002", confirm="BASELINE t002")
+    assert "\n" not in str(refused.value) and heads(context, "prod") == []
+    last = actions(context)[-1]
+    assert (last.outcome, last.details["differences"]) == ("refused", ["column public.tasks.done removed"])
+
+    migrations.baseline(context, "prod", actor=ME, revision="t001", confirm="BASELINE t001")  # what Prod does match
+    assert heads(context, "prod") == ["t001"]
+    assert [r.id for r in migrations.status(context, "prod").pending] == ["t002"]
+    databases = _databases(context)
+    assert not [name for name in databases if name.startswith("dbadmin_scratch_")]  # every scratch database dropped
+
+
+def test_baseline_refuses_what_it_must_not_record(make_context):
+    context = make_context(migrations=PROJECTS / "relative_paths" / "backend" / "alembic.ini")
+    with pytest.raises(InvalidInput, match="unknown revision 'nope'"):
+        migrations.baseline(context, "dev", actor=ME, revision="nope")
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    with pytest.raises(OperationRefused, match="already under migrations"):
+        migrations.baseline(context, "dev", actor=ME, revision="t002")
+    assert heads(context, "dev") == ["t001"]
+    assert [a.outcome for a in actions(context) if a.action == "migrate.baseline"] == ["refused", "refused"]
+
+
+def _databases(context) -> set[str]:
+    with context.registry.connection("dev") as conn:
+        return {row[0] for row in conn.execute("SELECT datname FROM pg_database")}

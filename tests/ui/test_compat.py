@@ -1,0 +1,74 @@
+"""Real projects' env.py files from the console, in Chromium: an async env.py runs up on Dev (the console's
+event loop is already running), a database made by create_all() is baselined after its schema is
+compared, and an env.py that reaches another database is refused on the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import serve
+from tests.ui.test_admin import screenshot
+from tests.ui.test_flows import confirm_with
+
+pytestmark = pytest.mark.ui
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
+
+
+def console_on(databases, tmp_path, project: Path, **extra: str):
+    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control")}
+    served = serve(urls | {"MIGRATIONS": str(project), "CHECKPOINT_DIR": str(tmp_path / "store")} | extra,
+                   tmp_path / "serve.log")
+    return served, urls
+
+
+def test_an_async_env_py_runs_up_on_dev_from_the_console(page: Page, databases, tmp_path):
+    served, urls = console_on(databases, tmp_path, PROJECTS / "async_env" / "alembic.ini")
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        expect(page.get_by_test_id("pending")).to_contain_text("record the driver that ran the migration")
+        page.get_by_test_id("run-up").click()
+        expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
+        expect(page.get_by_test_id("applied")).to_contain_text("p004")
+        screenshot(page, "migrations-async-env")
+    finally:
+        assert served.stop() == 0
+    with psycopg.connect(urls["DEV_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT driver, is_async FROM ran_with").fetchall() == [("asyncpg", True)]
+
+
+def test_a_database_made_without_migrations_is_baselined_from_the_console(page: Page, databases, tmp_path):
+    served, urls = console_on(databases, tmp_path, PROJECTS / "sqlalchemy_url" / "alembic.ini")
+    with psycopg.connect(urls["DEV_DATABASE_URL"], autocommit=True) as conn:  # what the revisions build, by hand
+        conn.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL, author varchar(120))")
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        expect(page.get_by_test_id("migrations-status")).to_have_text("not under migrations yet (1 table)")
+        page.get_by_test_id("baseline").click()
+        page.get_by_test_id("baseline-revision").click()
+        page.get_by_role("option", name="p002 · add an author to notes").click()
+        page.get_by_test_id("baseline-next").click()
+        confirm_with(page, None, production=False)
+        expect(page.get_by_test_id("migrations-status")).to_have_text("1 pending", timeout=30000)
+        screenshot(page, "migrations-baselined")
+    finally:
+        assert served.stop() == 0
+    with psycopg.connect(urls["DEV_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("p002",)]
+
+
+def test_an_env_py_that_reaches_another_database_is_refused_on_the_page(page: Page, databases, tmp_path):
+    served, _ = console_on(databases, tmp_path, PROJECTS / "decoy" / "alembic.ini", APP_DATABASE_URL=databases.new())
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        expect(page.get_by_test_id("migrations-error")).to_contain_text("refused: env.py connected to")
+        screenshot(page, "migrations-wrong-database")
+    finally:
+        assert served.stop() == 0
