@@ -54,6 +54,8 @@ from .services.overview import BranchOverview
 from .services.registry import BranchStatus
 from .services.schema_diff import SchemaDiff
 
+MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
+
 # Most specific first: the first class an error is an instance of decides its status.
 # A failed migration or a corrupt checkpoint is a conflict with the branch's state (the branch is
 # left as it was); a failed copy or a missing setting means dbadmin cannot serve that now.
@@ -79,6 +81,9 @@ class ErrorsAsJson(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            if request.method not in ("GET", "HEAD", "OPTIONS") and not await _bounded_body(request):
+                return JSONResponse({"error": "too_large", "detail": f"a request body may hold at most "
+                                     f"{MAX_BODY // 1024} KiB"}, status_code=413)
             try:
                 return await handler(request)
             except DBAdminError as exc:
@@ -91,6 +96,23 @@ class ErrorsAsJson(APIRoute):
         return handle
 
 
+async def _bounded_body(request: Request) -> bool:
+    """Read the body, up to MAX_BODY bytes (a missing or lying Content-Length included); False past it.
+
+    Starlette keeps what was read, so the route reads the same body afterwards.
+    """
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return False
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return False
+        chunks.append(chunk)
+    request._body = b"".join(chunks)  # noqa: SLF001 - Starlette's own cache of the body
+    return True
+
+
 class Change(BaseModel):
     confirm: str | None = Field(None, max_length=200, description="The typed phrase Production asks for, e.g. 'ROLLBACK 1'.")
     reason: str | None = Field(None, max_length=1000, description="Why: recorded in the audit log.")
@@ -101,8 +123,8 @@ class BaselineRequest(Change):
 
 
 class NewCheckpoint(BaseModel):
-    label: str = Field(..., description="1 to 200 printable characters.")
-    notes: str | None = None
+    label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
+    notes: str | None = Field(None, max_length=5000)
     strategy: Literal["clone", "dump"] | None = None
     reason: str | None = Field(None, max_length=1000)
 

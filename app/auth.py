@@ -42,7 +42,7 @@ from itsdangerous import BadSignature, Signer
 from .services import audit, auth
 from .services.auth import Principal, Role
 from .services.context import Context
-from .services.errors import NotAllowed, RateLimited
+from .services.errors import NotAllowed, NotAuthenticated, RateLimited
 
 SESSION_COOKIE = "dbadmin_session"
 LOGIN_COOKIE = "dbadmin_login"
@@ -87,6 +87,9 @@ class Gate:
         self.policy = auth.RolePolicy.from_settings(context.settings)
         self.limiter = RateLimiter(context.settings.action_rate_limit)
         self.oauth = self._oauth() if context.settings.login == "oidc" and identity is None else None
+        # Told a session's credential when it ends (sign-out), so its open pages end too (``live.LivePages``).
+        self.session_ended: list[Callable[[str], object]] = []
+        self.live: Any = None  # the live pages bound to logins (``live.LivePages``), set where the console is mounted
 
     @property
     def mode(self) -> str:
@@ -108,6 +111,23 @@ class Gate:
         raw = self._session_id(request)
         found = auth.session(self.context.registry, raw, self.settings) if raw else None
         return found.principal if found else None
+
+    def credential(self, request: Request) -> str | None:
+        """The login behind ``request`` as a page or socket is bound to it; None for nobody."""
+        try:
+            return credential_of(self.principal(request))
+        except NotAllowed:
+            return None
+
+    def still_live(self, credential: str) -> bool:
+        """Whether a bound page's login is still live (a host application's users are the host's to end)."""
+        if credential.startswith("host:"):
+            return True
+        try:
+            auth.require_live(self.context.registry, _bound_principal(credential), self.settings)
+        except NotAuthenticated:
+            return False
+        return True
 
     def _session_id(self, request: Request) -> str | None:
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -222,6 +242,8 @@ class Gate:
                 auth.end_session(self.context.registry, raw)
                 if found:
                     audit.record(self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
+                    for ended in self.session_ended:
+                        ended(found.principal.credential)
             response = RedirectResponse(f"{self.prefix}/login", status_code=303)
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response
@@ -266,6 +288,19 @@ def _bearer(request: Request) -> str | None:
     """The token of an ``Authorization: Bearer`` header, or None without one."""
     header = request.headers.get("authorization", "")
     return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def credential_of(who: Principal | None) -> str | None:
+    """What binds a page to a login: the session's (or token's) credential, or the host application's user."""
+    if who is None:
+        return None
+    if who.credential:
+        return who.credential
+    return f"host:{who.name}:{who.role.value}" if who.via == "host" else None
+
+
+def _bound_principal(credential: str) -> Principal:
+    return Principal("a console page", Role.VIEWER, "page", credential=credential)
 
 
 def _host_principal(found: Any) -> Principal | None:

@@ -56,6 +56,7 @@ def serve(
     """Run the console. With no database URL configured, on an embedded PostgreSQL."""
     import uvicorn
 
+    from .logs import uvicorn_log_config
     from .services.context import open_context
     from .web import create_app
 
@@ -75,7 +76,8 @@ def serve(
                        f"`dbadmin login-link` prints another):\n    {_login_link(base, context)}")
         # Leaving the context (normally, on Ctrl-C or on SIGTERM) closes the pools and
         # stops the embedded server.
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5,
+                    log_config=uvicorn_log_config())
 
 
 def _fewer_malloc_arenas(arenas: int = 2) -> None:

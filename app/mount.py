@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import api, pages
 from .auth import LOGIN_COOKIE, Gate, Identity
+from .live import LivePages
 from .config import Settings, load_settings
 from .services.context import Context, open_context
 from .services.errors import ConfigError
@@ -41,6 +42,9 @@ def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Setti
         context = stack.enter_context(open_context(settings or load_settings()))
         _close_on_shutdown(app, stack)
     gate = Gate(context, prefix=prefix, identity=identity)
+    gate.live = LivePages(gate)
+    gate.live.install()
+    gate.session_ended.append(gate.live.end)
     nicegui_app.include_router(gate.router())
     # authlib keeps a login's state, nonce and PKCE verifier here between redirect and callback
     nicegui_app.add_middleware(SessionMiddleware, secret_key=gate.secret, session_cookie=LOGIN_COOKIE, path=prefix,

@@ -51,6 +51,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env, and a private ./.dbadmin
 
 
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The usual default umask (files 0644, folders 0755) for the test, whatever the machine's is."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A superuser URL (database ``postgres``) of the server the tests use.

@@ -4,6 +4,7 @@ and a release pipeline's flow with an API token."""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -243,3 +244,20 @@ def test_a_branch_that_does_not_answer_is_503_promptly_and_recovers_by_itself(da
     finally:
         assert served.stop() == 0
     assert "Traceback" not in served.output()
+
+
+def test_a_viewer_cannot_grow_the_audit_log_with_huge_fields(api_factory):
+    """Security finding F2: a 4 MiB label went into the audit details before anything was checked."""
+    api = api_factory()
+    huge = api.call("POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "x" * 4 * 2**20})
+    assert huge.status_code == 413 and error(huge) == "too_large"
+    long = api.call("POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "x" * 201})
+    assert long.status_code == 400 and "label" in long.json()["detail"]
+    notes = api.call("POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "ok", "notes": "n" * 5001})
+    assert notes.status_code == 400
+    chunked = httpx.post(api.served.base_url + "/api/admin/db/dev/checkpoints", timeout=60,
+                         headers={"Authorization": f"Bearer {api.viewer_token}", "Content-Type": "application/json"},
+                         content=iter([b'{"label": "', b"y" * 2**20, b'"}']))  # no Content-Length to trust
+    assert chunked.status_code == 413
+    rows = actions(api.context)
+    assert all(len(json.dumps(row.details)) < 10_000 for row in rows)

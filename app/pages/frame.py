@@ -12,7 +12,7 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..auth import Gate, plain_page
+from ..auth import Gate, credential_of, plain_page
 from ..services.auth import Principal
 from ..services.context import Context
 from ..services.errors import NotAllowed
@@ -56,6 +56,8 @@ def admit(gate: Gate, request: Request) -> Visit | Response:
 @contextmanager
 def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
     """``with frame('Database', visit):`` gives a page with the dbadmin header and the tab bar."""
+    if visit is not None:  # its socket must carry this login, or the page takes none (``live``)
+        visit.gate.live.bind(ui.context.client, credential_of(visit.who))
     ui.page_title(f"{title} · dbadmin")
     ui.query("body").classes("bg-slate-50")
     with ui.header().classes("bg-slate-900 text-white items-center gap-6 px-6 py-2"):

@@ -16,7 +16,7 @@ import getpass
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -26,7 +26,7 @@ from psycopg.rows import class_row, dict_row
 
 from ..config import Settings
 from . import audit
-from .errors import InvalidInput, NotAllowed, NotFound
+from .errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from .registry import CONTROL, Registry
 
 TOKEN_PREFIX = "dbadmin_"
@@ -52,6 +52,9 @@ class Principal:
     name: str
     role: Role
     via: str
+    # What let them in and must still be live when they act: "session:<hash>" or "token:<hash>"
+    # (never the secret itself); None for the CLI, the system and a host application's users.
+    credential: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:
@@ -72,6 +75,27 @@ def cli_principal() -> Principal:
 def local_principal() -> Principal:
     """The person at this machine in local mode (no identity provider; console on loopback only)."""
     return Principal(f"{getpass.getuser()} (local)", Role.ADMIN, "local")
+
+
+def require_live(registry: Registry, principal: Principal, settings: Settings) -> None:
+    """Refuse unless the session or token ``principal`` came with is live now.
+
+    A page, socket or request carries its principal from when it was opened; the
+    session may have ended since (sign-out, idle or absolute expiry) or the token been
+    revoked.  Every state-changing service asks here, at the moment it acts.
+    """
+    kind, _, key = (principal.credential or "").partition(":")
+    if kind == "session":
+        live = _live_session(registry, key, settings) is not None
+    elif kind == "token":
+        with registry.connection(CONTROL) as conn:
+            live = conn.execute("SELECT 1 FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL",
+                                (key,)).fetchone() is not None
+    else:
+        return  # the CLI, the system, a host application's user (the host's login is the host's)
+    if not live:
+        raise NotAuthenticated(f"the {kind} of {principal.name} has ended (signed out, expired or revoked): "
+                               "sign in again")
 
 
 def require_admin(principal: Principal, what: str) -> None:
@@ -153,10 +177,11 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+    key: str  # the id's hash
 
     @property
     def principal(self) -> Principal:
-        return Principal(self.actor, Role(self.role), self.via)
+        return Principal(self.actor, Role(self.role), self.via, credential=f"session:{self.key}")
 
 
 def start_session(registry: Registry, principal: Principal, settings: Settings) -> str:
@@ -176,7 +201,10 @@ def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
 
     Every request asks, so this is a read; the session is marked seen at most once a minute.
     """
-    key = _hash(raw)
+    return _live_session(registry, _hash(raw), settings)
+
+
+def _live_session(registry: Registry, key: str, settings: Settings) -> Session | None:
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             """
@@ -190,7 +218,7 @@ def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
         ).fetchone()
         if row and row.pop("stale"):
             cur.execute("UPDATE auth_sessions SET last_seen_at = now() WHERE id_hash = %s", (key,))
-    return Session(**row) if row else None
+    return Session(**row, key=key) if row else None
 
 
 def end_session(registry: Registry, raw: str) -> None:
@@ -266,7 +294,7 @@ def token_principal(registry: Registry, raw: str) -> Principal | None:
         ).fetchone()
         if row and row[3]:
             conn.execute("UPDATE api_tokens SET last_used_at = now() WHERE token_hash = %s", (key,))
-    return Principal(f"token #{row[0]} {row[1]}", Role(row[2]), "token") if row else None
+    return Principal(f"token #{row[0]} {row[1]}", Role(row[2]), "token", credential=f"token:{key}") if row else None
 
 
 def list_tokens(registry: Registry) -> list[ApiToken]:

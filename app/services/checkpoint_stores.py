@@ -10,6 +10,7 @@ Nothing is ever held in memory whole.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import Protocol
@@ -100,13 +101,13 @@ class S3Store:
         return size
 
     def fetch(self, reference: str) -> Path:
-        target = self._staged(reference, ".restore")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _writable(self._staged(reference, ".restore"), f"the staging folder {self.staging_root}")
         try:
             self._client.download_file(self.bucket, self._key(reference), str(target), Config=self._transfer)
         except Exception as exc:
             target.unlink(missing_ok=True)
             raise StoreError(f"downloading {reference} failed: {type(exc).__name__}: {exc}") from None
+        os.chmod(target, 0o600)  # boto3 writes a temporary file and renames it over ours
         return target
 
     def release(self, reference: str, fetched: Path) -> None:
@@ -137,12 +138,27 @@ class S3Store:
 
 
 def _writable(path: Path, what: str) -> Path:
-    """``path``, once its folder exists; a folder that cannot be made is a clear StoreError."""
+    """``path`` as an empty file only this user can read, in folders only this user can enter.
+
+    A dump is a full copy of a branch: it must never be readable by other users of the
+    host, whatever the process's umask.  The file is made 0600 before the tool writes into
+    it (pg_dump keeps an existing file's mode), its folder 0700.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(path.parent)
+        os.close(os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
     except OSError as exc:
         raise StoreError(f"{what} is not writable: {exc.strerror}") from None
     return path
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` (and the folders above it that do not exist yet) 0700."""
+    made = [parent for parent in folder.parents if not parent.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for each in (folder, *made):
+        os.chmod(each, 0o700)
 
 
 def sha256_of(path: Path) -> str:

@@ -13,7 +13,7 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import audit, oplock
-from .auth import Principal, require_admin
+from .auth import Principal, require_admin, require_live
 from .errors import ConfirmationRequired, InvalidInput
 from .registry import Branch
 
@@ -40,6 +40,7 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
         details["branch"] = str(branch)[:40]
     with audit.operation(context.registry.control_pool(), actor=actor.name, action=action, branch=parsed, reason=reason,
                          details=details, secrets=context.settings.secrets()) as running:
+        require_live(context.registry, actor, context.settings)
         require_admin(actor, action.replace(".", " "))
         parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
         branches = sorted({parsed, also_lock} - {None})

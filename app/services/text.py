@@ -12,6 +12,8 @@ from typing import Any
 from .errors import InvalidInput
 
 NUL = "\x00"
+RECORDED_CHARS = 2000  # a string in an audit record (a label, an error, a statement) at most
+RECORDED_ITEMS = 200  # a list or mapping in an audit record at most
 
 
 def refuse_nul(value: str | None, what: str) -> str | None:
@@ -22,11 +24,15 @@ def refuse_nul(value: str | None, what: str) -> str | None:
 
 
 def scrub(value: Any) -> Any:
-    """``value`` with every NUL byte in its strings (dict keys included) written as ``\\0``."""
+    """``value`` as it may be recorded: NUL bytes written as ``\\0``, every string cut to
+    ``RECORDED_CHARS`` and every list to ``RECORDED_ITEMS``, so that nothing a caller sends
+    makes a record (or the History page that shows it) grow without limit."""
     if isinstance(value, str):
-        return value.replace(NUL, "\\0")
+        value = value.replace(NUL, "\\0")
+        return value if len(value) <= RECORDED_CHARS else f"{value[:RECORDED_CHARS]}… ({len(value):,} characters)"
     if isinstance(value, dict):
-        return {scrub(key): scrub(item) for key, item in value.items()}
+        return {scrub(key): scrub(item) for key, item in list(value.items())[:RECORDED_ITEMS]}
     if isinstance(value, (list, tuple)):
-        return [scrub(item) for item in value]
+        kept = [scrub(item) for item in list(value)[:RECORDED_ITEMS]]
+        return kept + ([f"… {len(value) - RECORDED_ITEMS:,} more"] if len(value) > RECORDED_ITEMS else [])
     return value

@@ -7,7 +7,7 @@ import pytest
 
 from dbadmin.services import auth, checkpoints, migrations
 from dbadmin.services.auth import Principal, Role, RolePolicy
-from dbadmin.services.errors import InvalidInput, NotAllowed, NotFound
+from dbadmin.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from dbadmin.services.registry import CONTROL
 from tests.conftest import actions, admin, version
 
@@ -123,3 +123,32 @@ def test_a_viewer_is_refused_by_every_changing_service_and_audited(shop):
         assert (last.action, last.actor, last.outcome) == (action, VIEWER.name, "refused")
         assert "viewer" in last.details["error"]
     assert (version(shop, "dev"), version(shop, "prod"), [c.id for c in checkpoints.list_for_branch(shop, "dev")]) == before
+
+
+# -- only a live session acts ----------------------------------------------------------------------
+
+
+def test_a_principal_whose_session_ended_can_change_nothing(shop):
+    """A page keeps the principal it was opened with; the service asks whether its session is live as it acts."""
+    raw = auth.start_session(shop.registry, Principal("ada@example.test", Role.ADMIN, "oidc"), shop.settings)
+    who = auth.session(shop.registry, raw, shop.settings).principal
+    assert who.credential.startswith("session:") and raw not in who.credential  # only the hash travels
+    migrations.upgrade(shop, "dev", actor=who, steps=1)  # live: it acts
+    auth.end_session(shop.registry, raw)  # signed out in another tab
+    with pytest.raises(NotAuthenticated, match="the session of ada@example.test has ended"):
+        migrations.upgrade(shop, "dev", actor=who)
+    with pytest.raises(NotAuthenticated):
+        checkpoints.create(shop, "dev", actor=who, label="after sign-out")
+    assert version(shop, "dev") == ["0001"] and checkpoints.list_for_branch(shop, "dev") == []
+    refused = actions(shop)[-2:]
+    assert [(a.actor, a.action, a.outcome) for a in refused] == [
+        ("ada@example.test", "migrate.up", "refused"), ("ada@example.test", "checkpoint.create", "refused")]
+
+
+def test_a_revoked_tokens_principal_can_change_nothing(shop):
+    token, raw = auth.create_token(shop.registry, name="pipeline", role="admin", created_by=admin("root"))
+    who = auth.token_principal(shop.registry, raw)
+    auth.revoke_token(shop.registry, token.id, by=admin("root"))
+    with pytest.raises(NotAuthenticated, match="the token of token #"):
+        migrations.upgrade(shop, "dev", actor=who)
+    assert version(shop, "dev") == []

@@ -505,3 +505,13 @@ def test_a_restore_whose_names_are_taken_changes_nothing(dev, monkeypatch):
     monkeypatch.undo()
     checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)  # with its own names, the restore works
     assert rows(dev, "dev") == ["first@example.test"]
+
+
+def test_dump_archives_are_private_files_in_private_folders(make_context, tmp_path, usual_umask):
+    """Security finding F3: dumps were -rw-r--r-- in drwxr-xr-x folders, a copy of Prod for every local user."""
+    context = make_context(checkpoint_dir=tmp_path / "store")
+    migrations.upgrade(context, "dev", actor=ME)
+    checkpoint = checkpoints.create(context, "dev", actor=ME, label="private", strategy="dump")
+    archive = Path(checkpoint.reference)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700 and (tmp_path / "store").stat().st_mode & 0o777 == 0o700

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from dbadmin.services import checkpoints, migrations
+from dbadmin.services.checkpoint_stores import S3Store
 from dbadmin.services.errors import CheckpointCorrupt
 from tests.conftest import admin, free_port
 
@@ -69,8 +71,9 @@ def users(context) -> list[str]:
 
 def test_create_restore_delete_through_s3(context, s3, tmp_path):
     checkpoint = checkpoints.create(context, "dev", actor=admin("t"), label="to s3", strategy="dump")
-    assert checkpoint.reference == f"s3://{BUCKET}/team/dev/{checkpoint.id}.dump"
-    head = s3.head_object(Bucket=BUCKET, Key=f"team/dev/{checkpoint.id}.dump")
+    key = checkpoint.reference.removeprefix(f"s3://{BUCKET}/")
+    assert re.fullmatch(rf"team/dev/{checkpoint.id}-[0-9a-f]{{8}}\.dump", key)  # a random part: never another's key
+    head = s3.head_object(Bucket=BUCKET, Key=key)
     assert head["ContentLength"] == checkpoint.size_bytes > 0
     assert list((tmp_path / "staging").rglob("*.partial")) == []  # staged locally, then uploaded and removed
     with context.registry.connection("dev") as conn:
@@ -85,7 +88,7 @@ def test_create_restore_delete_through_s3(context, s3, tmp_path):
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])
 def test_damaged_object_is_refused(context, s3, damage):
     checkpoint = checkpoints.create(context, "dev", actor=admin("t"), label="to s3", strategy="dump")
-    key = f"team/dev/{checkpoint.id}.dump"
+    key = checkpoint.reference.removeprefix(f"s3://{BUCKET}/")
     if damage == "corrupt":
         s3.put_object(Bucket=BUCKET, Key=key, Body=b"PGDMP not really")
     else:
@@ -95,3 +98,21 @@ def test_damaged_object_is_refused(context, s3, damage):
     with pytest.raises(CheckpointCorrupt, match="checksum" if damage == "corrupt" else "is missing"):
         checkpoints.restore(context, "dev", checkpoint.id, actor=admin("t"))
     assert users(context) == ["kept@x.test", "new@x.test"]
+
+
+def test_staged_and_downloaded_archives_are_private(context, s3, tmp_path, monkeypatch, usual_umask):
+    """Security finding F3: a dump is a full copy of the branch; other users of the host must not read it."""
+    staging = tmp_path / "staging"
+    modes: dict[str, int] = {}
+    real_fetch = S3Store.fetch
+
+    def fetch_and_look(self, reference):
+        fetched = real_fetch(self, reference)
+        modes["download"], modes["download folder"] = fetched.stat().st_mode & 0o777, fetched.parent.stat().st_mode & 0o777
+        return fetched
+
+    monkeypatch.setattr(S3Store, "fetch", fetch_and_look)
+    checkpoint = checkpoints.create(context, "dev", actor=admin("t"), label="private", strategy="dump")
+    assert (staging / "staging").stat().st_mode & 0o777 == 0o700
+    checkpoints.restore(context, "dev", checkpoint.id, actor=admin("t"))
+    assert modes == {"download": 0o600, "download folder": 0o700}

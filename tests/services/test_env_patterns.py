@@ -263,3 +263,22 @@ def test_baseline_refuses_what_it_must_not_record(make_context):
 def _databases(context) -> set[str]:
     with context.registry.connection("dev") as conn:
         return {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+
+
+def test_a_data_migration_without_offline_sql_is_named_in_the_preview_and_still_promoted(make_context):
+    context = make_context(migrations=PROJECTS / "data_migration" / "alembic.ini")
+    preview = migrations.preview(context, "dev")
+    assert [s.revision for s in preview.skipped] == ["p004"]
+    assert "AttributeError" in preview.skipped[0].reason
+    assert "-- no preview for p004: AttributeError" in preview.sql and "CREATE TABLE notes" in preview.sql
+    assert "CREATE INDEX notes_author" in preview.sql  # the revisions around it are all there
+    migrations.upgrade(context, "dev", actor=ME, steps=3)
+    with context.registry.connection("dev") as conn:
+        conn.execute("INSERT INTO notes (body) VALUES ('no author yet')")
+    migrations.upgrade(context, "dev", actor=ME)
+    with context.registry.connection("dev") as conn:
+        assert conn.execute("SELECT author FROM notes").fetchall() == [("unknown",)]  # it ran online
+    plan = migrations.plan_promotion(context)
+    assert [s.notice() for s in plan.skipped] == [f"no preview for p004: {plan.skipped[0].reason}"]
+    migrations.promote(context, actor=ME, confirm=plan.phrase)
+    assert heads(context, "prod") == ["p004"]

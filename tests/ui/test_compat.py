@@ -72,3 +72,26 @@ def test_an_env_py_that_reaches_another_database_is_refused_on_the_page(page: Pa
         screenshot(page, "migrations-wrong-database")
     finally:
         assert served.stop() == 0
+
+
+def test_promoting_a_data_migration_shows_its_notice_before_the_phrase(page: Page, databases, tmp_path):
+    served, urls = console_on(databases, tmp_path, PROJECTS / "data_migration" / "alembic.ini")
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        page.get_by_test_id("sql-preview").click()
+        expect(page.get_by_test_id("preview-skipped")).to_contain_text("no preview for p004: AttributeError")
+        page.get_by_test_id("run-up").click()
+        expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
+        page.goto(f"{served.base_url}/admin/?branch=prod&tab=migrations")
+        page.get_by_test_id("promote").click()
+        dialog = page.get_by_test_id("confirm-dialog")
+        expect(dialog).to_contain_text("no preview for p004")
+        expect(page.get_by_test_id("confirm-ok")).to_be_disabled()  # the notice comes before the phrase
+        screenshot(page, "promote-data-migration")
+        confirm_with(page, "PROMOTE 4", production=True)
+        expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=60000)
+    finally:
+        assert served.stop() == 0
+    with psycopg.connect(urls["PROD_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("p004",)]
