@@ -85,13 +85,15 @@ class ErrorsAsJson(APIRoute):
                 return JSONResponse({"error": "too_large", "detail": f"a request body may hold at most "
                                      f"{MAX_BODY // 1024} KiB"}, status_code=413)
             try:
-                return await handler(request)
+                response = await handler(request)
             except DBAdminError as exc:
-                return error_response(exc)
+                response = error_response(exc)
             except RequestValidationError as exc:
                 problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
                                      for e in exc.errors())
-                return JSONResponse({"error": "invalid_input", "detail": problems[:1000]}, status_code=400)
+                response = JSONResponse({"error": "invalid_input", "detail": problems[:1000]}, status_code=400)
+            response.headers["Cache-Control"] = "no-store"  # answers name databases and people: never cached
+            return response
 
         return handle
 

@@ -49,11 +49,35 @@ def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Setti
     # authlib keeps a login's state, nonce and PKCE verifier here between redirect and callback
     nicegui_app.add_middleware(SessionMiddleware, secret_key=gate.secret, session_cookie=LOGIN_COOKIE, path=prefix,
                                max_age=600, same_site="lax")
+    nicegui_app.add_middleware(NotFramed)
     app.include_router(api.router(gate), prefix=f"/api{prefix}/db")
     pages.register(gate)
     ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False,
                 reconnect_timeout=10)
     return gate
+
+
+class NotFramed:
+    """Console responses may not be shown inside another site's frame (clickjacking): the modern header
+    and the old one, on the console's own sub-application only, never the host's routes."""
+
+    HEADERS = [(b"content-security-policy", b"frame-ancestors 'none'"), (b"x-frame-options", b"DENY"),
+               (b"referrer-policy", b"same-origin")]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _close_on_shutdown(app: FastAPI, stack: ExitStack) -> None:

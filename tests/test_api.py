@@ -261,3 +261,16 @@ def test_a_viewer_cannot_grow_the_audit_log_with_huge_fields(api_factory):
     assert chunked.status_code == 413
     rows = actions(api.context)
     assert all(len(json.dumps(row.details)) < 10_000 for row in rows)
+
+
+def test_console_pages_cannot_be_framed_and_api_answers_are_not_cached(api_factory):
+    """Security finding F4: any page could frame the signed-in console; JSON answers could be cached."""
+    api = api_factory()
+    for path in ("/admin/login", "/admin/"):
+        answer = httpx.get(api.served.base_url + path, timeout=30)
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'none'", path
+        assert answer.headers["x-frame-options"] == "DENY", path
+    for token in (api.viewer_token, None):
+        answer = api.call("GET", "/api/admin/db/branches", token)
+        assert answer.headers["cache-control"] == "no-store", answer.status_code
+    assert "content-security-policy" not in httpx.get(api.served.base_url + "/healthz", timeout=30).headers  # host route

@@ -11,7 +11,7 @@ from ..services import migrations
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from . import formatting
-from .frame import Visit, admit, frame
+from .frame import Visit, admit, frame, shown
 
 
 def register(gate: Gate) -> None:
@@ -22,6 +22,8 @@ def register(gate: Gate) -> None:
             return visit
         with frame("Dev vs Prod", visit):
             ui.label("Development vs Production").classes("text-2xl font-semibold text-slate-800")
+            if not await shown():
+                return None
             await _migrations(visit.context)
             await _schema(visit.context)
         return None
@@ -30,7 +32,7 @@ def register(gate: Gate) -> None:
 async def _migrations(context: Context) -> None:
     ui.label("Migrations").classes("text-lg font-semibold")
     dev, prod = await _both(migrations.status, context, testid="compare-migrations-error")
-    if dev is None:
+    if dev is None or prod is None:  # shown why, or the server is stopping
         return
     with ui.row().classes("w-full gap-4"):
         formatting.stat("Development", ", ".join(dev.current) or "no revision", dev.summary, testid="compare-dev")
@@ -57,6 +59,8 @@ async def _schema(context: Context) -> None:
         result = await run.io_bound(compare_service.diff, context, "prod", "dev")
     except DBAdminError as exc:
         formatting.problem(str(exc), testid="compare-schema-error")
+        return
+    if result is None:  # NiceGUI answers None once the server is stopping
         return
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
     if result.changes:

@@ -19,7 +19,7 @@ from ..services.registry import Branch
 from . import formatting
 from .branches import branch_card
 from .checkpoints_panel import CheckpointsPanel
-from .frame import Visit, admit, frame
+from .frame import Visit, admit, frame, shown
 from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
@@ -43,7 +43,11 @@ def register(gate: Gate) -> None:
                 ui.link("Back to Development", visit.url(branch="dev"))
             return None
         with frame("Database", visit):
+            if not await shown():
+                return None
             cards = await run.io_bound(overview.overviews, context)
+            if cards is None:  # NiceGUI answers None once the server is stopping
+                return None
             with ui.row().classes("w-full gap-6 items-stretch"):
                 for card in cards:
                     branch_card(card, selected=card.status.branch is selected, href=visit.url(branch=card.status.branch.value))

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import ui
+from nicegui.client import ClientConnectionTimeout
 
 from ..auth import Gate, credential_of, plain_page
 from ..services.auth import Principal
@@ -72,6 +73,20 @@ def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
             _signed_in(visit)
     with ui.column().classes("w-full max-w-6xl mx-auto p-6 gap-6") as content:
         yield content
+
+
+async def shown() -> bool:
+    """Let the page's frame reach the browser before the slow part of the page is built.
+
+    NiceGUI answers the request once the page function waits for the connection, and the
+    rest streams in over the socket: a branch that takes seconds to answer (or to time out)
+    never holds the whole page back.  False when the browser never connected.
+    """
+    try:
+        await ui.context.client.connected(timeout=30)
+    except ClientConnectionTimeout:
+        return False
+    return True
 
 
 def view_only(visit: Visit) -> None:

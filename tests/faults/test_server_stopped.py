@@ -5,8 +5,11 @@ lock free."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -22,11 +25,16 @@ from tests.conftest import actions, admin, version
 
 
 @pytest.fixture
-def own_server(tmp_path):
-    server = EmbeddedPostgres(tmp_path / "pg")
-    with server:
-        server.ensure_databases("dev", "prod", "control")
-        yield server
+def own_server():
+    """A server of the test's own, outside pytest's folders (another pytest run on the machine prunes those)."""
+    folder = Path(tempfile.mkdtemp(prefix="dbadmin-fault-pg-"))
+    try:
+        server = EmbeddedPostgres(folder / "pg")
+        with server:
+            server.ensure_databases("dev", "prod", "control")
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def settings_for(server, tmp_path, ini):
