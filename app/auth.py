@@ -83,6 +83,10 @@ class Gate:
         self.prefix = prefix
         self.identity = identity
         self.secret = auth.session_secret(context.settings)
+        # Cookies ignore ports: a name of this instance's own keeps two dbadmins on one host (or any
+        # other app there) from overwriting each other's session; the paths keep it to the console.
+        self.cookie = f"{SESSION_COOKIE}_{hashlib.sha256(self.secret.encode()).hexdigest()[:10]}"
+        self.cookie_paths = (prefix, f"/api{prefix}")
         self.signer = Signer(self.secret, salt="dbadmin-session")
         self.policy = auth.RolePolicy.from_settings(context.settings)
         self.limiter = RateLimiter(context.settings.action_rate_limit)
@@ -130,7 +134,7 @@ class Gate:
         return True
 
     def _session_id(self, request: Request) -> str | None:
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = request.cookies.get(self.cookie)
         if not cookie:
             return None
         try:
@@ -166,9 +170,10 @@ class Gate:
         audit.record(self.context.registry.control_pool(), actor=principal.name, action="auth.login", outcome="ok",
                      details={"via": principal.via, "role": principal.role.value})
         response = RedirectResponse(self._safe_next(next_url), status_code=303)
-        response.set_cookie(SESSION_COOKIE, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/",
-                            max_age=int(self.settings.session_max_hours * 3600))
+        secure = request.url.scheme == "https" or (self.settings.public_url or "").startswith("https://")
+        for path in self.cookie_paths:  # the console and its API: one cookie each, the same session
+            response.set_cookie(self.cookie, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
+                                secure=secure, path=path, max_age=int(self.settings.session_max_hours * 3600))
         return response
 
     def _safe_next(self, next_url: str | None) -> str:
@@ -212,6 +217,11 @@ class Gate:
             if self.oauth is None:
                 return plain_page(404, "Not available", "No identity provider is configured.")
             from authlib.integrations.base_client import OAuthError
+            issuer = request.query_params.get("iss")
+            if issuer is not None and issuer.rstrip("/") != self.settings.oidc_issuer:  # RFC 9207: a mix-up attack
+                self.refuse(request, None, "login failed: the answer names another issuer")
+                return plain_page(400, "Login failed", "The answer came from another identity provider than "
+                                  f"this dbadmin's. <a href='{self.prefix}/login'>Try again</a>.")
             try:
                 token = await self.oauth.authorize_access_token(request)  # checks state, nonce, PKCE
                 claims = dict(token.get("userinfo") or {})
@@ -245,7 +255,8 @@ class Gate:
                     for ended in self.session_ended:
                         ended(found.principal.credential)
             response = RedirectResponse(f"{self.prefix}/login", status_code=303)
-            response.delete_cookie(SESSION_COOKIE, path="/")
+            for path in self.cookie_paths:
+                response.delete_cookie(self.cookie, path=path)
             return response
 
         @router.get("/whoami")
@@ -268,6 +279,9 @@ class Gate:
                           f"dbadmin could not reach {html.escape(where)} to sign you in. Try again in a moment.")
 
     def _callback_url(self, request: Request) -> str:
+        """PUBLIC_URL's callback; the Host header only when none is set (then a loopback console)."""
+        if self.settings.public_url:
+            return f"{self.settings.public_url}{self.prefix}/auth/callback"
         return f"{request.url.scheme}://{request.url.netloc}{self.prefix}/auth/callback"
 
     def _oauth(self) -> Any:

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     session_idle_minutes: float = Field(60, gt=0, le=10080, description="A session ends after this many minutes without a request.")
     session_max_hours: float = Field(12, gt=0, le=720, description="A session ends this many hours after login, active or not.")
     action_rate_limit: int = Field(10, ge=1, le=10000, description="Changes one person or token may ask for per minute through the API.")
+    public_url: str | None = Field(None, description="The console's address as people reach it (https://ops.example.com behind a TLS proxy): the OIDC redirect URI is built from it, not from the Host header, and cookies are Secure when it is https.")
     host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")
     port: int = Field(8080, ge=1, le=65535, validation_alias=_env("DBADMIN_PORT"), description="Port the console listens on.")
     data_dir: Path = Field(Path(".dbadmin"), validation_alias=_env("DBADMIN_DATA_DIR"), description="Embedded server data and local state.")
@@ -124,6 +125,16 @@ class Settings(BaseSettings):
         parse_env_mapping(value)  # raises ValueError naming the bad item
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be the console's http(s) address, such as https://ops.example.com")
+        return value.strip().rstrip("/")
+
     @field_validator("oidc_issuer")
     @classmethod
     def _issuer_url(cls, value: str | None) -> str | None:
@@ -150,6 +161,9 @@ class Settings(BaseSettings):
             raise ValueError("OIDC_ISSUER and OIDC_CLIENT_ID: set both to enable login, or neither")
         if self.oidc_issuer and not (self.admin_emails or self.admin_groups):
             raise ValueError("ADMIN_EMAILS or ADMIN_GROUPS: required with OIDC_ISSUER, or nobody could act")
+        if self.oidc_issuer and not self.public_url and not _is_loopback(self.host):
+            raise ValueError("PUBLIC_URL: required with OIDC_ISSUER on a non-loopback address (the login's "
+                             "redirect URI is built from it, never from a request's Host header)")
         # Without login, anyone who reaches the port would act as the local admin.
         if not self.oidc_issuer and not _is_loopback(self.host):
             raise ValueError("DBADMIN_HOST: must be a loopback address (127.0.0.1, ::1 or localhost) unless OIDC login is configured")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dbadmin.services.context import example_migrations
@@ -59,3 +61,15 @@ def test_bad_input_is_one_line_and_changes_nothing(env, args, code, message):
     assert result.returncode == code, result.stderr
     assert message in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "not under migrations yet" in run_cli("migrate", "status", "dev", env=env).stdout
+
+
+def test_an_async_env_py_from_the_command_line(databases):
+    """Alembic's async template on asyncpg, run by `dbadmin migrate` (its own interpreter, its own event loop)."""
+    project = Path(__file__).resolve().parent / "projects" / "async_env" / "alembic.ini"
+    env = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+           "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(project)}
+    up = run_cli("migrate", "up", "dev", env=env)
+    assert up.returncode == 0, up.stderr
+    assert "Development: applied p001, p002, p003, p004; now at p004" in up.stdout
+    promoted = run_cli("migrate", "promote", "--confirm", "PROMOTE 4", env=env)
+    assert promoted.returncode == 0 and "now at p004" in promoted.stdout, promoted.stderr

@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from ..services.errors import DBAdminError
+from .frame import io_bound
 
 
 async def confirm(title: str, explanation: str, *, phrase: str | None = None, production: bool = False,
@@ -114,7 +115,7 @@ async def run_operation(title: str, call: Callable[..., Any], *, progress: bool 
     if cancellable:
         kwargs["cancel"] = cancel
     try:
-        result = await run.io_bound(call, **kwargs)
+        result = await io_bound(call, **kwargs)
     except DBAdminError as exc:
         ui.notify(f"{title}: {exc}", type="negative", multi_line=True, timeout=0, close_button=True)
         return None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from ..services import checkpoints
 from ..services.errors import DBAdminError
 from ..services.registry import Branch
 from . import actions, formatting
-from .frame import Visit, view_only
+from .frame import Visit, io_bound, view_only
 
 COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by"), ("at", "Created at"),
                              ("strategy", "Strategy"), ("size", "Size", "right"), ("revision", "Revision"),
@@ -29,7 +29,7 @@ class CheckpointsPanel:
             if self.who.is_admin:
                 ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
         try:
-            found = await run.io_bound(checkpoints.list_for_branch, self.context, self.branch)
+            found = await io_bound(checkpoints.list_for_branch, self.context, self.branch)
         except DBAdminError as exc:
             formatting.problem(str(exc))
             return
@@ -60,7 +60,7 @@ class CheckpointsPanel:
 
     async def _create(self) -> None:
         try:
-            expected = await run.io_bound(checkpoints.expected_unavailability, self.context, self.branch)
+            expected = await io_bound(checkpoints.expected_unavailability, self.context, self.branch)
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative", multi_line=True)
             return
@@ -112,7 +112,7 @@ class CheckpointsPanel:
 
     async def _compare(self, checkpoint_id: int) -> None:
         try:
-            result = await run.io_bound(checkpoints.diff, self.context, self.branch, checkpoint_id)
+            result = await io_bound(checkpoints.diff, self.context, self.branch, checkpoint_id)
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative")
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from ..auth import Gate
 from ..services import compare as compare_service
@@ -11,11 +11,12 @@ from ..services import migrations
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from . import formatting
-from .frame import Visit, admit, frame, shown
+from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 
 
 def register(gate: Gate) -> None:
     @ui.page("/compare")
+    @quiet_when_stopping
     async def compare(request: Request):
         visit = admit(gate, request)
         if not isinstance(visit, Visit):
@@ -32,20 +33,20 @@ def register(gate: Gate) -> None:
 async def _migrations(context: Context) -> None:
     ui.label("Migrations").classes("text-lg font-semibold")
     dev, prod = await _both(migrations.status, context, testid="compare-migrations-error")
-    if dev is None or prod is None:  # shown why, or the server is stopping
+    if dev is None:  # shown why
         return
     with ui.row().classes("w-full gap-4"):
         formatting.stat("Development", ", ".join(dev.current) or "no revision", dev.summary, testid="compare-dev")
         formatting.stat("Production", ", ".join(prod.current) or "no revision", prod.summary, testid="compare-prod")
     try:
-        drift = await run.io_bound(migrations.drift, context)
+        drift = await io_bound(migrations.drift, context)
     except DBAdminError:
         drift = None
     if drift is not None:
         formatting.problem(f"Drift: both branches are on {', '.join(dev.current)} but their schemas differ "
                            f"({drift.summary()}): a change was made outside migrations.", testid="compare-drift")
     try:
-        plan = await run.io_bound(migrations.plan_promotion, context)
+        plan = await io_bound(migrations.plan_promotion, context)
     except DBAdminError as exc:  # a refusal says why there is nothing to promote
         ui.label(str(exc)).classes("text-slate-600").props("data-testid=compare-promotion")
         return
@@ -56,11 +57,9 @@ async def _migrations(context: Context) -> None:
 async def _schema(context: Context) -> None:
     ui.label("Schema").classes("text-lg font-semibold mt-4")
     try:
-        result = await run.io_bound(compare_service.diff, context, "prod", "dev")
+        result = await io_bound(compare_service.diff, context, "prod", "dev")
     except DBAdminError as exc:
         formatting.problem(str(exc), testid="compare-schema-error")
-        return
-    if result is None:  # NiceGUI answers None once the server is stopping
         return
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
     if result.changes:
@@ -73,7 +72,7 @@ async def _schema(context: Context) -> None:
 async def _both(read, context: Context, *, testid: str) -> tuple:
     """``read`` for Dev and for Prod; (None, None) after showing why when either cannot be read."""
     try:
-        return await run.io_bound(read, context, "dev"), await run.io_bound(read, context, "prod")
+        return await io_bound(read, context, "dev"), await io_bound(read, context, "prod")
     except DBAdminError as exc:
         formatting.problem(str(exc), testid=testid)
         return None, None

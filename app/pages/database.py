@@ -9,7 +9,7 @@ details panel per table.
 from __future__ import annotations
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from ..auth import Gate
 from ..services import introspection, overview
@@ -19,7 +19,7 @@ from ..services.registry import Branch
 from . import formatting
 from .branches import branch_card
 from .checkpoints_panel import CheckpointsPanel
-from .frame import Visit, admit, frame, shown
+from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
@@ -30,6 +30,7 @@ COLUMNS = formatting.columns(("schema", "Schema"), ("name", "Table"), ("kind", "
 
 def register(gate: Gate) -> None:
     @ui.page("/")
+    @quiet_when_stopping
     async def admin(request: Request, branch: str = "dev", tab: str = "tables"):
         visit = admit(gate, request)
         if not isinstance(visit, Visit):
@@ -45,9 +46,7 @@ def register(gate: Gate) -> None:
         with frame("Database", visit):
             if not await shown():
                 return None
-            cards = await run.io_bound(overview.overviews, context)
-            if cards is None:  # NiceGUI answers None once the server is stopping
-                return None
+            cards = await io_bound(overview.overviews, context)
             with ui.row().classes("w-full gap-6 items-stretch"):
                 for card in cards:
                     branch_card(card, selected=card.status.branch is selected, href=visit.url(branch=card.status.branch.value))
@@ -134,7 +133,7 @@ class TablesView:
     async def _grid(self) -> None:
         fresh, self.fresh = self.fresh, False
         try:
-            page = await run.io_bound(lambda: introspection.list_tables(
+            page = await io_bound(lambda: introspection.list_tables(
                 self.context, self.branch, search=self.search or None, sort=self.sort, descending=self.descending,
                 limit=PAGE_SIZE, offset=self.offset, fresh=fresh))
         except DBAdminError as exc:
@@ -166,7 +165,7 @@ class TablesView:
 
     async def _chart(self) -> None:
         try:
-            page = await run.io_bound(lambda: introspection.list_tables(
+            page = await io_bound(lambda: introspection.list_tables(
                 self.context, self.branch, sort="size", descending=True, limit=10))
         except DBAdminError as exc:
             formatting.problem(str(exc))
@@ -220,7 +219,7 @@ class DetailsPanel:
         with self.body:
             ui.label(f"{schema}.{table}").classes("text-xl font-semibold font-mono").props("data-testid=details-title")
             try:
-                details = await run.io_bound(introspection.table_details, self.context, self.branch, schema, table)
+                details = await io_bound(introspection.table_details, self.context, self.branch, schema, table)
             except DBAdminError as exc:
                 formatting.problem(str(exc))
             else:

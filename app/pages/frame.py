@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import core, run, ui
 from nicegui.client import ClientConnectionTimeout
 
 from ..auth import Gate, credential_of, plain_page
@@ -18,6 +20,7 @@ from ..services.auth import Principal
 from ..services.context import Context
 from ..services.errors import NotAllowed
 
+T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
 
 
@@ -73,6 +76,34 @@ def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
             _signed_in(visit)
     with ui.column().classes("w-full max-w-6xl mx-auto p-6 gap-6") as content:
         yield content
+
+
+class Stopping(Exception):
+    """The server stops while a page is being built: the page is left unfinished, quietly."""
+
+
+async def io_bound(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A blocking service call off the event loop (NiceGUI's ``run.io_bound``).
+
+    NiceGUI answers None instead of running it once the server is stopping; a page still
+    being built then stops with ``Stopping`` (see ``quiet_when_stopping``), not with an
+    error about None.
+    """
+    result = await run.io_bound(call, *args, **kwargs)
+    if result is None and core.app.is_stopping:
+        raise Stopping
+    return result
+
+
+def quiet_when_stopping(page: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """For ``@ui.page`` functions: a page cut short by the server stopping ends without a traceback."""
+    @functools.wraps(page)
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await page(*args, **kwargs)
+        except Stopping:
+            return None
+    return guarded
 
 
 async def shown() -> bool:

@@ -6,19 +6,20 @@ from __future__ import annotations
 import json
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from ..auth import Gate
 from ..services import audit
 from ..services.errors import DBAdminError
 from . import formatting
-from .frame import Visit, admit, frame
+from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
 OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative", "interrupted": "grey"}
 
 
 def register(gate: Gate) -> None:
     @ui.page("/history")
+    @quiet_when_stopping
     async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = "",
                       since: str = "", until: str = ""):
         visit = admit(gate, request)
@@ -42,7 +43,7 @@ def register(gate: Gate) -> None:
                     since=picked_since.value, until=picked_until.value))).props("data-testid=history-filter")
             try:
                 filters["since"], filters["until"] = audit.day_range(since, until)
-                entries = await run.io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
+                entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
                                                                         **filters))
             except DBAdminError as exc:
                 formatting.problem(str(exc), testid="history-error")

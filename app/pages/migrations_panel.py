@@ -3,14 +3,14 @@ with lint, and the actions: run up (Dev), promote Dev -> Prod, roll back the las
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from ..services import migrations
 from ..services.errors import DBAdminError
 from ..services.lint import LintUnavailable
 from ..services.registry import Branch
 from . import actions, formatting
-from .frame import Visit, view_only
+from .frame import Visit, io_bound, view_only
 
 
 class MigrationsPanel:
@@ -21,8 +21,8 @@ class MigrationsPanel:
     @ui.refreshable_method
     async def build(self) -> None:
         try:
-            status = await run.io_bound(migrations.status, self.context, self.branch)
-            history = await run.io_bound(migrations.history, self.context, self.branch, limit=50)
+            status = await io_bound(migrations.status, self.context, self.branch)
+            history = await io_bound(migrations.history, self.context, self.branch, limit=50)
         except DBAdminError as exc:
             formatting.problem(str(exc), testid="migrations-error")
             return
@@ -52,7 +52,7 @@ class MigrationsPanel:
 
     async def _preview(self, destination: str = "heads") -> None:
         try:
-            preview = await run.io_bound(migrations.preview, self.context, self.branch, destination=destination)
+            preview = await io_bound(migrations.preview, self.context, self.branch, destination=destination)
         except DBAdminError as exc:
             formatting.problem(str(exc))
             return
@@ -60,7 +60,7 @@ class MigrationsPanel:
             ui.label(f"ⓘ {skipped.notice()}").classes("text-sm text-sky-800").props("data-testid=preview-skipped")
         ui.code(preview.sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
         try:
-            findings = await run.io_bound(migrations.lint_pending, self.context, self.branch, destination=destination)
+            findings = await io_bound(migrations.lint_pending, self.context, self.branch, destination=destination)
         except LintUnavailable as exc:
             ui.label(f"lint skipped: {exc}").classes("text-sm text-slate-500")
             return
@@ -81,7 +81,7 @@ class MigrationsPanel:
 
     async def _promote(self) -> None:
         try:
-            plan = await run.io_bound(migrations.plan_promotion, self.context)
+            plan = await io_bound(migrations.plan_promotion, self.context)
         except DBAdminError as exc:
             ui.notify(f"Promotion: {exc}", type="warning", multi_line=True)
             return
@@ -119,7 +119,7 @@ class MigrationsPanel:
 
     async def _baseline(self) -> None:
         try:
-            choices = await run.io_bound(migrations.revisions, self.context)
+            choices = await io_bound(migrations.revisions, self.context)
         except DBAdminError as exc:
             ui.notify(f"Baseline: {exc}", type="warning", multi_line=True)
             return

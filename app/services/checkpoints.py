@@ -357,6 +357,9 @@ def _check_label(label: str | None) -> str:
         raise InvalidInput("a checkpoint label has at most 200 characters")
     if any(unicodedata.category(ch) == "Cc" for ch in label):
         raise InvalidInput("a checkpoint label cannot contain control characters (newlines, tabs, ...)")
+    if any(unicodedata.category(ch) == "Cf" for ch in label):  # bidi overrides, zero-width characters
+        raise InvalidInput("a checkpoint label cannot contain invisible formatting characters "
+                           "(bidi overrides, zero-width spaces): they make one label look like another")
     return label
 
 

@@ -149,6 +149,8 @@ def test_unknown_ids_and_ids_of_another_branch(dev):
 
 @pytest.mark.parametrize(("label", "message"), [
     ("", "needs a label"), ("   ", "needs a label"), ("x" * 201, "at most 200"), ("a\nb", "control characters"), ("tab\there", "control characters"),
+    ("before \u202egnp.exe", "invisible formatting"), ("prod\u200bbackup", "invisible formatting"),  # F4: display spoofing
+    ("\u2066isolate\u2069", "invisible formatting"), ("\ufeffbom", "invisible formatting"),
 ])
 def test_bad_labels_are_refused_before_anything_is_made(dev, label, message):
     with pytest.raises(InvalidInput, match=message):

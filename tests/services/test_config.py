@@ -151,3 +151,13 @@ def test_a_public_address_needs_an_identity_provider(monkeypatch):
     settings = load_settings()
     assert (settings.host, settings.login, settings.oidc_issuer) == ("0.0.0.0", "oidc", "https://id.example.test")
     assert SECRET in settings.secrets() and SECRET not in repr(settings)
+
+
+def test_public_url_is_required_for_oidc_off_loopback(make_settings):
+    with pytest.raises(ConfigError, match="PUBLIC_URL: required with OIDC_ISSUER"):
+        make_settings(oidc_issuer="https://id.example.test", oidc_client_id="c", admin_emails="a@x.test", host="0.0.0.0")
+    settings = make_settings(oidc_issuer="https://id.example.test", oidc_client_id="c", admin_emails="a@x.test",
+                             host="0.0.0.0", public_url="https://ops.example.test/")
+    assert settings.public_url == "https://ops.example.test"
+    with pytest.raises(ConfigError, match="PUBLIC_URL: must be the console's http"):
+        make_settings(public_url="ops.example.test")

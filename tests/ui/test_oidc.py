@@ -124,7 +124,7 @@ def test_forged_and_expired_sessions_are_refused(page: Page, browser: Browser, o
     served, urls = oidc_console
     sign_in_as(page, served, "admin")
     expect(page.get_by_test_id("role")).to_have_text("admin")
-    session = next(c for c in page.context.cookies() if c["name"] == "dbadmin_session")
+    session = next(c for c in page.context.cookies() if c["name"].startswith("dbadmin_session_") and c["path"] == "/admin")
     assert session["httpOnly"] and session["sameSite"] == "Lax"
 
     forged = browser.new_context()
@@ -152,3 +152,28 @@ def test_an_identity_provider_that_does_not_answer_is_a_clear_page(databases, tm
     finally:
         assert served.stop() == 0
     assert "Traceback" not in served.output() and secret not in served.output()
+
+
+def test_the_session_cookie_is_this_consoles_own(page: Page, oidc_console):
+    """Security finding F4: a page served from another port of the host received and replayed the cookie
+    (cookies ignore ports); it is now named for this instance and scoped to the console's paths."""
+    served, _ = oidc_console
+    sign_in_as(page, served, "admin")
+    expect(page.get_by_test_id("role")).to_have_text("admin")
+    ours = [c for c in page.context.cookies() if c["name"].startswith("dbadmin_session")]
+    assert sorted(c["path"] for c in ours) == ["/admin", "/api/admin"]
+    assert len({c["name"] for c in ours}) == 1 and re.fullmatch(r"dbadmin_session_[0-9a-f]{10}", ours[0]["name"])
+    assert all(c["httpOnly"] and c["sameSite"] == "Lax" for c in ours)
+    api = page.request.get(f"{served.base_url}/api/admin/db/branches")  # the API takes the same session
+    assert api.status == 200
+
+
+def test_an_answer_that_names_another_issuer_is_refused(page: Page, oidc_console):
+    """RFC 9207: the authorization response's ``iss`` must be this dbadmin's provider (a mix-up attack)."""
+    served, urls = oidc_console
+    answer = httpx.get(f"{served.base_url}/admin/auth/callback?code=abc&state=xyz&iss=https%3A%2F%2Fevil.example",
+                       timeout=30)
+    assert answer.status_code == 400 and "another identity provider" in answer.text
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
+        reasons = [row[0] for row in conn.execute("SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused'")]
+    assert "login failed: the answer names another issuer" in reasons
