@@ -150,6 +150,7 @@ def router(gate: Gate) -> APIRouter:
             gate.refuse(request, None, str(exc))
             raise
         if principal is None:
+            gate.anonymous_limiter.check(request.client.host if request.client else "unknown")  # 429 past it
             gate.refuse(request, None, "not logged in")
             raise NotAuthenticated("not logged in: sign in to the console or send 'Authorization: Bearer <token>'")
         return principal

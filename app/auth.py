@@ -48,6 +48,7 @@ SESSION_COOKIE = "dbadmin_session"
 LOGIN_COOKIE = "dbadmin_login"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ANONYMOUS_PER_MINUTE = 120  # API requests without a login that one client address may make a minute
 
 # What a host application's identity callable may return: a Principal, or (name, "admin" | "viewer"), or None.
 Identity = Callable[[Request], "Principal | tuple[str, str] | None"]
@@ -55,23 +56,59 @@ Identity = Callable[[Request], "Principal | tuple[str, str] | None"]
 
 @dataclass
 class RateLimiter:
-    """At most ``limit`` state-changing requests per actor in any 60 seconds (in this process)."""
+    """At most ``limit`` requests per key (an actor, a client address) in any 60 seconds (in this process)."""
 
     limit: int
     window: float = 60.0
+    what: str = "changes"
     _seen: dict[str, deque] = field(default_factory=dict)
     _lock: Lock = field(default_factory=Lock)
+
+    MAX_KEYS = 10_000  # keys whose window has passed are forgotten past this many
 
     def check(self, actor: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._seen) > self.MAX_KEYS:
+                self._seen = {key: times for key, times in self._seen.items() if times and times[-1] > now - self.window}
             times = self._seen.setdefault(actor, deque())
             while times and times[0] <= now - self.window:
                 times.popleft()
             if len(times) >= self.limit:
                 retry = max(1, int(times[0] + self.window - now) + 1)
-                raise RateLimited(f"too many changes: at most {self.limit} per minute; try again in {retry} s", retry)
+                raise RateLimited(f"too many {self.what}: at most {self.limit} per minute; try again in {retry} s", retry)
             times.append(now)
+
+
+class RefusalCounter:
+    """How often each (route, reason, client) was refused, by minute, so that one row a minute tells it all.
+
+    ``count(key)`` answers how many refusals of ``key`` were counted since the last recorded
+    one, when this one should be recorded (the first of its minute), else None.  Keys expire
+    with their minute, and at most ``MAX_KEYS`` are held: a flood of distinct keys is
+    recorded, a row each minute per key, not remembered without limit.
+    """
+
+    MAX_KEYS = 10_000
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._seen: dict[tuple, int] = {}
+        self._carried: dict[tuple, int] = {}  # last minute's extra refusals, told with the next row
+        self._lock = Lock()
+
+    def count(self, key: tuple) -> int | None:
+        minute = int(time.time() // 60)
+        with self._lock:
+            if minute != self._minute:
+                self._carried = {k: n - 1 for k, n in self._seen.items() if n > 1} if minute == self._minute + 1 else {}
+                self._seen, self._minute = {}, minute
+            if key in self._seen:
+                self._seen[key] += 1
+                return None
+            if len(self._seen) < self.MAX_KEYS:
+                self._seen[key] = 1
+            return self._carried.pop(key, 0)
 
 
 class Gate:
@@ -90,6 +127,8 @@ class Gate:
         self.signer = Signer(self.secret, salt="dbadmin-session")
         self.policy = auth.RolePolicy.from_settings(context.settings)
         self.limiter = RateLimiter(context.settings.action_rate_limit)
+        self.anonymous = RefusalCounter()
+        self.anonymous_limiter = RateLimiter(ANONYMOUS_PER_MINUTE, what="requests without a login")
         self.oauth = self._oauth() if context.settings.login == "oidc" and identity is None else None
         # Told a session's credential when it ends (sign-out), so its open pages end too (``live.LivePages``).
         self.session_ended: list[Callable[[str], object]] = []
@@ -158,10 +197,23 @@ class Gate:
         return not (origin and urlsplit(origin).netloc == request.headers.get("host"))
 
     def refuse(self, request: Request, who: str | None, reason: str) -> None:
-        """Audit a refused request: who (or anonymous), which route, why."""
+        """Audit a refused request: who (or anonymous), which route, why.
+
+        Anybody can be refused, so anonymous refusals are counted, not written one by one:
+        one row per route, reason and client address per minute, which says how many there
+        were (``count``, the first of a minute; ``earlier`` carries the rest of the last one).
+        A known person's refusals are rare and each is recorded.
+        """
+        route = _route_of(request)
+        details: dict[str, object] = {"route": route, "reason": reason[:300]}
+        if who is None:
+            client = request.client.host if request.client else "unknown"
+            earlier = self.anonymous.count((route, reason[:300], client))
+            if earlier is None:
+                return  # already recorded this minute; counted
+            details |= {"client": client, "earlier": earlier} if earlier else {"client": client}
         audit.record(self.context.registry.control_pool(), actor=who or "anonymous",
-                     action="auth.refused", outcome="refused",
-                     details={"route": f"{request.method} {request.url.path}"[:200], "reason": reason[:300]})
+                     action="auth.refused", outcome="refused", details=details)
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -296,6 +348,14 @@ class Gate:
             client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
             client_kwargs={"scope": settings.oidc_scopes, "code_challenge_method": "S256"},
         )
+
+
+def _route_of(request: Request) -> str:
+    """The route a request matched (``GET /api/admin/db/{branch}/tables``), not the values it was sent with."""
+    path = request.url.path
+    for name, value in request.path_params.items():
+        path = path.replace(f"/{value}", f"/{{{name}}}", 1)
+    return f"{request.method} {path}"[:200]
 
 
 def _bearer(request: Request) -> str | None:
