@@ -229,8 +229,9 @@ class Gate:
         return response
 
     def _safe_next(self, next_url: str | None) -> str:
-        """Only a path inside the console: never an open redirect to another site."""
-        if next_url and next_url.startswith(self.prefix) and not next_url.startswith("//") and "\\" not in next_url:
+        """Only a path inside the console (or the API docs): never an open redirect to another site."""
+        inside = next_url and (next_url.startswith(self.prefix) or next_url == f"/api{self.prefix}/docs")
+        if inside and not next_url.startswith("//") and "\\" not in next_url:
             return next_url
         return self.prefix + "/"
 

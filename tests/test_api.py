@@ -288,3 +288,14 @@ def test_an_anonymous_flood_writes_one_counted_row_and_is_limited(api_factory):
     assert 1 <= len(rows) <= 2, [(r.details, r.created_at) for r in rows]  # two only across a minute's turn
     assert rows[0].details["route"] == "GET /api/admin/db/{branch}/summary"  # the route, not the path sent
     assert rows[0].details["client"] == "127.0.0.1"
+
+
+def test_the_api_docs_are_for_signed_in_people_only(api_factory):
+    """Security finding F4: /docs loaded its script from a CDN into the console's origin for anyone."""
+    api = api_factory()
+    anonymous = httpx.get(api.served.base_url + "/docs", timeout=30, follow_redirects=True)
+    assert anonymous.url.path == "/admin/login" and anonymous.url.params["next"] == "/api/admin/docs"
+    signed_in = api.served.client()
+    assert "swagger-ui" in signed_in.get("/docs", follow_redirects=True).text
+    signed_in.close()
+    assert httpx.get(api.served.base_url + "/openapi.json", timeout=30).json()["info"]["title"] == "dbadmin"

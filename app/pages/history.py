@@ -10,10 +10,11 @@ from nicegui import ui
 
 from ..auth import Gate
 from ..services import audit
-from ..services.errors import DBAdminError
+from ..services.errors import DBAdminError, InvalidInput
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
+PAGE = 50  # entries a page; "Older" pages on by the last id shown
 OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative", "interrupted": "grey"}
 
 
@@ -21,7 +22,7 @@ def register(gate: Gate) -> None:
     @ui.page("/history")
     @quiet_when_stopping
     async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = "",
-                      since: str = "", until: str = ""):
+                      since: str = "", until: str = "", before: str = ""):
         visit = admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
@@ -41,9 +42,12 @@ def register(gate: Gate) -> None:
                     "/history", branch=picked_branch.value, outcome=picked_outcome.value,
                     action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip(),
                     since=picked_since.value, until=picked_until.value))).props("data-testid=history-filter")
+            shown = {"branch": branch, "outcome": outcome, "action": action, "actor": actor, "since": since,
+                     "until": until}
             try:
                 filters["since"], filters["until"] = audit.day_range(since, until)
-                entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=200,
+                filters["before_id"] = _before(before)
+                entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE,
                                                                         **filters))
             except DBAdminError as exc:
                 formatting.problem(str(exc), testid="history-error")
@@ -54,7 +58,22 @@ def register(gate: Gate) -> None:
             with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
                 for entry in entries:
                     _entry(entry)
+            with ui.row().classes("w-full justify-between"):
+                ui.link("Newest", visit.url("/history", **shown)).props("data-testid=history-newest").set_visibility(
+                    bool(before))
+                if len(entries) == PAGE:
+                    ui.link("Older entries", visit.url("/history", **shown, before=entries[-1].id)).props(
+                        "data-testid=history-older")
         return None
+
+
+def _before(text: str) -> int | None:
+    """The ``before`` page parameter: the id the page starts below, or None for the newest."""
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or len(text.strip()) > 18:
+        raise InvalidInput(f"before must be an entry number, not {text.strip()[:20]!r}")
+    return int(text.strip())
 
 
 def _entry(entry: audit.Action) -> None:
