@@ -14,6 +14,7 @@ was), 429 slow down, 503 the branch does not answer or the copy could not be mad
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -219,8 +220,10 @@ def router(gate: Gate) -> APIRouter:
         return migrations.promote(context, actor=who, confirm=body.confirm, reason=body.reason)
 
     @api.get("/{branch}/checkpoints", summary="Checkpoints of a branch, newest first")
-    def checkpoint_list(branch: str, _: Reader) -> list[Checkpoint]:
-        return checkpoints.list_for_branch(context, branch)
+    def checkpoint_list(branch: str, who: Reader) -> list[Checkpoint]:
+        found = checkpoints.list_for_branch(context, branch)
+        # where a checkpoint lives (a file path on the server, a database name) is for admins only
+        return found if who.is_admin else [replace(checkpoint, reference=None) for checkpoint in found]
 
     @api.post("/{branch}/checkpoints", status_code=201, summary="Take a checkpoint now")
     def checkpoint_create(branch: str, who: Changer, body: NewCheckpoint) -> Checkpoint:

@@ -299,3 +299,14 @@ def test_the_api_docs_are_for_signed_in_people_only(api_factory):
     assert "swagger-ui" in signed_in.get("/docs", follow_redirects=True).text
     signed_in.close()
     assert httpx.get(api.served.base_url + "/openapi.json", timeout=30).json()["info"]["title"] == "dbadmin"
+
+
+def test_where_a_checkpoint_lives_is_for_admins_only(api_factory):
+    """Security finding F4: viewers saw server file paths (a dump's absolute path)."""
+    api = api_factory()
+    made = api.call("POST", f"{API}/prod/checkpoints", api.admin_token, json={"label": "nightly"})
+    assert made.status_code == 201 and made.json()["reference"].endswith(".dump")
+    as_admin = api.call("GET", f"{API}/prod/checkpoints", api.admin_token).json()
+    as_viewer = api.call("GET", f"{API}/prod/checkpoints", api.viewer_token).json()
+    assert made.json()["reference"] in [c["reference"] for c in as_admin] and all(c["reference"] for c in as_admin)
+    assert [c["reference"] for c in as_viewer] == [None] * len(as_admin) and as_viewer[0]["label"] == "nightly"

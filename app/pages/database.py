@@ -77,7 +77,7 @@ def register(gate: Gate) -> None:
                     await MigrationsPanel(visit, selected, reload).build()
                 with ui.tab_panel("checkpoints"):
                     await CheckpointsPanel(visit, selected, reload).build()
-            _footer(context)
+            _footer(visit)
         return None
 
 
@@ -267,8 +267,10 @@ def _details_body(details: introspection.TableDetails) -> None:
         ui.mermaid(diagram).classes("w-full").props("data-testid=details-diagram")
 
 
-def _footer(context: Context) -> None:
+def _footer(visit: Visit) -> None:
+    context = visit.context
     parts = [f"Control store: {context.registry.location('control')}"]
-    if context.embedded is not None:
-        parts.append(f"embedded PostgreSQL {context.embedded.version} (data in {context.embedded.data_dir})")
+    if context.embedded is not None:  # the server's folders are for admins only
+        where = f" (data in {context.embedded.data_dir})" if visit.who.is_admin else ""
+        parts.append(f"embedded PostgreSQL {context.embedded.version}{where}")
     ui.label(" · ".join(parts)).classes("text-xs text-slate-500")

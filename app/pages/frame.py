@@ -43,18 +43,28 @@ class Visit:
 
 
 def admit(gate: Gate, request: Request) -> Visit | Response:
-    """The visit, or the response that sends an anonymous visitor to log in (or refuses a known one)."""
+    """The visit, or the response that sends an anonymous visitor to log in (or refuses a known one).
+
+    NiceGUI made a client for this page before asking; one that is sent away is deleted at
+    once, so anonymous requests hold no memory on the server (NiceGUI would keep it a while).
+    """
     try:
         who = gate.principal(request)
     except NotAllowed as exc:
         gate.refuse(request, None, str(exc))
-        return plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access.")
+        return _away(plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access."))
     if who is not None:
         return Visit(gate, who)
     if gate.mode == "host":
-        return plain_page(401, "Sign in first", "This console uses the application's own login: sign in there, then come back.")
+        return _away(plain_page(401, "Sign in first", "This console uses the application's own login: sign in there, "
+                                "then come back."))
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(gate.login_url(here), status_code=303)
+    return _away(RedirectResponse(gate.login_url(here), status_code=303))
+
+
+def _away(response: Response) -> Response:
+    ui.context.client.delete()
+    return response
 
 
 @contextmanager

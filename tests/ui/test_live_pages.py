@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ import pytest
 import socketio
 from playwright.sync_api import Browser, Page, expect
 
+from dbadmin.live import SWEEP_SECONDS
 from tests.conftest import Served
 from tests.ui.test_oidc import oidc_console, sign_in_as  # noqa: F401  (fixture: console + OIDC provider)
 
@@ -134,3 +136,12 @@ def test_socket_ids_and_query_strings_stay_out_of_the_log(page: Page, oidc_conso
              if any(found in line for found in (ids["client_id"], ids["tab_id"], ids["document_id"], "socket.io/?",
                                                  "ticket=", "code="))]
     assert leaks == []
+
+
+def test_a_page_whose_session_expired_ends_by_itself(page: Page, oidc_console):  # noqa: F811
+    """Idle or absolute expiry has no sign-out request: the sweep ends the open pages of expired sessions."""
+    served, urls = oidc_console
+    open_admin_page(page, served)
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("UPDATE auth_sessions SET expires_at = now() WHERE ended_at IS NULL")
+    expect(page).to_have_url(re.compile(r".*/admin/login\?next=.*"), timeout=(SWEEP_SECONDS + 10) * 1000)
