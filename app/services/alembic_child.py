@@ -87,6 +87,7 @@ class Guard:
         self.branch = request.get("branch_label", "branch")
         self.location = request.get("location", "")
         self.settings = request.get("session_settings", {})
+        self.expected_url = request.get("url") or ""
         self.verified: list[Any] = []
         self.refusal: str | None = None
 
@@ -132,8 +133,6 @@ class Guard:
             self.refuse(f"env.py configured {given.host or 'localhost'}:{given.port or 5432}/{given.database}, "
                         f"not the {self.branch} branch ({self.location})")
 
-    expected_url = ""
-
     def refuse(self, message: str) -> None:
         self.refusal = message
         raise Refused(message)
@@ -146,7 +145,6 @@ class Run:
         self.request = request
         self.channel = channel
         self.guard = Guard(request)
-        self.guard.expected_url = request.get("url") or ""
         self.connected = False  # dbadmin's own connection to the branch worked: a later connect failure is env.py's
 
     def config(self, output: io.StringIO | None = None) -> Config:
@@ -227,6 +225,7 @@ class Run:
     def sql(self) -> dict:
         """Offline SQL from ``start`` to ``destination``; a revision that cannot render is named, not fatal."""
         request = self.request
+        self.guard.install()  # offline needs no connection; one env.py opens anyway must still be the branch
         output = io.StringIO()
         config = self.config(output)
         script = ScriptDirectory.from_config(config)

@@ -26,6 +26,7 @@ from .identity import Identity
 from .identity import of_connection as identity_of
 
 CONTROL = "control"
+STATUS_TIMEOUT = 2.0  # seconds a branch card or the branch list waits for a server at most (POOL_TIMEOUT if less)
 
 
 class Branch(StrEnum):
@@ -96,7 +97,7 @@ class Registry:
         return self._pool(CONTROL)
 
     @contextmanager
-    def connection(self, target: Branch | str) -> Iterator[psycopg.Connection]:
+    def connection(self, target: Branch | str, *, timeout: float | None = None) -> Iterator[psycopg.Connection]:
         """A pooled connection to a branch or the control store; a silent server becomes ``BranchUnavailable``.
 
         Only failures of *this* connection are translated: the body may be a whole operation
@@ -104,10 +105,11 @@ class Registry:
         meanwhile must not be reported as the control store.
         """
         key = _key(target)
-        pool = self._pool(key)
+        wait = min(timeout, self._settings.pool_timeout) if timeout else self._settings.pool_timeout
+        pool = self._pool(key, wait)
         foreign = False
         try:
-            with pool.connection(timeout=self._settings.pool_timeout) as conn:
+            with pool.connection(timeout=wait) as conn:
                 try:
                     yield conn
                 except psycopg.OperationalError:
@@ -165,7 +167,7 @@ class Registry:
             return BranchStatus(branch=branch, configured=False)
         location = self.location(branch)
         try:
-            with self.connection(branch) as conn:
+            with self.connection(branch, timeout=STATUS_TIMEOUT) as conn:
                 version = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
         except (BranchUnavailable, SameDatabase) as exc:
             return BranchStatus(branch=branch, configured=True, location=location, error=str(exc))
@@ -189,7 +191,7 @@ class Registry:
             except BranchUnavailable:
                 continue
 
-    def _pool(self, key: str) -> ConnectionPool:
+    def _pool(self, key: str, wait: float | None = None) -> ConnectionPool:
         with self._locks[key]:
             pool = self._pools.get(key)
             if pool is not None:
@@ -210,7 +212,7 @@ class Registry:
             )
             pool.open()
             try:
-                with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                with pool.connection(timeout=wait or self._settings.pool_timeout) as conn:
                     identity = identity_of(conn)
             except (PoolTimeout, psycopg.OperationalError) as exc:
                 pool.close()
