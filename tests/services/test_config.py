@@ -148,6 +148,7 @@ def test_a_public_address_needs_an_identity_provider(monkeypatch):
     monkeypatch.setenv("OIDC_ISSUER", "https://id.example.test/")
     monkeypatch.setenv("OIDC_CLIENT_ID", "dbadmin")
     monkeypatch.setenv("ADMIN_GROUPS", "dbadmin-admins")
+    monkeypatch.setenv("PUBLIC_URL", "https://ops.example.test")
     settings = load_settings()
     assert (settings.host, settings.login, settings.oidc_issuer) == ("0.0.0.0", "oidc", "https://id.example.test")
     assert SECRET in settings.secrets() and SECRET not in repr(settings)
