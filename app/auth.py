@@ -1,8 +1,9 @@
 """Login for the console and the API: who is asking, and the routes that let people in and out.
 
-A request is identified, in this order, by an API token (``Authorization: Bearer``),
-by the host application's identity callable (embedded mode), or by dbadmin's own
-session cookie.  Sessions are server-side rows in the control store (so logout and
+A request is identified, in this order, by one of dbadmin's API tokens
+(``Authorization: Bearer dbadmin_...``), by the host application's identity callable
+(embedded mode; any other bearer token is the host's own, e.g. its JWT), or by dbadmin's
+own session cookie.  Sessions are server-side rows in the control store (so logout and
 expiry are real); the cookie holds a signed random id, http-only, ``SameSite=Lax``,
 ``Secure`` over https.
 
@@ -147,8 +148,9 @@ class Gate:
         Raises ``NotAllowed`` for a host-application user the host gives no dbadmin role.
         """
         token = _bearer(request)
-        if token is not None:
+        if token is not None and (token.startswith(auth.TOKEN_PREFIX) or self.identity is None):
             return auth.token_principal(self.context.registry, token)
+        # Any other bearer token is the host application's own (its JWT login): its identity decides.
         if self.identity is not None:
             return _host_principal(self.identity(request))
         raw = self._session_id(request)

@@ -82,3 +82,16 @@ def test_other_host_users_and_anonymous_are_refused(host):
     with as_user(host, None) as anonymous:
         assert anonymous.get("/admin/").status_code == 401
         assert anonymous.get("/api/admin/db/branches").status_code == 401
+
+
+def test_the_hosts_own_bearer_tokens_reach_its_identity(host):
+    """Issue 20: any bearer token was taken as one of dbadmin's, so the host's JWT login got a 401."""
+    alice = httpx.Client(base_url=host, headers={"Authorization": "Bearer host-token-alice"}, timeout=30)
+    assert alice.get("/api/admin/db/branches").status_code == 200
+    made = alice.post("/api/admin/db/dev/checkpoints", json={"label": "from the host's API login"})
+    assert made.status_code == 201 and made.json()["created_by"] == "alice"  # a header is no ambient credential
+    alice.close()
+    with httpx.Client(base_url=host, headers={"Authorization": "Bearer host-token-bob"}, timeout=30) as bob:
+        assert bob.get("/api/admin/db/branches").status_code == 403
+    with httpx.Client(base_url=host, headers={"Authorization": "Bearer dbadmin_not-a-real-token"}, timeout=30) as forged:
+        assert forged.get("/api/admin/db/branches").status_code == 401  # dbadmin's prefix: checked as ours
