@@ -463,8 +463,17 @@ def test_expected_unavailability_is_said_before_a_checkpoint(dev):
 # -- names that never collide ------------------------------------------------------------------
 
 
+@pytest.fixture
+def someone_elses(dev):
+    """A database another dbadmin (or an earlier control store) left on the server; dropped afterwards."""
+    name = f"another_dbadmins_{uuid.uuid4().hex[:8]}"
+    someone_elses_database(dev, name)
+    yield name
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        server_admin.drop(conn, name)
+
+
 def someone_elses_database(context, name: str) -> None:
-    """A database another dbadmin (or an earlier control store) left on the server under ``name``."""
     with server_admin.maintenance(context.registry.url("dev")) as conn:
         server_admin.create(conn, name)
     with psycopg.connect(dburl.with_database(context.registry.url("dev"), name), autocommit=True) as conn:
@@ -484,28 +493,26 @@ def test_two_checkpoints_never_share_a_name(dev):
     assert len(long) == 63 and re.fullmatch(r"x+__ckpt_12345_[0-9a-f]{8}", long)
 
 
-def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, monkeypatch):
-    someone_elses_database(dev, "taken_by_another_dbadmin")
-    monkeypatch.setattr(checkpoint_strategies, "checkpoint_database", lambda database, checkpoint_id: "taken_by_another_dbadmin")
-    with pytest.raises(NameTaken, match="a database named taken_by_another_dbadmin already exists on the server; "
+def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, someone_elses, monkeypatch):
+    monkeypatch.setattr(checkpoint_strategies, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
+    with pytest.raises(NameTaken, match=f"a database named {someone_elses} already exists on the server; "
                                         "nothing was changed") as refused:
         checkpoints.create(dev, "dev", actor=ME, label="collides", strategy="clone")
     assert "\n" not in str(refused.value)
-    assert still_theirs(dev, "taken_by_another_dbadmin")  # never dropped, never written
+    assert still_theirs(dev, someone_elses)  # never dropped, never written
     assert rows(dev, "dev") == ["first@example.test"]
     [failed] = [c for c in checkpoints.list_for_branch(dev, "dev") if c.label == "collides"]
     assert failed.status == "failed" and "already exists" in failed.error
     assert actions(dev)[-1].outcome == "failed"
 
 
-def test_a_restore_whose_names_are_taken_changes_nothing(dev, monkeypatch):
+def test_a_restore_whose_names_are_taken_changes_nothing(dev, someone_elses, monkeypatch):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="good", strategy="clone")
     add_user(dev, "dev", "later@example.test")
-    someone_elses_database(dev, "previous_taken")
-    monkeypatch.setattr(checkpoints, "checkpoint_database", lambda database, checkpoint_id: "previous_taken")
-    with pytest.raises(NameTaken, match="previous_taken already exists"):
+    monkeypatch.setattr(checkpoints, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
+    with pytest.raises(NameTaken, match=f"{someone_elses} already exists"):
         checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)
-    assert still_theirs(dev, "previous_taken")
+    assert still_theirs(dev, someone_elses)
     assert rows(dev, "dev") == ["first@example.test", "later@example.test"]
     monkeypatch.undo()
     checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)  # with its own names, the restore works
