@@ -99,7 +99,7 @@ def sql(branch: BranchArg) -> None:
     """The SQL pending revisions would run (stdout), and lint findings (stderr)."""
     with console_context() as context:
         preview = migrations.preview(context, branch)
-        findings = _lint(context, branch)
+        findings = _lint(context, branch, sql=preview.sql)
     sys.stdout.write(preview.sql or "-- nothing pending\n")
     _print_notices(preview.skipped)
     _print_findings(findings)
@@ -138,7 +138,8 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
         if plan.sql:
             out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
         _print_notices(plan.skipped)
-        _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads"))
+        _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads",
+                              sql=plan.sql or None))
         confirm = ask_phrase(confirm, plan.phrase, "promote to Production")
         ask_sure(yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
@@ -167,9 +168,9 @@ def new(message: Annotated[str, typer.Argument(help="What the revision does, e.g
     out.print(f"wrote {revision.file} (revision {revision.id})")
 
 
-def _lint(context: Context, branch: Branch | str, destination: str = "heads") -> list:
+def _lint(context: Context, branch: Branch | str, destination: str = "heads", sql: str | None = None) -> list:
     try:
-        return migrations.lint_pending(context, branch, destination=destination)
+        return migrations.lint_pending(context, branch, destination=destination, sql=sql)
     except LintUnavailable as exc:
         err.print(f"lint skipped: {exc}")
         return []

@@ -60,7 +60,8 @@ class MigrationsPanel:
             ui.label(f"ⓘ {skipped.notice()}").classes("text-sm text-sky-800").props("data-testid=preview-skipped")
         ui.code(preview.sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
         try:
-            findings = await io_bound(migrations.lint_pending, self.context, self.branch, destination=destination)
+            findings = await io_bound(migrations.lint_pending, self.context, self.branch, destination=destination,
+                                      sql=preview.sql)
         except LintUnavailable as exc:
             ui.label(f"lint skipped: {exc}").classes("text-sm text-slate-500")
             return

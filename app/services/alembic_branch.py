@@ -134,7 +134,7 @@ def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> D
         return WrongDatabase(f"refused: {message}; neither database was changed; {_FIX}")
     if failure.kind == "elsewhere":
         return ConfigError(f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
-                           f"dbadmin at {dburl.describe(context.registry.url(branch)) if branch else 'its URL'}: "
+                           f"dbadmin at {context.registry.location(branch) if branch else 'its URL'}: "
                            f"env.py connects somewhere else; {_FIX}")
     if failure.kind == "alembic":
         return InvalidInput(f"Alembic refused: {message}")

@@ -220,9 +220,7 @@ class Graph:
 
     def ancestry(self, heads: Sequence[str]) -> set[str]:
         """Every revision applied when the database is at ``heads`` (the heads themselves included)."""
-        if not heads:
-            return set()
-        return {rev.revision for rev in self._map.iterate_revisions(tuple(heads), None, implicit_base=True)}
+        return {rev.id for rev in self.lineage(heads)}
 
     def lineage(self, heads: Sequence[str]) -> list[RevisionInfo]:
         """The revisions applied at ``heads``, newest first."""

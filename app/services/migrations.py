@@ -218,13 +218,18 @@ def preview_sql(context: Context, branch: Branch | str, *, destination: str = "h
     return preview(context, branch, destination=destination).sql
 
 
-def lint_pending(context: Context, branch: Branch | str, *, destination: str = "heads") -> list[lint.Finding]:
-    """Risky operations in the SQL the pending revisions would run (squawk)."""
+def lint_pending(context: Context, branch: Branch | str, *, destination: str = "heads",
+                 sql: str | None = None) -> list[lint.Finding]:
+    """Risky operations in the SQL the pending revisions would run (squawk).
+
+    ``sql``: that SQL when the caller has just previewed it, which saves a second env.py run.
+    """
     branch = Branch.parse(branch)
     with context.registry.connection(branch) as conn:
         version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0]
-    return lint.lint_sql(preview_sql(context, branch, destination=destination),
-                         server_version=f"{version // 10000}.{version % 100}")
+    if sql is None:
+        sql = preview_sql(context, branch, destination=destination)
+    return lint.lint_sql(sql, server_version=f"{version // 10000}.{version % 100}")
 
 
 def drift(context: Context) -> schema_diff.SchemaDiff | None:
