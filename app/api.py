@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
 from .services import audit, checkpoints, compare, introspection, migrations, overview
@@ -39,11 +40,13 @@ from .services.errors import (
     ConfigError,
     ConfirmationRequired,
     DBAdminError,
+    IdentityFailed,
     InvalidInput,
     MigrationFailed,
     NotAllowed,
     NotAuthenticated,
     NotFound,
+    NotStarted,
     OperationRefused,
     QueryTimedOut,
     RateLimited,
@@ -64,7 +67,7 @@ STATUS: list[tuple[type[DBAdminError], int]] = [
     (NotAuthenticated, 401), (NotAllowed, 403), (RateLimited, 429), (UnknownBranch, 404), (NotFound, 404),
     (ConfirmationRequired, 400), (InvalidInput, 400), (BranchBusy, 409), (OperationRefused, 409), (Cancelled, 409),
     (MigrationFailed, 409), (CheckpointCorrupt, 409), (CheckpointFailed, 503), (ConfigError, 503),
-    (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503),
+    (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503), (NotStarted, 503),
 ]
 
 
@@ -138,26 +141,25 @@ class Migrations(BaseModel):
 
 
 def router(gate: Gate) -> APIRouter:
-    context = gate.context
     api = APIRouter(route_class=ErrorsAsJson, tags=["database"],
                     responses={code: {"description": text} for code, text in (
                         (400, "bad input"), (401, "not logged in"), (403, "not allowed"), (404, "unknown"),
                         (409, "busy or refused"), (429, "too many changes"), (503, "branch unavailable"))})
 
-    def reader(request: Request) -> Principal:
+    async def reader(request: Request) -> Principal:
         try:
-            principal = gate.principal(request)
-        except NotAllowed as exc:
-            gate.refuse(request, None, str(exc))
+            principal = await gate.principal(request)
+        except (NotAllowed, IdentityFailed) as exc:
+            await run_in_threadpool(gate.refuse, request, None, str(exc))
             raise
         if principal is None:
             gate.anonymous_limiter.check(request.client.host if request.client else "unknown")  # 429 past it
-            gate.refuse(request, None, "not logged in")
+            await run_in_threadpool(gate.refuse, request, None, "not logged in")
             raise NotAuthenticated("not logged in: sign in to the console or send 'Authorization: Bearer <token>'")
         return principal
 
     def changer(request: Request, principal: Annotated[Principal, Depends(reader)]) -> Principal:
-        if gate.cross_site(request):
+        if gate.cross_site(request, principal):
             gate.refuse(request, principal.name, "cross-site request (no CSRF token, foreign or missing Origin)")
             raise NotAllowed("refused: a change needs the X-CSRF-Token header or a same-origin request")
         try:
@@ -172,11 +174,11 @@ def router(gate: Gate) -> APIRouter:
 
     @api.get("/branches", summary="Both branches: configured, reachable, where (never a password)")
     def branches(_: Reader) -> list[BranchStatus]:
-        return context.registry.statuses()
+        return gate.context.registry.statuses()
 
     @api.get("/{branch}/summary", summary="A branch at a glance")
     def summary(branch: str, _: Reader) -> BranchOverview:
-        return overview.branch_overview(context, branch)
+        return overview.branch_overview(gate.context, branch)
 
     @api.get("/{branch}/tables", summary="Tables and views, filtered, sorted and paged")
     def tables(branch: str, _: Reader, search: Annotated[str | None, Query(max_length=200)] = None,
@@ -186,65 +188,65 @@ def router(gate: Gate) -> APIRouter:
                offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
                fresh: Annotated[bool, Query(description="Read the catalog now rather than reuse the listing "
                                                         "read up to LISTING_CACHE_SECONDS ago")] = False) -> TablePage:
-        return introspection.list_tables(context, branch, search=search, schema=schema, sort=sort, descending=desc,
+        return introspection.list_tables(gate.context, branch, search=search, schema=schema, sort=sort, descending=desc,
                                          limit=limit, offset=offset, fresh=fresh)
 
     @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
     def table(branch: str, schema: str, table: str, _: Reader) -> TableDetails:
-        found = introspection.table_details(context, branch, schema, table)
+        found = introspection.table_details(gate.context, branch, schema, table)
         if found is None:
             raise NotFound(f"no table {schema[:63]}.{table[:63]} on {branch}")
         return found
 
     @api.get("/{branch}/migrations", summary="Migration status and history (applied newest first, every run)")
     def migration_state(branch: str, _: Reader) -> Migrations:
-        return Migrations(status=migrations.status(context, branch), history=migrations.history(context, branch))
+        return Migrations(status=migrations.status(gate.context, branch), history=migrations.history(gate.context, branch))
 
     @api.post("/{branch}/migrate", summary="Migrate up (Dev) or down; Production rollbacks need 'ROLLBACK <n>'")
     def migrate(branch: str, who: Changer, dir: Literal["up", "down"],
                 steps: Annotated[int | None, Query(ge=1, le=10000)] = None, body: Change | None = None) -> RunResult:
         body = body or Change()
         if dir == "up":
-            return migrations.upgrade(context, branch, actor=who, steps=steps, reason=body.reason)
-        return migrations.downgrade(context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason)
+            return migrations.upgrade(gate.context, branch, actor=who, steps=steps, reason=body.reason)
+        return migrations.downgrade(gate.context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason)
 
     @api.post("/{branch}/migrations/baseline",
               summary="Record that a database made without migrations is at a revision (Production: 'BASELINE <rev>')")
     def migrate_baseline(branch: str, who: Changer, body: BaselineRequest) -> Baseline:
-        return migrations.baseline(context, branch, actor=who, revision=body.revision, confirm=body.confirm,
+        return migrations.baseline(gate.context, branch, actor=who, revision=body.revision, confirm=body.confirm,
                                    reason=body.reason)
 
     @api.post("/promote", summary="Bring Production to Development's revision; needs 'PROMOTE <n>'")
     def promote(who: Changer, body: Change | None = None) -> RunResult:
         body = body or Change()
-        return migrations.promote(context, actor=who, confirm=body.confirm, reason=body.reason)
+        return migrations.promote(gate.context, actor=who, confirm=body.confirm, reason=body.reason)
 
     @api.get("/{branch}/checkpoints", summary="Checkpoints of a branch, newest first")
     def checkpoint_list(branch: str, who: Reader) -> list[Checkpoint]:
-        found = checkpoints.list_for_branch(context, branch)
+        found = checkpoints.list_for_branch(gate.context, branch)
         # where a checkpoint lives (a file path on the server, a database name) is for admins only
         return found if who.is_admin else [replace(checkpoint, reference=None) for checkpoint in found]
 
     @api.post("/{branch}/checkpoints", status_code=201, summary="Take a checkpoint now")
     def checkpoint_create(branch: str, who: Changer, body: NewCheckpoint) -> Checkpoint:
-        return checkpoints.create(context, branch, actor=who, label=body.label, notes=body.notes,
+        return checkpoints.create(gate.context, branch, actor=who, label=body.label, notes=body.notes,
                                   strategy=body.strategy, reason=body.reason)
 
     @api.post("/{branch}/checkpoints/{checkpoint_id}/restore",
               summary="Restore a checkpoint (Production needs 'RESTORE <id>'); returns the checkpoint of the replaced state")
     def checkpoint_restore(branch: str, checkpoint_id: int, who: Changer, body: Change | None = None) -> Checkpoint:
         body = body or Change()
-        return checkpoints.restore(context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason)
+        return checkpoints.restore(gate.context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason)
 
     @api.delete("/{branch}/checkpoints/{checkpoint_id}", summary="Delete a checkpoint's data (the catalog keeps the row)")
     def checkpoint_delete(branch: str, checkpoint_id: int, who: Changer,
                           reason: Annotated[str | None, Query(max_length=1000)] = None) -> Checkpoint:
-        return checkpoints.delete(context, branch, checkpoint_id, actor=who, reason=reason)
+        return checkpoints.delete(gate.context, branch, checkpoint_id, actor=who, reason=reason)
 
     @api.get("/diff", summary="Schema difference between two of: dev, prod, a checkpoint id")
     def diff(_: Reader, source: Annotated[str, Query(alias="from", max_length=40)],
              target: Annotated[str, Query(alias="to", max_length=40)]) -> SchemaDiff:
-        return compare.diff(context, source, target)
+        return compare.diff(gate.context, source, target)
 
     @api.get("/audit", summary="The audit log, newest first; page with before_id")
     def audit_log(_: Reader, branch: Literal["dev", "prod"] | None = None,
@@ -254,7 +256,7 @@ def router(gate: Gate) -> APIRouter:
                   since: datetime | None = None, until: datetime | None = None,
                   before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
                   limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50) -> list[Action]:
-        return audit.list_actions(context.registry.control_pool(), branch=branch, action=action, actor=actor,
+        return audit.list_actions(gate.context.registry.control_pool(), branch=branch, action=action, actor=actor,
                                   outcome=outcome, since=since, until=until, before_id=before_id, limit=limit)
 
     return api

@@ -7,7 +7,7 @@ own session cookie.  Sessions are server-side rows in the control store (so logo
 expiry are real); the cookie holds a signed random id, http-only, ``SameSite=Lax``,
 ``Secure`` over https.
 
-People get a session in one of two ways:
+People get a session in one of three ways:
 
 * **OIDC** (``OIDC_ISSUER`` set): authorization code with PKCE, ``state`` and ``nonce``
   checked by authlib; the state lives in a short-lived signed cookie and is single-use,
@@ -15,11 +15,14 @@ People get a session in one of two ways:
 * **Local** (no identity provider; the console binds to loopback only): a one-time
   ticket printed as a link by ``dbadmin serve`` (or ``dbadmin login-link``) makes the
   person at this machine the local admin.
+* **The host bridge** (embedded mode): ``POST /auth/session`` with the host's own
+  login (its bearer token) starts a console session for whoever the host's identity
+  says it is, so a host that keeps its login out of cookies can open the console.
 
 State-changing requests authenticated by a cookie must prove they come from the
 console: an ``X-CSRF-Token`` header (the console and ``GET /auth/whoami`` give it) or a
-same-origin ``Origin`` header.  Token-authenticated requests carry no ambient
-credentials and need neither.
+same-origin ``Origin`` header.  Bearer-authenticated requests (dbadmin's tokens or the
+host's) carry no ambient credentials and need neither.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import inspect
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -37,13 +42,24 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, Signer
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
 
+from .config import Settings
 from .services import audit, auth
 from .services.auth import Principal, Role
 from .services.context import Context
-from .services.errors import NotAllowed, NotAuthenticated, RateLimited
+from .services.errors import (
+    DBAdminError,
+    IdentityFailed,
+    NotAllowed,
+    NotAuthenticated,
+    NotStarted,
+    RateLimited,
+)
 
 SESSION_COOKIE = "dbadmin_session"
 LOGIN_COOKIE = "dbadmin_login"
@@ -51,8 +67,10 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ANONYMOUS_PER_MINUTE = 120  # API requests without a login that one client address may make a minute
 
-# What a host application's identity callable may return: a Principal, or (name, "admin" | "viewer"), or None.
-Identity = Callable[[Request], "Principal | tuple[str, str] | None"]
+# A host application's identity callable, sync or async, given the page's, request's or socket's
+# connection: it returns a Principal, (name, "admin" | "viewer"), or None for nobody.
+Identity = Callable[[HTTPConnection], Any]
+_log = logging.getLogger("dbadmin")  # propagates to whatever the host application configured
 
 
 @dataclass
@@ -113,27 +131,47 @@ class RefusalCounter:
 
 
 class Gate:
-    """Identifies requests and serves the login routes for one mounted console."""
+    """Identifies requests and serves the login routes for one mounted console.
 
-    def __init__(self, context: Context, *, prefix: str, identity: Identity | None = None) -> None:
-        self.context = context
-        self.settings = context.settings
+    Made from settings alone, so that mounting connects to nothing; the context (pools,
+    control store) arrives with ``start``, from the host application's startup in
+    embedded mode, before any request is served.
+    """
+
+    def __init__(self, settings: Settings, *, prefix: str, identity: Identity | None = None,
+                 login_url: str | None = None, context: Context | None = None) -> None:
+        self.settings = settings
+        self._context = context
         self.prefix = prefix
         self.identity = identity
-        self.secret = auth.session_secret(context.settings)
+        self.host_login_url = login_url
+        self.secret = auth.session_secret(settings)
         # Cookies ignore ports: a name of this instance's own keeps two dbadmins on one host (or any
         # other app there) from overwriting each other's session; the paths keep it to the console.
         self.cookie = f"{SESSION_COOKIE}_{hashlib.sha256(self.secret.encode()).hexdigest()[:10]}"
         self.cookie_paths = (prefix, f"/api{prefix}")
         self.signer = Signer(self.secret, salt="dbadmin-session")
-        self.policy = auth.RolePolicy.from_settings(context.settings)
-        self.limiter = RateLimiter(context.settings.action_rate_limit)
+        self.policy = auth.RolePolicy.from_settings(settings)
+        self.limiter = RateLimiter(settings.action_rate_limit)
         self.anonymous = RefusalCounter()
         self.anonymous_limiter = RateLimiter(ANONYMOUS_PER_MINUTE, what="requests without a login")
-        self.oauth = self._oauth() if context.settings.login == "oidc" and identity is None else None
+        self.oauth = self._oauth() if settings.login == "oidc" and identity is None else None
         # Told a session's credential when it ends (sign-out), so its open pages end too (``live.LivePages``).
         self.session_ended: list[Callable[[str], object]] = []
         self.live: Any = None  # the live pages bound to logins (``live.LivePages``), set where the console is mounted
+
+    @property
+    def context(self) -> Context:
+        if self._context is None:
+            raise NotStarted("dbadmin is not started: it opens with the application's startup")
+        return self._context
+
+    def start(self, context: Context) -> None:
+        """Serve with ``context`` from now on (its settings carry the embedded server's URLs, if any)."""
+        self._context, self.settings = context, context.settings
+
+    def stop(self) -> None:
+        self._context = None
 
     @property
     def mode(self) -> str:
@@ -142,26 +180,55 @@ class Gate:
 
     # -- who is asking -----------------------------------------------------------------------
 
-    def principal(self, request: Request) -> Principal | None:
-        """The principal behind ``request``, or None for anonymous (or an unknown/expired session or token).
+    async def principal(self, request: HTTPConnection) -> Principal | None:
+        """The principal behind ``request`` (a page request or a socket's), or None for anonymous.
 
-        Raises ``NotAllowed`` for a host-application user the host gives no dbadmin role.
+        In host mode the host's identity answers first; a console session made through the
+        bridge (``POST /auth/session``) answers when it knows nobody.  Raises ``NotAllowed``
+        for a host user the host gives no dbadmin role, ``IdentityFailed`` when its identity
+        callable fails.  Lookups in the control store run off the event loop.
         """
         token = _bearer(request)
         if token is not None and (token.startswith(auth.TOKEN_PREFIX) or self.identity is None):
-            return auth.token_principal(self.context.registry, token)
-        # Any other bearer token is the host application's own (its JWT login): its identity decides.
+            return await run_in_threadpool(auth.token_principal, self.context.registry, token)
         if self.identity is not None:
-            return _host_principal(self.identity(request))
+            found = await self.host_principal(request)
+            if found is not None or token is not None:  # the host's own bearer token is the host's to judge
+                return found
         raw = self._session_id(request)
-        found = auth.session(self.context.registry, raw, self.settings) if raw else None
+        found = await run_in_threadpool(auth.session, self.context.registry, raw, self.settings) if raw else None
         return found.principal if found else None
 
-    def credential(self, request: Request) -> str | None:
+    async def host_principal(self, request: HTTPConnection) -> Principal | None:
+        """Ask the host application's identity (sync ones in a worker thread, so a lookup never blocks
+        the event loop).  Its ``HTTPException`` speaks for it: 401 is nobody, another 4xx a refusal."""
+        assert self.identity is not None
+        try:
+            if inspect.iscoroutinefunction(self.identity):
+                found = await self.identity(request)
+            else:
+                found = await run_in_threadpool(self.identity, request)
+                if inspect.isawaitable(found):
+                    found = await found
+        except HTTPException as exc:
+            if exc.status_code == 401:
+                return None
+            if exc.status_code < 500:
+                raise NotAllowed(f"the application refused: {str(exc.detail)[:200]}") from None
+            _log.error("the application's identity callable answered %s: %s", exc.status_code, exc.detail)
+            raise IdentityFailed("the application's login check failed; its log says why") from None
+        except DBAdminError:
+            raise
+        except Exception:
+            _log.exception("the application's identity callable failed")
+            raise IdentityFailed("the application's login check failed; its log says why") from None
+        return _host_principal(found)
+
+    async def credential(self, request: HTTPConnection) -> str | None:
         """The login behind ``request`` as a page or socket is bound to it; None for nobody."""
         try:
-            return credential_of(self.principal(request))
-        except NotAllowed:
+            return credential_of(await self.principal(request))
+        except (NotAllowed, IdentityFailed):
             return None
 
     def still_live(self, credential: str) -> bool:
@@ -174,7 +241,7 @@ class Gate:
             return False
         return True
 
-    def _session_id(self, request: Request) -> str | None:
+    def _session_id(self, request: HTTPConnection) -> str | None:
         cookie = request.cookies.get(self.cookie)
         if not cookie:
             return None
@@ -183,16 +250,25 @@ class Gate:
         except BadSignature:
             return None
 
-    def csrf_token(self, request: Request) -> str | None:
-        """The token a cookie session sends back in ``X-CSRF-Token`` (None without a session)."""
-        raw = self._session_id(request)
-        return hmac.new(self.secret.encode(), f"csrf:{raw}".encode(), hashlib.sha256).hexdigest() if raw else None
+    def csrf_token(self, credential: str | None) -> str | None:
+        """The token a cookie-authenticated login sends back in ``X-CSRF-Token`` (``whoami`` gives it).
 
-    def cross_site(self, request: Request) -> bool:
-        """True when a state-changing, cookie-authenticated request does not prove it comes from this site."""
+        Derived from the login's credential: a console session's (new with every session) or,
+        for a host application's cookie login, its user's.  None for nobody.
+        """
+        if credential is None:
+            return None
+        return hmac.new(self.secret.encode(), f"csrf:{credential}".encode(), hashlib.sha256).hexdigest()
+
+    def cross_site(self, request: Request, principal: Principal | None) -> bool:
+        """True when a state-changing, cookie-authenticated request does not prove it comes from this site.
+
+        A bearer token (dbadmin's, or the host's own) is no ambient credential: a browser never
+        sends it by itself, so such requests cannot be forged by another site.
+        """
         if request.method in SAFE_METHODS or _bearer(request) is not None:
             return False
-        sent, expected = request.headers.get(CSRF_HEADER), self.csrf_token(request)
+        sent, expected = request.headers.get(CSRF_HEADER), self.csrf_token(credential_of(principal))
         if sent and expected and hmac.compare_digest(sent, expected):
             return False
         origin = request.headers.get("origin")
@@ -220,17 +296,24 @@ class Gate:
     # -- sessions --------------------------------------------------------------------------
 
     def _signed_in(self, request: Request, principal: Principal, next_url: str) -> RedirectResponse:
+        raw = self._new_session(principal)
+        return self._with_cookie(request, RedirectResponse(self.safe_next(next_url), status_code=303), raw)
+
+    def _new_session(self, principal: Principal) -> str:
+        """A console session for ``principal``, audited; returns its id (only the cookie holds it)."""
         raw = auth.start_session(self.context.registry, principal, self.settings)
         audit.record(self.context.registry.control_pool(), actor=principal.name, action="auth.login", outcome="ok",
                      details={"via": principal.via, "role": principal.role.value})
-        response = RedirectResponse(self._safe_next(next_url), status_code=303)
+        return raw
+
+    def _with_cookie(self, request: Request, response: Response, raw: str) -> Response:
         secure = request.url.scheme == "https" or (self.settings.public_url or "").startswith("https://")
         for path in self.cookie_paths:  # the console and its API: one cookie each, the same session
             response.set_cookie(self.cookie, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
                                 secure=secure, path=path, max_age=int(self.settings.session_max_hours * 3600))
         return response
 
-    def _safe_next(self, next_url: str | None) -> str:
+    def safe_next(self, next_url: str | None) -> str:
         """Only a path inside the console (or the API docs): never an open redirect to another site."""
         inside = next_url and (next_url.startswith(self.prefix) or next_url == f"/api{self.prefix}/docs")
         if inside and not next_url.startswith("//") and "\\" not in next_url:
@@ -238,6 +321,10 @@ class Gate:
         return self.prefix + "/"
 
     def login_url(self, next_url: str) -> str:
+        """Where a visitor signs in, coming back to ``next_url``: the host application's login page when
+        it named one (``login_url=``, given ``next``), else the console's own."""
+        if self.mode == "host" and self.host_login_url:
+            return f"{self.host_login_url}{'&' if '?' in self.host_login_url else '?'}next={quote(next_url, safe='')}"
         return f"{self.prefix}/login?next={quote(next_url, safe='')}"
 
     # -- routes -------------------------------------------------------------------------------
@@ -261,7 +348,7 @@ class Gate:
         async def login(request: Request, next: str = "") -> Any:
             if self.oauth is None:
                 return RedirectResponse(f"{self.prefix}/login", status_code=303)
-            request.session["next"] = self._safe_next(next)
+            request.session["next"] = self.safe_next(next)
             try:
                 return await self.oauth.authorize_redirect(request, self._callback_url(request))
             except httpx.HTTPError as exc:
@@ -297,13 +384,44 @@ class Gate:
                                   "provider has not verified the email address). Ask an admin to add you.")
             return self._signed_in(request, Principal(who, role, "oidc"), request.session.pop("next", ""))
 
+        @router.post("/session")
+        async def bridge(request: Request) -> Any:
+            """Host mode: a console session for whoever the host's identity says this request is.
+
+            The bridge for hosts that keep their login in a header (a JWT in the frontend's
+            storage): the frontend posts here once with that header, and the browser then
+            opens the console with dbadmin's cookie.  The session is dbadmin's own, so it
+            ends on sign-out and expires like any other.
+            """
+            if self.mode != "host":
+                return _json_error(404, "not_found", "only an application that mounts dbadmin with identity= has this")
+            try:
+                principal = await self.host_principal(request)
+            except (NotAllowed, IdentityFailed) as exc:
+                await run_in_threadpool(self.refuse, request, None, str(exc))
+                return _json_error(403 if isinstance(exc, NotAllowed) else 500, _kind(exc), str(exc))
+            if principal is None:
+                await run_in_threadpool(self.refuse, request, None, "not logged in to the application")
+                return _json_error(401, "not_authenticated", "not logged in to the application")
+            if self.cross_site(request, principal):
+                await run_in_threadpool(self.refuse, request, principal.name, "cross-site request for a console session")
+                return _json_error(403, "not_allowed", "refused: send the application's bearer token, or a same-origin request")
+            try:
+                self.limiter.check(principal.name)  # each session is a row: as many a minute as changes
+            except RateLimited as exc:
+                return _json_error(429, "rate_limited", str(exc))
+            raw = await run_in_threadpool(self._new_session, principal)
+            body = {"name": principal.name, "role": principal.role.value,
+                    "csrf_token": self.csrf_token(auth.session_credential(raw))}
+            return self._with_cookie(request, JSONResponse(body), raw)
+
         @router.post("/logout")
         def logout(request: Request) -> Any:
             raw = self._session_id(request)
-            if self.cross_site(request):
+            found = auth.session(self.context.registry, raw, self.settings) if raw else None
+            if self.cross_site(request, found.principal if found else None):
                 return plain_page(403, "Not signed out", "The request did not come from the console.")
             if raw:
-                found = auth.session(self.context.registry, raw, self.settings)
                 auth.end_session(self.context.registry, raw)
                 if found:
                     audit.record(self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
@@ -315,15 +433,16 @@ class Gate:
             return response
 
         @router.get("/whoami")
-        def whoami(request: Request) -> Any:
+        async def whoami(request: Request) -> Any:
             try:
-                principal = self.principal(request)
-            except NotAllowed as exc:
-                return JSONResponse({"error": "not_allowed", "detail": str(exc)}, status_code=403)
+                principal = await self.principal(request)
+            except (NotAllowed, IdentityFailed) as exc:
+                return _json_error(403 if isinstance(exc, NotAllowed) else 500, _kind(exc), str(exc))
             if principal is None:
-                return JSONResponse({"error": "not_authenticated", "detail": "not logged in"}, status_code=401)
+                return _json_error(401, "not_authenticated", "not logged in")
+            cookie = _bearer(request) is None  # only a cookie login needs a CSRF token
             return {"name": principal.name, "role": principal.role.value, "via": principal.via,
-                    "csrf_token": self.csrf_token(request)}
+                    "csrf_token": self.csrf_token(credential_of(principal)) if cookie else None}
 
         return router
 
@@ -353,6 +472,15 @@ class Gate:
         )
 
 
+def _json_error(status: int, kind: str, detail: str) -> JSONResponse:
+    """The API's error shape (``api.error_response``), for the login routes that answer JSON."""
+    return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _kind(exc: Exception) -> str:
+    return "not_allowed" if isinstance(exc, NotAllowed) else "identity_failed"
+
+
 def _route_of(request: Request) -> str:
     """The route a request matched (``GET /api/admin/db/{branch}/tables``), not the values it was sent with."""
     path = request.url.path
@@ -361,7 +489,7 @@ def _route_of(request: Request) -> str:
     return f"{request.method} {path}"[:200]
 
 
-def _bearer(request: Request) -> str | None:
+def _bearer(request: HTTPConnection) -> str | None:
     """The token of an ``Authorization: Bearer`` header, or None without one."""
     header = request.headers.get("authorization", "")
     return header[7:].strip() if header[:7].lower() == "bearer " else None

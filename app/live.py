@@ -18,11 +18,13 @@ drive it as the person who opened it.  Here:
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import Client, app as nicegui_app, background_tasks, core
+from nicegui import Client, background_tasks, core
+from nicegui import app as nicegui_app
 from socketio.exceptions import ConnectionRefusedError
 from starlette.requests import HTTPConnection
 
@@ -30,6 +32,7 @@ from .auth import Gate
 
 SWEEP_SECONDS = 15  # how often bound sessions are checked for idle or absolute expiry
 _GUARDED = ("event", "javascript_response", "ack", "log")
+_log = logging.getLogger("dbadmin")
 
 
 class LivePages:
@@ -39,6 +42,7 @@ class LivePages:
         self.gate = gate
         self._bound: weakref.WeakKeyDictionary[Client, str] = weakref.WeakKeyDictionary()
         self._sockets: dict[str, str] = {}  # socket id -> the credential its connection carried
+        self._warned = False
 
     def bind(self, client: Client, credential: str | None) -> None:
         """Bind ``client`` (the page being built) to ``credential``; a page without one takes no socket."""
@@ -68,10 +72,11 @@ class LivePages:
 
         async def on_connect(sid: str, environ: dict, *rest: Any) -> Any:
             connection = HTTPConnection(environ["asgi.scope"])  # the socket's own upgrade request, with its cookies
-            credential = await asyncio.to_thread(self.gate.credential, connection)
-            if credential is None:
-                raise ConnectionRefusedError("not signed in")
+            credential = await self.gate.credential(connection)
             implicit = connection.query_params.get("client_id")
+            if credential is None:
+                self._warn_if_host_cannot_tell(implicit)
+                raise ConnectionRefusedError("not signed in")
             if connection.query_params.get("implicit_handshake") == "true" and not self._may_drive(implicit, credential):
                 raise ConnectionRefusedError("this page belongs to another login")
             self._sockets[sid] = credential
@@ -92,6 +97,18 @@ class LivePages:
         for name in _GUARDED:
             core.sio.on(name, self._own_socket_only(handlers[name]))
         nicegui_app.on_startup(lambda: background_tasks.create(self._sweep(), name="dbadmin: end expired pages"))
+
+    def _warn_if_host_cannot_tell(self, client_id: str | None) -> None:
+        """A page its host user opened, whose socket that user's identity does not recognise: the
+        host's identity reads state its HTTP middleware sets, which a websocket never gets.  Said
+        once, in the host's log, since every console page of that host is dead until it is fixed."""
+        client = Client.instances.get(str(client_id))
+        bound = self._bound.get(client) if client is not None else None
+        if bound is not None and bound.startswith("host:") and not self._warned:
+            self._warned = True
+            _log.warning("dbadmin: identity= recognised a page's request but not its socket connection; read the "
+                         "login from the connection's cookies or headers, not from request.state (middleware does "
+                         "not run for websockets)")
 
     def _may_drive(self, client_id: object, credential: str | None) -> bool:
         client = Client.instances.get(str(client_id))

@@ -4,9 +4,13 @@ The console's pages, login routes and assets live under ``prefix`` (default
 ``/admin``); the API under ``/api<prefix>/db``.  Host routes and middleware keep
 working: dbadmin only adds a mount and a router, never an app-wide handler.
 
-Identity: pass ``identity=`` (a callable that takes the request and returns a
-``Principal``, a ``(name, "admin" | "viewer")`` pair, or None) to reuse the host's own
-login; otherwise dbadmin's login applies (OIDC when configured, else local links).
+Mounting connects to nothing: the databases are opened (the control store migrated,
+interrupted work settled) in the host's lifespan, at startup, and closed at shutdown.
+
+Identity: pass ``identity=`` (a sync or async callable that takes the page's, request's
+or socket's connection and returns a ``Principal``, a ``(name, "admin" | "viewer")``
+pair, or None) to reuse the host's own login, and ``login_url=`` for where a visitor
+signs in; otherwise dbadmin's login applies (OIDC when configured, else local links).
 """
 
 from __future__ import annotations
@@ -17,31 +21,34 @@ from typing import Any
 from fastapi import FastAPI
 from nicegui import app as nicegui_app
 from nicegui import ui
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import api, pages
 from .auth import LOGIN_COOKIE, Gate, Identity
-from .live import LivePages
 from .config import Settings, load_settings
+from .live import LivePages
 from .services.context import Context, open_context
 from .services.errors import ConfigError
 
 
 def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Settings | None = None,
-                prefix: str = "/admin", identity: Identity | None = None) -> Gate:
+                prefix: str = "/admin", identity: Identity | None = None, login_url: str | None = None,
+                include_in_schema: bool | None = None) -> Gate:
     """Mount dbadmin into ``app``; once per process (NiceGUI's pages are process-wide).
 
-    Without ``context``, one is opened from ``settings`` (or the environment) now and
-    closed when ``app`` shuts down.
+    Without ``context``, one is opened from ``settings`` (or the environment) when ``app``
+    starts and closed when it shuts down.  ``include_in_schema``: whether dbadmin's API
+    routes appear in ``app``'s OpenAPI schema; by default only when dbadmin brings its own
+    context (the standalone console), so a host's generated clients never pick them up.
     """
     prefix = "/" + prefix.strip("/")
     if prefix == "/":
         raise ConfigError("mount_admin: prefix must be a path such as /admin, not /")
+    gate = Gate(context.settings if context else settings or load_settings(), prefix=prefix, identity=identity,
+                login_url=login_url, context=context)
     if context is None:
-        stack = ExitStack()
-        context = stack.enter_context(open_context(settings or load_settings()))
-        _close_on_shutdown(app, stack)
-    gate = Gate(context, prefix=prefix, identity=identity)
+        _open_in_lifespan(app, gate)
     gate.live = LivePages(gate)
     gate.live.install()
     gate.session_ended.append(gate.live.end)
@@ -50,7 +57,8 @@ def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Setti
     nicegui_app.add_middleware(SessionMiddleware, secret_key=gate.secret, session_cookie=LOGIN_COOKIE, path=prefix,
                                max_age=600, same_site="lax")
     nicegui_app.add_middleware(NotFramed)
-    app.include_router(api.router(gate), prefix=f"/api{prefix}/db")
+    app.include_router(api.router(gate), prefix=f"/api{prefix}/db",
+                       include_in_schema=context is not None if include_in_schema is None else include_in_schema)
     pages.register(gate)
     ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False,
                 reconnect_timeout=10)
@@ -80,15 +88,20 @@ class NotFramed:
         await self.app(scope, receive, with_headers)
 
 
-def _close_on_shutdown(app: FastAPI, stack: ExitStack) -> None:
+def _open_in_lifespan(app: FastAPI, gate: Gate) -> None:
+    """Open dbadmin's context as ``app`` starts (before the host's own startup runs) and close it
+    after the host's shutdown; both off the event loop (starting may start the embedded server)."""
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(host: Any):
-        try:
-            async with inner(host) as state:
-                yield state
-        finally:
-            stack.close()
+        with ExitStack() as stack:
+            gate.start(await run_in_threadpool(stack.enter_context, open_context(gate.settings)))
+            try:
+                async with inner(host) as state:
+                    yield state
+            finally:
+                gate.stop()
+                await run_in_threadpool(stack.close)
 
     app.router.lifespan_context = lifespan

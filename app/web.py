@@ -31,8 +31,8 @@ def create_app(context: Context) -> tuple[FastAPI, Gate]:
     where = f"/api{gate.prefix}/docs"  # under the API's path, where the session cookie goes
 
     @app.get(where, include_in_schema=False)
-    def docs(request: Request) -> Response:
-        if gate.credential(request) is None:
+    async def docs(request: Request) -> Response:
+        if await gate.credential(request) is None:
             return RedirectResponse(gate.login_url(where), status_code=303)
         return get_swagger_ui_html(openapi_url="/openapi.json", title="dbadmin API")
 

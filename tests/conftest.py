@@ -25,13 +25,12 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from psycopg import sql
-
 from dbadmin.config import Settings, load_settings
 from dbadmin.services import audit, control_store, dburl
 from dbadmin.services.auth import Principal, Role
 from dbadmin.services.context import example_migrations, open_context
 from dbadmin.services.embedded import EmbeddedPostgres
+from psycopg import sql
 
 # Every variable dbadmin reads; cleared for each test so the developer's shell or .env never leaks in.
 SETTINGS_ENV = [
@@ -231,22 +230,42 @@ class Served:
 def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90, port: int | None = None) -> Served:
     """Start ``dbadmin serve`` with ``env`` on ``port`` (default: a free one) and wait until it answers."""
     port = port or free_port()
+    return _started([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args], port, env, log,
+                    ready="/healthz", timeout=timeout)
+
+
+def serve_host(folder: Path, env: dict[str, str], log: Path, *, ready: str = "/", timeout: float = 90) -> Served:
+    """Start a host application (``app.main:app`` in ``folder``, which mounts dbadmin) under uvicorn."""
+    port = free_port()
+    return _started([sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)], port, env, log,
+                    ready=ready, timeout=timeout, cwd=folder)
+
+
+def stop_host(served: Served) -> None:
+    """Stop a host application; it must shut down cleanly, and log no traceback but its identity's failures
+    (which dbadmin logs, with their traceback, for the host's developers)."""
+    assert served.stop() in (0, -signal.SIGTERM), served.output()  # uvicorn re-raises SIGTERM after a clean shutdown
+    output = served.output()
+    assert output.count("Traceback") == output.count("the application's identity callable failed"), output
+
+
+def _started(command: list[str], port: int, env: dict[str, str], log: Path, *, ready: str, timeout: float,
+             cwd: Path | None = None) -> Served:
     full_env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | env
-    handle = open(log, "wb")
-    process = subprocess.Popen([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args],
-                               env=full_env, stdout=handle, stderr=subprocess.STDOUT)
+    with open(log, "wb") as handle:
+        process = subprocess.Popen(command, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd)
     served = Served(process, f"http://127.0.0.1:{port}", log, full_env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"dbadmin serve exited with {process.returncode}:\n{served.output()}")
+            raise AssertionError(f"{command[2]} exited with {process.returncode}:\n{served.output()}")
         try:
-            if httpx.get(f"{served.base_url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(served.base_url + ready, timeout=1).status_code == 200:
                 return served
         except httpx.TransportError:
             time.sleep(0.2)
     served.stop(signal.SIGKILL)
-    raise AssertionError(f"dbadmin serve did not answer within {timeout}s:\n{served.output()}")
+    raise AssertionError(f"{command[2]} did not answer within {timeout}s:\n{served.output()}")
 
 
 @pytest.fixture(scope="session")

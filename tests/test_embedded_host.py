@@ -1,53 +1,34 @@
 """dbadmin mounted into a host FastAPI application (examples/host, whose own package is also
 named ``app``): host routes and middleware keep working, the console and the API live under the
-prefix, and the host's identity decides: its admins act, its other users are refused."""
+prefix, and the host's identity decides: its admins act, its other users are refused; its cookie
+login opens a live console."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-
 from dbadmin.services.context import example_migrations
-from tests.conftest import SETTINGS_ENV, free_port
+from playwright.sync_api import Page, expect
+
+from tests.conftest import serve_host, stop_host
 
 HOST_APP = Path(__file__).resolve().parent.parent / "examples" / "host"
 
 
 @pytest.fixture
 def host(databases, tmp_path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | {
+    served = serve_host(HOST_APP, {
         "DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
         "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations()),
-        "CHECKPOINT_DIR": str(tmp_path / "store"), "DBADMIN_DATA_DIR": str(tmp_path / "data")}
-    log = tmp_path / "host.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
-                                   cwd=HOST_APP, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        "CHECKPOINT_DIR": str(tmp_path / "store"), "DBADMIN_DATA_DIR": str(tmp_path / "data")}, tmp_path / "host.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield base
+        yield served.base_url
     finally:
-        process.terminate()
-        assert process.wait(30) in (0, -signal.SIGTERM), log.read_text()  # uvicorn re-raises SIGTERM after a clean shutdown
-        assert "Traceback" not in log.read_text(), log.read_text()
+        stop_host(served)
 
 
 def as_user(base: str, user: str | None) -> httpx.Client:
@@ -71,6 +52,11 @@ def test_the_host_admin_is_a_dbadmin_admin(host):
         assert made.status_code == 201 and made.json()["created_by"] == "alice"
         cross_site = alice.post("/api/admin/db/dev/checkpoints", json={"label": "x"})
         assert cross_site.status_code == 403  # host cookies are ambient credentials: CSRF applies
+        csrf = alice.get("/admin/auth/whoami").json()["csrf_token"]  # as in standalone mode
+        with_token = alice.post("/api/admin/db/dev/checkpoints", json={"label": "y"}, headers={"X-CSRF-Token": csrf})
+        assert with_token.status_code == 201
+        assert alice.post("/api/admin/db/dev/checkpoints", json={"label": "z"},
+                          headers={"X-CSRF-Token": "0" * 64}).status_code == 403
 
 
 def test_other_host_users_and_anonymous_are_refused(host):
@@ -80,7 +66,10 @@ def test_other_host_users_and_anonymous_are_refused(host):
         api = bob.get("/api/admin/db/branches")
         assert api.status_code == 403 and api.json()["error"] == "not_allowed"
     with as_user(host, None) as anonymous:
-        assert anonymous.get("/admin/").status_code == 401
+        sent = anonymous.get("/admin/")
+        assert sent.status_code == 303 and sent.headers["location"] == "/admin/login?next=%2Fadmin%2F"
+        told = anonymous.get(sent.headers["location"])
+        assert told.status_code == 200 and "uses the application's own login" in told.text
         assert anonymous.get("/api/admin/db/branches").status_code == 401
 
 
@@ -95,3 +84,58 @@ def test_the_hosts_own_bearer_tokens_reach_its_identity(host):
         assert bob.get("/api/admin/db/branches").status_code == 403
     with httpx.Client(base_url=host, headers={"Authorization": "Bearer dbadmin_not-a-real-token"}, timeout=30) as forged:
         assert forged.get("/api/admin/db/branches").status_code == 401  # dbadmin's prefix: checked as ours
+
+
+@pytest.mark.ui
+def test_the_hosts_cookie_login_opens_a_live_console(host, page: Page):
+    """The console's socket carries the host's cookie too: the identity reads it from the connection."""
+    page.goto(f"{host}/login?user=alice")
+    page.goto(f"{host}/admin/?branch=dev&tab=checkpoints")
+    expect(page.get_by_test_id("who")).to_contain_text("alice")
+    expect(page.get_by_test_id("logout")).to_have_count(0)  # signing out is the host's
+    page.get_by_test_id("create-checkpoint").click()  # only a live page (its socket admitted) opens the dialog
+    page.get_by_label("Label").fill("made through the host's cookie")
+    page.get_by_test_id("create-ok").click()
+    expect(page.get_by_test_id("checkpoints")).to_contain_text("made through the host's cookie", timeout=30000)
+
+
+STATE_READING_HOST = '''
+from fastapi import FastAPI
+from starlette.middleware.base import BaseHTTPMiddleware
+from dbadmin import mount_admin
+
+app = FastAPI()
+
+
+class Login(BaseHTTPMiddleware):
+    async def dispatch(self, request, call_next):
+        request.state.user = request.cookies.get("demo_user")
+        return await call_next(request)
+
+
+app.add_middleware(Login)
+mount_admin(app, identity=lambda request: (request.state.user, "admin") if getattr(request.state, "user", None) else None)
+'''
+
+
+@pytest.mark.ui
+def test_an_identity_that_reads_middleware_state_is_told_why_the_console_is_dead(databases, tmp_path, page: Page):
+    """The console's socket is a websocket: HTTP middleware never sets request.state there."""
+    (tmp_path / "host" / "app").mkdir(parents=True)
+    (tmp_path / "host" / "app" / "__init__.py").write_text("")
+    (tmp_path / "host" / "app" / "main.py").write_text(STATE_READING_HOST)
+    served = serve_host(tmp_path / "host", {
+        "DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations()),
+        "DBADMIN_DATA_DIR": str(tmp_path / "data")}, tmp_path / "host.log", ready="/admin/login")
+    try:
+        page.context.add_cookies([{"name": "demo_user", "value": "carol", "url": served.base_url}])
+        page.goto(f"{served.base_url}/admin/")
+        expect(page.get_by_test_id("who")).to_contain_text("carol")  # the page request was recognised
+        deadline = time.monotonic() + 30
+        while "identity= recognised a page's request but not its socket" not in served.output():
+            assert time.monotonic() < deadline, served.output()
+            time.sleep(0.2)
+    finally:
+        stop_host(served)
+    assert served.output().count("identity= recognised") == 1  # said once, not for every retry

@@ -18,7 +18,7 @@ def register(gate: Gate) -> None:
     @ui.page("/compare")
     @quiet_when_stopping
     async def compare(request: Request):
-        visit = admit(gate, request)
+        visit = await admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
         with frame("Dev vs Prod", visit):

@@ -32,7 +32,7 @@ def register(gate: Gate) -> None:
     @ui.page("/")
     @quiet_when_stopping
     async def admin(request: Request, branch: str = "dev", tab: str = "tables"):
-        visit = admit(gate, request)
+        visit = await admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
         context = visit.context

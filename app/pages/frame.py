@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import functools
+import html
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,11 +14,12 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import core, run, ui
 from nicegui.client import ClientConnectionTimeout
+from starlette.concurrency import run_in_threadpool
 
 from ..auth import Gate, credential_of, plain_page
 from ..services.auth import Principal
 from ..services.context import Context
-from ..services.errors import NotAllowed
+from ..services.errors import IdentityFailed, NotAllowed
 
 T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
@@ -42,22 +43,21 @@ class Visit:
         return path + (f"?{urlencode(query)}" if query else "")
 
 
-def admit(gate: Gate, request: Request) -> Visit | Response:
+async def admit(gate: Gate, request: Request) -> Visit | Response:
     """The visit, or the response that sends an anonymous visitor to log in (or refuses a known one).
 
     NiceGUI made a client for this page before asking; one that is sent away is deleted at
     once, so anonymous requests hold no memory on the server (NiceGUI would keep it a while).
     """
     try:
-        who = gate.principal(request)
-    except NotAllowed as exc:
-        gate.refuse(request, None, str(exc))
+        who = await gate.principal(request)
+    except (NotAllowed, IdentityFailed) as exc:
+        await run_in_threadpool(gate.refuse, request, None, str(exc))
+        if isinstance(exc, IdentityFailed):
+            return _away(plain_page(500, "Sign-in check failed", html.escape(str(exc)) + "."))
         return _away(plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access."))
     if who is not None:
         return Visit(gate, who)
-    if gate.mode == "host":
-        return _away(plain_page(401, "Sign in first", "This console uses the application's own login: sign in there, "
-                                "then come back."))
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return _away(RedirectResponse(gate.login_url(here), status_code=303))
 
@@ -142,7 +142,7 @@ def _signed_in(visit: Visit) -> None:
     with ui.row().classes("items-center gap-3 text-sm").props("data-testid=who"):
         ui.label(who.name).classes("text-slate-200")
         ui.badge(who.role.value, color="amber-8" if who.is_admin else "blue-grey-6").props("data-testid=role")
-        if who.via in ("local", "oidc"):  # a host application or a token manages its own sign-out
+        if (who.credential or "").startswith("session:"):  # a console session; the host's own login is the host's
             ui.html(f'<form method="post" action="{visit.gate.prefix}/auth/logout" style="margin:0">'
                     '<button type="submit" data-testid="logout" style="text-decoration:underline">Sign out</button></form>',
                     sanitize=False)

@@ -23,7 +23,7 @@ def register(gate: Gate) -> None:
     @quiet_when_stopping
     async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = "",
                       since: str = "", until: str = "", before: str = ""):
-        visit = admit(gate, request)
+        visit = await admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
         context = visit.context

@@ -29,14 +29,16 @@ code{display:block;background:#f1f5f9;padding:.6rem .8rem;border-radius:.25rem}
 
 def register(gate: Gate) -> None:
     @nicegui_app.get("/login", include_in_schema=False)
-    def login(request: Request, next: str = "") -> Response:
-        if gate.credential(request) is not None:
+    async def login(request: Request, next: str = "") -> Response:
+        if await gate.credential(request) is not None:
             return RedirectResponse(next if next.startswith(gate.prefix) else gate.prefix + "/", status_code=303)
         if gate.mode == "oidc":
             issuer = html.escape(urlsplit(gate.settings.oidc_issuer).netloc)
             target = f"{gate.prefix}/auth/login?next={quote(next or gate.prefix + '/', safe='')}"
             body = (f"<p>Sign in with your account at {issuer}. Admins can change the databases; viewers can look.</p>"
                     f'<a class="button" data-testid="sign-in" href="{html.escape(target)}">Sign in</a>')
+        elif gate.mode == "host" and gate.host_login_url:
+            return RedirectResponse(gate.login_url(gate.safe_next(next)), status_code=303)
         elif gate.mode == "host":
             body = "<p>This console uses the application's own login: sign in there, then come back.</p>"
         else:

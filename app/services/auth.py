@@ -196,6 +196,11 @@ def start_session(registry: Registry, principal: Principal, settings: Settings) 
     return raw
 
 
+def session_credential(raw: str) -> str:
+    """The credential a session's pages and requests carry (``Principal.credential``): its id's hash."""
+    return f"session:{_hash(raw)}"
+
+
 def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
     """The live session with this id, or None when unknown, ended, idle too long or past its absolute expiry.
 

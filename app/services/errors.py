@@ -127,6 +127,14 @@ class NotAllowed(DBAdminError):
     outcome = "refused"
 
 
+class IdentityFailed(DBAdminError):
+    """The host application's identity callable raised: nobody can be told apart, so nothing is served."""
+
+
+class NotStarted(DBAdminError):
+    """Embedded mode before the host application's startup opened dbadmin (or after its shutdown)."""
+
+
 class RateLimited(OperationRefused):
     """Too many changes asked for in a short time; ``retry_after`` says in how many seconds to try again."""
 

@@ -1,0 +1,1 @@
+"""The host application's own package, named ``app`` as in most FastAPI projects."""
