@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test screenshots setup clean
+.PHONY: run test lint screenshots setup clean
 
 run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
 	$(VENV)/bin/dbadmin serve
@@ -13,6 +13,10 @@ test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup  ## the layer contracts (import-linter) and pyflakes (ruff)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check app tests bench scripts
 
 screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	scripts/ensure-chromium

@@ -14,6 +14,6 @@ def __getattr__(name: str):
         from .mount import mount_admin
         return mount_admin
     if name in ("Principal", "Role"):
-        from .services import auth
+        from .services.frame import access as auth
         return getattr(auth, name)
     raise AttributeError(f"module 'dbadmin' has no attribute {name!r}")

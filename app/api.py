@@ -26,10 +26,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
-from .services import audit, checkpoints, compare, introspection, migrations, overview
-from .services.audit import Action
-from .services.auth import Principal
-from .services.checkpoint_catalog import Checkpoint
+from .services.frame import audit
+from .services import checkpoints, migrations
+from .services.views import compare, overview
+from .services.schema import introspection
+from .services.frame.audit import Action
+from .services.frame.access import Principal
+from .services.checkpoints.catalog import Checkpoint
 from .services.errors import (
     BranchBusy,
     BranchNotConfigured,
@@ -52,11 +55,11 @@ from .services.errors import (
     RateLimited,
     UnknownBranch,
 )
-from .services.introspection import TableDetails, TablePage
-from .services.migrations import Baseline, History, RunResult, Status
-from .services.overview import BranchOverview
+from .services.schema.introspection import TableDetails, TablePage
+from .services.migrations.verbs import Baseline, History, RunResult, Status
+from .services.views.overview import BranchOverview
 from .services.registry import BranchStatus
-from .services.schema_diff import SchemaDiff
+from .services.schema.diff import SchemaDiff
 
 MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
 

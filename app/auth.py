@@ -49,17 +49,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
 from .config import Settings
-from .services import audit, auth
-from .services.auth import Principal, Role
+from .services.frame import audit, access as auth
+from .services.frame.access import Principal, Role
 from .services.context import Context
-from .services.errors import (
-    DBAdminError,
-    IdentityFailed,
-    NotAllowed,
-    NotAuthenticated,
-    NotStarted,
-    RateLimited,
-)
+from .services.errors import DBAdminError, IdentityFailed, NotAllowed, NotAuthenticated, NotStarted, RateLimited
 
 SESSION_COOKIE = "dbadmin_session"
 LOGIN_COOKIE = "dbadmin_login"
@@ -141,6 +134,7 @@ class Gate:
     def __init__(self, settings: Settings, *, prefix: str, identity: Identity | None = None,
                  login_url: str | None = None, context: Context | None = None) -> None:
         self.settings = settings
+        self.configured = settings  # as given: a restart opens from these, not the embedded server's URLs
         self._context = context
         self.prefix = prefix
         self.identity = identity
@@ -171,7 +165,7 @@ class Gate:
         self._context, self.settings = context, context.settings
 
     def stop(self) -> None:
-        self._context = None
+        self._context, self.settings = None, self.configured
 
     @property
     def mode(self) -> str:
@@ -210,6 +204,7 @@ class Gate:
                 found = await run_in_threadpool(self.identity, request)
                 if inspect.isawaitable(found):
                     found = await found
+            return _host_principal(found)
         except HTTPException as exc:
             if exc.status_code == 401:
                 return None
@@ -222,13 +217,12 @@ class Gate:
         except Exception:
             _log.exception("the application's identity callable failed")
             raise IdentityFailed("the application's login check failed; its log says why") from None
-        return _host_principal(found)
 
     async def credential(self, request: HTTPConnection) -> str | None:
         """The login behind ``request`` as a page or socket is bound to it; None for nobody."""
         try:
             return credential_of(await self.principal(request))
-        except (NotAllowed, IdentityFailed):
+        except (NotAllowed, IdentityFailed, NotStarted):
             return None
 
     def still_live(self, credential: str) -> bool:
@@ -352,7 +346,7 @@ class Gate:
             try:
                 return await self.oauth.authorize_redirect(request, self._callback_url(request))
             except httpx.HTTPError as exc:
-                return self._provider_down(request, exc)
+                return await run_in_threadpool(self._provider_down, request, exc)
 
         @router.get("/callback")
         async def callback(request: Request) -> Any:
@@ -361,7 +355,7 @@ class Gate:
             from authlib.integrations.base_client import OAuthError
             issuer = request.query_params.get("iss")
             if issuer is not None and issuer.rstrip("/") != self.settings.oidc_issuer:  # RFC 9207: a mix-up attack
-                self.refuse(request, None, "login failed: the answer names another issuer")
+                await run_in_threadpool(self.refuse, request, None, "login failed: the answer names another issuer")
                 return plain_page(400, "Login failed", "The answer came from another identity provider than "
                                   f"this dbadmin's. <a href='{self.prefix}/login'>Try again</a>.")
             try:
@@ -370,19 +364,21 @@ class Gate:
                 if "email" not in claims and self.oauth.server_metadata.get("userinfo_endpoint"):
                     claims |= dict(await self.oauth.userinfo(token=token))
             except httpx.HTTPError as exc:
-                return self._provider_down(request, exc)
+                return await run_in_threadpool(self._provider_down, request, exc)
             except OAuthError as exc:
-                self.refuse(request, None, f"login failed: {exc.error}")
+                await run_in_threadpool(self.refuse, request, None, f"login failed: {exc.error}")
                 return plain_page(400, "Login failed", f"The identity provider's answer was refused "
                                   f"({html.escape(exc.error)}). <a href='{self.prefix}/login'>Try again</a>.")
             role = self.policy.role_for(claims)
             who = auth.display_name(claims)
             if role is None:
-                self.refuse(request, who, "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
+                await run_in_threadpool(self.refuse, request, who,
+                                        "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
                 return plain_page(403, "You are signed in, but not allowed here",
                                   f"{html.escape(who)} is not on this dbadmin's list of admins or viewers (or the "
                                   "provider has not verified the email address). Ask an admin to add you.")
-            return self._signed_in(request, Principal(who, role, "oidc"), request.session.pop("next", ""))
+            return await run_in_threadpool(self._signed_in, request, Principal(who, role, "oidc"),
+                                           request.session.pop("next", ""))
 
         @router.post("/session")
         async def bridge(request: Request) -> Any:
@@ -413,7 +409,7 @@ class Gate:
             raw = await run_in_threadpool(self._new_session, principal)
             body = {"name": principal.name, "role": principal.role.value,
                     "csrf_token": self.csrf_token(auth.session_credential(raw))}
-            return self._with_cookie(request, JSONResponse(body), raw)
+            return self._with_cookie(request, JSONResponse(body, headers={"Cache-Control": "no-store"}), raw)
 
         @router.post("/logout")
         def logout(request: Request) -> Any:
@@ -509,9 +505,16 @@ def _bound_principal(credential: str) -> Principal:
 
 
 def _host_principal(found: Any) -> Principal | None:
-    """A host identity as a Principal; a signed-in host user without a dbadmin role is refused, not anonymous."""
+    """A host identity as a Principal; a signed-in host user without a dbadmin role is refused, not anonymous.
+
+    Anything but None, a Principal or a (name, role) pair is the identity's mistake: a
+    ``TypeError`` the caller logs, never a guess at what was meant.
+    """
     if found is None or isinstance(found, Principal):
         return found
+    if not isinstance(found, tuple | list) or len(found) != 2:
+        raise TypeError(f"identity= returned a {type(found).__name__}; it must return None, a Principal or "
+                        "(name, 'admin' | 'viewer')")
     name, role = found
     if str(role).lower() not in ("admin", "viewer"):
         raise NotAllowed(f"{str(name)[:200]} is signed in to the application but has no dbadmin role")

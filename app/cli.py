@@ -19,7 +19,8 @@ import typer
 
 from . import __version__, cli_checkpoint, cli_migrate, cli_token
 from .config import Settings, load_settings
-from .services import auth, dburl
+from .services.frame import access as auth
+from .services import dburl
 from .services.errors import ConfigError, DBAdminError, InvalidInput
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
@@ -57,7 +58,7 @@ def serve(
     import uvicorn
 
     from .logs import uvicorn_log_config
-    from .services.context import open_context
+    from .services.startup import open_context
     from .web import create_app
 
     _fewer_malloc_arenas()
@@ -106,7 +107,7 @@ def login_link(
     port: Annotated[int | None, typer.Option(help="Port the console listens on (default 8080; env DBADMIN_PORT).")] = None,
 ) -> None:
     """Print a new one-time sign-in link for a console in local mode (no identity provider)."""
-    from .services.context import open_context
+    from .services.startup import open_context
 
     settings = _settings(port=port)
     if settings.login != "local":
@@ -126,8 +127,8 @@ cli.add_typer(audit_cli, name="audit")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute the audit log's hash chain; name the first row that was changed or removed."""
-    from .services import audit
-    from .services.context import open_context
+    from .services.frame import audit
+    from .services.startup import open_context
 
     with open_context(_settings()) as context:
         found = audit.verify(context.registry.control_pool())
@@ -140,7 +141,7 @@ def audit_verify() -> None:
 @cli.command()
 def doctor() -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
-    from .services.doctor import Level, run_checks
+    from .services.views.doctor import Level, run_checks
 
     checks = run_checks(_settings())
     marks = {Level.OK: "ok  ", Level.WARN: "warn", Level.FAIL: "FAIL"}

@@ -12,7 +12,8 @@ from rich.table import Table
 from . import units
 from .cli_migrate import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
 from .services import checkpoints
-from .services.registry import Branch
+from .services.views import compare
+from .services.branch import Branch
 
 app = typer.Typer(no_args_is_help=True, help="Checkpoints (snapshots) of the Dev and Prod branches.")
 
@@ -77,7 +78,7 @@ def diff(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """What changed in the branch's schema since a checkpoint, and row estimates per table."""
     with console_context() as context:
         branch = checkpoints.branch_of(context, checkpoint_id)
-        result = checkpoints.diff(context, branch, checkpoint_id)
+        result = compare.since_checkpoint(context, branch, checkpoint_id)
     out.print(f"{branch.label} now vs checkpoint #{checkpoint_id}: {result.summary()}")
     for change in result.changes:
         out.print(f"  {change.describe()}", markup=False, highlight=False)

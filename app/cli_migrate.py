@@ -18,10 +18,11 @@ from rich.table import Table
 
 from .config import load_settings
 from .services import migrations
-from .services.auth import Principal, cli_principal
-from .services.context import Context, open_context
-from .services.lint import LintUnavailable
-from .services.registry import Branch
+from .services.frame.access import Principal, cli_principal
+from .services.context import Context
+from .services.startup import open_context
+from .services.migrations.lint import LintUnavailable
+from .services.branch import Branch
 
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
 # Piped output (a pipeline's log, grep) is not cut at 80 columns.

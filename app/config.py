@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import string
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -18,8 +19,30 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .services import dburl
-from .services.alembic_project import parse_env_mapping
 from .services.errors import ConfigError
+
+# The parts of a branch URL that MIGRATIONS_ENV may hand env.py, as NAME={part}.
+PARTS = ("url", "sqlalchemy_url", "host", "port", "database", "user", "password")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def parse_env_mapping(text: str) -> dict[str, str]:
+    """``NAME={part},...`` (MIGRATIONS_ENV) as a dict, or ``ValueError`` saying what is wrong."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (piece.strip() for piece in text.split(","))):
+        name, sep, template = item.partition("=")
+        name = name.strip()
+        if not sep or not _ENV_NAME.match(name):
+            raise ValueError(f"{item[:40]!r} is not NAME={{part}}")
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        except ValueError:
+            raise ValueError(f"{name}: unbalanced braces") from None
+        if unknown := [f for f in fields if f not in PARTS]:
+            raise ValueError(f"{name}: unknown part {{{unknown[0][:20]}}} (known: {', '.join(PARTS)})")
+        mapping[name] = template.strip()
+    return mapping
+
 
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 

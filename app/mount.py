@@ -28,7 +28,8 @@ from . import api, pages
 from .auth import LOGIN_COOKIE, Gate, Identity
 from .config import Settings, load_settings
 from .live import LivePages
-from .services.context import Context, open_context
+from .services.context import Context
+from .services.startup import open_context
 from .services.errors import ConfigError
 
 
@@ -96,7 +97,7 @@ def _open_in_lifespan(app: FastAPI, gate: Gate) -> None:
     @asynccontextmanager
     async def lifespan(host: Any):
         with ExitStack() as stack:
-            gate.start(await run_in_threadpool(stack.enter_context, open_context(gate.settings)))
+            gate.start(await run_in_threadpool(stack.enter_context, open_context(gate.configured)))
             try:
                 async with inner(host) as state:
                     yield state

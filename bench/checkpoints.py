@@ -33,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
-from dbadmin.services import audit, checkpoints, control_store, dburl, pgtools  # noqa: E402
-from dbadmin.services.auth import Principal, Role  # noqa: E402
-from dbadmin.services.context import open_context  # noqa: E402
+from dbadmin.services.frame import audit  # noqa: E402
+from dbadmin.services import checkpoints, control_store, dburl, pgtools
+from dbadmin.services.frame.access import Principal, Role  # noqa: E402
+from dbadmin.services.startup import open_context  # noqa: E402
 
 
 class Probe:

@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
-from dbadmin.services import control_store, introspection  # noqa: E402
-from dbadmin.services.context import open_context  # noqa: E402
+from dbadmin.services import control_store  # noqa: E402
+from dbadmin.services.schema import introspection
+from dbadmin.services.startup import open_context  # noqa: E402
 
 
 def build_schema(url: str, tables: int) -> None:

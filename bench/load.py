@@ -30,9 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import bench_server  # noqa: E402
 from bench.introspection import build_schema  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
-from dbadmin.services import auth, control_store  # noqa: E402
-from dbadmin.services.auth import Principal, Role  # noqa: E402
-from dbadmin.services.context import example_migrations, open_context  # noqa: E402
+from dbadmin.services.frame import access as auth  # noqa: E402
+from dbadmin.services import control_store
+from dbadmin.services.frame.access import Principal, Role  # noqa: E402
+from dbadmin.services.embedded import example_migrations  # noqa: E402
+from dbadmin.services.startup import open_context
 
 BENCH = Principal("bench", Role.ADMIN, "bench")
 

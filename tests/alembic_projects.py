@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic.config import Config
 
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 
 ENV_PY = '''
 import os

@@ -13,8 +13,11 @@ import psycopg
 import pytest
 
 from dbadmin.config import load_settings
-from dbadmin.services import auth, checkpoints, dburl, migrations, oplock
-from dbadmin.services.context import Context, example_migrations, open_context
+from dbadmin.services.frame import access as auth, oplock
+from dbadmin.services import checkpoints, dburl, migrations
+from dbadmin.services.context import Context
+from dbadmin.services.embedded import example_migrations
+from dbadmin.services.startup import open_context
 from tests.conftest import Served, actions, admin, serve, version
 
 API = "/api/admin/db"
@@ -207,6 +210,8 @@ def test_cookie_sessions_need_a_csrf_token_or_same_origin_for_changes(api_factor
     assert same_origin.status_code == 201
     csrf_refusals = [a for a in actions(api.context) if a.action == "auth.refused" and "cross-site" in a.details["reason"]]
     assert len(csrf_refusals) == 3
+    no_bridge = client.post("/admin/auth/session", headers={"Origin": api.served.base_url})
+    assert no_bridge.status_code == 404 and no_bridge.json()["error"] == "not_found"  # only a host's login bridges
     assert client.post("/admin/auth/logout", headers={"Origin": api.served.base_url}).status_code == 303
     assert client.get(f"{API}/branches").status_code == 401  # the session is over on the server too
     client.close()

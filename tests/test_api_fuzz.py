@@ -24,8 +24,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from dbadmin.config import load_settings
-from dbadmin.services import auth, checkpoints, migrations
-from dbadmin.services.context import example_migrations, open_context
+from dbadmin.services.frame import access as auth
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.embedded import example_migrations
+from dbadmin.services.startup import open_context
 from tests.conftest import admin, serve
 
 API_PREFIX = "/api/admin/db"

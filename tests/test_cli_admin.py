@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from tests.test_cli import run_cli
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from tests.test_cli import run_cli
 
 

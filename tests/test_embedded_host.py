@@ -5,16 +5,20 @@ login opens a live console."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from playwright.sync_api import Page, expect
 
-from tests.conftest import serve_host, stop_host
+from tests.conftest import SETTINGS_ENV, serve_host, stop_host
 
 HOST_APP = Path(__file__).resolve().parent.parent / "examples" / "host"
 
@@ -139,3 +143,55 @@ def test_an_identity_that_reads_middleware_state_is_told_why_the_console_is_dead
     finally:
         stop_host(served)
     assert served.output().count("identity= recognised") == 1  # said once, not for every retry
+
+
+def test_the_bridge_takes_a_cookie_login_from_the_hosts_own_pages_only(host):
+    with as_user(host, "alice") as alice:
+        forged = alice.post("/admin/auth/session", headers={"Origin": "http://evil.example"})
+        assert forged.status_code == 403 and forged.json()["error"] == "not_allowed"  # a login CSRF, refused
+        assert alice.post("/admin/auth/session").status_code == 403  # no Origin at all: not provably this site
+        bridged = alice.post("/admin/auth/session", headers={"Origin": host})
+        assert bridged.status_code == 200 and bridged.json()["name"] == "alice"
+        assert bridged.headers["cache-control"] == "no-store"
+    with as_user(host, "bob") as bob:
+        refused = bob.post("/admin/auth/session", headers={"Origin": host})
+        assert refused.status_code == 403 and "no dbadmin role" in refused.json()["detail"]
+    with as_user(host, None) as anonymous:
+        assert anonymous.post("/admin/auth/session", headers={"Origin": host}).status_code == 401
+
+
+HOST_STARTED_TWICE = """
+import json, logging, sys
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from dbadmin import mount_admin
+
+logging.basicConfig(level=logging.ERROR)
+app = FastAPI()
+
+
+def identity(connection):
+    shape = connection.headers.get("x-shape")
+    return {"name": "ann", "role": "admin"} if shape == "dict" else ("ann", "admin")
+
+
+mount_admin(app, identity=identity)
+answers = []
+for start in range(2):  # a test suite opens its client once per test: each start opens dbadmin anew
+    with TestClient(app) as client:
+        answers.append(client.get("/api/admin/db/branches").status_code)
+        wrong = client.get("/api/admin/db/branches", headers={"x-shape": "dict"})
+        answers.append([wrong.status_code, wrong.json()])
+print(json.dumps(answers))
+"""
+
+
+def test_a_host_started_twice_in_one_process_serves_both_times_on_the_embedded_default(tmp_path):
+    """The embedded server's URLs from the first start must not become the second start's settings."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | {"DBADMIN_DATA_DIR": str(tmp_path / "data")}
+    ran = subprocess.run([sys.executable, "-c", HOST_STARTED_TWICE], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    wrong = [500, {"error": "identity_failed", "detail": "the application's login check failed; its log says why"}]
+    assert json.loads(ran.stdout.strip().splitlines()[-1]) == [200, wrong, 200, wrong]
+    assert "identity= returned a dict; it must return None, a Principal or (name, 'admin' | 'viewer')" in ran.stderr

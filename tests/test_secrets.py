@@ -14,8 +14,10 @@ from playwright.sync_api import Page
 from psycopg import sql
 
 from dbadmin.config import load_settings
-from dbadmin.services import auth, dburl
-from dbadmin.services.context import example_migrations, open_context
+from dbadmin.services.frame import access as auth
+from dbadmin.services import dburl
+from dbadmin.services.embedded import example_migrations
+from dbadmin.services.startup import open_context
 from tests.conftest import admin, free_port, serve
 from tests.test_cli import run_cli
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from .. import units
-from ..services.overview import BranchOverview
-from ..services.registry import Branch
+from ..services.views.overview import BranchOverview
+from ..services.branch import Branch
 
 # Production must be unmistakable: a warm colour and a badge on every card that shows it.
 _ACCENT = {Branch.DEV: "border-sky-500", Branch.PROD: "border-rose-600"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..services import checkpoints
+from ..services.views import compare
 from ..services.errors import DBAdminError
-from ..services.registry import Branch
+from ..services.branch import Branch
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 
@@ -112,7 +113,7 @@ class CheckpointsPanel:
 
     async def _compare(self, checkpoint_id: int) -> None:
         try:
-            result = await io_bound(checkpoints.diff, self.context, self.branch, checkpoint_id)
+            result = await io_bound(compare.since_checkpoint, self.context, self.branch, checkpoint_id)
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative")
             return

@@ -6,7 +6,7 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services import compare as compare_service
+from ..services.views import compare as compare_service
 from ..services import migrations
 from ..services.context import Context
 from ..services.errors import DBAdminError

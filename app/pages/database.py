@@ -12,10 +12,11 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services import introspection, overview
+from ..services.schema import introspection
+from ..services.views import overview
 from ..services.context import Context
 from ..services.errors import DBAdminError
-from ..services.registry import Branch
+from ..services.branch import Branch
 from . import formatting
 from .branches import branch_card
 from .checkpoints_panel import CheckpointsPanel

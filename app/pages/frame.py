@@ -17,9 +17,9 @@ from nicegui.client import ClientConnectionTimeout
 from starlette.concurrency import run_in_threadpool
 
 from ..auth import Gate, credential_of, plain_page
-from ..services.auth import Principal
+from ..services.frame.access import Principal
 from ..services.context import Context
-from ..services.errors import IdentityFailed, NotAllowed
+from ..services.errors import IdentityFailed, NotAllowed, NotStarted
 
 T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
@@ -51,6 +51,8 @@ async def admit(gate: Gate, request: Request) -> Visit | Response:
     """
     try:
         who = await gate.principal(request)
+    except NotStarted as exc:  # a host server that runs no lifespan (``--lifespan off``) never opens dbadmin
+        return _away(plain_page(503, "Not started", html.escape(str(exc)) + "."))
     except (NotAllowed, IdentityFailed) as exc:
         await run_in_threadpool(gate.refuse, request, None, str(exc))
         if isinstance(exc, IdentityFailed):

@@ -9,7 +9,7 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services import audit
+from ..services.frame import audit
 from ..services.errors import DBAdminError, InvalidInput
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping

@@ -7,8 +7,8 @@ from nicegui import ui
 
 from ..services import migrations
 from ..services.errors import DBAdminError
-from ..services.lint import LintUnavailable
-from ..services.registry import Branch
+from ..services.migrations.lint import LintUnavailable
+from ..services.branch import Branch
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 

@@ -1,33 +1,17 @@
-"""The one object front ends receive: settings, branch registry and (maybe) the embedded server.
+"""The one object every service verb and front end receives: settings, branch registry, caches.
 
-``open_context`` is the factory.  With no database URL configured it starts the
-embedded PostgreSQL, creates the dev, prod and control databases on first start, and
-points the settings at them; with real URLs it uses those.  Either way it refuses to
-continue when two targets are the same database, and brings the control store to the
-latest schema before anyone can act.
+Built once per process by ``startup.open_context``; it holds no start-up logic itself, so
+that every layer can name it without importing the verbs start-up calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib.resources import files
-from pathlib import Path
-
-import psycopg
-from pydantic import SecretStr
 
 from ..config import Settings
-from . import audit, checkpoints, control_store, migration_runs, migrations, oplock
-from .alembic_branch import ProjectCache
-from .auth import SYSTEM
 from .embedded import EmbeddedPostgres
-from .errors import DataDirInUse, DBAdminError
-from .listing_cache import ListingCache
-from .registry import CONTROL, Branch, Registry
-
-EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
+from .caches import ListingCache, ProjectCache
+from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -39,80 +23,3 @@ class Context:
     embedded: EmbeddedPostgres | None = None
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
     projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
-
-
-def example_migrations() -> Path:
-    """The example shop's alembic.ini, shipped inside the package."""
-    return Path(str(files("dbadmin.example_shop"))) / "alembic.ini"
-
-
-@contextmanager
-def open_context(settings: Settings) -> Iterator[Context]:
-    """Start what ``settings`` asks for, yield the ``Context``, and close it all on exit (Ctrl-C included)."""
-    with ExitStack() as stack:
-        server, seed = None, False
-        if settings.embedded:
-            server = EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
-            try:
-                stack.enter_context(server)
-            except DataDirInUse:
-                # A running `dbadmin serve` owns the server: use it (CLI commands beside the
-                # console), and leave starting and stopping it to its owner.
-                if server.attach() is None:
-                    raise
-            created = server.ensure_databases(*EMBEDDED_DATABASES.values())
-            seed = "dev" in created and settings.migrations is None
-            settings = embedded_settings(settings, server)
-        registry = Registry(settings)
-        stack.callback(registry.close)
-        # Identity first: the control store's tables must never be created inside a branch.
-        registry.ensure_distinct()
-        control_store.upgrade(registry.url(CONTROL))
-        context = Context(settings=settings, registry=registry, embedded=server)
-        recover(context)
-        if seed:
-            _seed_example(context)
-        yield context
-
-
-def recover(context: Context) -> None:
-    """At start, per configured branch and under its lock: settle what a killed process left.
-
-    Taking the lock also records an operation whose process died as interrupted (``oplock``);
-    then migration runs left ``running`` are marked interrupted, and half-made checkpoints
-    and restores are finished or undone.  A branch that is busy (another dbadmin works on
-    it) or unreachable is skipped: the console still starts, and the next start tries again.
-    """
-    for branch in Branch:
-        if context.registry.location(branch) is None:
-            continue
-        try:
-            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
-                migration_runs.mark_interrupted(context.registry, branch)
-                settled = checkpoints.settle(context, branch)
-        except (DBAdminError, psycopg.Error):
-            continue
-        if settled:
-            audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="checkpoint.recover",
-                         branch=branch, outcome="ok", details={"settled": settled})
-
-
-def embedded_settings(settings: Settings, server: EmbeddedPostgres) -> Settings:
-    """``settings`` pointed at the embedded server's databases, with the example project as MIGRATIONS by default."""
-    return settings.model_copy(
-        update={field: SecretStr(server.url(db)) for field, db in EMBEDDED_DATABASES.items()}
-        | {"migrations": settings.migrations or example_migrations()}
-    )
-
-
-def _seed_example(context: Context) -> None:
-    """First embedded start with the example project: Dev at head, Prod one revision behind.
-
-    It goes through the migration service like a person would (Dev up, promote, Dev up
-    once more), so the first screen's history and audit log already tell a story.
-    """
-    why = "embedded first start"
-    total = migrations.status(context, Branch.DEV).pending_count
-    migrations.upgrade(context, Branch.DEV, actor=SYSTEM, steps=total - 1, reason=why)
-    migrations.promote(context, actor=SYSTEM, confirm=migrations.plan_promotion(context).phrase, reason=why)
-    migrations.upgrade(context, Branch.DEV, actor=SYSTEM, reason=why)

@@ -25,11 +25,14 @@ import shutil
 import socket
 import stat
 import subprocess
+from importlib.resources import files
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from pydantic import SecretStr
 
+from ..config import Settings
 from . import dburl
 from .errors import DataDirInUse, EmbeddedServerError
 
@@ -248,3 +251,19 @@ def _prepare_system_user(user: str, data_dir: Path, binaries: Path) -> None:
                 for name in (*dirs, *names):
                     path = Path(root) / name
                     path.chmod(path.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0))
+
+
+EMBEDDED_DATABASES = {"dev_database_url": "dev", "prod_database_url": "prod", "admin_database_url": "dbadmin"}
+
+
+def example_migrations() -> Path:
+    """The example shop's alembic.ini, shipped inside the package."""
+    return Path(str(files("dbadmin.example_shop"))) / "alembic.ini"
+
+
+def embedded_settings(settings: Settings, server: EmbeddedPostgres) -> Settings:
+    """``settings`` pointed at the embedded server's databases, with the example project as MIGRATIONS by default."""
+    return settings.model_copy(
+        update={field: SecretStr(server.url(db)) for field, db in EMBEDDED_DATABASES.items()}
+        | {"migrations": settings.migrations or example_migrations()}
+    )

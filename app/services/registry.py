@@ -14,42 +14,19 @@ from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..config import Settings
 from . import dburl
-from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase, UnknownBranch
+from .branch import Branch
+from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase
 from .identity import Identity
 from .identity import of_connection as identity_of
 
 CONTROL = "control"
 STATUS_TIMEOUT = 2.0  # seconds a branch card or the branch list waits for a server at most (POOL_TIMEOUT if less)
-
-
-class Branch(StrEnum):
-    """The two database branches dbadmin manages."""
-
-    DEV = "dev"
-    PROD = "prod"
-
-    @property
-    def label(self) -> str:
-        return "Development" if self is Branch.DEV else "Production"
-
-    @property
-    def env_name(self) -> str:
-        return f"{self.name}_DATABASE_URL"
-
-    @classmethod
-    def parse(cls, value: str | Branch) -> Branch:
-        """The branch named ``value``, or ``UnknownBranch`` listing the valid names."""
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            raise UnknownBranch(f"unknown branch {str(value)[:40]!r}: use 'dev' or 'prod'") from None
 
 
 @dataclass(frozen=True)

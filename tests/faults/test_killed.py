@@ -21,19 +21,22 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dbadmin.services import checkpoint_catalog as catalog
-from dbadmin.services import checkpoints, introspection, migrations, oplock, server_admin
-from dbadmin.services.context import open_context
-from dbadmin.services.registry import Branch
+from dbadmin.services.checkpoints import catalog
+from dbadmin.services import checkpoints, migrations, server_admin
+from dbadmin.services.schema import introspection
+from dbadmin.services.frame import oplock
+from dbadmin.services.startup import open_context
+from dbadmin.services.branch import Branch
 from tests.conftest import actions, admin, version
 
 CHILD = r"""
 import json, os, signal, sys
 from dbadmin.config import load_settings
-from dbadmin.services import (checkpoint_catalog, checkpoint_strategies, checkpoints, migration_runs, migrations,
-                              server_admin)
-from dbadmin.services.auth import Principal, Role
-from dbadmin.services.context import open_context
+from dbadmin.services import checkpoints, migrations, server_admin
+from dbadmin.services.checkpoints import catalog as checkpoint_catalog, strategies as checkpoint_strategies
+from dbadmin.services.migrations import runs as migration_runs
+from dbadmin.services.frame.access import Principal, Role
+from dbadmin.services.startup import open_context
 
 case = json.loads(sys.argv[1])
 module = {"catalog": checkpoint_catalog, "strategies": checkpoint_strategies, "server_admin": server_admin,

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from dbadmin.config import load_settings
-from dbadmin.services import checkpoints, migrations, oplock
-from dbadmin.services import checkpoint_catalog as catalog
-from dbadmin.services.context import open_context
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.frame import oplock
+from dbadmin.services.checkpoints import catalog
+from dbadmin.services.startup import open_context
 from dbadmin.services.embedded import EmbeddedPostgres
 from dbadmin.services.errors import DBAdminError
-from dbadmin.services.registry import Branch
+from dbadmin.services.branch import Branch
 from tests.alembic_projects import write_project
 from tests.conftest import actions, admin, version
 
@@ -124,7 +125,8 @@ def start_again(server: EmbeddedPostgres, port: int) -> None:
 
 @pytest.mark.parametrize("step", ["_copy", "swap"])
 def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step):
-    from dbadmin.services import checkpoint_strategies, server_admin
+    from dbadmin.services.checkpoints import strategies as checkpoint_strategies
+    from dbadmin.services import server_admin
 
     ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"}])
     settings = settings_for(own_server, tmp_path, ini)
@@ -152,7 +154,7 @@ def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step
 
 
 def test_server_stopped_during_a_promotion(own_server, tmp_path, monkeypatch):
-    from dbadmin.services import migration_runs
+    from dbadmin.services.migrations import runs as migration_runs
 
     ini = write_project(tmp_path / "p", [
         {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},

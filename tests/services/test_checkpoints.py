@@ -15,9 +15,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dbadmin.services import checkpoint_catalog as catalog
-from dbadmin.services import checkpoint_strategies, checkpoints, dburl, migrations, oplock, server_admin
-from dbadmin.services.checkpoint_strategies import checkpoint_database
+from dbadmin.services.checkpoints import catalog
+from dbadmin.services.checkpoints import strategies as checkpoint_strategies
+from dbadmin.services import checkpoints, dburl, migrations, server_admin
+from dbadmin.services.views import compare
+from dbadmin.services.frame import oplock
+from dbadmin.services.checkpoints.strategies import checkpoint_database
 from dbadmin.services.errors import (
     BranchBusy,
     Cancelled,
@@ -28,8 +31,9 @@ from dbadmin.services.errors import (
     NameTaken,
     OperationRefused,
 )
-from dbadmin.services.context import example_migrations, open_context, recover
-from dbadmin.services.registry import Branch
+from dbadmin.services.embedded import example_migrations
+from dbadmin.services.startup import open_context, recover
+from dbadmin.services.branch import Branch
 from tests.alembic_projects import write_project
 from tests.conftest import actions, admin, tables
 
@@ -293,13 +297,13 @@ def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_conte
 @pytest.mark.parametrize("strategy", ["clone", "dump"])
 def test_diff_against_a_checkpoint_needs_no_restore(dev, strategy):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before schema work", strategy=strategy)
-    assert checkpoints.diff(dev, "dev", checkpoint.id).identical
+    assert compare.since_checkpoint(dev, "dev", checkpoint.id).identical
     with dev.registry.connection("dev") as conn:
         conn.execute("ALTER TABLE users ADD COLUMN nickname text")
         conn.execute("DROP TABLE products")
         conn.execute("INSERT INTO users (email, name) SELECT 'u' || g || '@x.test', 'n' FROM generate_series(1, 100) g")
         conn.execute("ANALYZE users")
-    result = checkpoints.diff(dev, "dev", checkpoint.id)
+    result = compare.since_checkpoint(dev, "dev", checkpoint.id)
     described = {c.describe() for c in result.changes}
     assert described == {"column public.users.nickname added", "public.products removed"}
     assert result.rows["public.users"][1] == 101
@@ -405,8 +409,8 @@ KILLER = """
 import sys
 from dbadmin.config import load_settings
 from dbadmin.services import checkpoints
-from dbadmin.services.context import open_context
-from dbadmin.services.auth import Principal, Role
+from dbadmin.services.startup import open_context
+from dbadmin.services.frame.access import Principal, Role
 settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2],
                          checkpoint_dir=sys.argv[3], migrations=sys.argv[4])
 with open_context(settings) as context:

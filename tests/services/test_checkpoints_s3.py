@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from dbadmin.services import checkpoints, migrations
-from dbadmin.services.checkpoint_stores import S3Store
+from dbadmin.services.checkpoints.stores import S3Store
 from dbadmin.services.errors import CheckpointCorrupt
 from tests.conftest import admin, free_port
 

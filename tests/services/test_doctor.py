@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 
 from dbadmin.services import control_store
-from dbadmin.services.context import open_context
-from dbadmin.services.doctor import Level, run_checks
+from dbadmin.services.startup import open_context
+from dbadmin.services.views.doctor import Level, run_checks
 from tests.conftest import free_port
 
 

@@ -13,10 +13,10 @@ import psycopg
 import pytest
 
 from dbadmin.services import dburl
-from dbadmin.services.context import open_context
+from dbadmin.services.startup import open_context
 from dbadmin.services.embedded import EmbeddedPostgres
 from dbadmin.services.errors import EmbeddedServerError
-from dbadmin.services.registry import Branch
+from dbadmin.services.branch import Branch
 
 
 def answers(url: str) -> bool:

@@ -19,7 +19,8 @@ import psycopg
 import pytest
 import sqlalchemy
 
-from dbadmin.services import checkpoints, introspection, migrations
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.schema import introspection
 from dbadmin.services.errors import (
     BaselineMismatch,
     ConfigError,
@@ -28,7 +29,7 @@ from dbadmin.services.errors import (
     OperationRefused,
     WrongDatabase,
 )
-from dbadmin.services.registry import Branch
+from dbadmin.services.branch import Branch
 from tests.conftest import actions, admin, tables
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"

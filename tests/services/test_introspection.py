@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from dbadmin.services import introspection, schema_diff
-from dbadmin.services.context import open_context
+from dbadmin.services.schema import introspection, diff as schema_diff
+from dbadmin.services.startup import open_context
 from dbadmin.services.errors import BranchNotConfigured, BranchUnavailable, InvalidInput, QueryTimedOut, UnknownBranch
 from tests.conftest import free_port
 

@@ -9,10 +9,11 @@ import time
 import psycopg
 import pytest
 
-from dbadmin.services import checkpoints, introspection, migrations
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.schema import introspection
 from dbadmin.services.errors import BranchUnavailable
-from dbadmin.services.listing_cache import ListingCache
-from dbadmin.services.registry import Branch
+from dbadmin.services.caches import ListingCache
+from dbadmin.services.branch import Branch
 from tests.conftest import admin
 
 ME = admin("tester")

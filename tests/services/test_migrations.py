@@ -9,8 +9,11 @@ import psycopg
 import pytest
 from alembic import command
 
-from dbadmin.services import checkpoints, migration_runs, migrations, oplock
-from dbadmin.services.context import example_migrations, open_context, recover
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.migrations import runs as migration_runs
+from dbadmin.services.frame import oplock
+from dbadmin.services.embedded import example_migrations
+from dbadmin.services.startup import open_context, recover
 from dbadmin.services.errors import (
     BranchBusy,
     BranchUnavailable,
@@ -21,7 +24,7 @@ from dbadmin.services.errors import (
     OperationRefused,
     UnknownBranch,
 )
-from dbadmin.services.registry import Branch
+from dbadmin.services.branch import Branch
 from tests.alembic_projects import branched, copy_shop, plain_config, write_project
 from tests.conftest import actions, admin, free_port, tables, version
 

@@ -8,14 +8,15 @@ import subprocess
 import sys
 import time
 
-from dbadmin.services import checkpoints, oplock
+from dbadmin.services import checkpoints
+from dbadmin.services.frame import oplock
 from tests.conftest import admin
 
 HOLDER = """
 import sys, time
 from dbadmin.config import load_settings
-from dbadmin.services import oplock
-from dbadmin.services.context import open_context
+from dbadmin.services.frame import oplock
+from dbadmin.services.startup import open_context
 settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2])
 with open_context(settings) as context, oplock.hold(context.registry, "dev", operation="migrate.up", actor="doomed"):
     print("held", flush=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dbadmin.services import checkpoints, migrations, oplock, overview
-from dbadmin.services.context import open_context
+from dbadmin.services import checkpoints, migrations
+from dbadmin.services.frame import oplock
+from dbadmin.services.views import overview
+from dbadmin.services.startup import open_context
 from tests.conftest import admin
 
 

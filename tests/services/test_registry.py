@@ -6,9 +6,10 @@ import psycopg
 import pytest
 
 from dbadmin.services import dburl
-from dbadmin.services.context import open_context
+from dbadmin.services.startup import open_context
 from dbadmin.services.errors import BranchNotConfigured, BranchUnavailable, SameDatabase, UnknownBranch
-from dbadmin.services.registry import Branch, Registry
+from dbadmin.services.branch import Branch
+from dbadmin.services.registry import Registry
 from tests.conftest import free_port
 
 

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from tests.conftest import serve
 
 pytestmark = pytest.mark.ui

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.services import dburl
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from dbadmin.services.registry import STATUS_TIMEOUT
 from tests.conftest import free_port, serve
 from tests.ui.test_admin import screenshot

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.config import load_settings
-from dbadmin.services import audit
-from dbadmin.services.context import open_context
+from dbadmin.services.frame import audit
+from dbadmin.services.startup import open_context
 from tests.ui.test_flows import console  # noqa: F401  (fixture: a served console on its own databases)
 
 pytestmark = pytest.mark.ui

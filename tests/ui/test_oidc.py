@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dbadmin.services.context import example_migrations
+from dbadmin.services.embedded import example_migrations
 from tests.conftest import Databases, Served, free_port, serve
 from tests.oidc_provider import login, start_provider
 from tests.ui.test_admin import screenshot

@@ -93,7 +93,8 @@ document.getElementById("login").addEventListener("submit", async (event) => {
     const bridged = await fetch("/admin/auth/session", {method: "POST", headers: {Authorization: "Bearer " + token}});
     if (!bridged.ok) { document.getElementById("problem").textContent = (await bridged.json()).detail; return; }
   }
-  location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+  const local = next.startsWith("/") && !next.startsWith("//") && !next.includes("\\\\");  // never another site
+  location.assign(local ? next : "/");
 });
 </script>
 </body></html>"""

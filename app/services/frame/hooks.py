@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import audit, dburl
-from .registry import Branch
+from . import audit
+from .. import dburl
+from ..branch import Branch
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from . import dburl
-from .errors import BranchUnavailable, DBAdminError, InvalidInput
-from .registry import Branch
-from .text import refuse_nul, scrub
+from .. import dburl
+from ..errors import BranchUnavailable, DBAdminError, InvalidInput
+from ..branch import Branch
+from ..text import refuse_nul, scrub
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
 MAX_PAGE = 500

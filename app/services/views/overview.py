@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from . import checkpoints, introspection, migrations, oplock
-from .checkpoint_catalog import Checkpoint
-from .errors import DBAdminError
-from .introspection import Summary
-from .migrations import AppliedRevision
-from .oplock import Holder
-from .registry import Branch, BranchStatus
+from .. import checkpoints, migrations
+from ..schema import introspection
+from ..frame import oplock
+from ..checkpoints.catalog import Checkpoint
+from ..errors import DBAdminError
+from ..schema.introspection import Summary
+from ..migrations.verbs import AppliedRevision
+from ..frame.oplock import Holder
+from ..branch import Branch
+from ..registry import BranchStatus
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 
 @dataclass(frozen=True)

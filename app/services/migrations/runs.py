@@ -13,7 +13,8 @@ from datetime import datetime
 
 from psycopg.rows import class_row
 
-from .registry import CONTROL, Branch, Registry
+from ..registry import CONTROL, Registry
+from ..branch import Branch
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from datetime import datetime
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from .errors import NotFound
-from .registry import CONTROL, Branch, Registry
+from ..errors import NotFound
+from ..registry import CONTROL, Registry
+from ..branch import Branch
 
 
 @dataclass(frozen=True)

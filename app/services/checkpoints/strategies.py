@@ -26,10 +26,10 @@ from typing import Protocol
 
 import psycopg
 
-from . import dburl, pgtools, server_admin
-from .checkpoint_catalog import Checkpoint
-from .checkpoint_stores import Store, sha256_of
-from .errors import Cancelled, CheckpointCorrupt, CheckpointFailed, NameTaken, OperationRefused
+from .. import dburl, pgtools, server_admin
+from .catalog import Checkpoint
+from .stores import Store, sha256_of
+from ..errors import Cancelled, CheckpointCorrupt, CheckpointFailed, NameTaken, OperationRefused
 
 Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), message
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,10 +25,10 @@ from typing import Any
 
 from psycopg.rows import class_row, dict_row
 
-from ..config import Settings
+from ...config import Settings
 from . import audit
-from .errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from .registry import CONTROL, Registry
+from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from ..registry import CONTROL, Registry
 
 TOKEN_PREFIX = "dbadmin_"
 TICKET_MINUTES = 15
@@ -155,15 +156,30 @@ def _hash(raw: str) -> str:
 
 
 def session_secret(settings: Settings) -> str:
-    """SESSION_SECRET, or one generated on first use and kept (0600) in the data folder; never printed."""
+    """SESSION_SECRET, or one generated on first use and kept (0600) in the data folder; never printed.
+
+    The file is written whole under another name and linked into place, so several processes
+    starting at once (``uvicorn --workers``) all read the one secret that won, never a half-written one.
+    """
     if settings.session_secret:
         return settings.session_secret.get_secret_value()
     path = Path(settings.data_dir) / "session-secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        staged = path.with_name(f".session-secret-{secrets.token_hex(8)}")
+        descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(staged, path)  # fails if another process linked its secret first: that one is used
+        except FileExistsError:
+            pass
+        finally:
+            staged.unlink()
+    secret = path.read_text().strip()
+    if not secret:
+        raise ConfigError(f"{path} is empty: delete it (a new secret is made) or set SESSION_SECRET")
+    return secret
 
 
 # -- sessions --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DBAdminError
+from ..errors import DBAdminError
 
 EXCLUDED_RULES = ("require-lock-timeout", "require-statement-timeout")
 _RUNNING = re.compile(r"^-- Running (?P<kind>upgrade|downgrade) (?P<from>\S*) -> (?P<to>\S+)")

@@ -1,6 +1,6 @@
 """One run of the application's Alembic project, in an interpreter of its own (see ``alembic_runner``).
 
-Started as ``python -P -m dbadmin.services.alembic_child EVENTS_FD CONTROL_FD`` with the
+Started as ``python -P -m dbadmin.services.revisions.child EVENTS_FD CONTROL_FD`` with the
 branch's environment and the project's working directory.  It reads one JSON request on
 CONTROL_FD, answers with JSON lines on EVENTS_FD (``plan`` and ``step`` wait for the
 parent's acknowledgement, so the parent records each step before its transaction
@@ -43,7 +43,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import pool as sa_pool
 from sqlalchemy.engine import make_url
 
-from .identity import Identity, sql_for
+from ..identity import Identity, sql_for
 
 _LOOPBACK = {"", "localhost", "127.0.0.1", "::1", "local socket"}
 

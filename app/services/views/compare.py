@@ -6,20 +6,25 @@ needed; a branch is read live.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import checkpoint_catalog as catalog
-from . import introspection, schema_diff
-from .errors import InvalidInput, OperationRefused
-from .registry import Branch
-
-if TYPE_CHECKING:
-    from .context import Context
+from ..checkpoints import catalog
+from ..schema import introspection, diff as schema_diff
+from ..errors import InvalidInput, OperationRefused
+from ..branch import Branch
+from ..context import Context
 
 
 def diff(context: Context, source: str, target: str) -> schema_diff.SchemaDiff:
     """What changes from ``source`` to ``target``; each is ``dev``, ``prod`` or a checkpoint id."""
     return schema_diff.diff(_snapshot(context, source), _snapshot(context, target))
+
+
+def since_checkpoint(context: Context, branch: Branch | str, checkpoint_id: object) -> schema_diff.SchemaDiff:
+    """What changed in ``branch``'s schema since its checkpoint (and row estimates per table), without restoring it."""
+    branch = Branch.parse(branch)
+    checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
+    return diff(context, str(checkpoint.id), branch.value)
 
 
 def _snapshot(context: Context, side: str) -> dict[str, Any]:

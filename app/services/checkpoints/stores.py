@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Protocol
 
-from .errors import CheckpointFailed, ConfigError
+from ..errors import CheckpointFailed, ConfigError
 
 
 class StoreError(CheckpointFailed):

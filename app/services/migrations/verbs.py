@@ -12,32 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import (
-    alembic_branch,
-    alembic_runner,
-    checkpoints,
-    hooks,
-    introspection,
-    lint,
-    migration_runs,
-    schema_diff,
-    server_admin,
-)
-from .alembic_branch import DatabaseState
-from .alembic_project import Graph, RevisionInfo
-from .alembic_runner import Applied, EnvFailure
-from .auth import Principal
-from .checkpoint_strategies import Progress
-from .hooks import HookResult
-from .errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
-from .migration_runs import Run
-from .operations import check_phrase, operation
-from .registry import Branch
+from ..revisions import branch as alembic_branch, runner as alembic_runner
+from .. import checkpoints, server_admin
+from ..frame import hooks
+from ..schema import introspection, diff as schema_diff
+from . import lint, runs as migration_runs
+from ..revisions.branch import DatabaseState
+from ..revisions.project import Graph, RevisionInfo
+from ..revisions.runner import Applied, EnvFailure
+from ..frame.access import Principal
+from ..checkpoints.strategies import Progress
+from ..frame.hooks import HookResult
+from ..errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
+from .runs import Run
+from ..frame.operations import check_phrase, operation
+from ..branch import Branch
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 # Timestamped names sort in the order revisions were written and rarely collide.
 _FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"

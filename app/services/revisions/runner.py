@@ -6,8 +6,8 @@ Real env.py files read the application's settings (``os.environ["DATABASE_URL"]`
 Run inside dbadmin's process, any of these can land a migration on the database the
 application's settings name, keep the first branch's settings for the next one, or
 break the console's event loop.  So every run of env.py is a fresh
-``python -m dbadmin.services.alembic_child`` with the branch's environment, and that
-process lets env.py use only connections to the branch (``alembic_child.Guard``).
+``python -m dbadmin.services.revisions.child`` with the branch's environment, and that
+process lets env.py use only connections to the branch (``child.Guard``).
 
 This module is the parent side: one function per request, each returning plain data or
 raising ``EnvFailure``, which ``migrations`` turns into dbadmin's errors.
@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .alembic_project import Project
-from .identity import Identity
+from .project import Project
+from ..identity import Identity
 
 _OUTPUT_TAIL = 2000  # characters of env.py's own output kept for an error message
 
@@ -129,7 +129,7 @@ def _call(project: Project, request: dict, target: Target | None = None,
     with tempfile.TemporaryFile() as output:
         try:
             process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "dbadmin.services.alembic_child", str(events_w), str(control_r)],
+                [sys.executable, "-P", "-m", "dbadmin.services.revisions.child", str(events_w), str(control_r)],
                 pass_fds=(events_w, control_r), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                 cwd=workdir, env=project.environment(target.url if target else None),
             )

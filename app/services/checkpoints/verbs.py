@@ -13,26 +13,28 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import psycopg
 
-from .. import units
-from . import audit, compare, dburl, hooks, introspection, schema_diff, server_admin
-from . import checkpoint_catalog as catalog
-from .auth import Principal
-from .checkpoint_catalog import Checkpoint, CheckpointNotFound
-from .checkpoint_stores import LocalStore, S3Store, Store
-from .checkpoint_strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
-from .errors import CheckpointFailed, DBAdminError, InvalidInput, NameTaken, OperationRefused
-from .operations import check_phrase, operation
-from .registry import CONTROL, Branch
-from .text import refuse_nul
+from ... import units
+from ..frame import audit, hooks
+from .. import dburl, server_admin
+from ..schema import introspection
+from . import catalog
+from ..frame.access import Principal
+from .catalog import Checkpoint, CheckpointNotFound
+from .stores import LocalStore, S3Store, Store
+from .strategies import STRATEGIES, Job, Progress, Strategy, checkpoint_database
+from ..errors import CheckpointFailed, DBAdminError, InvalidInput, NameTaken, OperationRefused
+from ..frame.operations import check_phrase, operation
+from ..registry import CONTROL
+from ..branch import Branch
+from ..text import refuse_nul
+from ..context import Context
+from ..revisions import branch as revisions_branch
 
-if TYPE_CHECKING:
-    from .context import Context
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete", "diff",
+__all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete",
            "expected_unavailability", "list_for_branch", "prune", "restore", "settle"]
 
 
@@ -123,13 +125,6 @@ def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, act
         checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
         STRATEGIES[checkpoint.strategy].delete(_job(context, branch, None, None), checkpoint)
         return catalog.update(context.registry, checkpoint.id, status="deleted")
-
-
-def diff(context: Context, branch: Branch | str, checkpoint_id: object) -> schema_diff.SchemaDiff:
-    """What changed in ``branch``'s schema since the checkpoint (and row estimates per table), without restoring it."""
-    branch = Branch.parse(branch)
-    checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
-    return compare.diff(context, str(checkpoint.id), branch.value)
 
 
 def prune(context: Context, *, actor: Principal, reason: str | None = None) -> list[Checkpoint]:
@@ -331,12 +326,10 @@ def _strategy(context: Context, branch: Branch, name: str | None) -> Strategy:
 
 def _revision(context: Context, branch: Branch) -> str | None:
     """The branch's Alembic revision(s) now, read from its version table when there is one."""
-    from . import migrations  # migrations imports checkpoints for its automatic checkpoints
-
     if context.settings.migrations is None:
         return None
     try:
-        return ", ".join(migrations.status(context, branch).current) or None
+        return ", ".join(revisions_branch.state(context, branch).heads) or None
     except DBAdminError:
         return None
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..config import Settings
-from . import alembic_branch, control_store, embedded, migrations, pgtools
-from .context import Context, embedded_settings
-from .errors import DBAdminError
-from .registry import CONTROL, Branch, Registry
+from ...config import Settings
+from ..revisions import branch as alembic_branch
+from .. import control_store, embedded, migrations, pgtools
+from ..context import Context
+from ..embedded import embedded_settings
+from ..errors import DBAdminError
+from ..registry import CONTROL, Registry
+from ..branch import Branch
 
 
 class Level(StrEnum):

@@ -1,4 +1,6 @@
-"""A short-lived copy of each branch's table listing, so browsing does not re-read the catalog.
+"""What a process keeps between calls: each branch's table listing, and what env.py runs taught.
+
+The listing: a short-lived copy of each branch's table listing, so browsing does not re-read the catalog.
 
 Paging, searching and sorting 5,000 tables in SQL cost the branch's server 11-70 ms of
 catalog work per click (sorting by size needs every table's toast and index page counts),
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from .registry import Branch
+from .branch import Branch
 
 T = TypeVar("T")
 
@@ -95,3 +97,19 @@ class ListingCache(Generic[T]):
                 self._generations[branch] += 1
                 self._kept.pop(branch, None)
                 self._reading.pop(branch, None)
+
+
+class ProjectCache:
+    """What env.py runs taught this process: the revision graph (with the fingerprint of the project
+    files it was read from) and each branch's version table (or why env.py was refused there).
+    ``revisions.branch`` fills and reads it; it is kept while the project's files stay as they were."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.graph: tuple | None = None  # (files, fingerprint, Graph)
+        self.tables: dict[tuple, object] = {}  # (branch, fingerprint) -> VersionTable or WrongDatabase
+
+    def forget(self) -> None:
+        with self.lock:
+            self.graph = None
+            self.tables.clear()

@@ -10,25 +10,24 @@ directly through the branch's own, identity-checked pool.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 
-from ..config import Settings, private_env_names
-from . import alembic_runner, audit, dburl, server_admin
-from .alembic_project import Graph, Project, VersionTable, fingerprint, parse_env_mapping
-from .alembic_runner import EnvFailure, Target, Timeouts
-from .auth import SYSTEM
-from .errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
-from .registry import Branch
+from ...config import Settings, parse_env_mapping, private_env_names
+from . import runner as alembic_runner
+from ..frame import audit
+from .. import dburl, server_admin
+from .project import Graph, Project, VersionTable, fingerprint
+from .runner import EnvFailure, Target, Timeouts
+from ..frame.access import SYSTEM
+from ..errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
+from ..branch import Branch
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 _TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
 _FIX = ("hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
@@ -41,20 +40,6 @@ class DatabaseState:
 
     heads: tuple[str, ...]
     has_version_table: bool
-
-
-class ProjectCache:
-    """What env.py runs taught this process, kept while the project's files stay as they were."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._graph: tuple[list[Path], str, Graph] | None = None
-        self._tables: dict[tuple[Branch, str], VersionTable | WrongDatabase] = {}
-
-    def forget(self) -> None:
-        with self._lock:
-            self._graph = None
-            self._tables.clear()
 
 
 def project(settings: Settings) -> Project:
@@ -104,8 +89,8 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
     """
     _, key = _described(context)
     cache = context.projects
-    with cache._lock:
-        known = cache._tables.get((branch, key))
+    with cache.lock:
+        known = cache.tables.get((branch, key))
     if isinstance(known, WrongDatabase):
         raise WrongDatabase(str(known))
     if known is not None:
@@ -115,13 +100,13 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
     except EnvFailure as failure:
         error = translate(failure, context, branch)
         if isinstance(error, WrongDatabase):
-            with cache._lock:
-                cache._tables[(branch, key)] = error
+            with cache.lock:
+                cache.tables[(branch, key)] = error
             _record_refusal(context, branch, error)
         raise error from None
     table = VersionTable(found["version_table"], found["version_table_schema"])
-    with cache._lock:
-        cache._tables[(branch, key)] = table
+    with cache.lock:
+        cache.tables[(branch, key)] = table
     return table
 
 
@@ -160,9 +145,9 @@ def database_message(failure: EnvFailure, context: Context) -> str:
 
 def _described(context: Context) -> tuple[Graph, str]:
     cache = context.projects
-    with cache._lock:
-        if cache._graph is not None:
-            watched, key, known = cache._graph
+    with cache.lock:
+        if cache.graph is not None:
+            watched, key, known = cache.graph
             if fingerprint(watched) == key:
                 return known, key
         found = project(context.settings)
@@ -175,8 +160,8 @@ def _described(context: Context) -> tuple[Graph, str]:
                               f"{dburl.scrub(failure.message, context.settings.secrets())}") from None
         watched = found.watched(described["version_locations"])
         key = fingerprint(watched)
-        cache._graph = (watched, key, Graph(described["revisions"]))
-        return cache._graph[2], key
+        cache.graph = (watched, key, Graph(described["revisions"]))
+        return cache.graph[2], key
 
 
 def _record_refusal(context: Context, branch: Branch, error: WrongDatabase) -> None:

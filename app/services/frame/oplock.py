@@ -20,8 +20,9 @@ from datetime import datetime
 import psycopg
 
 from . import audit
-from .errors import BranchBusy
-from .registry import CONTROL, Branch, Registry
+from ..errors import BranchBusy
+from ..registry import CONTROL, Registry
+from ..branch import Branch
 
 # Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.
 _NAMESPACE = 0x64626164

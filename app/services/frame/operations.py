@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import audit, oplock
-from .auth import Principal, require_admin, require_live
-from .errors import ConfirmationRequired, InvalidInput
-from .registry import Branch
+from .access import Principal, require_admin, require_live
+from ..errors import ConfirmationRequired, InvalidInput
+from ..branch import Branch
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 
 @contextmanager

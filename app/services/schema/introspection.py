@@ -17,17 +17,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from .errors import InvalidInput, QueryTimedOut
-from .registry import Branch
-from .text import refuse_nul
+from ..errors import InvalidInput, QueryTimedOut
+from ..branch import Branch
+from ..text import refuse_nul
+from ..context import Context
 
-if TYPE_CHECKING:
-    from .context import Context
 
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 # A console page shows 25 rows; exports and tools may ask for more in one call, never unbounded.

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,33 +25,13 @@ from alembic.script.revision import Revision as Node
 from alembic.script.revision import RevisionMap
 from psycopg import sql
 
-from . import dburl
-from .errors import ConfigError
+from .. import dburl
+from ..errors import ConfigError
 
 # Drivers a project's own sqlalchemy.url may name; the branch URL keeps the project's choice
 # (an async env.py needs its async driver), any other spelling gets psycopg 3.
 _DRIVERS = {"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"}
 _DRIVER = re.compile(r"^\s*postgres(?:ql)?\+([a-z0-9_]+)://", re.IGNORECASE)
-PARTS = ("url", "sqlalchemy_url", "host", "port", "database", "user", "password")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def parse_env_mapping(text: str) -> dict[str, str]:
-    """``NAME={part},...`` (MIGRATIONS_ENV) as a dict, or ``ValueError`` saying what is wrong."""
-    mapping: dict[str, str] = {}
-    for item in filter(None, (piece.strip() for piece in text.split(","))):
-        name, sep, template = item.partition("=")
-        name = name.strip()
-        if not sep or not _NAME.match(name):
-            raise ValueError(f"{item[:40]!r} is not NAME={{part}}")
-        try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
-        except ValueError:
-            raise ValueError(f"{name}: unbalanced braces") from None
-        if unknown := [f for f in fields if f not in PARTS]:
-            raise ValueError(f"{name}: unknown part {{{unknown[0][:20]}}} (known: {', '.join(PARTS)})")
-        mapping[name] = template.strip()
-    return mapping
 
 
 @dataclass(frozen=True)

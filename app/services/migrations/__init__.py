@@ -1,0 +1,30 @@
+"""Migrations of a branch: status, history, previews and runs (``verbs``), with the control store's
+record of every run (``runs``) and the lint of pending SQL (``lint``); Alembic itself, bound to one
+branch, is the ``revisions`` package below."""
+
+from .verbs import (
+    AppliedRevision,
+    Baseline,
+    History,
+    Preview,
+    Promotion,
+    Revision,
+    RunResult,
+    Skipped,
+    Status,
+    baseline,
+    downgrade,
+    drift,
+    history,
+    lint_pending,
+    new_revision,
+    plan_promotion,
+    preview,
+    preview_sql,
+    promote,
+    revisions,
+    status,
+    upgrade,
+)
+
+__all__ = ['AppliedRevision', 'Baseline', 'History', 'Preview', 'Promotion', 'Revision', 'RunResult', 'Skipped', 'Status', 'baseline', 'downgrade', 'drift', 'history', 'lint_pending', 'new_revision', 'plan_promotion', 'preview', 'preview_sql', 'promote', 'revisions', 'status', 'upgrade']
