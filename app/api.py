@@ -26,12 +26,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
-from .services.frame import audit
 from .services import checkpoints, migrations
-from .services.views import compare, overview
-from .services.schema import introspection
-from .services.frame.audit import Action
-from .services.frame.access import Principal
+from .services.checkpoints import strategies
 from .services.checkpoints.catalog import Checkpoint
 from .services.errors import (
     BranchBusy,
@@ -55,11 +51,16 @@ from .services.errors import (
     RateLimited,
     UnknownBranch,
 )
-from .services.schema.introspection import TableDetails, TablePage
+from .services.frame import audit
+from .services.frame.access import Principal
+from .services.frame.audit import Action
 from .services.migrations.verbs import Baseline, History, RunResult, Status
-from .services.views.overview import BranchOverview
 from .services.registry import BranchStatus
+from .services.schema import introspection
 from .services.schema.diff import SchemaDiff
+from .services.schema.introspection import TableDetails, TablePage
+from .services.views import compare, overview
+from .services.views.overview import BranchOverview
 
 MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
 
@@ -134,7 +135,7 @@ class BaselineRequest(Change):
 class NewCheckpoint(BaseModel):
     label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
     notes: str | None = Field(None, max_length=5000)
-    strategy: Literal["clone", "dump"] | None = None
+    strategy: Literal[strategies.names()] | None = None  # the registered strategies
     reason: str | None = Field(None, max_length=1000)
 
 

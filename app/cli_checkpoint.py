@@ -12,8 +12,12 @@ from rich.table import Table
 from . import units
 from .cli_migrate import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
 from .services import checkpoints
-from .services.views import compare
 from .services.branch import Branch
+from .services.checkpoints import strategies
+from .services.views import compare
+
+STRATEGY_HELP = "how to make it (default per branch): " + "; ".join(
+    f"{strategy.name}: {strategy.summary}" for strategy in strategies.REGISTERED)
 
 app = typer.Typer(no_args_is_help=True, help="Checkpoints (snapshots) of the Dev and Prod branches.")
 
@@ -26,7 +30,7 @@ def _bar() -> Progress:
 @app.command()
 def create(branch: BranchArg, label: Annotated[str, typer.Argument(help="A short name for the checkpoint.")],
            notes: Annotated[str | None, typer.Option(help="Free text kept with it.")] = None,
-           strategy: Annotated[str | None, typer.Option(help="clone or dump (default per branch).")] = None,
+           strategy: Annotated[str | None, typer.Option(help=STRATEGY_HELP)] = None,
            reason: Reason = None) -> None:
     """Snapshot a branch now."""
     with console_context() as context, _bar() as bar:

@@ -73,8 +73,10 @@ class Settings(BaseSettings):
     statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
     migration_statement_timeout: float = Field(600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit).")
     migration_lock_timeout: float = Field(10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit).")
-    checkpoint_strategy_dev: Literal["clone", "dump"] = Field("clone", description="Default checkpoint strategy on Dev (clone: fast, fences the branch off while copying).")
-    checkpoint_strategy_prod: Literal["clone", "dump"] = Field("dump", description="Default checkpoint strategy on Prod (dump: online, no downtime).")
+    # Strategy names are checked against the registered strategies when dbadmin starts
+    # (``checkpoints.strategies.build``): settings know no strategy by name.
+    checkpoint_strategy_dev: str = Field("clone", max_length=40, description="Default checkpoint strategy on Dev (clone: fast, fences the branch off while copying; see `dbadmin checkpoint create --help`).")
+    checkpoint_strategy_prod: str = Field("dump", max_length=40, description="Default checkpoint strategy on Prod (dump: online, no downtime).")
     checkpoint_retention_days: float = Field(7, gt=0, le=3650, description="Days a checkpoint is kept before prune may delete it.")
     checkpoint_s3_bucket: str | None = Field(None, description="Keep dump checkpoints in this S3 bucket instead of CHECKPOINT_DIR (which then only stages them).")
     checkpoint_s3_prefix: str = Field("dbadmin/", description="Key prefix for dump checkpoints in the bucket.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..services import checkpoints
-from ..services.views import compare
-from ..services.errors import DBAdminError
 from ..services.branch import Branch
+from ..services.errors import DBAdminError
+from ..services.views import compare
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 

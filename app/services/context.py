@@ -6,11 +6,13 @@ that every layer can name it without importing the verbs start-up calls.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..config import Settings
-from .embedded import EmbeddedPostgres
 from .caches import ListingCache, ProjectCache
+from .embedded import EmbeddedPostgres
 from .registry import Registry
 
 
@@ -23,3 +25,6 @@ class Context:
     embedded: EmbeddedPostgres | None = None
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
     projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
+    # One of each checkpoint strategy with its settings, by name (``checkpoints.strategies.build``, at
+    # start-up). Typed loosely: the strategies sit layers above the context that carries them.
+    checkpoint_strategies: Mapping[str, Any] = field(default_factory=dict)

@@ -10,8 +10,8 @@ socket vs TCP) are refused instead of letting "Dev" operations land on Prod.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 

@@ -16,15 +16,17 @@ from contextlib import ExitStack, contextmanager
 import psycopg
 
 from ..config import Settings
-from .frame import audit, oplock
 from . import checkpoints, control_store, migrations
-from .migrations import runs as migration_runs
-from .frame.access import SYSTEM
+from .branch import Branch
+from .checkpoints import strategies as checkpoint_strategies
 from .context import Context
 from .embedded import EMBEDDED_DATABASES, EmbeddedPostgres, embedded_settings
 from .errors import DataDirInUse, DBAdminError
+from .frame import audit, oplock
+from .frame.access import SYSTEM
+from .migrations import runs as migration_runs
 from .registry import CONTROL, Registry
-from .branch import Branch
+
 
 @contextmanager
 def open_context(settings: Settings) -> Iterator[Context]:
@@ -43,12 +45,14 @@ def open_context(settings: Settings) -> Iterator[Context]:
             created = server.ensure_databases(*EMBEDDED_DATABASES.values())
             seed = "dev" in created and settings.migrations is None
             settings = embedded_settings(settings, server)
+        strategies = checkpoint_strategies.build(settings)  # a wrong strategy setting stops here, before any connection
         registry = Registry(settings)
         stack.callback(registry.close)
         # Identity first: the control store's tables must never be created inside a branch.
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
-        context = Context(settings=settings, registry=registry, embedded=server)
+        context = Context(settings=settings, registry=registry, embedded=server,
+                          checkpoint_strategies=strategies)
         recover(context)
         if seed:
             _seed_example(context)

@@ -33,13 +33,14 @@ CHILD = r"""
 import json, os, signal, sys
 from dbadmin.config import load_settings
 from dbadmin.services import checkpoints, migrations, server_admin
-from dbadmin.services.checkpoints import catalog as checkpoint_catalog, strategies as checkpoint_strategies
+from dbadmin.services.checkpoints import catalog as checkpoint_catalog
+from dbadmin.services.checkpoints.strategies import clone, dump
 from dbadmin.services.migrations import runs as migration_runs
 from dbadmin.services.frame.access import Principal, Role
 from dbadmin.services.startup import open_context
 
 case = json.loads(sys.argv[1])
-module = {"catalog": checkpoint_catalog, "strategies": checkpoint_strategies, "server_admin": server_admin,
+module = {"catalog": checkpoint_catalog, "clone": clone, "dump": dump, "server_admin": server_admin,
           "runs": migration_runs}[case["module"]]
 original = getattr(module, case["function"])
 seen = 0
@@ -137,9 +138,9 @@ def restart(context):
 
 CREATE_STEPS = [
     ("clone", Step("catalog", "update")),  # the catalog row exists, nothing copied yet
-    ("clone", Step("strategies", "_copy", "after")),  # copied, the branch still fenced off
+    ("clone", Step("clone", "_copy", "after")),  # copied, the branch still fenced off
     ("clone", Step("catalog", "store_snapshot")),  # copy done, not yet marked ready
-    ("dump", Step("strategies", "sha256_of")),  # dumped, the archive not yet kept
+    ("dump", Step("dump", "sha256_of")),  # dumped, the archive not yet kept
     ("dump", Step("catalog", "store_snapshot")),  # archive kept, not yet marked ready
 ]
 
@@ -156,8 +157,8 @@ def test_killed_during_checkpoint_create(shop, tmp_path, strategy, step):
 
 
 RESTORE_STEPS = [
-    Step("strategies", "_copy"),  # before the restored copy is built
-    Step("strategies", "_copy", "after"),  # built aside, not checked yet
+    Step("clone", "_copy"),  # before the restored copy is built
+    Step("clone", "_copy", "after"),  # built aside, not checked yet
     Step("catalog", "journal_step", "after", match="swapping"),  # about to fence the branch off
     Step("server_admin", "terminate_sessions", "after"),  # fenced off, sessions ended, names not swapped
     Step("server_admin", "swap", "after"),  # swapped, the branch still fenced off

@@ -125,7 +125,7 @@ def start_again(server: EmbeddedPostgres, port: int) -> None:
 
 @pytest.mark.parametrize("step", ["_copy", "swap"])
 def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step):
-    from dbadmin.services.checkpoints import strategies as checkpoint_strategies
+    from dbadmin.services.checkpoints.strategies import clone
     from dbadmin.services import server_admin
 
     ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"}])
@@ -134,7 +134,7 @@ def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step
         migrations.upgrade(context, "dev", actor=admin("setup"))
         checkpoint = checkpoints.create(context, "dev", actor=admin("setup"), label="good", strategy="clone")
         migrations.downgrade(context, "dev", actor=admin("setup"), steps=1)
-        module = checkpoint_strategies if step == "_copy" else server_admin
+        module = clone if step == "_copy" else server_admin
         stopped = stopping_at(monkeypatch, own_server, module, step)
         with pytest.raises(DBAdminError):
             checkpoints.restore(context, "dev", checkpoint.id, actor=admin("doomed"))

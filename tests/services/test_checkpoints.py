@@ -16,16 +16,17 @@ import psycopg
 import pytest
 
 from dbadmin.services.checkpoints import catalog
-from dbadmin.services.checkpoints import strategies as checkpoint_strategies
+from dbadmin.services.checkpoints.strategies import swap
 from dbadmin.services import checkpoints, dburl, migrations, server_admin
 from dbadmin.services.views import compare
 from dbadmin.services.frame import oplock
-from dbadmin.services.checkpoints.strategies import checkpoint_database
+from dbadmin.services.checkpoints.strategies.swap import checkpoint_database
 from dbadmin.services.errors import (
     BranchBusy,
     Cancelled,
     CheckpointCorrupt,
     CheckpointFailed,
+    ConfigError,
     ConfirmationRequired,
     InvalidInput,
     NameTaken,
@@ -464,6 +465,17 @@ def test_expected_unavailability_is_said_before_a_checkpoint(dev):
         checkpoints.expected_unavailability(dev, "dev", "snapshot")
 
 
+def test_a_default_strategy_that_is_not_registered_stops_start_up_before_any_connection(make_settings, tmp_path):
+    nowhere = "postgresql://postgres@127.0.0.1:1"  # nothing listens: start-up must stop before trying
+    settings = make_settings(dev_database_url=f"{nowhere}/dev", prod_database_url=f"{nowhere}/prod",
+                             admin_database_url=f"{nowhere}/control", checkpoint_strategy_prod="snapshot",
+                             data_dir=tmp_path / "data")
+    with pytest.raises(ConfigError) as refused:
+        with open_context(settings):
+            pass
+    assert str(refused.value) == "CHECKPOINT_STRATEGY_PROD: unknown checkpoint strategy 'snapshot'; use clone or dump"
+
+
 # -- names that never collide ------------------------------------------------------------------
 
 
@@ -498,7 +510,7 @@ def test_two_checkpoints_never_share_a_name(dev):
 
 
 def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, someone_elses, monkeypatch):
-    monkeypatch.setattr(checkpoint_strategies, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
+    monkeypatch.setattr(swap, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
     with pytest.raises(NameTaken, match=f"a database named {someone_elses} already exists on the server; "
                                         "nothing was changed") as refused:
         checkpoints.create(dev, "dev", actor=ME, label="collides", strategy="clone")
@@ -513,7 +525,7 @@ def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, someone
 def test_a_restore_whose_names_are_taken_changes_nothing(dev, someone_elses, monkeypatch):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="good", strategy="clone")
     add_user(dev, "dev", "later@example.test")
-    monkeypatch.setattr(checkpoints, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
+    monkeypatch.setattr(swap, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
     with pytest.raises(NameTaken, match=f"{someone_elses} already exists"):
         checkpoints.restore(dev, "dev", checkpoint.id, actor=ME)
     assert still_theirs(dev, someone_elses)

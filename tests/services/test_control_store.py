@@ -79,3 +79,30 @@ def test_catalog_checks_refuse_impossible_values(databases, table, columns, valu
     with psycopg.connect(databases.new("control"), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute(f"INSERT INTO {table} {columns} VALUES {values}")
+
+
+def test_measures_kept_in_audit_rows_move_into_the_catalog(databases):
+    """0007: what a clone measured (read back out of audit JSON before) becomes catalog columns, old rows included."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    url = databases.new()
+    config = Config()
+    config.set_main_option("script_location", str(control_store.script_location()))
+    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(url), poolclass=NullPool)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    engine.dispose()
+    with psycopg.connect(url) as conn:
+        made = conn.execute("INSERT INTO admin_checkpoints (label, created_by, branch, strategy, status, size_bytes)"
+                            " VALUES ('old', 't', 'dev', 'clone', 'ready', 1000) RETURNING id").fetchone()[0]
+        conn.execute("INSERT INTO admin_actions (actor, action, branch, outcome, details) VALUES"
+                     " ('t', 'checkpoint.create', 'dev', 'ok', %s)",
+                     (f'{{"checkpoint_id": {made}, "unavailable_ms": 250, "copy_method": "copy"}}',))
+    assert control_store.upgrade(url) == control_store.head()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT unavailable_ms, copy_method FROM admin_checkpoints WHERE id = %s",
+                            (made,)).fetchone() == (250, "copy")

@@ -12,9 +12,9 @@ from datetime import datetime
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from ..branch import Branch
 from ..errors import NotFound
 from ..registry import CONTROL, Registry
-from ..branch import Branch
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Checkpoint:
     expires_at: datetime | None
     checksum: str | None
     error: str | None
+    unavailable_ms: int | None = None  # how long making it kept the branch from taking connections
+    copy_method: str | None = None  # how a clone copied the files (PostgreSQL's name for it)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class CheckpointNotFound(NotFound):
 
 
 _COLUMNS = ("id, label, notes, created_by, created_at, branch, strategy, reference, size_bytes, revision, "
-            "status, expires_at, checksum, error")
+            "status, expires_at, checksum, error, unavailable_ms, copy_method")
 
 
 def insert(registry: Registry, *, label: str, notes: str | None, actor: str, branch: Branch, strategy: str,
@@ -66,13 +68,23 @@ def insert(registry: Registry, *, label: str, notes: str | None, actor: str, bra
 
 
 def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoint:
-    allowed = {"reference", "size_bytes", "status", "checksum", "error"}
+    allowed = {"reference", "size_bytes", "status", "checksum", "error", "unavailable_ms", "copy_method"}
     if not values or set(values) - allowed:
         raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
         return cur.execute(f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
                            values | {"id": checkpoint_id}).fetchone()
+
+
+def last_measured(registry: Registry, branch: Branch, strategy: str) -> Checkpoint | None:
+    """The newest checkpoint of ``branch`` made by ``strategy`` that measured its size and unavailability."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
+        return cur.execute(
+            f"""SELECT {_COLUMNS} FROM admin_checkpoints
+                 WHERE branch = %s AND strategy = %s AND status IN ('ready', 'deleted')
+                   AND unavailable_ms > 0 AND size_bytes > 0
+                 ORDER BY id DESC LIMIT 1""", (branch.value, strategy)).fetchone()
 
 
 def store_snapshot(registry: Registry, checkpoint_id: int, snapshot: dict | None) -> None:

@@ -26,9 +26,9 @@ from typing import Any
 from psycopg.rows import class_row, dict_row
 
 from ...config import Settings
-from . import audit
 from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from ..registry import CONTROL, Registry
+from . import audit
 
 TOKEN_PREFIX = "dbadmin_"
 TICKET_MINUTES = 15

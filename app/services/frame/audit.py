@@ -23,8 +23,8 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .. import dburl
-from ..errors import BranchUnavailable, DBAdminError, InvalidInput
 from ..branch import Branch
+from ..errors import BranchUnavailable, DBAdminError, InvalidInput
 from ..text import refuse_nul, scrub
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")

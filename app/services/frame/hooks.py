@@ -18,11 +18,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import audit
 from .. import dburl
 from ..branch import Branch
 from ..context import Context
-
+from . import audit
 
 
 @dataclass(frozen=True)

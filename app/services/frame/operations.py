@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from . import audit, oplock
-from .access import Principal, require_admin, require_live
-from ..errors import ConfirmationRequired, InvalidInput
 from ..branch import Branch
 from ..context import Context
-
+from ..errors import ConfirmationRequired, InvalidInput
+from . import audit, oplock
+from .access import Principal, require_admin, require_live
 
 
 @contextmanager

@@ -19,10 +19,10 @@ from datetime import datetime
 
 import psycopg
 
-from . import audit
+from ..branch import Branch
 from ..errors import BranchBusy
 from ..registry import CONTROL, Registry
-from ..branch import Branch
+from . import audit
 
 # Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.
 _NAMESPACE = 0x64626164

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from psycopg.rows import class_row
 
-from ..registry import CONTROL, Registry
 from ..branch import Branch
+from ..registry import CONTROL, Registry
 
 
 @dataclass(frozen=True)

@@ -14,23 +14,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..revisions import branch as alembic_branch, runner as alembic_runner
 from .. import checkpoints, server_admin
+from ..branch import Branch
+from ..checkpoints.strategies import Progress
+from ..context import Context
+from ..errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
 from ..frame import hooks
-from ..schema import introspection, diff as schema_diff
-from . import lint, runs as migration_runs
+from ..frame.access import Principal
+from ..frame.hooks import HookResult
+from ..frame.operations import check_phrase, operation
+from ..revisions import branch as alembic_branch
+from ..revisions import runner as alembic_runner
 from ..revisions.branch import DatabaseState
 from ..revisions.project import Graph, RevisionInfo
 from ..revisions.runner import Applied, EnvFailure
-from ..frame.access import Principal
-from ..checkpoints.strategies import Progress
-from ..frame.hooks import HookResult
-from ..errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
+from ..schema import diff as schema_diff
+from ..schema import introspection
+from . import lint
+from . import runs as migration_runs
 from .runs import Run
-from ..frame.operations import check_phrase, operation
-from ..branch import Branch
-from ..context import Context
-
 
 # Timestamped names sort in the order revisions were written and rarely collide.
 _FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"

@@ -18,16 +18,15 @@ from pathlib import Path
 import psycopg
 
 from ...config import Settings, parse_env_mapping, private_env_names
-from . import runner as alembic_runner
-from ..frame import audit
 from .. import dburl, server_admin
-from .project import Graph, Project, VersionTable, fingerprint
-from .runner import EnvFailure, Target, Timeouts
-from ..frame.access import SYSTEM
-from ..errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
 from ..branch import Branch
 from ..context import Context
-
+from ..errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
+from ..frame import audit
+from ..frame.access import SYSTEM
+from . import runner as alembic_runner
+from .project import Graph, Project, VersionTable, fingerprint
+from .runner import EnvFailure, Target, Timeouts
 
 _TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
 _FIX = ("hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "

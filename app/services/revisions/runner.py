@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .project import Project
 from ..identity import Identity
+from .project import Project
 
 _OUTPUT_TAIL = 2000  # characters of env.py's own output kept for an error message
 

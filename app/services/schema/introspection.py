@@ -22,11 +22,10 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from ..errors import InvalidInput, QueryTimedOut
 from ..branch import Branch
-from ..text import refuse_nul
 from ..context import Context
-
+from ..errors import InvalidInput, QueryTimedOut
+from ..text import refuse_nul
 
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 # A console page shows 25 rows; exports and tools may ask for more in one call, never unbounded.

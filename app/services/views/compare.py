@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checkpoints import catalog
-from ..schema import introspection, diff as schema_diff
-from ..errors import InvalidInput, OperationRefused
 from ..branch import Branch
+from ..checkpoints import catalog
 from ..context import Context
+from ..errors import InvalidInput, OperationRefused
+from ..schema import diff as schema_diff
+from ..schema import introspection
 
 
 def diff(context: Context, source: str, target: str) -> schema_diff.SchemaDiff:

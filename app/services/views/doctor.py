@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ...config import Settings
-from ..revisions import branch as alembic_branch
 from .. import control_store, embedded, migrations, pgtools
+from ..branch import Branch
 from ..context import Context
 from ..embedded import embedded_settings
 from ..errors import DBAdminError
 from ..registry import CONTROL, Registry
-from ..branch import Branch
+from ..revisions import branch as alembic_branch
 
 
 class Level(StrEnum):

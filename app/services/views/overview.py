@@ -7,17 +7,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .. import checkpoints, migrations
-from ..schema import introspection
-from ..frame import oplock
-from ..checkpoints.catalog import Checkpoint
-from ..errors import DBAdminError
-from ..schema.introspection import Summary
-from ..migrations.verbs import AppliedRevision
-from ..frame.oplock import Holder
 from ..branch import Branch
-from ..registry import BranchStatus
+from ..checkpoints.catalog import Checkpoint
 from ..context import Context
-
+from ..errors import DBAdminError
+from ..frame import oplock
+from ..frame.oplock import Holder
+from ..migrations.verbs import AppliedRevision
+from ..registry import BranchStatus
+from ..schema import introspection
+from ..schema.introspection import Summary
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""What every checkpoint strategy is given and must do: the protocol, and the job it acts in.
+
+A strategy owns a checkpoint's whole life: ``create`` it from the live branch, ``restore``
+the branch to it (returning the checkpoint that keeps the state it replaced, so every
+restore can be undone), ``delete`` and ``verify`` it, ``settle`` one a killed process left
+half-made, and say before anything starts what making one costs the branch
+(``unavailability``).  Its own settings come through ``from_settings``, once, at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from ....config import Settings
+from ... import server_admin
+from ...branch import Branch
+from ...registry import Registry
+from ..catalog import Checkpoint
+
+Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), message
+
+
+@dataclass
+class Job:
+    """One piece of checkpoint work on one branch: where, for whom, and what it measured."""
+
+    registry: Registry
+    branch: Branch
+    secrets: tuple[str, ...] = ()
+    progress: Progress | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    unavailable_ms: int = 0  # filled in by strategies that keep the branch from taking connections
+    copy_method: str | None = None  # how a clone copied the files
+    restore_method: str | None = None  # how a restore brought the checkpoint back ("swap", "in place", ...)
+
+    @property
+    def url(self) -> str:
+        """The branch's URL (with credentials: never shown)."""
+        return self.registry.url(self.branch)
+
+    @property
+    def database(self) -> str:
+        return server_admin.database_of(self.url)
+
+    @property
+    def purpose(self) -> str:
+        """The application_name of every session this branch's checkpoint work opens.
+
+        It names the branch's database, not just "dev": several dbadmins (or test runs) may
+        share one server, and recovery must end only the sessions a dead process left on
+        *this* database, never another instance's work in progress.
+        """
+        name = f"dbadmin-maint-{self.database}"
+        return name if len(name) <= 63 else f"{name[:50]}-{hashlib.sha1(name.encode()).hexdigest()[:12]}"
+
+    def maintenance(self):
+        return server_admin.maintenance(self.url, secrets=self.secrets, purpose=self.purpose)
+
+    def close_pools(self) -> None:
+        """End dbadmin's own pooled sessions on the branch (they reopen on first use)."""
+        self.registry.close(self.branch)
+
+    def report(self, done: int, total: int, message: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, message)
+
+
+@dataclass(frozen=True)
+class Created:
+    size_bytes: int
+    checksum: str | None = None
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """How long creating a checkpoint will keep the branch from taking connections, said before it starts."""
+
+    strategy: str
+    seconds: float | None  # None: not measured on this branch yet
+    explanation: str
+
+
+class Keep(Protocol):
+    """How a restore keeps the state it replaces, given by the checkpoint service.
+
+    ``record(strategy)`` makes the catalog row of a checkpoint the strategy will keep itself
+    (the replaced database, a provider's preserved branch): status ``creating``, labelled
+    "before restore of #N", with the branch's revision and schema now; the strategy fills in
+    its reference and marks it ready.  ``take(strategy)`` makes a whole checkpoint of the
+    branch as it is now with that strategy, before anything is replaced.
+    """
+
+    def record(self, strategy: str) -> Checkpoint: ...
+    def take(self, strategy: str) -> Checkpoint: ...
+
+
+class Strategy(Protocol):
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line: what it does and what it costs (CLI help, docs)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Strategy: ...
+    def reference_for(self, job: Job, checkpoint: Checkpoint) -> str: ...
+    def create(self, job: Job, checkpoint: Checkpoint) -> Created: ...
+    def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint: ...
+    def delete(self, job: Job, checkpoint: Checkpoint) -> None: ...
+    def verify(self, job: Job, checkpoint: Checkpoint) -> None: ...
+    def discard_partial(self, job: Job, reference: str) -> None: ...
+    def settle(self, job: Job, checkpoint: Checkpoint) -> None: ...
+    def unavailability(self, job: Job) -> Unavailability: ...
