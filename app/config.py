@@ -266,7 +266,15 @@ def _describe(error: Any) -> str:
     if not error["loc"]:  # a model-level check already names its variable
         return message
     field = str(error["loc"][0])
-    info = Settings.model_fields.get(field)
-    alias = info.validation_alias if info else None
-    name = alias.choices[0] if isinstance(alias, AliasChoices) else field.upper()
-    return f"{str(name).upper()}: {message}"
+    return f"{env_name(field) if field in Settings.model_fields else field.upper()}: {message}"
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``data_dir`` is DBADMIN_DATA_DIR)."""
+    alias = Settings.model_fields[field].validation_alias
+    return str(alias.choices[0] if isinstance(alias, AliasChoices) else field).upper()
+
+
+def env_names() -> tuple[str, ...]:
+    """Every environment variable dbadmin reads, in the order the settings are declared."""
+    return tuple(env_name(field) for field in Settings.model_fields)

@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from tests.conftest import serve
+from tests.helpers import serve
 
 
 def rss_mib(pid: int) -> int:

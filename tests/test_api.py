@@ -18,7 +18,7 @@ from dbadmin.services import checkpoints, dburl, migrations
 from dbadmin.services.context import Context
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context
-from tests.conftest import Served, actions, admin, serve, version
+from tests.helpers import Served, actions, admin, serve, version
 
 API = "/api/admin/db"
 READS = [f"{API}/branches", f"{API}/dev/summary", f"{API}/dev/tables", f"{API}/dev/tables/public/users",

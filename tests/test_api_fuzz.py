@@ -28,7 +28,7 @@ from dbadmin.services.frame import access as auth
 from dbadmin.services import checkpoints, migrations
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context
-from tests.conftest import admin, serve
+from tests.helpers import admin, serve
 
 API_PREFIX = "/api/admin/db"
 # Hypothesis examples per (role, operation, generation mode): bounds the run to about 850 requests (~25 s).

@@ -12,7 +12,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.conftest import SETTINGS_ENV, serve
+from tests.helpers import SETTINGS_ENV, serve
 
 SECRET = "hunter2-secret"
 

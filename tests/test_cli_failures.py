@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.test_cli import run_cli
 from tests.test_cli_migrate import env  # noqa: F401  (fixture: Dev, Prod and control databases)
 

@@ -18,7 +18,7 @@ import pytest
 from dbadmin.services.embedded import example_migrations
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SETTINGS_ENV, serve_host, stop_host
+from tests.helpers import SETTINGS_ENV, serve_host, stop_host
 
 HOST_APP = Path(__file__).resolve().parent.parent / "examples" / "host"
 

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from psycopg.conninfo import conninfo_to_dict
 
-from tests.conftest import SETTINGS_ENV, Served, serve_host, stop_host
+from tests.helpers import SETTINGS_ENV, Served, serve_host, stop_host
 from tests.ui.test_admin import screenshot
 
 HOST = Path(__file__).resolve().parent / "jwt_host"

@@ -18,7 +18,7 @@ from dbadmin.services.frame import access as auth
 from dbadmin.services import dburl
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context
-from tests.conftest import admin, free_port, serve
+from tests.helpers import admin, free_port, serve
 from tests.test_cli import run_cli
 
 API = "/api/admin/db"

@@ -27,7 +27,7 @@ from dbadmin.services.schema import introspection
 from dbadmin.services.frame import oplock
 from dbadmin.services.startup import open_context
 from dbadmin.services.branch import Branch
-from tests.conftest import actions, admin, version
+from tests.helpers import actions, admin, version
 
 CHILD = r"""
 import json, os, signal, sys

@@ -22,7 +22,7 @@ from dbadmin.services.embedded import EmbeddedPostgres
 from dbadmin.services.errors import DBAdminError
 from dbadmin.services.branch import Branch
 from tests.alembic_projects import write_project
-from tests.conftest import actions, admin, version
+from tests.helpers import actions, admin, version
 
 
 @pytest.fixture

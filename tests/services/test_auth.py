@@ -10,7 +10,7 @@ from dbadmin.services import checkpoints, migrations
 from dbadmin.services.frame.access import Principal, Role, RolePolicy
 from dbadmin.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from dbadmin.services.registry import CONTROL
-from tests.conftest import actions, admin, version
+from tests.helpers import actions, admin, version
 
 VIEWER = Principal("vera@example.test", Role.VIEWER, "oidc")
 

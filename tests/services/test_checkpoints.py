@@ -36,7 +36,7 @@ from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context, recover
 from dbadmin.services.branch import Branch
 from tests.alembic_projects import write_project
-from tests.conftest import actions, admin, tables
+from tests.helpers import actions, admin, tables
 
 ME = admin("tester")
 

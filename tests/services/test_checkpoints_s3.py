@@ -14,7 +14,7 @@ import pytest
 from dbadmin.services import checkpoints, migrations
 from dbadmin.services.checkpoints.stores import S3Store
 from dbadmin.services.errors import CheckpointCorrupt
-from tests.conftest import admin, free_port
+from tests.helpers import admin, free_port
 
 boto3 = pytest.importorskip("boto3")
 BUCKET = "dbadmin-checkpoints"

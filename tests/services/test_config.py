@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dbadmin.config import load_settings
+from dbadmin.config import env_names, load_settings
 from dbadmin.services.errors import ConfigError
 
 SECRET = "s3cr3t-Pa55"
@@ -32,7 +32,6 @@ URL = f"postgresql://app:{SECRET}@db.example.test:5432/shop"
         ("EMBEDDED_POSTGRES_VERSION", "14", "Input should be 16 or 18"),
         ("REDIS_URL", f"http://:{SECRET}@cache:6379/0", "is not a Redis URL"),
         ("AFTER_RUN_HOOK", "not a hook", "must be written module.path:function"),
-        ("CHECKPOINT_STRATEGY_PROD", "snapshot", "Input should be 'clone' or 'dump'"),
         ("CLONE_SESSIONS", "kill", "Input should be 'terminate' or 'wait'"),
         ("MIGRATION_LOCK_TIMEOUT", "-1", "greater than or equal to 0"),
     ],
@@ -162,3 +161,12 @@ def test_public_url_is_required_for_oidc_off_loopback(make_settings):
     assert settings.public_url == "https://ops.example.test"
     with pytest.raises(ConfigError, match="PUBLIC_URL: must be the console's http"):
         make_settings(public_url="ops.example.test")
+
+
+def test_every_setting_is_in_the_readme_and_only_those():
+    """The Configuration table is the reference: a setting missing there does not exist for a user."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    first_cells = re.findall(r"^\| ([^|]*`[A-Z][A-Z0-9_]+`[^|]*) \|", readme, flags=re.MULTILINE)
+    documented = {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
+    assert documented == set(env_names())

@@ -7,7 +7,7 @@ import psycopg
 from dbadmin.services import control_store
 from dbadmin.services.startup import open_context
 from dbadmin.services.views.doctor import Level, run_checks
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def by_name(checks):

@@ -30,7 +30,7 @@ from dbadmin.services.errors import (
     WrongDatabase,
 )
 from dbadmin.services.branch import Branch
-from tests.conftest import actions, admin, tables
+from tests.helpers import actions, admin, tables
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 ME = admin("tester")

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from dbadmin.services import checkpoints, migrations
-from tests.conftest import actions, admin
+from tests.helpers import actions, admin
 
 ME = admin("tester")
 REDIS_URL = "redis://127.0.0.1:6379/0"

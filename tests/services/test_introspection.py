@@ -8,7 +8,7 @@ import pytest
 from dbadmin.services.schema import introspection, diff as schema_diff
 from dbadmin.services.startup import open_context
 from dbadmin.services.errors import BranchNotConfigured, BranchUnavailable, InvalidInput, QueryTimedOut, UnknownBranch
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 WEIRD = ["x'; drop table users; --", 'quote"d', "dotted.name", "with space", "ünïcødé"]
 

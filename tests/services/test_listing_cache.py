@@ -14,7 +14,7 @@ from dbadmin.services.schema import introspection
 from dbadmin.services.errors import BranchUnavailable
 from dbadmin.services.caches import ListingCache
 from dbadmin.services.branch import Branch
-from tests.conftest import admin
+from tests.helpers import admin
 
 ME = admin("tester")
 

@@ -26,7 +26,7 @@ from dbadmin.services.errors import (
 )
 from dbadmin.services.branch import Branch
 from tests.alembic_projects import branched, copy_shop, plain_config, write_project
-from tests.conftest import actions, admin, free_port, tables, version
+from tests.helpers import actions, admin, free_port, tables, version
 
 ME = admin("tester")
 

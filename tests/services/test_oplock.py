@@ -10,7 +10,7 @@ import time
 
 from dbadmin.services import checkpoints
 from dbadmin.services.frame import oplock
-from tests.conftest import admin
+from tests.helpers import admin
 
 HOLDER = """
 import sys, time

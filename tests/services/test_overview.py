@@ -6,7 +6,7 @@ from dbadmin.services import checkpoints, migrations
 from dbadmin.services.frame import oplock
 from dbadmin.services.views import overview
 from dbadmin.services.startup import open_context
-from tests.conftest import admin
+from tests.helpers import admin
 
 
 def test_summary_of_a_working_branch(shop):

@@ -10,7 +10,7 @@ from dbadmin.services.startup import open_context
 from dbadmin.services.errors import BranchNotConfigured, BranchUnavailable, SameDatabase, UnknownBranch
 from dbadmin.services.branch import Branch
 from dbadmin.services.registry import Registry
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def other_spelling(url: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.services.embedded import example_migrations
-from tests.conftest import serve
+from tests.helpers import serve
 
 pytestmark = pytest.mark.ui
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from dbadmin.services import dburl
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.registry import STATUS_TIMEOUT
-from tests.conftest import free_port, serve
+from tests.helpers import free_port, serve
 from tests.ui.test_admin import screenshot
 
 pytestmark = pytest.mark.ui

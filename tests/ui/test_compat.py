@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import serve
+from tests.helpers import serve
 from tests.ui.test_admin import screenshot
 from tests.ui.test_flows import confirm_with
 

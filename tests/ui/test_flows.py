@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.services.embedded import example_migrations
-from tests.conftest import serve
+from tests.helpers import serve
 from tests.test_cli import run_cli
 from tests.ui.test_admin import screenshot
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dbadmin.services.embedded import example_migrations
-from tests.conftest import Databases, Served, free_port, serve
+from tests.helpers import Databases, Served, free_port, serve
 from tests.oidc_provider import login, start_provider
 from tests.ui.test_admin import screenshot
 

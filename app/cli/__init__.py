@@ -17,16 +17,17 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__, cli_checkpoint, cli_migrate, cli_token
-from .config import Settings, load_settings
-from .services.frame import access as auth
-from .services import dburl
-from .services.errors import ConfigError, DBAdminError, InvalidInput
+from .. import __version__
+from . import checkpoint, migrate, token
+from ..config import Settings, load_settings
+from ..services.frame import access as auth
+from ..services import dburl
+from ..services.errors import ConfigError, DBAdminError, InvalidInput
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
-cli.add_typer(cli_migrate.app, name="migrate")
-cli.add_typer(cli_checkpoint.app, name="checkpoint")
-cli.add_typer(cli_token.app, name="token")
+cli.add_typer(migrate.app, name="migrate")
+cli.add_typer(checkpoint.app, name="checkpoint")
+cli.add_typer(token.app, name="token")
 
 
 def main() -> None:
@@ -57,9 +58,9 @@ def serve(
     """Run the console. With no database URL configured, on an embedded PostgreSQL."""
     import uvicorn
 
-    from .logs import uvicorn_log_config
-    from .services.startup import open_context
-    from .web import create_app
+    from ..logs import uvicorn_log_config
+    from ..services.startup import open_context
+    from ..web import create_app
 
     _fewer_malloc_arenas()
     settings = _settings(host=host, port=port, data_dir=data_dir)
@@ -107,7 +108,7 @@ def login_link(
     port: Annotated[int | None, typer.Option(help="Port the console listens on (default 8080; env DBADMIN_PORT).")] = None,
 ) -> None:
     """Print a new one-time sign-in link for a console in local mode (no identity provider)."""
-    from .services.startup import open_context
+    from ..services.startup import open_context
 
     settings = _settings(port=port)
     if settings.login != "local":
@@ -127,8 +128,8 @@ cli.add_typer(audit_cli, name="audit")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute the audit log's hash chain; name the first row that was changed or removed."""
-    from .services.frame import audit
-    from .services.startup import open_context
+    from ..services.frame import audit
+    from ..services.startup import open_context
 
     with open_context(_settings()) as context:
         found = audit.verify(context.registry.control_pool())
@@ -141,7 +142,7 @@ def audit_verify() -> None:
 @cli.command()
 def doctor() -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
-    from .services.views.doctor import Level, run_checks
+    from ..services.views.doctor import Level, run_checks
 
     checks = run_checks(_settings())
     marks = {Level.OK: "ok  ", Level.WARN: "warn", Level.FAIL: "FAIL"}

@@ -9,12 +9,12 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import units
-from .cli_migrate import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
-from .services import checkpoints
-from .services.branch import Branch
-from .services.checkpoints import strategies
-from .services.views import compare
+from .. import units
+from .common import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
+from ..services import checkpoints
+from ..services.branch import Branch
+from ..services.checkpoints import strategies
+from ..services.views import compare
 
 STRATEGY_HELP = "how to make it (default per branch): " + "; ".join(
     f"{strategy.name}: {strategy.summary}" for strategy in strategies.REGISTERED)

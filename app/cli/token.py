@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from . import units
-from .cli_migrate import actor, console_context, out
-from .services.frame import access as auth
+from .. import units
+from .common import actor, console_context, out
+from ..services.frame import access as auth
 
 app = typer.Typer(no_args_is_help=True, help="API tokens for scripts and pipelines.")
 

@@ -8,42 +8,19 @@ terminal (a pipeline), ``--confirm`` with the exact phrase is the confirmation.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .config import load_settings
-from .services import migrations
-from .services.frame.access import Principal, cli_principal
-from .services.context import Context
-from .services.startup import open_context
-from .services.migrations.lint import LintUnavailable
-from .services.branch import Branch
+from ..config import load_settings
+from ..services import migrations
+from ..services.branch import Branch
+from ..services.context import Context
+from ..services.migrations.lint import LintUnavailable
+from .common import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, err, out
 
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
-# Piped output (a pipeline's log, grep) is not cut at 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
-
-BranchArg = Annotated[str, typer.Argument(help="dev or prod")]
-Reason = Annotated[str | None, typer.Option(help="Why: recorded in the audit log.")]
-Confirm = Annotated[str | None, typer.Option(help="The typed phrase, e.g. 'ROLLBACK 2' (asked for when omitted).")]
-Yes = Annotated[bool, typer.Option("--yes", help="Skip the final 'are you sure' on Production (for pipelines).")]
-
-
-def actor() -> Principal:
-    """Who runs a CLI command: the operating-system user, marked as coming from the CLI."""
-    return cli_principal()
-
-
-@contextmanager
-def console_context() -> Iterator[Context]:
-    with open_context(load_settings()) as context:
-        yield context
 
 
 @app.command()
@@ -185,19 +162,3 @@ def _print_notices(skipped: tuple) -> None:
 def _print_findings(findings: list) -> None:
     for finding in findings:
         err.print(f"[yellow]lint[/] {finding.revision or '?'} {finding.rule}: {finding.message}  [dim]{finding.statement}[/]")
-
-
-def ask_phrase(given: str | None, expected: str, what: str) -> str | None:
-    if given is not None or not sys.stdin.isatty():
-        return given  # the service checks it (and audits a wrong or missing one)
-    return typer.prompt(f"To {what}, type {expected!r}")
-
-
-def ask_sure(yes: bool) -> None:
-    """The second prompt on Production; without a terminal the typed phrase alone confirms (pipelines)."""
-    if yes or not sys.stdin.isatty():
-        return
-    if not typer.confirm("This changes Production. Are you sure?", default=False):
-        raise typer.Exit(1)
-
-
