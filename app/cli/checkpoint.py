@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
 from .. import units
-from .common import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, out
+from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, out
 from ..services import checkpoints
 from ..services.branch import Branch
 from ..services.checkpoints import strategies
@@ -58,9 +58,7 @@ def restore(branch: BranchArg, checkpoint_id: Annotated[str, typer.Argument(meta
             yes: Yes = False, reason: Reason = None) -> None:
     """Bring a branch back to a checkpoint (Production: phrase 'RESTORE ID'); the state it replaces is kept."""
     with console_context() as context:
-        if Branch.parse(branch) is Branch.PROD:
-            confirm = ask_phrase(confirm, f"RESTORE {checkpoint_id}", f"restore checkpoint #{checkpoint_id} on Production")
-            ask_sure(yes)
+        confirm = confirm_plan(checkpoints.plan_restore(context, branch, checkpoint_id), confirm, yes)
         with _bar() as bar:
             task = bar.add_task("restore", total=None)
             before = checkpoints.restore(context, branch, checkpoint_id, actor=actor(), confirm=confirm, reason=reason,

@@ -38,17 +38,13 @@ def console_context() -> Iterator[Context]:
 
 
 
-def ask_phrase(given: str | None, expected: str, what: str) -> str | None:
-    if given is not None or not sys.stdin.isatty():
-        return given  # the service checks it (and audits a wrong or missing one)
-    return typer.prompt(f"To {what}, type {expected!r}")
-
-
-def ask_sure(yes: bool) -> None:
-    """The second prompt on Production; without a terminal the typed phrase alone confirms (pipelines)."""
-    if yes or not sys.stdin.isatty():
-        return
-    if not typer.confirm("This changes Production. Are you sure?", default=False):
+def confirm_plan(plan, given: str | None, yes: bool) -> str | None:
+    """The phrase for a planned change (its ``phrase``, None where none is asked), prompted for at a
+    terminal when not given, then "are you sure"; without a terminal the given phrase alone confirms."""
+    if plan.phrase is None:
+        return given
+    if given is None and sys.stdin.isatty():
+        given = typer.prompt(f"{plan.what[:1].upper()}{plan.what[1:]}: type {plan.phrase!r} to go on")
+    if not yes and sys.stdin.isatty() and not typer.confirm("This changes Production. Are you sure?", default=False):
         raise typer.Exit(1)
-
-
+    return given  # the service checks it (and audits a wrong or missing one)

@@ -18,7 +18,7 @@ from ..services import migrations
 from ..services.branch import Branch
 from ..services.context import Context
 from ..services.migrations.lint import LintUnavailable
-from .common import BranchArg, Confirm, Reason, Yes, actor, ask_phrase, ask_sure, console_context, err, out
+from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, err, out
 
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
 
@@ -97,9 +97,9 @@ def down(branch: BranchArg, steps: Annotated[str, typer.Option(help="Roll back t
          confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
-        if Branch.parse(branch) is Branch.PROD:
-            confirm = ask_phrase(confirm, f"ROLLBACK {steps}", f"roll back {steps} revision(s) on Production")
-            ask_sure(yes)
+        plan = migrations.plan_rollback(context, branch, steps)
+        out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
+        confirm = confirm_plan(plan, confirm, yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
     out.print(f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}")
 
@@ -118,8 +118,7 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
         _print_notices(plan.skipped)
         _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads",
                               sql=plan.sql or None))
-        confirm = ask_phrase(confirm, plan.phrase, "promote to Production")
-        ask_sure(yes)
+        confirm = confirm_plan(plan, confirm, yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
     out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
 
@@ -131,9 +130,7 @@ def baseline(branch: BranchArg,
     """Record that a database made without migrations is at REVISION, after comparing its schema with what
     REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
     with console_context() as context:
-        if Branch.parse(branch) is Branch.PROD:
-            confirm = ask_phrase(confirm, f"BASELINE {revision}", f"baseline Production at {revision}")
-            ask_sure(yes)
+        confirm = confirm_plan(migrations.plan_baseline(context, branch, revision), confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
     out.print(f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
               "nothing was run")

@@ -85,12 +85,16 @@ class CheckpointsPanel:
             self.on_change()
 
     async def _restore(self, checkpoint_id: int) -> None:
-        production = self.branch is Branch.PROD
+        try:
+            plan = await io_bound(checkpoints.plan_restore, self.context, self.branch, checkpoint_id)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative")
+            return
         phrase = await actions.confirm(
             f"Restore checkpoint #{checkpoint_id} on {self.branch.label}",
             f"{self.branch.label} goes back to checkpoint #{checkpoint_id}. Its current state is kept as a new "
             "checkpoint, so this can be undone. The branch is unavailable for a moment while the databases are swapped.",
-            phrase=f"RESTORE {checkpoint_id}" if production else None, production=production, action="Restore")
+            phrase=plan.phrase, production=self.branch is Branch.PROD, action="Restore")
         if phrase is None:
             return
         before = await actions.run_operation(

@@ -235,29 +235,29 @@ def _details_body(details: introspection.TableDetails) -> None:
     t = details.table
     sizes = details.sizes
     ui.label(" · ".join(part for part in (
-        t.kind, f"{formatting.size(sizes['total_bytes'])} total" if sizes["total_bytes"] is not None else "",
+        t.kind, f"{formatting.size(sizes.total_bytes)} total" if sizes.total_bytes is not None else "",
         f"{formatting.count(t.estimated_rows)} rows (est.)" if t.kind != "view" else "", t.comment or "") if part)
     ).classes("text-slate-600")
     formatting.section("Columns", [
-        {"name": c["name"], "type": c["type"], "null": "yes" if c["nullable"] else "no",
-         "default": c["generated"] and f"generated: {c['generated']}" or c["default"] or (c["identity"] and f"identity ({c['identity']})") or "",
-         "comment": c["comment"] or ""} for c in details.columns], testid="details-columns")
+        {"name": c.name, "type": c.type, "null": "yes" if c.nullable else "no",
+         "default": c.generated and f"generated: {c.generated}" or c.default or (c.identity and f"identity ({c.identity})") or "",
+         "comment": c.comment or ""} for c in details.columns], testid="details-columns")
     formatting.section("Indexes", [
-        {"name": i["name"], "kind": "primary" if i["is_primary"] else ("unique" if i["is_unique"] else ""),
-         "definition": i["definition"], "size": formatting.size(i["size_bytes"]), "scans": formatting.count(i["scans"]),
-         "valid": "yes" if i["is_valid"] else "NO"} for i in details.indexes], testid="details-indexes")
+        {"name": i.name, "kind": "primary" if i.is_primary else ("unique" if i.is_unique else ""),
+         "definition": i.definition, "size": formatting.size(i.size_bytes), "scans": formatting.count(i.scans),
+         "valid": "yes" if i.is_valid else "NO"} for i in details.indexes], testid="details-indexes")
     formatting.section("Constraints", [
-        {"name": c["name"], "kind": c["kind"], "definition": c["definition"]} for c in details.constraints],
+        {"name": c.name, "kind": c.kind, "definition": c.definition} for c in details.constraints],
         testid="details-constraints")
     formatting.section("Referenced by", [
-        {"from": f"{r['schema']}.{r['table']} ({', '.join(r['columns'])})", "to": ", ".join(r["ref_columns"]),
-         "name": r["name"]} for r in details.referenced_by], testid="details-referenced-by")
+        {"from": f"{r.schema}.{r.table} ({', '.join(r.columns)})", "to": ", ".join(r.ref_columns),
+         "name": r.name} for r in details.referenced_by], testid="details-referenced-by")
     if details.triggers:
-        formatting.section("Triggers", [{"name": tr["name"], "definition": tr["definition"]} for tr in details.triggers])
+        formatting.section("Triggers", [{"name": tr.name, "definition": tr.definition} for tr in details.triggers])
     if details.partitions or details.parent or details.partition_key:
-        rows = [{"partition": f"{p['schema']}.{p['name']}", "bound": p["bound"]} for p in details.partitions]
+        rows = [{"partition": f"{p.schema}.{p.name}", "bound": p.bound} for p in details.partitions]
         if details.parent:
-            rows.insert(0, {"partition": f"parent: {details.parent['schema']}.{details.parent['name']}", "bound": ""})
+            rows.insert(0, {"partition": f"parent: {details.parent.schema}.{details.parent.name}", "bound": ""})
         formatting.section(f"Partitions{' by ' + details.partition_key if details.partition_key else ''}", rows)
     if details.view_definition:
         ui.label("Definition").classes("font-semibold mt-2")

@@ -45,9 +45,9 @@ def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None
 def relationship_diagram(details: Any) -> str | None:
     """A Mermaid graph of a table and the tables its foreign keys link it with (both directions)."""
     here = f"{details.table.schema}.{details.table.name}"
-    links = [(here, f"{c['ref_schema']}.{c['ref_table']}", ", ".join(c["columns"] or []))
-             for c in details.constraints if c["kind"] == "foreign key"]
-    links += [(f"{r['schema']}.{r['table']}", here, ", ".join(r["columns"] or [])) for r in details.referenced_by]
+    links = [(here, f"{c.ref_schema}.{c.ref_table}", ", ".join(c.columns or []))
+             for c in details.constraints if c.kind == "foreign key"]
+    links += [(f"{r.schema}.{r.table}", here, ", ".join(r.columns or [])) for r in details.referenced_by]
     if not links:
         return None
     ids: dict[str, str] = {}

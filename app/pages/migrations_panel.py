@@ -109,14 +109,19 @@ class MigrationsPanel:
         count = await self._ask("rollback", f"Roll back {self.branch.label}", field)
         if not count:
             return
-        production = self.branch is Branch.PROD
+        try:
+            plan = await io_bound(migrations.plan_rollback, self.context, self.branch, count)
+        except DBAdminError as exc:
+            ui.notify(f"Roll back: {exc}", type="warning", multi_line=True)
+            return
+        removed = "\n".join(f"• {rev.id} · {rev.message}" for rev in plan.removes)
         await self._confirm_and_run(
-            f"Roll back {count} revision(s) on {self.branch.label}",
-            f"The newest {count} revision(s) are undone with their downgrade()."
-            + ("\nA checkpoint of Production is taken first." if production else ""),
-            phrase=f"ROLLBACK {count}", action="Roll back", running=f"Rolling back {self.branch.label}",
-            call=lambda phrase, progress: migrations.downgrade(self.context, self.branch, actor=self.who, steps=count,
-                                                               confirm=phrase, progress=progress))
+            f"Roll back {plan.steps} revision(s) on {self.branch.label}",
+            f"Undone with their downgrade(), newest first:\n{removed}"
+            + ("\nA checkpoint of Production is taken first." if self.branch is Branch.PROD else ""),
+            phrase=plan.phrase, action="Roll back", running=f"Rolling back {self.branch.label}",
+            call=lambda phrase, progress: migrations.downgrade(self.context, self.branch, actor=self.who,
+                                                               steps=plan.steps, confirm=phrase, progress=progress))
 
     async def _baseline(self) -> None:
         try:
@@ -137,10 +142,15 @@ class MigrationsPanel:
         revision = await self._ask("baseline", f"Baseline {self.branch.label}", field)
         if not revision:
             return
+        try:
+            plan = await io_bound(migrations.plan_baseline, self.context, self.branch, revision)
+        except DBAdminError as exc:
+            ui.notify(f"Baseline: {exc}", type="warning", multi_line=True)
+            return
         await self._confirm_and_run(
             f"Baseline {self.branch.label} at {revision}",
             f"{self.branch.label} will be recorded at {revision} if its schema matches; any difference is shown and "
-            "nothing is recorded.", phrase=f"BASELINE {revision}", action="Baseline",
+            "nothing is recorded.", phrase=plan.phrase, action="Baseline",
             running=f"Baselining {self.branch.label}",
             call=lambda phrase, progress: migrations.baseline(self.context, self.branch, actor=self.who,
                                                               revision=revision, confirm=phrase, progress=progress))
@@ -156,12 +166,11 @@ class MigrationsPanel:
                 ui.button("Next", on_click=lambda: ask.submit(answer())).props(f"data-testid={name}-next")
         return await ask
 
-    async def _confirm_and_run(self, title: str, explanation: str, *, phrase: str, action: str, running: str,
+    async def _confirm_and_run(self, title: str, explanation: str, *, phrase: str | None, action: str, running: str,
                                call) -> None:
-        """Confirm (the typed phrase and "are you sure" on Production only), then run ``call(phrase, progress)``."""
-        production = self.branch is Branch.PROD
-        typed = await actions.confirm(title, explanation, phrase=phrase if production else None,
-                                      production=production, action=action)
+        """Confirm (the plan's phrase, and "are you sure" on Production), then run ``call(phrase, progress)``."""
+        typed = await actions.confirm(title, explanation, phrase=phrase, production=self.branch is Branch.PROD,
+                                      action=action)
         if typed is None:
             return
         result = await actions.run_operation(running, lambda progress: call(typed or None, progress), progress=True)

@@ -96,39 +96,39 @@ def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
 @pytest.mark.parametrize("name", WEIRD)
 def test_odd_names_are_data_not_sql(branch, name):
     details = introspection.table_details(branch, "dev", "public", name)
-    assert details is not None and details.table.name == name and [c["name"] for c in details.columns] == ["id"]
+    assert details is not None and details.table.name == name and [c.name for c in details.columns] == ["id"]
     assert [t.name for t in introspection.list_tables(branch, "dev", search=name).tables] == [name]
     assert introspection.table_details(branch, "dev", name, name) is None
 
 
 def test_table_details_of_every_kind_of_object(branch):
     customers = introspection.table_details(branch, "dev", "public", "customers")
-    columns = {c["name"]: c for c in customers.columns}
-    assert customers.sizes["total_bytes"] >= customers.sizes["table_bytes"] + customers.sizes["index_bytes"] > 0
-    assert [c["name"] for c in customers.columns] == ["id", "email", "name", "name_lower"]
-    assert columns["id"]["identity"] == "always" and columns["id"]["type"] == "bigint"
-    assert columns["name"]["default"] == "'anonymous'::text" and not columns["email"]["nullable"]
-    assert columns["name_lower"]["generated"] == "lower(name)" and columns["name_lower"]["default"] is None
-    assert columns["email"]["comment"] == "Login"
-    indexes = {i["name"]: i for i in customers.indexes}
-    assert indexes["customers_pkey"]["is_primary"] and indexes["customers_email_key"]["is_unique"]
-    assert "lower(email)" in indexes["customers_lower_email"]["definition"]
-    assert indexes["customers_named"]["is_partial"] and all(i["is_valid"] for i in indexes.values())
-    kinds = {c["name"]: c["kind"] for c in customers.constraints}
+    columns = {c.name: c for c in customers.columns}
+    assert customers.sizes.total_bytes >= customers.sizes.table_bytes + customers.sizes.index_bytes > 0
+    assert [c.name for c in customers.columns] == ["id", "email", "name", "name_lower"]
+    assert columns["id"].identity == "always" and columns["id"].type == "bigint"
+    assert columns["name"].default == "'anonymous'::text" and not columns["email"].nullable
+    assert columns["name_lower"].generated == "lower(name)" and columns["name_lower"].default is None
+    assert columns["email"].comment == "Login"
+    indexes = {i.name: i for i in customers.indexes}
+    assert indexes["customers_pkey"].is_primary and indexes["customers_email_key"].is_unique
+    assert "lower(email)" in indexes["customers_lower_email"].definition
+    assert indexes["customers_named"].is_partial and all(i.is_valid for i in indexes.values())
+    kinds = {c.name: c.kind for c in customers.constraints}
     assert kinds == {"customers_pkey": "primary key", "customers_email_key": "unique", "email_has_at": "check"}
-    assert customers.referenced_by == [{"name": "orders_customer_id_fkey", "schema": "public", "table": "orders",
-                                        "columns": ["customer_id"], "ref_columns": ["id"]}]
+    assert customers.referenced_by == [introspection.Reference("orders_customer_id_fkey", "public", "orders",
+                                                               ["customer_id"], ["id"])]
 
     orders = introspection.table_details(branch, "dev", "public", "orders")
-    fk = next(c for c in orders.constraints if c["kind"] == "foreign key")
-    assert (fk["ref_schema"], fk["ref_table"], fk["columns"], fk["ref_columns"]) == ("public", "customers", ["customer_id"], ["id"])
-    assert [t["name"] for t in orders.triggers] == ["orders_touch"] and orders.triggers[0]["enabled"]
+    fk = next(c for c in orders.constraints if c.kind == "foreign key")
+    assert (fk.ref_schema, fk.ref_table, fk.columns, fk.ref_columns) == ("public", "customers", ["customer_id"], ["id"])
+    assert [t.name for t in orders.triggers] == ["orders_touch"] and orders.triggers[0].enabled
 
     events = introspection.table_details(branch, "dev", "public", "events")
     assert events.partition_key == "RANGE (at)"
-    assert events.partitions == [{"schema": "public", "name": "events_2026",
-                                  "bound": "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"}]
-    assert introspection.table_details(branch, "dev", "public", "events_2026").parent == {"schema": "public", "name": "events"}
+    assert events.partitions == [introspection.Partition("public", "events_2026",
+                                                         "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")]
+    assert introspection.table_details(branch, "dev", "public", "events_2026").parent == introspection.Parent("public", "events")
     assert "FROM customers" in introspection.table_details(branch, "dev", "public", "big_customers").view_definition
 
 

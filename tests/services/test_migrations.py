@@ -101,6 +101,29 @@ def test_downgrade_dev_and_prod_with_phrase(shop):
     assert actions(shop)[-1].reason == "bad index"
 
 
+def test_plans_carry_the_phrase_every_front_end_shows(shop):
+    """Front ends ask for what the plan says; the verb checks the same phrase (no front end builds one)."""
+    migrations.upgrade(shop, "dev", actor=ME)
+    dev = migrations.plan_rollback(shop, "dev", 2)
+    assert dev.phrase is None and [rev.id for rev in dev.removes] == ["0005", "0004"] and dev.targets == ("0004", "0003")
+    migrations.promote(shop, actor=ME, confirm=migrations.plan_promotion(shop).phrase)
+    prod = migrations.plan_rollback(shop, "prod", 1)
+    assert (prod.phrase, prod.what, [rev.id for rev in prod.removes]) == (
+        "ROLLBACK 1", "rolling back 1 revision(s) on Production", ["0005"])
+    assert version(shop, "prod") == ["0005"]  # a plan changes nothing
+    migrations.downgrade(shop, "prod", actor=ME, steps=1, confirm=prod.phrase)
+    assert version(shop, "prod") == ["0004"]
+    assert migrations.plan_baseline(shop, "prod", "0003").phrase == "BASELINE 0003"
+    assert migrations.plan_baseline(shop, "dev", "0003").phrase is None
+    with pytest.raises(InvalidInput, match="unknown revision 'nope'"):
+        migrations.plan_baseline(shop, "dev", "nope")
+    checkpoint = checkpoints.create(shop, "prod", actor=ME, label="plan", strategy="dump")
+    restore = checkpoints.plan_restore(shop, "prod", checkpoint.id)
+    assert (restore.phrase, restore.what) == (f"RESTORE {checkpoint.id}", f"restoring checkpoint #{checkpoint.id} on Production")
+    with pytest.raises(InvalidInput):
+        checkpoints.plan_restore(shop, "dev", checkpoint.id)  # another branch's
+
+
 @pytest.mark.parametrize(("steps", "message"), [
     (0, "at least 1"), (-2, "at least 1"), ("two", "whole number"), ("", "whole number"), (99, "at most 3"), (4, "at most 3"),
 ])

@@ -5,6 +5,7 @@ control store (``catalog``), archive stores (``stores``) and the ways a checkpoi
 from .verbs import (
     Checkpoint,
     CheckpointNotFound,
+    RestorePlan,
     Unavailability,
     branch_of,
     create,
@@ -12,10 +13,11 @@ from .verbs import (
     delete,
     expected_unavailability,
     list_for_branch,
+    plan_restore,
     prune,
     restore,
     settle,
 )
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete",
-           "expected_unavailability", "list_for_branch", "prune", "restore", "settle"]
+__all__ = ["Checkpoint", "CheckpointNotFound", "RestorePlan", "Unavailability", "branch_of", "create", "create_locked",
+           "delete", "expected_unavailability", "list_for_branch", "plan_restore", "prune", "restore", "settle"]

@@ -30,8 +30,8 @@ from .catalog import Checkpoint, CheckpointNotFound
 from .strategies import Job, Progress, Strategy, Unavailability
 from .strategies.swap import failure_message, settle_journal
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "Unavailability", "branch_of", "create", "create_locked", "delete",
-           "expected_unavailability", "list_for_branch", "prune", "restore", "settle"]
+__all__ = ["Checkpoint", "CheckpointNotFound", "RestorePlan", "Unavailability", "branch_of", "create", "create_locked",
+           "delete", "expected_unavailability", "list_for_branch", "plan_restore", "prune", "restore", "settle"]
 
 
 def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
@@ -79,6 +79,32 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
                           checksum=created.checksum, **measured)
 
 
+@dataclass(frozen=True)
+class RestorePlan:
+    """Bringing ``branch`` back to ``checkpoint``, and the phrase it asks for."""
+
+    branch: Branch
+    checkpoint: Checkpoint
+
+    @property
+    def phrase(self) -> str | None:
+        """``RESTORE <id>`` on Production; None elsewhere (no phrase asked)."""
+        return f"RESTORE {self.checkpoint.id}" if self.branch is Branch.PROD else None
+
+    @property
+    def what(self) -> str:
+        return f"restoring checkpoint #{self.checkpoint.id} on {self.branch.label}"
+
+
+def plan_restore(context: Context, branch: Branch | str, checkpoint_id: object) -> RestorePlan:
+    """The restore ``restore`` would do, or why it cannot (unknown, another branch's, not ready)."""
+    branch = Branch.parse(branch)
+    checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
+    if checkpoint.status != "ready":
+        raise OperationRefused(f"checkpoint #{checkpoint.id} is {checkpoint.status}, not ready: it cannot be restored")
+    return RestorePlan(branch, checkpoint)
+
+
 def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal, confirm: str | None = None,
             reason: str | None = None, progress: Progress | None = None,
             cancel: threading.Event | None = None) -> Checkpoint:
@@ -88,11 +114,10 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
     """
     with operation(context, "checkpoint.restore", branch, actor=actor, reason=reason,
                    details={"checkpoint_id": str(checkpoint_id)[:20]}) as (branch, running):
-        checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
-        if checkpoint.status != "ready":
-            raise OperationRefused(f"checkpoint #{checkpoint.id} is {checkpoint.status}, not ready: it cannot be restored")
-        if branch is Branch.PROD:
-            check_phrase(confirm, f"RESTORE {checkpoint.id}", f"restoring checkpoint #{checkpoint.id} on Production")
+        plan = plan_restore(context, branch, checkpoint_id)
+        checkpoint = plan.checkpoint
+        if plan.phrase:
+            check_phrase(confirm, plan.phrase, plan.what)
         strategy = _strategy(context, branch, checkpoint.strategy)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)

@@ -5,10 +5,12 @@ branch, is the ``revisions`` package below."""
 from .verbs import (
     AppliedRevision,
     Baseline,
+    BaselinePlan,
     History,
     Preview,
     Promotion,
     Revision,
+    Rollback,
     RunResult,
     Skipped,
     Status,
@@ -18,7 +20,9 @@ from .verbs import (
     history,
     lint_pending,
     new_revision,
+    plan_baseline,
     plan_promotion,
+    plan_rollback,
     preview,
     preview_sql,
     promote,
@@ -27,4 +31,4 @@ from .verbs import (
     upgrade,
 )
 
-__all__ = ['AppliedRevision', 'Baseline', 'History', 'Preview', 'Promotion', 'Revision', 'RunResult', 'Skipped', 'Status', 'baseline', 'downgrade', 'drift', 'history', 'lint_pending', 'new_revision', 'plan_promotion', 'preview', 'preview_sql', 'promote', 'revisions', 'status', 'upgrade']
+__all__ = ['AppliedRevision', 'Baseline', 'BaselinePlan', 'History', 'Preview', 'Promotion', 'Revision', 'Rollback', 'RunResult', 'Skipped', 'Status', 'baseline', 'downgrade', 'drift', 'history', 'lint_pending', 'new_revision', 'plan_baseline', 'plan_promotion', 'plan_rollback', 'preview', 'preview_sql', 'promote', 'revisions', 'status', 'upgrade']

@@ -151,6 +151,45 @@ class Promotion:
     def phrase(self) -> str:
         return f"PROMOTE {len(self.revisions)}"
 
+    @property
+    def what(self) -> str:
+        return f"promoting {len(self.revisions)} revision(s) to Production"
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """What rolling ``branch`` back ``steps`` revisions removes (newest first), and the phrase it asks for."""
+
+    branch: Branch
+    steps: int
+    removes: tuple[Revision, ...]
+    targets: tuple[str, ...]  # one downgrade destination per step
+
+    @property
+    def phrase(self) -> str | None:
+        """``ROLLBACK <steps>`` on Production; None elsewhere (no phrase asked)."""
+        return f"ROLLBACK {self.steps}" if self.branch is Branch.PROD else None
+
+    @property
+    def what(self) -> str:
+        return f"rolling back {self.steps} revision(s) on {self.branch.label}"
+
+
+@dataclass(frozen=True)
+class BaselinePlan:
+    """Recording ``branch`` at ``revision`` without running anything, and the phrase it asks for."""
+
+    branch: Branch
+    revision: str
+
+    @property
+    def phrase(self) -> str | None:
+        return f"BASELINE {self.revision}" if self.branch is Branch.PROD else None
+
+    @property
+    def what(self) -> str:
+        return f"baselining {self.branch.label} at {self.revision}"
+
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -266,6 +305,28 @@ def plan_promotion(context: Context) -> Promotion:
 # -- changing -------------------------------------------------------------------------------
 
 
+def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollback:
+    """What ``downgrade`` with ``steps`` would remove, or why it must not happen (front ends show it first)."""
+    branch = Branch.parse(branch)
+    graph = alembic_branch.graph(context)
+    heads = _read_state(context, branch).heads
+    steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
+    targets = _rollback_targets(graph, heads, steps)
+    kept = graph.ancestry([] if targets[-1] == "base" else [targets[-1]])
+    removes = tuple(Revision.of(rev) for rev in graph.lineage(heads) if rev.id not in kept)
+    return Rollback(branch, steps, removes, tuple(targets))
+
+
+def plan_baseline(context: Context, branch: Branch | str, revision: str) -> BaselinePlan:
+    """The baseline ``baseline`` would record; ``InvalidInput`` for a revision the project does not have."""
+    branch, revision = Branch.parse(branch), str(revision or "").strip()
+    graph = alembic_branch.graph(context)
+    if not graph.known(revision):
+        raise InvalidInput(f"unknown revision {revision[:64]!r}: name one of the project's revisions "
+                           f"(head: {', '.join(graph.heads) or 'none'})")
+    return BaselinePlan(branch, revision)
+
+
 def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: int | None = None,
             reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
@@ -289,16 +350,14 @@ def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps
               reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
-        graph = alembic_branch.graph(context)
+        plan = plan_rollback(context, branch, steps)
         heads = _read_state(context, branch).heads
-        steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
-        targets = _rollback_targets(graph, heads, steps)
-        if branch is Branch.PROD:
-            check_phrase(confirm, f"ROLLBACK {steps}", f"rolling back {steps} revision(s) on Production")
+        if plan.phrase:
+            check_phrase(confirm, plan.phrase, plan.what)
         _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details,
                          progress=progress)
         results = [_run(context, branch, target, direction="down", actor=actor.name, progress=progress)
-                   for target in targets]
+                   for target in plan.targets]
         result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), heads, results[-1].after)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
@@ -310,7 +369,7 @@ def promote(context: Context, *, actor: Principal, confirm: str | None, reason: 
     with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
-        check_phrase(confirm, plan.phrase, f"promoting {len(plan.revisions)} revision(s) to Production")
+        check_phrase(confirm, plan.phrase, plan.what)
         _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details,
                          progress=progress)
         results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress)
@@ -332,12 +391,9 @@ def baseline(context: Context, branch: Branch | str, *, actor: Principal, revisi
     with operation(context, "migrate.baseline", branch, actor=actor, reason=reason,
                    details={"revision": revision[:64]}) as (branch, running):
         tell = progress or (lambda done, total, message: None)
-        graph = alembic_branch.graph(context)
-        if not graph.known(revision):
-            raise InvalidInput(f"unknown revision {revision[:64]!r}: name one of the project's revisions "
-                               f"(head: {', '.join(graph.heads) or 'none'})")
-        if branch is Branch.PROD:
-            check_phrase(confirm, f"BASELINE {revision}", f"baselining Production at {revision}")
+        plan = plan_baseline(context, branch, revision)
+        if plan.phrase:
+            check_phrase(confirm, plan.phrase, plan.what)
         state = _read_state(context, branch)
         if state.heads:
             raise OperationRefused(f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "

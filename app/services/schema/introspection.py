@@ -223,16 +223,90 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Sizes:
+    """Exact sizes (None where the kind has no such storage: a view, a partitioned parent's own table)."""
+
+    total_bytes: int | None
+    table_bytes: int | None
+    index_bytes: int | None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    default: str | None
+    identity: str | None  # "always", "by default" or None
+    generated: str | None  # the expression of a generated column
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    definition: str
+    is_unique: bool
+    is_primary: bool
+    is_valid: bool
+    is_partial: bool
+    size_bytes: int
+    scans: int
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str
+    kind: str  # primary key, unique, foreign key, check, exclusion
+    definition: str
+    columns: list[str] | None
+    ref_schema: str | None  # foreign keys: what they reference
+    ref_table: str | None
+    ref_columns: list[str] | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key of another table that references this one."""
+
+    name: str
+    schema: str
+    table: str
+    columns: list[str] | None
+    ref_columns: list[str] | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    definition: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class Partition:
+    schema: str
+    name: str
+    bound: str | None
+
+
+@dataclass(frozen=True)
+class Parent:
+    schema: str
+    name: str
+
+
+@dataclass(frozen=True)
 class TableDetails:
     table: Table
-    sizes: dict[str, int | None]  # exact: total_bytes, table_bytes, index_bytes
-    columns: list[dict[str, Any]]
-    indexes: list[dict[str, Any]]
-    constraints: list[dict[str, Any]]
-    referenced_by: list[dict[str, Any]]
-    triggers: list[dict[str, Any]]
-    partitions: list[dict[str, Any]]
-    parent: dict[str, Any] | None
+    sizes: Sizes
+    columns: list[Column]
+    indexes: list[Index]
+    constraints: list[Constraint]
+    referenced_by: list[Reference]
+    triggers: list[Trigger]
+    partitions: list[Partition]
+    parent: Parent | None
     partition_key: str | None
     view_definition: str | None
 
@@ -330,16 +404,21 @@ def table_details(context: Context, branch: Branch | str, schema: str, table: st
             return None
         key = {"oid": found["oid"]}
         extras = cur.execute(_EXTRAS, key).fetchone()
+        parent = cur.execute(_PARENT, key).fetchone()
+
+        def rows(query: str, kind: type) -> list:
+            return [kind(**row) for row in cur.execute(query, key).fetchall()]
+
         return TableDetails(
             table=_table(cur.execute(_TABLE_ROW, key).fetchone()),
-            sizes=cur.execute(_SIZES, key).fetchone(),
-            columns=cur.execute(_COLUMNS, key).fetchall(),
-            indexes=cur.execute(_INDEXES, key).fetchall(),
-            constraints=cur.execute(_CONSTRAINTS, key).fetchall(),
-            referenced_by=cur.execute(_REFERENCED_BY, key).fetchall(),
-            triggers=cur.execute(_TRIGGERS, key).fetchall(),
-            partitions=cur.execute(_PARTITIONS, key).fetchall(),
-            parent=cur.execute(_PARENT, key).fetchone(),
+            sizes=Sizes(**cur.execute(_SIZES, key).fetchone()),
+            columns=rows(_COLUMNS, Column),
+            indexes=rows(_INDEXES, Index),
+            constraints=rows(_CONSTRAINTS, Constraint),
+            referenced_by=rows(_REFERENCED_BY, Reference),
+            triggers=rows(_TRIGGERS, Trigger),
+            partitions=rows(_PARTITIONS, Partition),
+            parent=Parent(**parent) if parent else None,
             partition_key=extras["partition_key"],
             view_definition=extras["view_definition"],
         )
