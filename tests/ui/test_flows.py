@@ -97,6 +97,8 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
     page.get_by_test_id("rollback").click()
     page.get_by_test_id("rollback-next").click()
+    expect(page.get_by_test_id("confirm-dialog")).to_contain_text("0005 · add users.email_verified_at")  # what goes
+    screenshot(page, "rollback-confirm")
     confirm_with(page, "ROLLBACK 1", production=True)
     expect(page.get_by_test_id("migrations-status")).to_have_text("1 pending", timeout=30000)
 
