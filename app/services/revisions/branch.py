@@ -30,7 +30,7 @@ from .runner import EnvFailure, Target, Timeouts
 
 _TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
 _FIX = ("hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
-        "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (README: Compatibility)")
+        "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (docs/migrations.md: Compatibility)")
 
 
 @dataclass(frozen=True)
