@@ -22,9 +22,9 @@ class Context:
 
     settings: Settings
     registry: Registry
+    # One of each checkpoint strategy with its settings, by name (``checkpoints.strategies.build``, at
+    # start-up). Typed loosely: the strategies sit layers above the context that carries them.
+    checkpoint_strategies: Mapping[str, Any]
     embedded: EmbeddedPostgres | None = None
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
     projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
-    # One of each checkpoint strategy with its settings, by name (``checkpoints.strategies.build``, at
-    # start-up). Typed loosely: the strategies sit layers above the context that carries them.
-    checkpoint_strategies: Mapping[str, Any] = field(default_factory=dict)

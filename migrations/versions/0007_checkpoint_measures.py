@@ -19,13 +19,18 @@ depends_on = None
 def upgrade() -> None:
     op.execute("ALTER TABLE admin_checkpoints ADD COLUMN unavailable_ms integer CHECK (unavailable_ms >= 0),"
                " ADD COLUMN copy_method text")
+    # CASE, not AND: PostgreSQL may evaluate AND's terms in any order, and a cast of text that is
+    # no number (or too large) would stop the upgrade.
     op.execute("""
         UPDATE admin_checkpoints c
-           SET unavailable_ms = (a.details->>'unavailable_ms')::integer, copy_method = a.details->>'copy_method'
-          FROM admin_actions a
-         WHERE a.action = 'checkpoint.create' AND a.outcome = 'ok'
-           AND a.details->>'checkpoint_id' ~ '^[0-9]+$' AND (a.details->>'checkpoint_id')::bigint = c.id
-           AND a.details->>'unavailable_ms' ~ '^[0-9]+$'
+           SET unavailable_ms = m.unavailable_ms, copy_method = m.copy_method
+          FROM (SELECT CASE WHEN details->>'checkpoint_id' ~ '^[0-9]{1,18}$'
+                            THEN (details->>'checkpoint_id')::bigint END AS checkpoint_id,
+                       CASE WHEN details->>'unavailable_ms' ~ '^[0-9]{1,9}$'
+                            THEN (details->>'unavailable_ms')::integer END AS unavailable_ms,
+                       left(details->>'copy_method', 40) AS copy_method
+                  FROM admin_actions WHERE action = 'checkpoint.create' AND outcome = 'ok') m
+         WHERE m.checkpoint_id = c.id AND m.unavailable_ms IS NOT NULL
     """)
 
 

@@ -6,7 +6,7 @@ import psycopg
 
 from dbadmin.services import control_store
 from dbadmin.services.startup import open_context
-from dbadmin.services.views.doctor import Level, run_checks
+from dbadmin.services.views.doctor import Check, Level, run_checks
 from tests.helpers import free_port
 
 
@@ -21,6 +21,8 @@ def test_healthy_configuration(databases, make_settings, pg_server):
     for name in ("control store", "Development branch", "Production branch", "distinct databases", "control store schema"):
         assert checks[name].level is Level.OK, checks[name]
     assert checks["control store schema"].detail == f"at {control_store.head()}"
+    assert checks["checkpoint strategies"] == Check("checkpoint strategies", Level.OK,
+                                                    "Dev: clone, Prod: dump (registered: clone, dump)")
     assert checks["migrations"].level is Level.WARN and "MIGRATIONS is not set" in checks["migrations"].detail
     with psycopg.connect(pg_server) as conn:
         major = conn.execute("SELECT current_setting('server_version_num')::int / 10000").fetchone()[0]
@@ -31,8 +33,11 @@ def test_healthy_configuration(databases, make_settings, pg_server):
 def test_broken_configuration_says_what_to_fix(databases, make_settings):
     down = f"postgresql://app:hunter2-secret@127.0.0.1:{free_port()}/shop"
     settings = make_settings(dev_database_url=databases.new(), prod_database_url=down,
-                             admin_database_url=databases.new(), pool_timeout=1)
+                             admin_database_url=databases.new(), pool_timeout=1, checkpoint_strategy_dev="snapshot")
     checks = by_name(run_checks(settings))
+    assert checks["checkpoint strategies"] == Check(
+        "checkpoint strategies", Level.FAIL, "CHECKPOINT_STRATEGY_DEV: unknown checkpoint strategy 'snapshot'; use "
+        "clone or dump", "set it to one of: clone, dump")
     prod = checks["Production branch"]
     assert prod.level is Level.FAIL and "is unavailable" in prod.detail and "PROD_DATABASE_URL" in prod.fix
     assert checks["control store schema"].level is Level.WARN and checks["control store schema"].detail == "not created yet"

@@ -280,6 +280,18 @@ def test_promotion_of_several_heads(make_context, tmp_path):
     assert version(context, "prod") == ["b1", "c1"]
 
 
+def test_a_rollback_plan_past_a_merge_names_only_what_goes(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p"))
+    migrations.upgrade(context, "dev", actor=ME)  # a1, b1, c1, m1
+    assert [rev.id for rev in migrations.plan_rollback(context, "dev", 1).removes] == ["m1"]  # b1 and c1 stay
+    with pytest.raises(OperationRefused, match="several heads"):
+        migrations.plan_rollback(context, "dev", 2)
+    with context.registry.connection("dev") as conn:  # a revision the code does not have (deployed elsewhere)
+        conn.execute("UPDATE alembic_version SET version_num = 'zz9'")
+    with pytest.raises(OperationRefused, match="is at zz9, which this project does not have"):
+        migrations.plan_rollback(context, "dev", 1)
+
+
 # -- failures, timeouts, concurrency ------------------------------------------------------------
 
 

@@ -118,11 +118,11 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         checkpoint = plan.checkpoint
         if plan.phrase:
             check_phrase(confirm, plan.phrase, plan.what)
-        strategy = _strategy(context, branch, checkpoint.strategy)
+        strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
         before = strategy.restore(job, checkpoint, _Keep(context, job, checkpoint, actor.name))
-        running.details.update(method=job.restore_method, checkpoint_id=checkpoint.id,
+        running.details.update(method=job.restore_method or strategy.name, checkpoint_id=checkpoint.id,
                                pre_restore_checkpoint_id=before.id, unavailable_ms=job.unavailable_ms)
     hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"checkpoint_id": checkpoint.id}))
     return before
@@ -134,7 +134,7 @@ def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, act
     with operation(context, "checkpoint.delete", branch, actor=actor, reason=reason,
                    details={"checkpoint_id": str(checkpoint_id)[:20]}) as (branch, _):
         checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
-        _strategy(context, branch, checkpoint.strategy).delete(_job(context, branch, None, None), checkpoint)
+        _made_by(context, checkpoint).delete(_job(context, branch, None, None), checkpoint)
         return catalog.update(context.registry, checkpoint.id, status="deleted")
 
 
@@ -153,7 +153,7 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> l
                 if checkpoint.id == newest_ready or checkpoint.expires_at is None or checkpoint.expires_at > now:
                     continue
                 if checkpoint.status == "ready" and checkpoint.reference:
-                    _strategy(context, branch, checkpoint.strategy).delete(job, checkpoint)
+                    _made_by(context, checkpoint).delete(job, checkpoint)
                 pruned.append(catalog.update(context.registry, checkpoint.id, status="deleted"))
             mine = [c for c in pruned if c.branch == branch.value]
             running.details.update(deleted=[c.id for c in mine], freed_bytes=sum(c.size_bytes or 0 for c in mine))
@@ -182,8 +182,9 @@ def settle(context: Context, branch: Branch) -> list[str]:
             settled.append(f"ended {ended} session(s) a stopped dbadmin left running")
     settled += settle_journal(job)
     for row in catalog.list_for_branch(registry, branch, statuses=("creating",)):
-        if row.strategy in context.checkpoint_strategies:
-            _quietly(context.checkpoint_strategies[row.strategy].settle, job, row)
+        # Not quietly: a branch a killed clone left fenced off must be reopened, or this start fails
+        # for the branch and the next one tries again (the row stays "creating" until then).
+        _made_by(context, row).settle(job, row)
         catalog.update(registry, row.id, status="failed", error="interrupted: dbadmin stopped before it finished")
         settled.append(f"checkpoint #{row.id} marked failed")
     return settled
@@ -230,6 +231,15 @@ def _job(context: Context, branch: Branch, progress: Progress | None, cancel: th
 
 def _strategy(context: Context, branch: Branch, name: str | None) -> Strategy:
     return strategies.choose(context.checkpoint_strategies, context.settings, branch, name)
+
+
+def _made_by(context: Context, checkpoint: Checkpoint) -> Strategy:
+    """The strategy that made ``checkpoint``, which alone can restore, delete or settle it."""
+    found = context.checkpoint_strategies.get(checkpoint.strategy)
+    if found is None:
+        raise OperationRefused(f"checkpoint #{checkpoint.id} was made by the {checkpoint.strategy[:20]!r} strategy, "
+                               "which this dbadmin does not have; nothing was changed")
+    return found
 
 
 def _revision(context: Context, branch: Branch) -> str | None:

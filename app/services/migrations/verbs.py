@@ -310,9 +310,12 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
     branch = Branch.parse(branch)
     graph = alembic_branch.graph(context)
     heads = _read_state(context, branch).heads
+    if unknown := [head for head in heads if not graph.known(head)]:
+        raise OperationRefused(f"{branch.label} is at {', '.join(unknown)}, which this project does not have: its "
+                               "downgrade() is not here to run (deploy the code that has it, then roll back)")
     steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
-    targets = _rollback_targets(graph, heads, steps)
-    kept = graph.ancestry([] if targets[-1] == "base" else [targets[-1]])
+    targets, remaining = _rollback_targets(graph, heads, steps)
+    kept = graph.ancestry(remaining)  # at a merge, the other parents' history stays applied
     removes = tuple(Revision.of(rev) for rev in graph.lineage(heads) if rev.id not in kept)
     return Rollback(branch, steps, removes, tuple(targets))
 
@@ -542,8 +545,8 @@ def _pending(graph: Graph, destination: str, heads: tuple[str, ...]) -> list[Rev
         raise InvalidInput(f"Alembic refused: {exc}") from None
 
 
-def _rollback_targets(graph: Graph, heads: tuple[str, ...], steps: int) -> list[str]:
-    """One downgrade destination per step, each removing exactly the newest revision.
+def _rollback_targets(graph: Graph, heads: tuple[str, ...], steps: int) -> tuple[list[str], list[str]]:
+    """One downgrade destination per step, each removing exactly the newest revision, and the heads left.
 
     Alembic's relative ``-N`` is ambiguous at a merge; stepping to the merge's first parent
     removes just the merge.  Once a step would leave several heads, which one is "the last"
@@ -557,7 +560,7 @@ def _rollback_targets(graph: Graph, heads: tuple[str, ...], steps: int) -> list[
         parents = graph.down_of(current[0])
         targets.append(parents[0] if parents else "base")
         current = parents
-    return targets
+    return targets, current
 
 
 def _check_steps(steps: Any, available: int, what: str) -> int:
