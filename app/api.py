@@ -7,12 +7,9 @@ cookie must prove they come from this site (CSRF), and each actor may ask for at
 ACTION_RATE_LIMIT changes a minute.
 
 Errors are always JSON ``{"error": <kind>, "detail": <message>}`` with the status that
-says what to do: 400 fix the input, 401 log in, 403 not allowed, 404 no such thing,
-409 busy, refused by a guardrail or failed against the branch's state (which stays as it
-was), 429 slow down, 503 the branch does not answer or the copy could not be made.
+says what to do (``json_errors``, shared with the login routes).
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -26,30 +23,17 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
+from .json_errors import error_response
 from .services import checkpoints, migrations
 from .services.checkpoints import strategies
 from .services.checkpoints.catalog import Checkpoint
 from .services.errors import (
-    BranchBusy,
-    BranchNotConfigured,
-    BranchUnavailable,
-    Cancelled,
-    CheckpointCorrupt,
-    CheckpointFailed,
-    ConfigError,
-    ConfirmationRequired,
     DBAdminError,
     IdentityFailed,
-    InvalidInput,
-    MigrationFailed,
     NotAllowed,
     NotAuthenticated,
     NotFound,
-    NotStarted,
-    OperationRefused,
-    QueryTimedOut,
     RateLimited,
-    UnknownBranch,
 )
 from .services.frame import audit
 from .services.frame.access import Principal
@@ -63,24 +47,6 @@ from .services.views import compare, overview
 from .services.views.overview import BranchOverview
 
 MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
-
-# Most specific first: the first class an error is an instance of decides its status.
-# A failed migration or a corrupt checkpoint is a conflict with the branch's state (the branch is
-# left as it was); a failed copy or a missing setting means dbadmin cannot serve that now.
-STATUS: list[tuple[type[DBAdminError], int]] = [
-    (NotAuthenticated, 401), (NotAllowed, 403), (RateLimited, 429), (UnknownBranch, 404), (NotFound, 404),
-    (ConfirmationRequired, 400), (InvalidInput, 400), (BranchBusy, 409), (OperationRefused, 409), (Cancelled, 409),
-    (MigrationFailed, 409), (CheckpointCorrupt, 409), (CheckpointFailed, 503), (ConfigError, 503),
-    (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503), (NotStarted, 503),
-]
-
-
-def error_response(exc: DBAdminError) -> JSONResponse:
-    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return JSONResponse({"error": kind, "detail": str(exc)}, status_code=status, headers=headers)
-
 
 class ErrorsAsJson(APIRoute):
     """Every failure of a route becomes the API's JSON error shape, never a traceback."""

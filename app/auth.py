@@ -49,10 +49,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
 from .config import Settings
-from .services.frame import audit, access as auth
-from .services.frame.access import Principal, Role
+from .json_errors import error_response
 from .services.context import Context
-from .services.errors import DBAdminError, IdentityFailed, NotAllowed, NotAuthenticated, NotStarted, RateLimited
+from .services.errors import (
+    DBAdminError,
+    IdentityFailed,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    NotStarted,
+    RateLimited,
+)
+from .services.frame import access as auth
+from .services.frame import audit
+from .services.frame.access import Principal, Role
 
 SESSION_COOKIE = "dbadmin_session"
 LOGIN_COOKIE = "dbadmin_login"
@@ -390,22 +400,22 @@ class Gate:
             ends on sign-out and expires like any other.
             """
             if self.mode != "host":
-                return _json_error(404, "not_found", "only an application that mounts dbadmin with identity= has this")
+                return error_response(NotFound("only an application that mounts dbadmin with identity= has this"))
             try:
                 principal = await self.host_principal(request)
             except (NotAllowed, IdentityFailed) as exc:
                 await run_in_threadpool(self.refuse, request, None, str(exc))
-                return _json_error(403 if isinstance(exc, NotAllowed) else 500, _kind(exc), str(exc))
+                return error_response(exc)
             if principal is None:
                 await run_in_threadpool(self.refuse, request, None, "not logged in to the application")
-                return _json_error(401, "not_authenticated", "not logged in to the application")
+                return error_response(NotAuthenticated("not logged in to the application"))
             if self.cross_site(request, principal):
                 await run_in_threadpool(self.refuse, request, principal.name, "cross-site request for a console session")
-                return _json_error(403, "not_allowed", "refused: send the application's bearer token, or a same-origin request")
+                return error_response(NotAllowed("refused: send the application's bearer token, or a same-origin request"))
             try:
                 self.limiter.check(principal.name)  # each session is a row: as many a minute as changes
             except RateLimited as exc:
-                return _json_error(429, "rate_limited", str(exc))
+                return error_response(exc)
             raw = await run_in_threadpool(self._new_session, principal)
             body = {"name": principal.name, "role": principal.role.value,
                     "csrf_token": self.csrf_token(auth.session_credential(raw))}
@@ -433,9 +443,9 @@ class Gate:
             try:
                 principal = await self.principal(request)
             except (NotAllowed, IdentityFailed) as exc:
-                return _json_error(403 if isinstance(exc, NotAllowed) else 500, _kind(exc), str(exc))
+                return error_response(exc)
             if principal is None:
-                return _json_error(401, "not_authenticated", "not logged in")
+                return error_response(NotAuthenticated("not logged in"))
             cookie = _bearer(request) is None  # only a cookie login needs a CSRF token
             return {"name": principal.name, "role": principal.role.value, "via": principal.via,
                     "csrf_token": self.csrf_token(credential_of(principal)) if cookie else None}
@@ -466,15 +476,6 @@ class Gate:
             client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
             client_kwargs={"scope": settings.oidc_scopes, "code_challenge_method": "S256"},
         )
-
-
-def _json_error(status: int, kind: str, detail: str) -> JSONResponse:
-    """The API's error shape (``api.error_response``), for the login routes that answer JSON."""
-    return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers={"Cache-Control": "no-store"})
-
-
-def _kind(exc: Exception) -> str:
-    return "not_allowed" if isinstance(exc, NotAllowed) else "identity_failed"
 
 
 def _route_of(request: Request) -> str:

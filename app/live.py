@@ -98,12 +98,11 @@ class LivePages:
             core.sio.on(name, self._own_socket_only(handlers[name]))
         nicegui_app.on_startup(lambda: background_tasks.create(self._sweep(), name="dbadmin: end expired pages"))
 
-    def _warn_if_host_cannot_tell(self, client_id: str | None) -> None:
+    def _warn_if_host_cannot_tell(self, client_id: object) -> None:
         """A page its host user opened, whose socket that user's identity does not recognise: the
         host's identity reads state its HTTP middleware sets, which a websocket never gets.  Said
         once, in the host's log, since every console page of that host is dead until it is fixed."""
-        client = Client.instances.get(str(client_id))
-        bound = self._bound.get(client) if client is not None else None
+        bound = self._bound_to(client_id)
         if bound is not None and bound.startswith("host:") and not self._warned:
             self._warned = True
             _log.warning("dbadmin: identity= recognised a page's request but not its socket connection; read the "
@@ -111,9 +110,13 @@ class LivePages:
                          "not run for websockets)")
 
     def _may_drive(self, client_id: object, credential: str | None) -> bool:
-        client = Client.instances.get(str(client_id))
-        bound = self._bound.get(client) if client is not None else None
+        bound = self._bound_to(client_id)
         return bound is not None and bound == credential
+
+    def _bound_to(self, client_id: object) -> str | None:
+        """The credential the page ``client_id`` names is bound to; None for no such page or none bound."""
+        client = Client.instances.get(str(client_id))
+        return self._bound.get(client) if client is not None else None
 
     def _own_socket_only(self, handler: Callable[[str, dict], Any]) -> Callable[[str, dict], Any]:
         def guarded(sid: str, msg: dict) -> Any:

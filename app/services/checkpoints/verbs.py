@@ -12,7 +12,6 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-import psycopg
 
 from .. import server_admin
 from ..branch import Branch
@@ -20,7 +19,7 @@ from ..context import Context
 from ..errors import DBAdminError, InvalidInput, NameTaken, OperationRefused
 from ..frame import hooks
 from ..frame.access import Principal
-from ..frame.operations import check_phrase, operation
+from ..frame.operations import check_plan, on_production, operation
 from ..registry import CONTROL
 from ..revisions import branch as revisions_branch
 from ..schema import introspection
@@ -28,7 +27,8 @@ from ..text import refuse_nul
 from . import catalog, strategies
 from .catalog import Checkpoint, CheckpointNotFound
 from .strategies import Job, Progress, Strategy, Unavailability
-from .strategies.swap import failure_message, settle_journal
+from .strategies.base import failure_message, quietly
+from .strategies.swap import settle_journal
 
 __all__ = ["Checkpoint", "CheckpointNotFound", "RestorePlan", "Unavailability", "branch_of", "create", "create_locked",
            "delete", "expected_unavailability", "list_for_branch", "plan_restore", "prune", "restore", "settle"]
@@ -67,7 +67,7 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
         created = chosen.create(job, row)
     except BaseException as exc:
         if not isinstance(exc, NameTaken):  # what holds the name is not ours to delete
-            _quietly(chosen.discard_partial, job, reference)
+            quietly(chosen.discard_partial, job, reference)
         catalog.update(context.registry, row.id, status="failed", error=failure_message(exc, job.secrets))
         raise
     catalog.store_snapshot(context.registry, row.id, snapshot)
@@ -88,8 +88,7 @@ class RestorePlan:
 
     @property
     def phrase(self) -> str | None:
-        """``RESTORE <id>`` on Production; None elsewhere (no phrase asked)."""
-        return f"RESTORE {self.checkpoint.id}" if self.branch is Branch.PROD else None
+        return on_production(self.branch, f"RESTORE {self.checkpoint.id}")
 
     @property
     def what(self) -> str:
@@ -116,8 +115,7 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
                    details={"checkpoint_id": str(checkpoint_id)[:20]}) as (branch, running):
         plan = plan_restore(context, branch, checkpoint_id)
         checkpoint = plan.checkpoint
-        if plan.phrase:
-            check_phrase(confirm, plan.phrase, plan.what)
+        check_plan(plan, confirm)
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
@@ -279,11 +277,3 @@ def _check_notes(notes: str | None) -> str | None:
     if notes and len(notes) > 5000:
         raise InvalidInput("checkpoint notes have at most 5000 characters")
     return notes
-
-
-def _quietly(call, job: Job, what) -> None:
-    """Best effort (cleaning up after a failure): recovery at the next start tries again."""
-    try:
-        call(job, what)
-    except (DBAdminError, psycopg.Error, OSError):
-        pass

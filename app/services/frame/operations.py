@@ -53,6 +53,18 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
                 context.listings.forget(*branches)
 
 
+def on_production(branch: Branch, phrase: str) -> str | None:
+    """A plan's phrase: Production asks for it; elsewhere none is asked (None)."""
+    return phrase if branch is Branch.PROD else None
+
+
+def check_plan(plan: Any, given: str | None) -> None:
+    """Refuse unless ``given`` is the phrase ``plan`` asks for (its ``phrase``, None: nothing to check;
+    its ``what`` names the change in the refusal)."""
+    if plan.phrase is not None:
+        check_phrase(given, plan.phrase, plan.what)
+
+
 def check_phrase(given: str | None, expected: str, what: str) -> None:
     """Refuse unless ``given`` is exactly ``expected`` (surrounding spaces forgiven)."""
     if (given or "").strip() != expected:

@@ -22,7 +22,7 @@ from ..errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, 
 from ..frame import hooks
 from ..frame.access import Principal
 from ..frame.hooks import HookResult
-from ..frame.operations import check_phrase, operation
+from ..frame.operations import check_plan, on_production, operation
 from ..revisions import branch as alembic_branch
 from ..revisions import runner as alembic_runner
 from ..revisions.branch import DatabaseState
@@ -162,13 +162,13 @@ class Rollback:
 
     branch: Branch
     steps: int
+    heads: tuple[str, ...]  # where the branch is now
     removes: tuple[Revision, ...]
     targets: tuple[str, ...]  # one downgrade destination per step
 
     @property
     def phrase(self) -> str | None:
-        """``ROLLBACK <steps>`` on Production; None elsewhere (no phrase asked)."""
-        return f"ROLLBACK {self.steps}" if self.branch is Branch.PROD else None
+        return on_production(self.branch, f"ROLLBACK {self.steps}")
 
     @property
     def what(self) -> str:
@@ -184,7 +184,7 @@ class BaselinePlan:
 
     @property
     def phrase(self) -> str | None:
-        return f"BASELINE {self.revision}" if self.branch is Branch.PROD else None
+        return on_production(self.branch, f"BASELINE {self.revision}")
 
     @property
     def what(self) -> str:
@@ -317,7 +317,7 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
     targets, remaining = _rollback_targets(graph, heads, steps)
     kept = graph.ancestry(remaining)  # at a merge, the other parents' history stays applied
     removes = tuple(Revision.of(rev) for rev in graph.lineage(heads) if rev.id not in kept)
-    return Rollback(branch, steps, removes, tuple(targets))
+    return Rollback(branch, steps, heads, removes, tuple(targets))
 
 
 def plan_baseline(context: Context, branch: Branch | str, revision: str) -> BaselinePlan:
@@ -354,14 +354,13 @@ def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
         plan = plan_rollback(context, branch, steps)
-        heads = _read_state(context, branch).heads
-        if plan.phrase:
-            check_phrase(confirm, plan.phrase, plan.what)
+        check_plan(plan, confirm)
         _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details,
                          progress=progress)
         results = [_run(context, branch, target, direction="down", actor=actor.name, progress=progress)
                    for target in plan.targets]
-        result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), heads, results[-1].after)
+        result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), plan.heads,
+                           results[-1].after)
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
 
@@ -372,7 +371,7 @@ def promote(context: Context, *, actor: Principal, confirm: str | None, reason: 
     with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
-        check_phrase(confirm, plan.phrase, plan.what)
+        check_plan(plan, confirm)
         _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details,
                          progress=progress)
         results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress)
@@ -395,8 +394,7 @@ def baseline(context: Context, branch: Branch | str, *, actor: Principal, revisi
                    details={"revision": revision[:64]}) as (branch, running):
         tell = progress or (lambda done, total, message: None)
         plan = plan_baseline(context, branch, revision)
-        if plan.phrase:
-            check_phrase(confirm, plan.phrase, plan.what)
+        check_plan(plan, confirm)
         state = _read_state(context, branch)
         if state.heads:
             raise OperationRefused(f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "

@@ -12,9 +12,9 @@ from enum import StrEnum
 from ...config import Settings
 from .. import control_store, embedded, migrations, pgtools
 from ..branch import Branch
+from ..checkpoints import strategies
 from ..context import Context
 from ..embedded import embedded_settings
-from ..checkpoints import strategies
 from ..errors import ConfigError, DBAdminError
 from ..registry import CONTROL, Registry
 from ..revisions import branch as alembic_branch
@@ -36,7 +36,8 @@ class Check:
 
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in the order a person would fix things."""
-    checks: list[Check] = [_strategies_check(settings)]
+    strategy_check, built = _strategies(settings)
+    checks: list[Check] = [strategy_check]
     if settings.embedded:
         checks += _embedded_checks(settings)
         server = embedded.EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
@@ -53,7 +54,7 @@ def run_checks(settings: Settings) -> list[Check]:
                 server_majors.append(major)
         checks.append(_distinct_check(registry))
         checks.append(_control_store_check(registry))
-        context = Context(settings, registry, _strategies(settings))
+        context = Context(settings, registry, built)
         checks.append(_migrations_check(context))
         if settings.migrations is not None:
             checks += [_branch_migrations_check(context, branch) for branch in Branch
@@ -64,20 +65,15 @@ def run_checks(settings: Settings) -> list[Check]:
     return checks
 
 
-def _strategies_check(settings: Settings) -> Check:
+def _strategies(settings: Settings) -> tuple[Check, dict]:
+    """The strategy settings' check, and the strategies built (none when a setting names no strategy)."""
     try:
-        strategies.build(settings)
+        built = strategies.build(settings)
     except ConfigError as exc:
-        return Check("checkpoint strategies", Level.FAIL, str(exc), f"set it to one of: {', '.join(strategies.names())}")
+        return Check("checkpoint strategies", Level.FAIL, str(exc),
+                     f"set it to one of: {', '.join(strategies.names())}"), {}
     return Check("checkpoint strategies", Level.OK, f"Dev: {settings.checkpoint_strategy_dev}, Prod: "
-                 f"{settings.checkpoint_strategy_prod} (registered: {', '.join(strategies.names())})")
-
-
-def _strategies(settings: Settings) -> dict:
-    try:
-        return strategies.build(settings)
-    except ConfigError:
-        return {}  # said by its own check
+                 f"{settings.checkpoint_strategy_prod} (registered: {', '.join(strategies.names())})"), built
 
 
 def _embedded_checks(settings: Settings) -> list[Check]:

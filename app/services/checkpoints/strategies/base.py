@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
+import psycopg
+
 from ....config import Settings
-from ... import server_admin
+from ... import dburl, server_admin
 from ...branch import Branch
+from ...errors import DBAdminError
 from ...registry import Registry
 from ..catalog import Checkpoint
 
@@ -59,6 +62,11 @@ class Job:
 
     def maintenance(self):
         return server_admin.maintenance(self.url, secrets=self.secrets, purpose=self.purpose)
+
+    def drop(self, database: str) -> None:
+        """Drop ``database`` (a checkpoint's, a half-built copy) on the branch's server, if it exists."""
+        with self.maintenance() as conn:
+            server_admin.drop(conn, database)
 
     def close_pools(self) -> None:
         """End dbadmin's own pooled sessions on the branch (they reopen on first use)."""
@@ -112,3 +120,16 @@ class Strategy(Protocol):
     def discard_partial(self, job: Job, reference: str) -> None: ...
     def settle(self, job: Job, checkpoint: Checkpoint) -> None: ...
     def unavailability(self, job: Job) -> Unavailability: ...
+
+
+def failure_message(exc: BaseException, secrets: tuple[str, ...]) -> str:
+    """What the catalog records about a failure: dbadmin's own sentence, or the error without secrets."""
+    return str(exc) if isinstance(exc, DBAdminError) else f"{type(exc).__name__}: {dburl.reason(exc, secrets)}"
+
+
+def quietly(call: Callable[..., object], *args: object) -> None:
+    """Best effort, for cleaning up after a failure: recovery at the next start tries again."""
+    try:
+        call(*args)
+    except (DBAdminError, psycopg.Error, OSError):
+        pass

@@ -19,7 +19,7 @@ from ...errors import CheckpointCorrupt, CheckpointFailed, NameTaken, OperationR
 from .. import catalog
 from ..catalog import Checkpoint
 from . import swap
-from .base import Created, Job, Keep, Unavailability
+from .base import Created, Job, Keep, Unavailability, quietly
 
 
 class CloneStrategy:
@@ -67,8 +67,7 @@ class CloneStrategy:
         self.discard_partial(job, checkpoint.reference)
 
     def discard_partial(self, job: Job, reference: str) -> None:
-        with job.maintenance() as conn:
-            server_admin.drop(conn, reference)
+        job.drop(reference)
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
         with job.maintenance() as conn:
@@ -78,7 +77,7 @@ class CloneStrategy:
     def settle(self, job: Job, checkpoint: Checkpoint) -> None:
         """A clone killed half-way: drop the partial copy, and let the branch take connections again."""
         if checkpoint.reference:
-            swap.drop_quietly(job, checkpoint.reference)
+            quietly(job.drop, checkpoint.reference)
         with job.maintenance() as conn:
             server_admin.allow_connections(conn, job.database, True)
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 import psycopg
 
 from ... import dburl, server_admin
-from ...errors import CheckpointFailed, DBAdminError, NameTaken
+from ...errors import CheckpointFailed, NameTaken
 from .. import catalog
 from ..catalog import Checkpoint
-from .base import Job, Keep
+from .base import Job, Keep, failure_message, quietly
 
 KEPT_AS = "clone"  # the replaced database is kept as it is, which is what a clone checkpoint is
 
@@ -68,7 +68,7 @@ def swap_in(job: Job, checkpoint: Checkpoint, keep: Keep, build_aside: Callable[
         catalog.journal_step(registry, journal, "swapped")
     except BaseException as exc:
         if not swapped and not isinstance(exc, NameTaken):  # what holds the name is not ours to drop
-            drop_quietly(job, aside)
+            quietly(job.drop, aside)
             catalog.update(registry, before.id, status="failed", error=f"restore of #{checkpoint.id} did not happen: "
                            + failure_message(exc, job.secrets))
             catalog.journal_step(registry, journal, "rolled back")
@@ -96,20 +96,6 @@ def settle_journal(job: Job) -> list[str]:
         catalog.journal_step(job.registry, entry.id, "done" if swapped else "rolled back")
         settled.append(f"restore of #{entry.checkpoint_id} {'finished' if swapped else 'rolled back'}")
     return settled
-
-
-def drop_quietly(job: Job, database: str) -> None:
-    """Best effort: recovery at the next start tries again."""
-    try:
-        with job.maintenance() as conn:
-            server_admin.drop(conn, database)
-    except (DBAdminError, psycopg.Error, OSError):
-        pass
-
-
-def failure_message(exc: BaseException, secrets: tuple[str, ...]) -> str:
-    """What the catalog records about a failure: dbadmin's own sentence, or the error without secrets."""
-    return str(exc) if isinstance(exc, DBAdminError) else f"{type(exc).__name__}: {dburl.reason(exc, secrets)}"
 
 
 def _check_aside(job: Job, aside: str) -> None:
