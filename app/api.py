@@ -98,6 +98,11 @@ class BaselineRequest(Change):
     revision: str = Field(..., min_length=1, max_length=64, description="The revision the database already matches.")
 
 
+class TimeRestore(Change):
+    at: str = Field(..., min_length=1, max_length=40, description="ISO 8601 (2026-12-02T14:32:00Z) or HH:MM[:SS] "
+                    "today; UTC unless it names a zone.")
+
+
 class NewCheckpoint(BaseModel):
     label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
     notes: str | None = Field(None, max_length=5000)
@@ -207,6 +212,16 @@ def router(gate: Gate) -> APIRouter:
     def checkpoint_restore(branch: str, checkpoint_id: int, who: Changer, body: Change | None = None) -> Checkpoint:
         body = body or Change()
         return checkpoints.restore(gate.context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason)
+
+    @api.get("/{branch}/history", summary="The moments the branch can be restored to (null: its strategy keeps no history)")
+    def history(branch: str, who: Reader) -> checkpoints.History | None:
+        return checkpoints.history(gate.context, branch)
+
+    @api.post("/{branch}/restore-to-time", summary="Restore the branch to a moment of its history (Production needs "
+              "'RESTORE TO <YYYY-MM-DD HH:MM:SS>'); returns the checkpoint of the replaced state")
+    def restore_to_time(branch: str, who: Changer, body: TimeRestore) -> Checkpoint:
+        return checkpoints.restore_to_time(gate.context, branch, body.at, actor=who, confirm=body.confirm,
+                                           reason=body.reason)
 
     @api.delete("/{branch}/checkpoints/{checkpoint_id}", summary="Delete a checkpoint's data (the catalog keeps the row)")
     def checkpoint_delete(branch: str, checkpoint_id: int, who: Changer,

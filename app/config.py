@@ -217,19 +217,20 @@ class Settings(BaseSettings):
         return self.checkpoint_dir or self.data_dir / "checkpoints"
 
     def secrets(self) -> tuple[str, ...]:
-        """Every secret value in the settings, so error text can be scrubbed of them."""
+        """Every secret value in the settings, so error text can be scrubbed of them: a URL's
+        password, any other secret whole (every ``SecretStr`` setting, so a new one is never missed)."""
         found: list[str] = []
-        for url in (self.dev_database_url, self.prod_database_url, self.admin_database_url):
-            if url:
-                password = dburl.conninfo_to_dict(url.get_secret_value()).get("password")
-                if password:
-                    found.append(password)
-        if self.redis_url:
-            password = urlsplit(self.redis_url.get_secret_value()).password
-            if password:
-                found.append(password)
-        found += [secret.get_secret_value() for secret in (self.oidc_client_secret, self.session_secret) if secret]
-        return tuple(dict.fromkeys(found))
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if not isinstance(value, SecretStr) or not value.get_secret_value():
+                continue
+            if name.endswith("_database_url"):
+                found.append(dburl.conninfo_to_dict(value.get_secret_value()).get("password") or "")
+            elif name.endswith("_url"):
+                found.append(urlsplit(value.get_secret_value()).password or "")
+            else:
+                found.append(value.get_secret_value())
+        return tuple(dict.fromkeys(secret for secret in found if secret))
 
 
 def _is_loopback(host: str) -> bool:

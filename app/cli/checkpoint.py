@@ -66,6 +66,25 @@ def restore(branch: BranchArg, checkpoint_id: Annotated[str, typer.Argument(meta
     out.print(f"restored checkpoint #{checkpoint_id}; the replaced state is checkpoint #{before.id} (restore it to undo)")
 
 
+@app.command("restore-to-time")
+def restore_to_time(branch: BranchArg,
+                    moment: Annotated[str, typer.Argument(metavar="WHEN", help="ISO 8601 (2026-12-02T14:32:00Z) or "
+                                                          "HH:MM[:SS] today; UTC unless it names a zone.")],
+                    confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+    """Bring a branch back to how it was at a moment of its history, where its strategy keeps one
+    (Production: phrase 'RESTORE TO YYYY-MM-DD HH:MM:SS'); the state it replaces is kept."""
+    with console_context() as context:
+        plan = checkpoints.plan_restore_to_time(context, branch, moment)
+        confirm = confirm_plan(plan, confirm, yes)
+        with _bar() as bar:
+            task = bar.add_task("restore", total=None)
+            before = checkpoints.restore_to_time(
+                context, branch, plan.moment, actor=actor(), confirm=confirm, reason=reason,
+                progress=lambda done, total, _: bar.update(task, completed=done, total=total or None))
+    out.print(f"restored {plan.branch.label} to {plan.moment:%Y-%m-%d %H:%M:%S} UTC; the replaced state is checkpoint "
+              f"#{before.id} (restore it to undo)")
+
+
 @app.command()
 def delete(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], reason: Reason = None) -> None:
     """Delete a checkpoint's data (its catalog row stays, marked deleted)."""
@@ -96,6 +115,7 @@ def prune(reason: Reason = None) -> None:
     """Delete expired checkpoints, never the newest one of a branch."""
     with console_context() as context:
         pruned = checkpoints.prune(context, actor=actor(), reason=reason)
-    freed = sum(c.size_bytes or 0 for c in pruned)
-    out.print(f"pruned {len(pruned)} checkpoint(s), {units.size(freed)} freed" + (
-        f": {', '.join(f'#{c.id}' for c in pruned)}" if pruned else ""))
+    out.print(f"pruned {len(pruned.deleted)} checkpoint(s), {units.size(pruned.freed_bytes)} freed" + (
+        f": {', '.join(f'#{c.id}' for c in pruned.deleted)}" if pruned.deleted else ""))
+    for checkpoint, why in pruned.kept:
+        out.print(f"kept #{checkpoint.id}: {why}", markup=False, highlight=False)

@@ -27,6 +27,9 @@ class CheckpointsPanel:
             ui.label("Checkpoints").classes("text-lg font-semibold")
             ui.space()
             view_only(self.visit)
+            if self.who.is_admin and checkpoints.can_restore_to_time(self.context, self.branch):
+                ui.button("Restore to a time…", icon="history", on_click=self._restore_to_time).props(
+                    "outline data-testid=restore-to-time")
             if self.who.is_admin:
                 ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
         try:
@@ -93,7 +96,7 @@ class CheckpointsPanel:
         phrase = await actions.confirm(
             f"Restore checkpoint #{checkpoint_id} on {self.branch.label}",
             f"{self.branch.label} goes back to checkpoint #{checkpoint_id}. Its current state is kept as a new "
-            "checkpoint, so this can be undone. The branch is unavailable for a moment while the databases are swapped.",
+            f"checkpoint, so this can be undone. {plan.effect}",
             phrase=plan.phrase, production=self.branch is Branch.PROD, action="Restore")
         if phrase is None:
             return
@@ -101,6 +104,45 @@ class CheckpointsPanel:
             f"Restoring #{checkpoint_id} on {self.branch.label}",
             lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=self.who,
                                                          confirm=phrase or None, progress=progress, cancel=cancel),
+            progress=True, cancellable=True)
+        if before is not None:
+            ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
+            self.on_change()
+
+    async def _restore_to_time(self) -> None:
+        try:
+            window = await io_bound(checkpoints.history, self.context, self.branch)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative", multi_line=True)
+            return
+        span = f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC"
+        with ui.dialog() as ask, ui.card().classes("w-[28rem]").props("data-testid=time-dialog"):
+            ui.label(f"Restore {self.branch.label} to a time").classes("text-lg font-semibold")
+            ui.label(f"Its history runs from {span}.").classes("text-sm text-slate-600").props("data-testid=history-window")
+            moment = ui.input("Time (UTC)", placeholder="2026-12-02 14:32:00 or 14:32").props(
+                "maxlength=40 data-testid=restore-time").classes("w-full")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
+                ui.button("Next", on_click=lambda: ask.submit(moment.value)).props("data-testid=time-ok")
+        answer = await ask
+        if not answer:
+            return
+        try:
+            plan = await io_bound(checkpoints.plan_restore_to_time, self.context, self.branch, answer)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative", multi_line=True)
+            return
+        phrase = await actions.confirm(
+            f"Restore {self.branch.label} to {plan.moment:%Y-%m-%d %H:%M:%S} UTC",
+            f"{self.branch.label} goes back to how it was at that moment. Its current state is kept as a new "
+            f"checkpoint, so this can be undone. {plan.effect}",
+            phrase=plan.phrase, production=self.branch is Branch.PROD, action="Restore")
+        if phrase is None:
+            return
+        before = await actions.run_operation(
+            f"Restoring {self.branch.label} to {plan.moment:%H:%M:%S}",
+            lambda progress, cancel: checkpoints.restore_to_time(self.context, self.branch, plan.moment, actor=self.who,
+                                                                 confirm=phrase or None, progress=progress, cancel=cancel),
             progress=True, cancellable=True)
         if before is not None:
             ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")

@@ -66,6 +66,10 @@ class OperationRefused(DBAdminError):
     outcome = "refused"
 
 
+class CheckpointKept(OperationRefused):
+    """The checkpoint's provider will not delete it yet (a branch with children, say): it stays, and says why."""
+
+
 class WrongDatabase(OperationRefused):
     """env.py reached a database other than the branch's (its own settings, a hard-coded URL): nothing ran."""
 

@@ -285,7 +285,7 @@ def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_conte
     made = [checkpoints.create(context, "dev", actor=ME, label=f"c{i}", strategy=strategy) for i in range(3)]
     time.sleep(0.6)
     pruned = checkpoints.prune(context, actor=ME)
-    assert sorted(c.id for c in pruned) == [made[0].id, made[1].id]
+    assert sorted(c.id for c in pruned.deleted) == [made[0].id, made[1].id] and pruned.kept == []
     assert [c.id for c in checkpoints.list_for_branch(context, "dev")] == [made[2].id]
     if strategy == "dump":
         assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
@@ -543,3 +543,13 @@ def test_dump_archives_are_private_files_in_private_folders(make_context, tmp_pa
     archive = Path(checkpoint.reference)
     assert archive.stat().st_mode & 0o777 == 0o600
     assert archive.parent.stat().st_mode & 0o777 == 0o700 and (tmp_path / "store").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_strategy_without_history_refuses_a_restore_to_a_time_in_one_line(dev):
+    assert checkpoints.can_restore_to_time(dev, "dev") is False and checkpoints.history(dev, "dev") is None
+    with pytest.raises(OperationRefused, match=r"^Development's checkpoint strategy \(clone\) keeps no history: it can only "
+                                               r"restore to a checkpoint$"):
+        checkpoints.restore_to_time(dev, "dev", "14:32", actor=ME)
+    assert rows(dev, "dev") == ["first@example.test"]
+    refused = [a for a in actions(dev) if a.action == "checkpoint.restore"][-1]
+    assert refused.outcome == "refused" and refused.details["to_time"] == "14:32"

@@ -5,19 +5,27 @@ control store (``catalog``), archive stores (``stores``) and the ways a checkpoi
 from .verbs import (
     Checkpoint,
     CheckpointNotFound,
+    History,
+    Pruned,
     RestorePlan,
+    TimeRestorePlan,
     Unavailability,
     branch_of,
+    can_restore_to_time,
     create,
     create_locked,
     delete,
     expected_unavailability,
+    history,
     list_for_branch,
     plan_restore,
+    plan_restore_to_time,
     prune,
     restore,
+    restore_to_time,
     settle,
 )
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "RestorePlan", "Unavailability", "branch_of", "create", "create_locked",
-           "delete", "expected_unavailability", "list_for_branch", "plan_restore", "prune", "restore", "settle"]
+__all__ = ["Checkpoint", "CheckpointNotFound", "History", "Pruned", "RestorePlan", "TimeRestorePlan", "Unavailability",
+           "branch_of", "can_restore_to_time", "create", "create_locked", "delete", "expected_unavailability", "history", "list_for_branch",
+           "plan_restore", "plan_restore_to_time", "prune", "restore", "restore_to_time", "settle"]

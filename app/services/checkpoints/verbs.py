@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from dataclasses import dataclass
-
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 
 from .. import server_admin
 from ..branch import Branch
 from ..context import Context
-from ..errors import DBAdminError, InvalidInput, NameTaken, OperationRefused
+from ..errors import CheckpointKept, DBAdminError, InvalidInput, NameTaken, OperationRefused
 from ..frame import hooks
 from ..frame.access import Principal
 from ..frame.operations import check_plan, on_production, operation
@@ -27,11 +27,13 @@ from ..text import refuse_nul
 from . import catalog, strategies
 from .catalog import Checkpoint, CheckpointNotFound
 from .strategies import Job, Progress, Strategy, Unavailability
+from .strategies.base import History, TimeTravel
 from .strategies.base import failure_message, quietly
 from .strategies.swap import settle_journal
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "RestorePlan", "Unavailability", "branch_of", "create", "create_locked",
-           "delete", "expected_unavailability", "list_for_branch", "plan_restore", "prune", "restore", "settle"]
+__all__ = ["Checkpoint", "CheckpointNotFound", "History", "Pruned", "RestorePlan", "TimeRestorePlan", "Unavailability",
+           "branch_of", "can_restore_to_time", "create", "create_locked", "delete", "expected_unavailability", "history", "list_for_branch",
+           "plan_restore", "plan_restore_to_time", "prune", "restore", "restore_to_time", "settle"]
 
 
 def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
@@ -85,6 +87,7 @@ class RestorePlan:
 
     branch: Branch
     checkpoint: Checkpoint
+    effect: str  # what the restore does to the branch's connections, from the checkpoint's strategy
 
     @property
     def phrase(self) -> str | None:
@@ -101,7 +104,7 @@ def plan_restore(context: Context, branch: Branch | str, checkpoint_id: object) 
     checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
     if checkpoint.status != "ready":
         raise OperationRefused(f"checkpoint #{checkpoint.id} is {checkpoint.status}, not ready: it cannot be restored")
-    return RestorePlan(branch, checkpoint)
+    return RestorePlan(branch, checkpoint, _made_by(context, checkpoint).restore_effect)
 
 
 def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal, confirm: str | None = None,
@@ -119,10 +122,78 @@ def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, ac
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
-        before = strategy.restore(job, checkpoint, _Keep(context, job, checkpoint, actor.name))
+        before = strategy.restore(job, checkpoint, _Keep(context, job, actor.name, f"before restore of #{checkpoint.id}"))
         running.details.update(method=job.restore_method or strategy.name, checkpoint_id=checkpoint.id,
                                pre_restore_checkpoint_id=before.id, unavailable_ms=job.unavailable_ms)
     hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"checkpoint_id": checkpoint.id}))
+    return before
+
+
+@dataclass(frozen=True)
+class TimeRestorePlan:
+    """Bringing ``branch`` back to how it was at ``moment`` (a strategy that keeps history), and its phrase."""
+
+    branch: Branch
+    moment: datetime
+    effect: str
+
+    @property
+    def phrase(self) -> str | None:
+        return on_production(self.branch, f"RESTORE TO {self.moment:%Y-%m-%d %H:%M:%S}")
+
+    @property
+    def what(self) -> str:
+        return f"restoring {self.branch.label} to {self.moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def can_restore_to_time(context: Context, branch: Branch | str) -> bool:
+    """Whether ``branch``'s strategy keeps a history to restore to (asks nobody: for showing the action)."""
+    return isinstance(_strategy(context, Branch.parse(branch), None), TimeTravel)
+
+
+def history(context: Context, branch: Branch | str) -> History | None:
+    """The moments ``branch`` can be restored to, when its strategy keeps a history (else None)."""
+    branch = Branch.parse(branch)
+    chosen = _strategy(context, branch, None)
+    return _history(context, branch, chosen) if isinstance(chosen, TimeTravel) else None
+
+
+def plan_restore_to_time(context: Context, branch: Branch | str, moment: object) -> TimeRestorePlan:
+    """The restore to ``moment`` (ISO 8601, or HH:MM[:SS] today, UTC unless it says) ``restore_to_time``
+    would do, or why it cannot: a strategy without history, a moment outside it."""
+    branch = Branch.parse(branch)
+    chosen = _strategy(context, branch, None)
+    if not isinstance(chosen, TimeTravel):
+        raise OperationRefused(f"{branch.label}'s checkpoint strategy ({chosen.name}) keeps no history: it can only "
+                               "restore to a checkpoint")
+    when = _moment(moment)
+    window = _history(context, branch, chosen)
+    if not window.earliest <= when <= window.latest:
+        raise OperationRefused(f"{when:%Y-%m-%d %H:%M:%S} UTC is outside {branch.label}'s history, which runs from "
+                               f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC; "
+                               "nothing was changed")
+    return TimeRestorePlan(branch, when, chosen.restore_effect)
+
+
+def restore_to_time(context: Context, branch: Branch | str, moment: object, *, actor: Principal,
+                    confirm: str | None = None, reason: str | None = None, progress: Progress | None = None,
+                    cancel: threading.Event | None = None) -> Checkpoint:
+    """Bring ``branch`` back to how it was at ``moment``; returns the checkpoint of the state it replaced.
+
+    Production needs the phrase ``RESTORE TO <YYYY-MM-DD HH:MM:SS>``.
+    """
+    with operation(context, "checkpoint.restore", branch, actor=actor, reason=reason,
+                   details={"to_time": str(moment)[:40]}) as (branch, running):
+        plan = plan_restore_to_time(context, branch, moment)
+        check_plan(plan, confirm)
+        strategy = _strategy(context, branch, None)
+        context.registry.identity(branch)  # the branch answers, and is the database it names
+        job = _job(context, branch, progress, cancel)
+        keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
+        before = strategy.restore_to_time(job, plan.moment, keep)
+        running.details.update(method=job.restore_method or strategy.name, to_time=plan.moment.isoformat(),
+                               pre_restore_checkpoint_id=before.id)
+    hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"to_time": plan.moment.isoformat()}))
     return before
 
 
@@ -136,9 +207,21 @@ def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, act
         return catalog.update(context.registry, checkpoint.id, status="deleted")
 
 
-def prune(context: Context, *, actor: Principal, reason: str | None = None) -> list[Checkpoint]:
-    """Delete expired checkpoints (never the newest ready one of a branch); returns what was deleted."""
-    pruned: list[Checkpoint] = []
+@dataclass
+class Pruned:
+    """What a prune deleted, and the expired checkpoints their provider would not delete yet, with why."""
+
+    deleted: list[Checkpoint] = field(default_factory=list)
+    kept: list[tuple[Checkpoint, str]] = field(default_factory=list)
+
+    @property
+    def freed_bytes(self) -> int:
+        return sum(c.size_bytes or 0 for c in self.deleted)
+
+
+def prune(context: Context, *, actor: Principal, reason: str | None = None) -> Pruned:
+    """Delete expired checkpoints (never the newest ready one of a branch)."""
+    pruned = Pruned()
     for branch in Branch:
         if context.registry.location(branch) is None:
             continue
@@ -147,14 +230,21 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> l
             newest_ready = next((c.id for c in found if c.status == "ready"), None)
             now = _now(context)
             job = _job(context, branch, None, None)
+            mine = Pruned()
             for checkpoint in found:
                 if checkpoint.id == newest_ready or checkpoint.expires_at is None or checkpoint.expires_at > now:
                     continue
                 if checkpoint.status == "ready" and checkpoint.reference:
-                    _made_by(context, checkpoint).delete(job, checkpoint)
-                pruned.append(catalog.update(context.registry, checkpoint.id, status="deleted"))
-            mine = [c for c in pruned if c.branch == branch.value]
-            running.details.update(deleted=[c.id for c in mine], freed_bytes=sum(c.size_bytes or 0 for c in mine))
+                    try:
+                        _made_by(context, checkpoint).delete(job, checkpoint)
+                    except CheckpointKept as kept:
+                        mine.kept.append((checkpoint, str(kept)))
+                        continue
+                mine.deleted.append(catalog.update(context.registry, checkpoint.id, status="deleted"))
+            running.details.update(deleted=[c.id for c in mine.deleted], freed_bytes=mine.freed_bytes,
+                                   **({"kept": {c.id: why for c, why in mine.kept}} if mine.kept else {}))
+            pruned.deleted += mine.deleted
+            pruned.kept += mine.kept
     return pruned
 
 
@@ -182,7 +272,10 @@ def settle(context: Context, branch: Branch) -> list[str]:
     for row in catalog.list_for_branch(registry, branch, statuses=("creating",)):
         # Not quietly: a branch a killed clone left fenced off must be reopened, or this start fails
         # for the branch and the next one tries again (the row stays "creating" until then).
-        _made_by(context, row).settle(job, row)
+        if created := _made_by(context, row).settle(job, row):
+            catalog.update(registry, row.id, status="ready", size_bytes=created.size_bytes, checksum=created.checksum)
+            settled.append(f"checkpoint #{row.id} turned out whole: marked ready")
+            continue
         catalog.update(registry, row.id, status="failed", error="interrupted: dbadmin stopped before it finished")
         settled.append(f"checkpoint #{row.id} marked failed")
     return settled
@@ -194,12 +287,8 @@ class _Keep:
 
     context: Context
     job: Job
-    restoring: Checkpoint
     actor: str
-
-    @property
-    def label(self) -> str:
-        return f"before restore of #{self.restoring.id}"
+    label: str  # "before restore of #12", "before restore to 2026-12-02 14:32:00 UTC"
 
     def record(self, strategy: str) -> Checkpoint:
         context, branch = self.context, self.job.branch
@@ -215,6 +304,25 @@ class _Keep:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _history(context: Context, branch: Branch, strategy: TimeTravel) -> History:
+    window = strategy.history(_job(context, branch, None, None))
+    return History(window.earliest.astimezone(UTC), window.latest.astimezone(UTC))
+
+
+def _moment(value: object) -> datetime:
+    """A moment given as a datetime, ISO 8601 text or HH:MM[:SS] (today); UTC unless it names a zone."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = refuse_nul(str(value or "").strip(), "the time")[:41]
+        try:
+            moment = (datetime.combine(datetime.now(UTC).date(), time.fromisoformat(text)) if len(text) <= 8
+                      else datetime.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(f"{text[:40]!r} is not a time: use ISO 8601 (2026-12-02T14:32:00Z) or HH:MM") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _now(context: Context):

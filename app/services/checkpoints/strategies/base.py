@@ -4,7 +4,9 @@ A strategy owns a checkpoint's whole life: ``create`` it from the live branch, `
 the branch to it (returning the checkpoint that keeps the state it replaced, so every
 restore can be undone), ``delete`` and ``verify`` it, ``settle`` one a killed process left
 half-made, and say before anything starts what making one costs the branch
-(``unavailability``).  Its own settings come through ``from_settings``, once, at start-up.
+(``unavailability``) and what a restore does to it (``restore_effect``).  Its own settings
+come through ``from_settings``, once, at start-up.  A strategy whose provider keeps the
+branch's history may also restore to a moment (``TimeTravel``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from datetime import datetime
+from typing import ClassVar, Protocol, runtime_checkable
 
 import psycopg
 
@@ -109,6 +112,7 @@ class Keep(Protocol):
 class Strategy(Protocol):
     name: ClassVar[str]
     summary: ClassVar[str]  # one line: what it does and what it costs (CLI help, docs)
+    restore_effect: ClassVar[str]  # what a restore does to the branch's connections, said before it starts
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Strategy: ...
@@ -118,8 +122,27 @@ class Strategy(Protocol):
     def delete(self, job: Job, checkpoint: Checkpoint) -> None: ...
     def verify(self, job: Job, checkpoint: Checkpoint) -> None: ...
     def discard_partial(self, job: Job, reference: str) -> None: ...
-    def settle(self, job: Job, checkpoint: Checkpoint) -> None: ...
+    def settle(self, job: Job, checkpoint: Checkpoint) -> Created | None:
+        """Finish or undo what a killed process left of ``checkpoint`` (status ``creating``);
+        ``Created`` when it turned out whole (the catalog marks it ready), else None (failed)."""
     def unavailability(self, job: Job) -> Unavailability: ...
+
+
+@dataclass(frozen=True)
+class History:
+    """The moments a branch can be brought back to, oldest and newest (aware datetimes)."""
+
+    earliest: datetime
+    latest: datetime
+
+
+@runtime_checkable
+class TimeTravel(Protocol):
+    """A strategy that can also bring the branch back to a moment of its history, not only to a checkpoint."""
+
+    def history(self, job: Job) -> History: ...
+    def restore_to_time(self, job: Job, moment: datetime, keep: Keep) -> Checkpoint:
+        """Bring the branch back to ``moment``; returns the checkpoint of the state it replaced."""
 
 
 def failure_message(exc: BaseException, secrets: tuple[str, ...]) -> str:

@@ -25,6 +25,7 @@ from .base import Created, Job, Keep, Unavailability, quietly
 class CloneStrategy:
     name = "clone"
     summary = "a copy on the branch's own server: fast; the branch takes no connections while it is copied"
+    restore_effect = swap.SWAP_EFFECT
 
     def __init__(self, sessions: str = "terminate", wait: float = 10.0) -> None:
         self.sessions, self.wait = sessions, wait

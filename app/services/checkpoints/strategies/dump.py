@@ -25,6 +25,8 @@ from .base import Created, Job, Keep, Unavailability
 class DumpStrategy:
     name = "dump"
     summary = "pg_dump into the checkpoint store (a folder or S3), pg_restore back: the branch stays online"
+    restore_effect = swap.SWAP_EFFECT + (" A role that may not create databases restores in place instead, in one "
+                                         "transaction: queries wait for it.")
 
     def __init__(self, store: Store, jobs: int = 2) -> None:
         self.store, self.jobs = store, jobs

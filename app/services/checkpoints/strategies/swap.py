@@ -21,6 +21,8 @@ from ..catalog import Checkpoint
 from .base import Job, Keep, failure_message, quietly
 
 KEPT_AS = "clone"  # the replaced database is kept as it is, which is what a clone checkpoint is
+SWAP_EFFECT = ("The branch takes no connections for a moment while the databases are swapped; "
+               "open sessions are ended and reconnect to the restored database.")
 
 
 def checkpoint_database(database: str, checkpoint_id: int) -> str:
