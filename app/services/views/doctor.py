@@ -13,6 +13,8 @@ from ...config import Settings
 from .. import control_store, embedded, migrations, pgtools
 from ..branch import Branch
 from ..checkpoints import strategies
+from ..checkpoints.strategies import Job
+from ..checkpoints.strategies.base import Diagnosable
 from ..context import Context
 from ..embedded import embedded_settings
 from ..errors import ConfigError, DBAdminError
@@ -60,6 +62,7 @@ def run_checks(settings: Settings) -> list[Check]:
             checks += [_branch_migrations_check(context, branch) for branch in Branch
                        if registry.location(branch) is not None]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
+        checks += _strategy_findings(context)
     finally:
         registry.close()
     return checks
@@ -74,6 +77,18 @@ def _strategies(settings: Settings) -> tuple[Check, dict]:
                      f"set it to one of: {', '.join(strategies.names())}"), {}
     return Check("checkpoint strategies", Level.OK, f"Dev: {settings.checkpoint_strategy_dev}, Prod: "
                  f"{settings.checkpoint_strategy_prod} (registered: {', '.join(strategies.names())})"), built
+
+
+def _strategy_findings(context: Context) -> list[Check]:
+    """What each branch's strategy says of its own set-up (a provider's key and branches), where it can."""
+    found = []
+    for branch in Branch:
+        chosen = context.checkpoint_strategies.get(strategies.default_name(context.settings, branch))
+        if isinstance(chosen, Diagnosable) and context.registry.location(branch) is not None:
+            job = Job(registry=context.registry, branch=branch, secrets=context.settings.secrets())
+            found += [Check(f"{branch.value}: {finding.name}", Level(finding.level), finding.detail, finding.fix)
+                      for finding in chosen.diagnose(job)]
+    return found
 
 
 def _embedded_checks(settings: Settings) -> list[Check]:

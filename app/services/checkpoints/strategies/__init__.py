@@ -18,7 +18,8 @@ from .dump import DumpStrategy
 
 REGISTERED: tuple[type[Strategy], ...] = (CloneStrategy, DumpStrategy)
 
-__all__ = ["REGISTERED", "Created", "Job", "Keep", "Progress", "Strategy", "Unavailability", "build", "choose", "names"]
+__all__ = ["REGISTERED", "Created", "Job", "Keep", "Progress", "Strategy", "Unavailability", "build", "choose", "default_name",
+           "names"]
 
 
 def names() -> tuple[str, ...]:
@@ -35,9 +36,14 @@ def build(settings: Settings) -> dict[str, Strategy]:
     return {strategy.name: strategy.from_settings(settings) for strategy in REGISTERED}
 
 
+def default_name(settings: Settings, branch: Branch) -> str:
+    """The strategy CHECKPOINT_STRATEGY_DEV or _PROD names for ``branch``."""
+    return settings.checkpoint_strategy_dev if branch is Branch.DEV else settings.checkpoint_strategy_prod
+
+
 def choose(strategies: Mapping[str, Strategy], settings: Settings, branch: Branch, name: str | None) -> Strategy:
     """The strategy asked for by ``name``, or the branch's default."""
-    name = name or (settings.checkpoint_strategy_dev if branch is Branch.DEV else settings.checkpoint_strategy_prod)
+    name = name or default_name(settings, branch)
     if name not in strategies:
         raise InvalidInput(f"unknown checkpoint strategy {name[:20]!r}: use {_choices()}")
     return strategies[name]

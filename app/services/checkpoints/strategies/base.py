@@ -6,7 +6,8 @@ restore can be undone), ``delete`` and ``verify`` it, ``settle`` one a killed pr
 half-made, and say before anything starts what making one costs the branch
 (``unavailability``) and what a restore does to it (``restore_effect``).  Its own settings
 come through ``from_settings``, once, at start-up.  A strategy whose provider keeps the
-branch's history may also restore to a moment (``TimeTravel``).
+branch's history may also restore to a moment (``TimeTravel``), and one that depends on
+more than the branch's server checks it for ``dbadmin doctor`` (``Diagnosable``).
 """
 
 from __future__ import annotations
@@ -156,3 +157,20 @@ def quietly(call: Callable[..., object], *args: object) -> None:
         call(*args)
     except (DBAdminError, psycopg.Error, OSError):
         pass
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of ``dbadmin doctor`` about a strategy's own set-up (a provider's key, its branches)."""
+
+    name: str
+    level: str  # "ok", "warn" or "fail"
+    detail: str
+    fix: str | None = None
+
+
+@runtime_checkable
+class Diagnosable(Protocol):
+    """A strategy that can say whether it is set up to work on a branch, without changing anything."""
+
+    def diagnose(self, job: Job) -> list[Finding]: ...
