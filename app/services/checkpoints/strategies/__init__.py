@@ -15,8 +15,9 @@ from ...errors import ConfigError, InvalidInput
 from .base import Created, Job, Keep, Progress, Strategy, Unavailability
 from .clone import CloneStrategy
 from .dump import DumpStrategy
+from .neon import NeonStrategy
 
-REGISTERED: tuple[type[Strategy], ...] = (CloneStrategy, DumpStrategy)
+REGISTERED: tuple[type[Strategy], ...] = (CloneStrategy, DumpStrategy, NeonStrategy)
 
 __all__ = ["REGISTERED", "Created", "Job", "Keep", "Progress", "Strategy", "Unavailability", "build", "choose", "default_name",
            "names"]
