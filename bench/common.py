@@ -40,12 +40,16 @@ class Server:
 
 
 @contextmanager
-def bench_server(*roles: str) -> Iterator[Server]:
-    """A server with one new database per role; everything is dropped afterwards."""
+def bench_server(*roles: str, under: Path | None = None) -> Iterator[Server]:
+    """A server with one new database per role; everything is dropped afterwards.
+
+    ``under``: the folder to work in (and an embedded server's data directory in it, whatever
+    TEST_DATABASE_URL says), for runs on a filesystem of their own.
+    """
     with ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR"))))
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=under or os.environ.get("BENCH_DIR"))))
         os.chmod(work, 0o755)
-        given = os.environ.get("TEST_DATABASE_URL")
+        given = None if under else os.environ.get("TEST_DATABASE_URL")
         url = (dburl.with_database(dburl.normalize(given), "postgres") if given
                else stack.enter_context(EmbeddedPostgres(work / "pg")).url())
         server = Server(url=url, work=work, urls={})

@@ -64,6 +64,24 @@ def size(conn: psycopg.Connection, name: str) -> int:
     return conn.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
 
 
+def flush(conn: psycopg.Connection) -> bool:
+    """Write the server's dirty buffers out now (``CHECKPOINT``); False where the role may not
+    (it needs superuser or, from PostgreSQL 15, pg_checkpoint)."""
+    try:
+        conn.execute("CHECKPOINT")
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+    return True
+
+
+def data_directory(conn: psycopg.Connection) -> str | None:
+    """The server's data directory, where the role may read it (superuser, pg_read_all_settings)."""
+    try:
+        return conn.execute("SHOW data_directory").fetchone()[0]
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+
+
 def server_major(conn: psycopg.Connection) -> int:
     return conn.info.server_version // 10000
 

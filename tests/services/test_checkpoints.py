@@ -473,7 +473,7 @@ def test_a_default_strategy_that_is_not_registered_stops_start_up_before_any_con
     with pytest.raises(ConfigError) as refused:
         with open_context(settings):
             pass
-    assert str(refused.value) == "CHECKPOINT_STRATEGY_PROD: unknown checkpoint strategy 'snapshot'; use clone or dump"
+    assert str(refused.value) == "CHECKPOINT_STRATEGY_PROD: unknown checkpoint strategy 'snapshot'; use clone, dump or neon"
 
 
 # -- names that never collide ------------------------------------------------------------------
