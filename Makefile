@@ -14,9 +14,11 @@ test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-oidc-provider
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-lint: setup  ## the layer contracts (import-linter) and pyflakes (ruff)
+lint: setup  ## the layer contracts (import-linter), ruff's checks and format, and a type check of app/ (mypy)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check app tests bench scripts
+	$(VENV)/bin/ruff format --check app tests bench scripts
+	$(VENV)/bin/mypy app
 
 screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	scripts/ensure-chromium

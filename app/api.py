@@ -106,7 +106,7 @@ class TimeRestore(Change):
 class NewCheckpoint(BaseModel):
     label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
     notes: str | None = Field(None, max_length=5000)
-    strategy: Literal[strategies.names()] | None = None  # the registered strategies
+    strategy: Literal[strategies.names()] | None = None  # type: ignore[valid-type]  # the registered ones, at import
     reason: str | None = Field(None, max_length=1000)
 
 

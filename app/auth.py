@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -74,6 +74,7 @@ ANONYMOUS_PER_MINUTE = 120  # API requests without a login that one client addre
 # connection: it returns a Principal, (name, "admin" | "viewer"), or None for nobody.
 Identity = Callable[[HTTPConnection], Any]
 _log = logging.getLogger("dbadmin")  # propagates to whatever the host application configured
+R = TypeVar("R", bound=Response)
 
 
 @dataclass
@@ -200,8 +201,8 @@ class Gate:
             if found is not None or token is not None:  # the host's own bearer token is the host's to judge
                 return found
         raw = self._session_id(request)
-        found = await run_in_threadpool(auth.session, self.context.registry, raw, self.settings) if raw else None
-        return found.principal if found else None
+        session = await run_in_threadpool(auth.session, self.context.registry, raw, self.settings) if raw else None
+        return session.principal if session else None
 
     async def host_principal(self, request: HTTPConnection) -> Principal | None:
         """Ask the host application's identity (sync ones in a worker thread, so a lookup never blocks
@@ -310,7 +311,7 @@ class Gate:
                      details={"via": principal.via, "role": principal.role.value})
         return raw
 
-    def _with_cookie(self, request: Request, response: Response, raw: str) -> Response:
+    def _with_cookie(self, request: Request, response: R, raw: str) -> R:
         secure = request.url.scheme == "https" or (self.settings.public_url or "").startswith("https://")
         for path in self.cookie_paths:  # the console and its API: one cookie each, the same session
             response.set_cookie(self.cookie, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
@@ -319,7 +320,9 @@ class Gate:
 
     def safe_next(self, next_url: str | None) -> str:
         """Only a path inside the console (or the API docs): never an open redirect to another site."""
-        inside = next_url and (next_url.startswith(self.prefix) or next_url == f"/api{self.prefix}/docs")
+        if next_url is None:
+            return self.prefix + "/"
+        inside = next_url.startswith(self.prefix) or next_url == f"/api{self.prefix}/docs"
         if inside and not next_url.startswith("//") and "\\" not in next_url:
             return next_url
         return self.prefix + "/"
@@ -432,7 +435,7 @@ class Gate:
                 if found:
                     audit.record(self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
                     for ended in self.session_ended:
-                        ended(found.principal.credential)
+                        ended(found.principal.credential or "")
             response = RedirectResponse(f"{self.prefix}/login", status_code=303)
             for path in self.cookie_paths:
                 response.delete_cookie(self.cookie, path=path)
@@ -453,7 +456,7 @@ class Gate:
         return router
 
     def _provider_down(self, request: Request, exc: Exception) -> HTMLResponse:
-        where = urlsplit(self.settings.oidc_issuer).netloc
+        where = urlsplit(self.settings.oidc_issuer or "").netloc
         self.refuse(request, None, f"identity provider {where} unreachable: {type(exc).__name__}")
         return plain_page(503, "The identity provider does not answer",
                           f"dbadmin could not reach {html.escape(where)} to sign you in. Try again in a moment.")

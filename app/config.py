@@ -231,7 +231,7 @@ class Settings(BaseSettings):
             if not isinstance(value, SecretStr) or not value.get_secret_value():
                 continue
             if name.endswith("_database_url"):
-                found.append(dburl.conninfo_to_dict(value.get_secret_value()).get("password") or "")
+                found.append(dburl.parts(value.get_secret_value()).get("password") or "")
             elif name.endswith("_url"):
                 found.append(urlsplit(value.get_secret_value()).password or "")
             else:

@@ -29,8 +29,8 @@ from .auth import LOGIN_COOKIE, Gate, Identity
 from .config import Settings, load_settings
 from .live import LivePages
 from .services.context import Context
-from .services.startup import open_context
 from .services.errors import ConfigError
+from .services.startup import open_context
 
 
 def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Settings | None = None,

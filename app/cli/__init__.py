@@ -18,11 +18,11 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
-from . import checkpoint, migrate, token
 from ..config import Settings, load_settings
-from ..services.frame import access as auth
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
+from ..services.frame import access as auth
+from . import checkpoint, migrate, token
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
 cli.add_typer(migrate.app, name="migrate")

@@ -10,11 +10,11 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
 from .. import units
-from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, out
 from ..services import checkpoints
 from ..services.branch import Branch
 from ..services.checkpoints import strategies
 from ..services.views import compare
+from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, out
 
 STRATEGY_HELP = "how to make it (default per branch): " + "; ".join(
     f"{strategy.name}: {strategy.summary}" for strategy in strategies.REGISTERED)

@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from .. import units
-from .common import actor, console_context, out
 from ..services.frame import access as auth
+from .common import actor, console_context, out
 
 app = typer.Typer(no_args_is_help=True, help="API tokens for scripts and pipelines.")
 

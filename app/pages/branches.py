@@ -8,8 +8,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from .. import units
-from ..services.views.overview import BranchOverview
 from ..services.branch import Branch
+from ..services.views.overview import BranchOverview
 
 # Production must be unmistakable: a warm colour and a badge on every card that shows it.
 _ACCENT = {Branch.DEV: "border-sky-500", Branch.PROD: "border-rose-600"}
@@ -38,7 +38,7 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
             return
         with ui.grid(columns="auto 1fr").classes("gap-x-4 gap-y-1 text-sm"):
             ui.label("Database").classes("text-slate-500")
-            ui.label(status.location).classes("font-mono").props(f"data-testid=location-{status.branch}")
+            ui.label(status.location or "").classes("font-mono").props(f"data-testid=location-{status.branch}")
             ui.label("Server").classes("text-slate-500")
             ui.label(f"PostgreSQL {status.server_version}" if status.server_version else "—")
             if status.reachable:

@@ -115,6 +115,8 @@ class CheckpointsPanel:
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative", multi_line=True)
             return
+        if window is None:  # the strategy changed under the page
+            return
         span = f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC"
         with ui.dialog() as ask, ui.card().classes("w-[28rem]").props("data-testid=time-dialog"):
             ui.label(f"Restore {self.branch.label} to a time").classes("text-lg font-semibold")

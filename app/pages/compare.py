@@ -6,10 +6,10 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services.views import compare as compare_service
 from ..services import migrations
 from ..services.context import Context
 from ..services.errors import DBAdminError
+from ..services.views import compare as compare_service
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 

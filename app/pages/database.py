@@ -12,11 +12,11 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services.schema import introspection
-from ..services.views import overview
+from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError
-from ..services.branch import Branch
+from ..services.schema import introspection
+from ..services.views import overview
 from . import formatting
 from .branches import branch_card
 from .checkpoints_panel import CheckpointsPanel
@@ -181,7 +181,7 @@ class TablesView:
             "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}"}},
             "yAxis": {"type": "category", "data": [t.name for t in sized]},
             "tooltip": {"trigger": "axis"},
-            "series": [{"type": "bar", "data": [round(t.estimated_bytes / 1024) for t in sized],
+            "series": [{"type": "bar", "data": [round((t.estimated_bytes or 0) / 1024) for t in sized],
                         "name": "KiB", "itemStyle": {"color": "#0ea5e9"}}],
         }).classes("w-full h-64").props("data-testid=size-chart")
 
@@ -250,7 +250,7 @@ def _details_body(details: introspection.TableDetails) -> None:
         {"name": c.name, "kind": c.kind, "definition": c.definition} for c in details.constraints],
         testid="details-constraints")
     formatting.section("Referenced by", [
-        {"from": f"{r.schema}.{r.table} ({', '.join(r.columns)})", "to": ", ".join(r.ref_columns),
+        {"from": f"{r.schema}.{r.table} ({', '.join(r.columns or ())})", "to": ", ".join(r.ref_columns or ()),
          "name": r.name} for r in details.referenced_by], testid="details-referenced-by")
     if details.triggers:
         formatting.section("Triggers", [{"name": tr.name, "definition": tr.definition} for tr in details.triggers])

@@ -17,9 +17,9 @@ from nicegui.client import ClientConnectionTimeout
 from starlette.concurrency import run_in_threadpool
 
 from ..auth import Gate, credential_of, plain_page
-from ..services.frame.access import Principal
 from ..services.context import Context
 from ..services.errors import IdentityFailed, NotAllowed, NotStarted
+from ..services.frame.access import Principal
 
 T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
@@ -104,7 +104,7 @@ async def io_bound(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     result = await run.io_bound(call, *args, **kwargs)
     if result is None and core.app.is_stopping:
         raise Stopping
-    return result
+    return result  # type: ignore[return-value]  # None only when T allows it
 
 
 def quiet_when_stopping(page: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

@@ -4,13 +4,14 @@ refused and failed attempts included, each with its details."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
-from ..services.frame import audit
 from ..services.errors import DBAdminError, InvalidInput
+from ..services.frame import audit
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
@@ -28,7 +29,7 @@ def register(gate: Gate) -> None:
             return visit
         context = visit.context
         with frame("History", visit):
-            filters = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
+            filters: dict[str, Any] = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
             with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
                 picked_branch = ui.select({"": "all branches", "dev": "Development", "prod": "Production"},
                                           value=branch, label="Branch").classes("w-36")

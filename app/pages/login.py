@@ -33,7 +33,7 @@ def register(gate: Gate) -> None:
         if await gate.credential(request) is not None:
             return RedirectResponse(next if next.startswith(gate.prefix) else gate.prefix + "/", status_code=303)
         if gate.mode == "oidc":
-            issuer = html.escape(urlsplit(gate.settings.oidc_issuer).netloc)
+            issuer = html.escape(urlsplit(gate.settings.oidc_issuer or "").netloc)
             target = f"{gate.prefix}/auth/login?next={quote(next or gate.prefix + '/', safe='')}"
             body = (f"<p>Sign in with your account at {issuer}. Admins can change the databases; viewers can look.</p>"
                     f'<a class="button" data-testid="sign-in" href="{html.escape(target)}">Sign in</a>')

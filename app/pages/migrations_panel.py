@@ -6,9 +6,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..services import migrations
+from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from ..services.migrations.lint import LintUnavailable
-from ..services.branch import Branch
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 
@@ -153,7 +153,7 @@ class MigrationsPanel:
             "nothing is recorded.", phrase=plan.phrase, action="Baseline",
             running=f"Baselining {self.branch.label}",
             call=lambda phrase, progress: migrations.baseline(self.context, self.branch, actor=self.who,
-                                                              revision=revision, confirm=phrase, progress=progress))
+                                                              revision=str(revision), confirm=phrase, progress=progress))
 
     @staticmethod
     async def _ask(name: str, title: str, field) -> object:

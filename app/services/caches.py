@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from .branch import Branch
 
@@ -64,16 +64,17 @@ class ListingCache(Generic[T]):
         with self._guard:
             kept = self._kept.get(branch)
             if kept is not None and kept.started >= oldest and kept.generation == self._generations[branch]:
-                return kept.value
-            current = self._reading.get(branch)
-            leads = current is None or (fresh and current.started < oldest)
-            if leads:
-                current = self._reading[branch] = _Read(time.monotonic(), self._generations[branch])
+                return cast(T, kept.value)  # a kept read has no error, so it has its value
+            under_way = self._reading.get(branch)
+            leads = under_way is None or (fresh and under_way.started < oldest)
+            if under_way is None or leads:
+                under_way = self._reading[branch] = _Read(time.monotonic(), self._generations[branch])
+            current: _Read[T] = under_way
         if not leads:
             current.done.wait()
             if current.error is not None:
                 raise current.error
-            return current.value
+            return cast(T, current.value)
         try:
             current.value = read()
         except BaseException as exc:
@@ -88,7 +89,7 @@ class ListingCache(Generic[T]):
                 if current.error is None and current.generation == self._generations[branch]:
                     self._kept[branch] = current
             current.done.set()
-        return current.value
+        return cast(T, current.value)
 
     def forget(self, *branches: Branch) -> None:
         """Drop what is kept for ``branches``; a read under way is then kept for nobody."""

@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from . import dburl
 from .errors import BranchUnavailable
+from .rows import scalar
 
 VERSION_TABLE = "dbadmin_alembic_version"
 # dbadmin's own project runs in this process (its env.py is ours); Alembic's ``context`` and
@@ -36,12 +37,14 @@ def script_location() -> Path:
 
 def head() -> str:
     """The revision the code expects the control store to be at."""
-    return ScriptDirectory(str(script_location())).get_current_head()
+    found = ScriptDirectory(str(script_location())).get_current_head()
+    assert found is not None, "the control store's migrations have a head"
+    return found
 
 
 def current_revision(conn: psycopg.Connection) -> str | None:
     """The control store's revision, or None before its first upgrade."""
-    if conn.execute("SELECT to_regclass(%s) IS NULL", (VERSION_TABLE,)).fetchone()[0]:
+    if scalar(conn.execute("SELECT to_regclass(%s) IS NULL", (VERSION_TABLE,))):
         return None
     row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
     return row[0] if row else None
@@ -60,8 +63,10 @@ def upgrade(url: str) -> str:
         with _ALEMBIC_LOCK, engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-            return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            now = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            assert now is not None, "upgraded to head"
+            return now
     except OperationalError as exc:
-        raise BranchUnavailable(f"the control store ({dburl.describe(url)}) is unavailable: {dburl.reason(exc.orig)}") from None
+        raise BranchUnavailable(f"the control store ({dburl.describe(url)}) is unavailable: {dburl.reason(exc.orig or exc)}") from None
     finally:
         engine.dispose()

@@ -50,6 +50,11 @@ def describe(url: str) -> str:
     return f"{host}:{port}/{params.get('dbname', '')}"
 
 
+def parts(url: str) -> dict[str, str]:
+    """libpq's parameters of ``url`` (host, port, dbname, user, password, ...), as text."""
+    return {name: str(value) for name, value in conninfo_to_dict(url).items()}
+
+
 def with_database(url: str, database: str) -> str:
     """The same server and credentials, another database (used for per-test and embedded databases)."""
     params = conninfo_to_dict(url)
@@ -60,7 +65,7 @@ def with_database(url: str, database: str) -> str:
 def without_password(url: str) -> tuple[str, str | None]:
     """``url`` without its password, and the password: tools get it through PGPASSWORD,
     because a command line is visible to every user of the machine."""
-    params = conninfo_to_dict(url)
+    params = parts(url)
     password = params.pop("password", None)
     return _build(params), password
 

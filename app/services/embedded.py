@@ -25,6 +25,7 @@ import shutil
 import socket
 import stat
 import subprocess
+from typing import IO, Any
 from importlib.resources import files
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class EmbeddedPostgres:
         self.pgdata = self.data_dir / "pgdata"
         self.log_file = self.pgdata / "dbadmin-server.log"
         self.port: int | None = None
-        self._lock_file = None
+        self._lock_file: IO[str] | None = None
         self._run_as = SYSTEM_USER if os.geteuid() == 0 else None
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -194,7 +195,7 @@ class EmbeddedPostgres:
     def _run(self, tool: str, *args: str) -> str:
         # Drop root's groups too: with gid 0 kept, the kernel would check the *group*
         # bits of root-owned folders (often ---) instead of the traverse bit we set.
-        identity = {"user": self._run_as, "group": self._run_as, "extra_groups": []} if self._run_as else {}
+        identity: dict[str, Any] = {"user": self._run_as, "group": self._run_as, "extra_groups": []} if self._run_as else {}
         try:
             result = subprocess.run(
                 [str(self._bin / tool), *args], cwd=self.data_dir, capture_output=True, text=True,

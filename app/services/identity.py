@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from .rows import one
+
 # The cluster's system identifier (set by initdb, unique per cluster) plus the database's
 # oid.  Physical replicas share both; a replica cannot be written to, and a replica of Prod
 # used as Dev is refused by the registry when both are configured.
@@ -66,6 +68,6 @@ def sql_for(fallback: bool) -> str:
 def of_connection(conn: psycopg.Connection) -> Identity:
     """Ask a psycopg connection's server who it is (the fallback where pg_control_system() is revoked)."""
     try:
-        return Identity.from_row(conn.execute(IDENTITY_SQL).fetchone())
+        return Identity.from_row(one(conn.execute(IDENTITY_SQL)))
     except psycopg.errors.InsufficientPrivilege:
-        return Identity.from_row(conn.execute(FALLBACK_IDENTITY_SQL).fetchone(), fallback=True)
+        return Identity.from_row(one(conn.execute(FALLBACK_IDENTITY_SQL)), fallback=True)

@@ -24,6 +24,7 @@ from .branch import Branch
 from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase
 from .identity import Identity
 from .identity import of_connection as identity_of
+from .rows import scalar
 
 CONTROL = "control"
 STATUS_TIMEOUT = 2.0  # seconds a branch card or the branch list waits for a server at most (POOL_TIMEOUT if less)
@@ -145,7 +146,7 @@ class Registry:
         location = self.location(branch)
         try:
             with self.connection(branch, timeout=STATUS_TIMEOUT) as conn:
-                version = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
+                version = scalar(conn.execute("SELECT current_setting('server_version')"))
         except (BranchUnavailable, SameDatabase) as exc:
             return BranchStatus(branch=branch, configured=True, location=location, error=str(exc))
         return BranchStatus(branch=branch, configured=True, location=location, reachable=True, server_version=version)
@@ -215,7 +216,7 @@ class Registry:
             "application_name": "dbadmin",
             "connect_timeout": max(1, int(self._settings.pool_timeout)),
         }
-        if self._settings.db_ssl and "sslmode" not in dburl.conninfo_to_dict(url):
+        if self._settings.db_ssl and "sslmode" not in dburl.parts(url):
             kwargs["sslmode"] = self._settings.db_ssl
         return kwargs
 
@@ -226,7 +227,7 @@ class Registry:
     def _unavailable(self, key: str, exc: Exception, pool: ConnectionPool) -> BranchUnavailable:
         what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
         if isinstance(exc, PoolTimeout):  # the pool only says it waited; the server's answer is more useful
-            exc = pool.connection_class.last_error or exc
+            exc = getattr(pool.connection_class, "last_error", None) or exc  # set by our connection class
         why = "no connection within the pool timeout" if isinstance(exc, PoolTimeout) else dburl.reason(exc, self._settings.secrets())
         return BranchUnavailable(f"{what} ({dburl.describe(self._urls[key] or '')}) is unavailable: {why}")
 
@@ -237,7 +238,7 @@ class _RecordingConnection(psycopg.Connection):
     last_error: Exception | None = None
 
     @classmethod
-    def connect(cls, *args, **kwargs):  # type: ignore[override]
+    def connect(cls, *args, **kwargs):
         try:
             conn = super().connect(*args, **kwargs)
         except psycopg.OperationalError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,6 +22,7 @@ from . import dburl
 from .errors import BranchUnavailable, OperationRefused
 from .identity import Identity
 from .identity import of_connection as identity_of
+from .rows import scalar
 
 MAINTENANCE_DATABASES = ("postgres", "template1")
 
@@ -35,14 +37,14 @@ def unique_part() -> str:
 
 
 def database_of(url: str) -> str:
-    return dburl.conninfo_to_dict(url)["dbname"]
+    return dburl.parts(url)["dbname"]
 
 
 @contextmanager
 def maintenance(url: str, *, secrets: tuple[str, ...] = (), purpose: str = "dbadmin-maintenance") -> Iterator[psycopg.Connection]:
     """A maintenance connection named ``purpose`` (its application_name), so that sessions a killed
     process left running can be found and ended (``end_orphans``)."""
-    last: Exception | None = None
+    last: Exception = BranchUnavailable("no maintenance database to connect to")
     for name in MAINTENANCE_DATABASES:
         try:
             conn = psycopg.connect(dburl.with_database(url, name), autocommit=True, connect_timeout=10,
@@ -61,7 +63,7 @@ def exists(conn: psycopg.Connection, name: str) -> bool:
 
 
 def size(conn: psycopg.Connection, name: str) -> int:
-    return conn.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
+    return scalar(conn.execute("SELECT pg_database_size(%s)", (name,)))
 
 
 def flush(conn: psycopg.Connection) -> bool:
@@ -77,7 +79,7 @@ def flush(conn: psycopg.Connection) -> bool:
 def data_directory(conn: psycopg.Connection) -> str | None:
     """The server's data directory, where the role may read it (superuser, pg_read_all_settings)."""
     try:
-        return conn.execute("SHOW data_directory").fetchone()[0]
+        return scalar(conn.execute("SHOW data_directory"))
     except psycopg.errors.InsufficientPrivilege:
         return None
 
@@ -99,8 +101,8 @@ def terminate_sessions(conn: psycopg.Connection, name: str) -> int:
 
 
 def other_sessions(conn: psycopg.Connection, name: str) -> int:
-    return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                        (name,)).fetchone()[0]
+    return scalar(conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (name,)))
 
 
 def create(conn: psycopg.Connection, name: str, *, template: str = "template0", owner_of: str | None = None) -> None:
@@ -159,7 +161,7 @@ def scratch_database(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[str
 
 
 @contextmanager
-def reading(url: str) -> Iterator[psycopg.Cursor]:
+def reading(url: str) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
     """A dict cursor in a read-only transaction on a scratch database (it has no pool: it lives for one operation)."""
     with psycopg.connect(url, connect_timeout=10, application_name="dbadmin-scratch") as conn:
         with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
@@ -175,7 +177,7 @@ def identity(url: str) -> Identity:
 
 def can_create_databases(conn: psycopg.Connection) -> bool:
     """Whether the connected role may CREATE DATABASE (needed to build a restore aside and to clone)."""
-    return conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+    return scalar(conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"))
 
 
 def end_orphans(conn: psycopg.Connection, purpose: str, *, timeout: float = 30) -> int:

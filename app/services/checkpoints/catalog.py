@@ -13,8 +13,9 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from ..branch import Branch
-from ..errors import NotFound
+from ..errors import CheckpointCorrupt, NotFound
 from ..registry import CONTROL, Registry
+from ..rows import one, scalar
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Checkpoint:
     error: str | None
     unavailable_ms: int | None = None  # how long making it kept the branch from taking connections
     copy_method: str | None = None  # how a clone copied the files (PostgreSQL's name for it)
+
+    @property
+    def location(self) -> str:
+        """Where its data is (a database, an archive, a provider's branch), for its strategy to act on:
+        set before the strategy makes it, so a checkpoint without one has nothing to restore or delete."""
+        if not self.reference:
+            raise CheckpointCorrupt(f"checkpoint #{self.id} records no location for its data")
+        return self.reference
 
 
 @dataclass(frozen=True)
@@ -59,12 +68,12 @@ _COLUMNS = ("id, label, notes, created_by, created_at, branch, strategy, referen
 def insert(registry: Registry, *, label: str, notes: str | None, actor: str, branch: Branch, strategy: str,
            revision: str | None, retention_days: float) -> Checkpoint:
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
-        return cur.execute(
+        return one(cur.execute(
             f"""INSERT INTO admin_checkpoints (label, notes, created_by, branch, strategy, revision, expires_at)
                 VALUES (%s, %s, %s, %s, %s, %s, clock_timestamp() + make_interval(secs => %s))
                 RETURNING {_COLUMNS}""",
             (label, notes, actor, branch.value, strategy, revision, retention_days * 86400),
-        ).fetchone()
+        ))
 
 
 def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoint:
@@ -73,8 +82,8 @@ def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoi
         raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
-        return cur.execute(f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
-                           values | {"id": checkpoint_id}).fetchone()
+        return one(cur.execute(f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
+                               values | {"id": checkpoint_id}))
 
 
 def last_measured(registry: Registry, branch: Branch, strategy: str) -> Checkpoint | None:
@@ -126,11 +135,11 @@ def list_for_branch(registry: Registry, branch: Branch, *, statuses: tuple[str, 
 
 def journal_start(registry: Registry, *, branch: Branch, checkpoint_id: int, database: str, aside: str, previous: str) -> int:
     with registry.connection(CONTROL) as conn:
-        return conn.execute(
+        return scalar(conn.execute(
             """INSERT INTO restore_journal (branch, checkpoint_id, database, aside, previous)
                VALUES (%s, %s, %s, %s, %s) RETURNING id""",
             (branch.value, checkpoint_id, database, aside, previous),
-        ).fetchone()[0]
+        ))
 
 
 def journal_step(registry: Registry, journal_id: int, step: str) -> None:

@@ -22,13 +22,13 @@ from ..frame.access import Principal
 from ..frame.operations import check_plan, on_production, operation
 from ..registry import CONTROL
 from ..revisions import branch as revisions_branch
+from ..rows import scalar
 from ..schema import introspection
 from ..text import refuse_nul
 from . import catalog, strategies
 from .catalog import Checkpoint, CheckpointNotFound
 from .strategies import Job, Progress, Strategy, Unavailability
-from .strategies.base import History, TimeTravel
-from .strategies.base import failure_message, quietly
+from .strategies.base import History, TimeTravel, failure_message, quietly
 from .strategies.swap import settle_journal
 
 __all__ = ["Checkpoint", "CheckpointNotFound", "History", "Pruned", "RestorePlan", "TimeRestorePlan", "Unavailability",
@@ -187,6 +187,7 @@ def restore_to_time(context: Context, branch: Branch | str, moment: object, *, a
         plan = plan_restore_to_time(context, branch, moment)
         check_plan(plan, confirm)
         strategy = _strategy(context, branch, None)
+        assert isinstance(strategy, TimeTravel)  # the plan refused one that is not
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
         keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
@@ -316,7 +317,7 @@ def _moment(value: object) -> datetime:
     if isinstance(value, datetime):
         moment = value
     else:
-        text = refuse_nul(str(value or "").strip(), "the time")[:41]
+        text = (refuse_nul(str(value or "").strip(), "the time") or "")[:41]
         try:
             moment = (datetime.combine(datetime.now(UTC).date(), time.fromisoformat(text)) if len(text) <= 8
                       else datetime.fromisoformat(text))
@@ -327,7 +328,7 @@ def _moment(value: object) -> datetime:
 
 def _now(context: Context):
     with context.registry.connection(CONTROL) as conn:
-        return conn.execute("SELECT clock_timestamp()").fetchone()[0]
+        return scalar(conn.execute("SELECT clock_timestamp()"))
 
 
 def _job(context: Context, branch: Branch, progress: Progress | None, cancel: threading.Event | None) -> Job:

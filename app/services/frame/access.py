@@ -27,6 +27,7 @@ from psycopg.rows import class_row, dict_row
 
 from ...config import Settings
 from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from ..rows import one
 from ..registry import CONTROL, Registry
 from . import audit
 
@@ -123,7 +124,7 @@ class RolePolicy:
         def items(text: str, lower: bool = True) -> frozenset[str]:
             return frozenset(item.strip().lower() if lower else item.strip() for item in text.split(",") if item.strip())
         return cls(items(settings.admin_emails), items(settings.admin_groups, lower=False), items(settings.viewer_emails),
-                   {domain.lstrip("@") for domain in items(settings.viewer_domains)}, settings.oidc_groups_claim)
+                   frozenset(domain.lstrip("@") for domain in items(settings.viewer_domains)), settings.oidc_groups_claim)
 
     def role_for(self, claims: Mapping[str, Any]) -> Role | None:
         """The role these ID token / userinfo claims earn, or None (not allowed in).
@@ -294,10 +295,10 @@ def create_token(registry: Registry, *, name: str, role: Role | str, created_by:
             raise InvalidInput("a token name must be 1 to 100 printable characters")
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
-            token = cur.execute(
+            token = one(cur.execute(
                 f"INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES (%s, %s, %s, %s) RETURNING {_TOKEN_COLUMNS}",
                 (name, Role.parse(role).value, _hash(raw), created_by.name),
-            ).fetchone()
+            ))
         running.details["token_id"] = token.id
     return token, raw
 

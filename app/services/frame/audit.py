@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .. import dburl
 from ..branch import Branch
 from ..errors import BranchUnavailable, DBAdminError, InvalidInput
+from ..rows import one
 from ..text import refuse_nul, scrub
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
@@ -107,7 +108,7 @@ def record(
         "duration_ms": duration_ms,
     }
     with _connection(pool) as conn, conn.cursor(row_factory=class_row(Action)) as cur:
-        return cur.execute(_INSERT, params).fetchone()
+        return one(cur.execute(_INSERT, params))
 
 
 @contextmanager
@@ -272,5 +273,5 @@ def verify(pool: ConnectionPool) -> Verification:
     """
     with _connection(pool) as conn, conn.transaction():  # one snapshot for the count, the head and the walk
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        rows, head_seq, head_hash, broken_id, problem = conn.execute(_VERIFY).fetchone()
+        rows, head_seq, head_hash, broken_id, problem = one(conn.execute(_VERIFY))
     return Verification(rows=rows, head_seq=head_seq, head_hash=head_hash, broken_id=broken_id, problem=problem)

@@ -67,6 +67,7 @@ def _audited(context: Context, event: Event, action: str, call: Any) -> HookResu
 def _invalidate(context: Context, event: Event, patterns: list[str]) -> str:
     import redis
 
+    assert context.settings.redis_url is not None, "patterns are only run with REDIS_URL set"
     client = redis.Redis.from_url(context.settings.redis_url.get_secret_value(), socket_timeout=5,
                                   socket_connect_timeout=5)
     try:

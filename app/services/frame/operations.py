@@ -41,7 +41,7 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
         require_live(context.registry, actor, context.settings)
         require_admin(actor, action.replace(".", " "))
         parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
-        branches = sorted({parsed, also_lock} - {None})
+        branches = sorted({parsed} | ({also_lock} if also_lock is not None else set()))
         with ExitStack() as locks:
             if locked:
                 for held in branches:

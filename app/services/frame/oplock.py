@@ -22,6 +22,7 @@ import psycopg
 from ..branch import Branch
 from ..errors import BranchBusy
 from ..registry import CONTROL, Registry
+from ..rows import scalar
 from . import audit
 
 # Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.
@@ -54,7 +55,7 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
     branch = Branch.parse(branch)
     params = {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}
     with registry.connection(CONTROL) as conn:
-        if not conn.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(key)s)", params).fetchone()[0]:
+        if not scalar(conn.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(key)s)", params)):
             found = holder(registry, branch)
             raise BranchBusy(found.describe() if found else f"busy: another operation holds the {branch.label} branch")
         try:

@@ -15,6 +15,7 @@ from psycopg.rows import class_row
 
 from ..branch import Branch
 from ..registry import CONTROL, Registry
+from ..rows import scalar
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ _COLUMNS = "id, branch, revision, direction, actor, started_at, finished_at, out
 
 def start(registry: Registry, *, branch: Branch, revision: str, direction: str, actor: str) -> int:
     with registry.connection(CONTROL) as conn:
-        return conn.execute(
+        return scalar(conn.execute(
             "INSERT INTO migration_runs (branch, revision, direction, actor) VALUES (%s, %s, %s, %s) RETURNING id",
             (branch.value, revision, direction, actor),
-        ).fetchone()[0]
+        ))
 
 
 def finish(registry: Registry, run_id: int, *, outcome: str, error: str | None = None) -> None:

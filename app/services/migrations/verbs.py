@@ -28,6 +28,7 @@ from ..revisions import runner as alembic_runner
 from ..revisions.branch import DatabaseState
 from ..revisions.project import Graph, RevisionInfo
 from ..revisions.runner import Applied, EnvFailure
+from ..rows import scalar
 from ..schema import diff as schema_diff
 from ..schema import introspection
 from . import lint
@@ -260,7 +261,7 @@ def lint_pending(context: Context, branch: Branch | str, *, destination: str = "
     """
     branch = Branch.parse(branch)
     with context.registry.connection(branch) as conn:
-        version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0]
+        version = scalar(conn.execute("SELECT current_setting('server_version_num')::int"))
     if sql is None:
         sql = preview_sql(context, branch, destination=destination)
     return lint.lint_sql(sql, server_version=f"{version // 10000}.{version % 100}")
@@ -330,7 +331,7 @@ def plan_baseline(context: Context, branch: Branch | str, revision: str) -> Base
     return BaselinePlan(branch, revision)
 
 
-def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: int | None = None,
+def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: Any = None,
             reason: str | None = None, progress: Progress | None = None) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
     with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):

@@ -92,7 +92,7 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
         known = cache.tables.get((branch, key))
     if isinstance(known, WrongDatabase):
         raise WrongDatabase(str(known))
-    if known is not None:
+    if isinstance(known, VersionTable):
         return known
     try:
         found = alembic_runner.inspect(project(context.settings), target(context, branch))

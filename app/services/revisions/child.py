@@ -83,7 +83,7 @@ class Guard:
     """Lets env.py use only connections to the branch's own database (see the module docstring)."""
 
     def __init__(self, request: dict) -> None:
-        self.expected = request.get("identity")
+        self.expected: dict[str, Any] | None = request.get("identity")
         self.branch = request.get("branch_label", "branch")
         self.location = request.get("location", "")
         self.settings = request.get("session_settings", {})
@@ -107,10 +107,11 @@ class Guard:
         self.verified.append(dbapi_connection)
 
     def _check(self, dbapi_connection: Any) -> None:
+        assert self.expected is not None  # only installed when there is an identity to check
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(sql_for(self.expected["fallback"]))
-            found = Identity.from_row(tuple(cursor.fetchone()))
+            found = Identity.from_row(tuple(cursor.fetchone() or ()))
         finally:
             cursor.close()
         dbapi_connection.rollback()
@@ -187,7 +188,7 @@ class Run:
                 heads=list(context.get_current_heads()),
                 has_table=sa_inspect(connection).has_table(context.version_table, schema=schema),
                 version_table=context.version_table,
-                version_table_schema=schema or connection.exec_driver_sql("SELECT current_schema()").scalar(),
+                version_table_schema=schema or _bound(connection).exec_driver_sql("SELECT current_schema()").scalar(),
             )
             return []
 
@@ -251,6 +252,7 @@ class Run:
             config.set_main_option("file_template", self.request["file_template"])
         script = command.revision(config, message=self.request["message"])
         script = script[0] if isinstance(script, list) else script
+        assert script is not None, "alembic revision made a script"
         return {"path": str(script.path), "revision": script.revision}
 
     # -- env.py with dbadmin's hooks ------------------------------------------------------------
@@ -310,7 +312,7 @@ class Run:
                 given["transaction_per_migration"] = True
             configure(**given)
 
-        environment.configure = configure_checked
+        environment.configure = configure_checked  # type: ignore[method-assign]  # on this one instance
         return environment
 
 
@@ -388,3 +390,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _bound(connection: Any) -> Any:
+    """The connection Alembic's context runs on (None only in offline mode, which inspect never is)."""
+    if connection is None:
+        raise RuntimeError("env.py gave Alembic no connection to inspect")
+    return connection

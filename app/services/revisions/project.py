@@ -27,6 +27,7 @@ from psycopg import sql
 
 from .. import dburl
 from ..errors import ConfigError
+from ..rows import scalar
 
 # Drivers a project's own sqlalchemy.url may name; the branch URL keeps the project's choice
 # (an async env.py needs its async driver), any other spelling gets psycopg 3.
@@ -66,11 +67,11 @@ class Project:
         exists from dbadmin's own working directory.  Without an ini, the folder above the
         one holding env.py (usually the project root).
         """
-        config = self._ini_config()
-        if config is None:
+        config, ini = self._ini_config(), self.ini
+        if config is None or ini is None:
             return Path(self.path).resolve().parent
         location = config.get_alembic_option("script_location")
-        ini_dir = self.ini.parent
+        ini_dir = ini.parent
         if not location:
             raise ConfigError(f"MIGRATIONS: {self.ini} has no script_location in its [alembic] section")
         if Path(location).is_absolute():
@@ -149,7 +150,7 @@ def fingerprint(files: Sequence[Path]) -> str:
 
 def url_parts(url: str, sqlalchemy_url: str) -> dict[str, str]:
     """The parts of a branch URL that MIGRATIONS_ENV can hand out."""
-    params = dburl.conninfo_to_dict(url)
+    params = dburl.parts(url)
     return {
         "url": url, "sqlalchemy_url": sqlalchemy_url,
         "host": params.get("host") or params.get("hostaddr") or "localhost",
@@ -187,7 +188,8 @@ class Graph:
         return revision in self.info
 
     def down_of(self, revision: str) -> list[str]:
-        down = self._map.get_revision(revision).down_revision
+        found = self._map.get_revision(revision)
+        down = found.down_revision if found is not None else None
         return [down] if isinstance(down, str) else list(down or ())
 
     def pending_between(self, upper: str | Sequence[str], lower: Sequence[str]) -> list[RevisionInfo]:
@@ -222,7 +224,7 @@ class VersionTable:
     def read(self, conn: Any) -> tuple[tuple[str, ...], bool]:
         """The heads it holds and whether it exists, read through the branch's own pool."""
         qualified = sql.Identifier(self.schema, self.name)
-        if conn.execute("SELECT to_regclass(%s) IS NULL", [qualified.as_string(conn)]).fetchone()[0]:
+        if scalar(conn.execute("SELECT to_regclass(%s) IS NULL", [qualified.as_string(conn)])):
             return (), False
         rows = conn.execute(sql.SQL("SELECT version_num FROM {}").format(qualified)).fetchall()
         return tuple(row[0] for row in rows), True

@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 from ..branch import Branch
 from ..context import Context
 from ..errors import InvalidInput, QueryTimedOut
+from ..rows import one
 from ..text import refuse_nul
 
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
@@ -321,7 +322,7 @@ class Summary:
 
 
 @contextmanager
-def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor]:
+def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
     """A dict cursor in a read-only transaction limited by STATEMENT_TIMEOUT; a cancelled query becomes ``QueryTimedOut``."""
     branch = Branch.parse(branch)
     timeout_ms = int(context.settings.statement_timeout * 1000)
@@ -344,7 +345,7 @@ def summary(context: Context, branch: Branch | str) -> Summary:
         cur.execute("SELECT 1")
         latency = (time.perf_counter() - started) * 1000
         kinds = {KINDS[row["relkind"]]: row["n"] for row in cur.execute(_COUNT_BY_KIND)}
-        row = cur.execute("SELECT pg_database_size(current_database()) AS size, current_setting('server_version') AS version").fetchone()
+        row = one(cur.execute("SELECT pg_database_size(current_database()) AS size, current_setting('server_version') AS version"))
     return Summary(branch=branch, tables_by_kind={kind: kinds.get(kind, 0) for kind in KINDS.values()},
                    size_bytes=row["size"], server_version=row["version"], latency_ms=round(latency, 1))
 
@@ -403,15 +404,15 @@ def table_details(context: Context, branch: Branch | str, schema: str, table: st
         if found is None:
             return None
         key = {"oid": found["oid"]}
-        extras = cur.execute(_EXTRAS, key).fetchone()
+        extras = one(cur.execute(_EXTRAS, key))
         parent = cur.execute(_PARENT, key).fetchone()
 
         def rows(query: str, kind: type) -> list:
             return [kind(**row) for row in cur.execute(query, key).fetchall()]
 
         return TableDetails(
-            table=_table(cur.execute(_TABLE_ROW, key).fetchone()),
-            sizes=Sizes(**cur.execute(_SIZES, key).fetchone()),
+            table=_table(one(cur.execute(_TABLE_ROW, key))),
+            sizes=Sizes(**one(cur.execute(_SIZES, key))),
             columns=rows(_COLUMNS, Column),
             indexes=rows(_INDEXES, Index),
             constraints=rows(_CONSTRAINTS, Constraint),
@@ -434,7 +435,7 @@ def snapshot(context: Context, branch: Branch | str) -> dict[str, Any]:
         return snapshot_of(cur)
 
 
-def snapshot_of(cur: psycopg.Cursor) -> dict[str, Any]:
+def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
     """``snapshot`` through any dict cursor (a scratch database has no pool)."""
     tables: dict[str, dict[str, Any]] = {}
     for row in cur.execute(_SNAPSHOT_TABLES):

@@ -19,6 +19,7 @@ from ..context import Context
 from ..embedded import embedded_settings
 from ..errors import ConfigError, DBAdminError
 from ..registry import CONTROL, Registry
+from ..rows import one
 from ..revisions import branch as alembic_branch
 
 
@@ -116,9 +117,8 @@ def _target_check(registry: Registry, target: str) -> tuple[Check, int | None]:
         return Check(name, level, "not configured", f"set {env}"), None
     try:
         with registry.connection(target) as conn:
-            version, major = conn.execute(
-                "SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000"
-            ).fetchone()
+            version, major = one(conn.execute(
+                "SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000"))
     except DBAdminError as exc:
         return Check(name, Level.FAIL, str(exc), f"check that the server in {env} is running and reachable"), None
     return Check(name, Level.OK, f"{location}, PostgreSQL {version}"), major

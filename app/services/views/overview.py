@@ -36,6 +36,8 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
     status = context.registry.status(branch)
     if not status.reachable:
         return BranchOverview(status=status)
+    revision: str | None
+    problem: str | None
     try:
         found = migrations.status(context, status.branch)
         state, revision = found.summary, ", ".join(found.current) or None

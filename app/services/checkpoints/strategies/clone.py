@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import psycopg
 
@@ -27,9 +28,9 @@ from .base import Created, Finding, Job, Keep, Unavailability, quietly
 
 
 class CloneStrategy:
-    name = "clone"
-    summary = "a copy on the branch's own server: fast; the branch takes no connections while it is copied"
-    restore_effect = swap.SWAP_EFFECT
+    name: ClassVar[str] = "clone"
+    summary: ClassVar[str] = "a copy on the branch's own server: fast; the branch takes no connections while it is copied"
+    restore_effect: ClassVar[str] = swap.SWAP_EFFECT
 
     def __init__(self, sessions: str = "terminate", wait: float = 10.0) -> None:
         self.sessions, self.wait = sessions, wait
@@ -42,7 +43,7 @@ class CloneStrategy:
         return swap.checkpoint_database(job.database, checkpoint.id)
 
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
-        target = checkpoint.reference
+        target = checkpoint.location
         job.close_pools()  # our own sessions must leave too
         job.report(0, 1, f"copying {job.database}")
         with job.maintenance() as conn:
@@ -64,20 +65,20 @@ class CloneStrategy:
         def build_aside(aside: str) -> None:
             job.report(0, 1, f"copying checkpoint #{checkpoint.id}")
             with job.maintenance() as conn:
-                _copy(conn, aside, checkpoint.reference, owner_of=job.database)
+                _copy(conn, aside, checkpoint.location, owner_of=job.database)
             job.report(1, 1, f"copied checkpoint #{checkpoint.id}")
 
         return swap.swap_in(job, checkpoint, keep, build_aside)
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
-        self.discard_partial(job, checkpoint.reference)
+        self.discard_partial(job, checkpoint.location)
 
     def discard_partial(self, job: Job, reference: str) -> None:
         job.drop(reference)
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
         with job.maintenance() as conn:
-            if not server_admin.exists(conn, checkpoint.reference):
+            if not server_admin.exists(conn, checkpoint.location):
                 raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its database {checkpoint.reference} no longer exists")
 
     def settle(self, job: Job, checkpoint: Checkpoint) -> None:
@@ -96,7 +97,7 @@ class CloneStrategy:
             return Unavailability(self.name, None, f"clone: the branch takes no connections while its {units.size(size)} "
                                   "are copied (about the time to copy its files on the server's disk; measured after "
                                   "the first clone).")
-        rate = last.size_bytes / (last.unavailable_ms / 1000)  # bytes per second, as measured
+        rate = (last.size_bytes or 0) / ((last.unavailable_ms or 1) / 1000)  # bytes per second, as measured (both > 0)
         seconds = size / rate
         return Unavailability(self.name, seconds, f"clone: the branch takes no connections while it is copied, about "
                               f"{max(seconds, 0.1):.1f} s for {units.size(size)} at the last measured "

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 from ....config import Settings
 from ... import dburl, pgtools, server_admin
@@ -23,9 +24,9 @@ from .base import Created, Job, Keep, Unavailability
 
 
 class DumpStrategy:
-    name = "dump"
-    summary = "pg_dump into the checkpoint store (a folder or S3), pg_restore back: the branch stays online"
-    restore_effect = swap.SWAP_EFFECT + (" A role that may not create databases restores in place instead, in one "
+    name: ClassVar[str] = "dump"
+    summary: ClassVar[str] = "pg_dump into the checkpoint store (a folder or S3), pg_restore back: the branch stays online"
+    restore_effect: ClassVar[str] = swap.SWAP_EFFECT + (" A role that may not create databases restores in place instead, in one "
                                          "transaction: queries wait for it.")
 
     def __init__(self, store: Store, jobs: int = 2) -> None:
@@ -45,7 +46,7 @@ class DumpStrategy:
         return self.store.reference(checkpoint.branch, f"{checkpoint.id}-{server_admin.unique_part()}")
 
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
-        reference = checkpoint.reference
+        reference = checkpoint.location
         if self.store.exists(reference):
             raise NameTaken(f"checkpoint #{checkpoint.id}: {reference} already exists in the checkpoint store; "
                             "nothing was changed")
@@ -81,7 +82,7 @@ class DumpStrategy:
         return before
 
     def _restore_aside(self, job: Job, checkpoint: Checkpoint, aside: str) -> None:
-        archive = self.store.fetch(checkpoint.reference)
+        archive = self.store.fetch(checkpoint.location)
         try:
             _check_archive(job, checkpoint, archive)
             with job.maintenance() as conn:
@@ -90,12 +91,12 @@ class DumpStrategy:
             _run_tool(job, tool, ["--exit-on-error", f"--jobs={self.jobs}", "--no-password", str(archive)],
                       dburl.with_database(job.url, aside), database_flag=True)
         finally:
-            self.store.release(checkpoint.reference, archive)
+            self.store.release(checkpoint.location, archive)
 
     def _restore_in_place(self, job: Job, checkpoint: Checkpoint) -> None:
         """For a role that cannot create databases: ``pg_restore --clean --if-exists --single-transaction``
         into the live database.  Still all-or-nothing: any error rolls the whole restore back."""
-        archive = self.store.fetch(checkpoint.reference)
+        archive = self.store.fetch(checkpoint.location)
         try:
             _check_archive(job, checkpoint, archive)
             with job.maintenance() as conn:
@@ -103,17 +104,17 @@ class DumpStrategy:
             _run_tool(job, tool, ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
                                   "--no-password", str(archive)], job.url, database_flag=True)
         finally:
-            self.store.release(checkpoint.reference, archive)
+            self.store.release(checkpoint.location, archive)
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
-        self.store.delete(checkpoint.reference)
+        self.store.delete(checkpoint.location)
 
     def discard_partial(self, job: Job, reference: str) -> None:
         self.store.delete(reference)
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
         """That the archive is there; its checksum is checked on the copy a restore reads."""
-        if not self.store.exists(checkpoint.reference):
+        if not self.store.exists(checkpoint.location):
             raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {checkpoint.reference} is missing")
 
     def settle(self, job: Job, checkpoint: Checkpoint) -> None:
@@ -152,7 +153,7 @@ def _run_tool(job: Job, tool: pgtools.Tool, args: list[str], url: str, *, watch:
     command = [str(tool.path), *args, f"--dbname={target}"] if database_flag else [str(tool.path), *args, target]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []
-    reader = threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True)
+    reader = threading.Thread(target=lambda: stderr.extend(process.stderr or ()), daemon=True)
     reader.start()
     job.report(0, total, f"{tool.name} started")
     while process.poll() is None and not job.cancel.is_set():

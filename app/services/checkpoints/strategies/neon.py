@@ -20,6 +20,7 @@ docs/checkpoints.md ("neon").
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -123,10 +124,10 @@ class NeonApi:
 
 
 class NeonStrategy:
-    name = "neon"
-    summary = ("a Neon branch of the live branch (NEON_* settings): instant at any size, the branch stays online; "
+    name: ClassVar[str] = "neon"
+    summary: ClassVar[str] = ("a Neon branch of the live branch (NEON_* settings): instant at any size, the branch stays online; "
                "restore and restore to a time by Neon's branch restore")
-    restore_effect = ("Neon rebuilds the branch and moves its compute over: connections to it drop for a few seconds "
+    restore_effect: ClassVar[str] = ("Neon rebuilds the branch and moves its compute over: connections to it drop for a few seconds "
                       "and reconnect; its connection string stays the same.")
 
     def __init__(self, api: NeonApi | None, branches: dict[Branch, str | None]) -> None:
@@ -149,7 +150,7 @@ class NeonStrategy:
         live = self._live(job, api)
         job.report(0, 1, f"branching {live['name']} on Neon")
         made = api.call("POST", "/branches", body={
-            "branch": {"parent_id": live["id"], "name": checkpoint.reference},
+            "branch": {"parent_id": live["id"], "name": checkpoint.location},
             "annotation_value": {"dbadmin-checkpoint": str(checkpoint.id), "dbadmin-branch": job.branch.value}})
         api.wait(made.get("operations", []))
         job.report(1, 1, f"branched {live['name']} on Neon")
@@ -175,7 +176,7 @@ class NeonStrategy:
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
         api = self._api()
-        found = api.branch_named(checkpoint.reference)
+        found = api.branch_named(checkpoint.location)
         if found is None:
             return  # already gone (Neon soft-deletes for a week; it is not ours any more)
         children = [branch["name"] for branch in api.branches() if branch.get("parent_id") == found["id"]]
@@ -252,7 +253,7 @@ class NeonStrategy:
         """Whether the branch's URL leads to ``live``'s compute: Neon's connection URI for it names the
         same host, port and database; where Neon will not give one (a role whose password it does not
         keep), the host of one of its endpoints."""
-        wanted = dburl.conninfo_to_dict(job.url)
+        wanted = dburl.parts(job.url)
         try:
             uri = api.call("GET", "/connection_uri", params={
                 "branch_id": live["id"], "database_name": wanted.get("dbname"), "role_name": wanted.get("user")})["uri"]
@@ -265,7 +266,7 @@ class NeonStrategy:
         return _endpoint(uri) == _endpoint(job.url)
 
     def _branch_of(self, api: NeonApi, checkpoint: Checkpoint) -> dict:
-        found = api.branch_named(checkpoint.reference or "")
+        found = api.branch_named(checkpoint.location)
         if found is None:
             raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its Neon branch {checkpoint.reference} no longer exists")
         return found
@@ -300,7 +301,7 @@ class NeonStrategy:
 
 def _endpoint(url: str) -> tuple[str, int, str]:
     """Host (a pooler's ``-pooler`` dropped), port and database of a URL: what says which endpoint it is."""
-    parts = dburl.conninfo_to_dict(url)
+    parts = dburl.parts(url)
     host = (parts.get("host") or "").lower()
     first, _, rest = host.partition(".")
     host = (first.removesuffix("-pooler") + ("." + rest if rest else ""))
