@@ -12,8 +12,10 @@ __all__ = ["mount_admin", "Principal", "Role"]
 def __getattr__(name: str):
     if name == "mount_admin":
         from .mount import mount_admin
+
         return mount_admin
     if name in ("Principal", "Role"):
         from .services.frame import access as auth
+
         return getattr(auth, name)
     raise AttributeError(f"module 'dbadmin' has no attribute {name!r}")

@@ -48,6 +48,7 @@ from .services.views.overview import BranchOverview
 
 MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
 
+
 class ErrorsAsJson(APIRoute):
     """Every failure of a route becomes the API's JSON error shape, never a traceback."""
 
@@ -56,15 +57,18 @@ class ErrorsAsJson(APIRoute):
 
         async def handle(request: Request) -> Response:
             if request.method not in ("GET", "HEAD", "OPTIONS") and not await _bounded_body(request):
-                return JSONResponse({"error": "too_large", "detail": f"a request body may hold at most "
-                                     f"{MAX_BODY // 1024} KiB"}, status_code=413)
+                return JSONResponse(
+                    {"error": "too_large", "detail": f"a request body may hold at most {MAX_BODY // 1024} KiB"},
+                    status_code=413,
+                )
             try:
                 response = await handler(request)
             except DBAdminError as exc:
                 response = error_response(exc)
             except RequestValidationError as exc:
-                problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
-                                     for e in exc.errors())
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors()
+                )
                 response = JSONResponse({"error": "invalid_input", "detail": problems[:1000]}, status_code=400)
             response.headers["Cache-Control"] = "no-store"  # answers name databases and people: never cached
             return response
@@ -90,7 +94,9 @@ async def _bounded_body(request: Request) -> bool:
 
 
 class Change(BaseModel):
-    confirm: str | None = Field(None, max_length=200, description="The typed phrase Production asks for, e.g. 'ROLLBACK 1'.")
+    confirm: str | None = Field(
+        None, max_length=200, description="The typed phrase Production asks for, e.g. 'ROLLBACK 1'."
+    )
     reason: str | None = Field(None, max_length=1000, description="Why: recorded in the audit log.")
 
 
@@ -99,8 +105,12 @@ class BaselineRequest(Change):
 
 
 class TimeRestore(Change):
-    at: str = Field(..., min_length=1, max_length=40, description="ISO 8601 (2026-12-02T14:32:00Z) or HH:MM[:SS] "
-                    "today; UTC unless it names a zone.")
+    at: str = Field(
+        ...,
+        min_length=1,
+        max_length=40,
+        description="ISO 8601 (2026-12-02T14:32:00Z) or HH:MM[:SS] today; UTC unless it names a zone.",
+    )
 
 
 class NewCheckpoint(BaseModel):
@@ -116,10 +126,22 @@ class Migrations(BaseModel):
 
 
 def router(gate: Gate) -> APIRouter:
-    api = APIRouter(route_class=ErrorsAsJson, tags=["database"],
-                    responses={code: {"description": text} for code, text in (
-                        (400, "bad input"), (401, "not logged in"), (403, "not allowed"), (404, "unknown"),
-                        (409, "busy or refused"), (429, "too many changes"), (503, "branch unavailable"))})
+    api = APIRouter(
+        route_class=ErrorsAsJson,
+        tags=["database"],
+        responses={
+            code: {"description": text}
+            for code, text in (
+                (400, "bad input"),
+                (401, "not logged in"),
+                (403, "not allowed"),
+                (404, "unknown"),
+                (409, "busy or refused"),
+                (429, "too many changes"),
+                (503, "branch unavailable"),
+            )
+        },
+    )
 
     async def reader(request: Request) -> Principal:
         try:
@@ -156,15 +178,33 @@ def router(gate: Gate) -> APIRouter:
         return overview.branch_overview(gate.context, branch)
 
     @api.get("/{branch}/tables", summary="Tables and views, filtered, sorted and paged")
-    def tables(branch: str, _: Reader, search: Annotated[str | None, Query(max_length=200)] = None,
-               schema: Annotated[str | None, Query(max_length=63)] = None,
-               sort: Literal["name", "size", "rows", "schema", "kind"] = "name", desc: bool = False,
-               limit: Annotated[int, Query(ge=1, le=introspection.MAX_PAGE)] = 50,
-               offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-               fresh: Annotated[bool, Query(description="Read the catalog now rather than reuse the listing "
-                                                        "read up to LISTING_CACHE_SECONDS ago")] = False) -> TablePage:
-        return introspection.list_tables(gate.context, branch, search=search, schema=schema, sort=sort, descending=desc,
-                                         limit=limit, offset=offset, fresh=fresh)
+    def tables(
+        branch: str,
+        _: Reader,
+        search: Annotated[str | None, Query(max_length=200)] = None,
+        schema: Annotated[str | None, Query(max_length=63)] = None,
+        sort: Literal["name", "size", "rows", "schema", "kind"] = "name",
+        desc: bool = False,
+        limit: Annotated[int, Query(ge=1, le=introspection.MAX_PAGE)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+        fresh: Annotated[
+            bool,
+            Query(
+                description="Read the catalog now rather than reuse the listing read up to LISTING_CACHE_SECONDS ago"
+            ),
+        ] = False,
+    ) -> TablePage:
+        return introspection.list_tables(
+            gate.context,
+            branch,
+            search=search,
+            schema=schema,
+            sort=sort,
+            descending=desc,
+            limit=limit,
+            offset=offset,
+            fresh=fresh,
+        )
 
     @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
     def table(branch: str, schema: str, table: str, _: Reader) -> TableDetails:
@@ -175,21 +215,33 @@ def router(gate: Gate) -> APIRouter:
 
     @api.get("/{branch}/migrations", summary="Migration status and history (applied newest first, every run)")
     def migration_state(branch: str, _: Reader) -> Migrations:
-        return Migrations(status=migrations.status(gate.context, branch), history=migrations.history(gate.context, branch))
+        return Migrations(
+            status=migrations.status(gate.context, branch), history=migrations.history(gate.context, branch)
+        )
 
     @api.post("/{branch}/migrate", summary="Migrate up (Dev) or down; Production rollbacks need 'ROLLBACK <n>'")
-    def migrate(branch: str, who: Changer, dir: Literal["up", "down"],
-                steps: Annotated[int | None, Query(ge=1, le=10000)] = None, body: Change | None = None) -> RunResult:
+    def migrate(
+        branch: str,
+        who: Changer,
+        dir: Literal["up", "down"],
+        steps: Annotated[int | None, Query(ge=1, le=10000)] = None,
+        body: Change | None = None,
+    ) -> RunResult:
         body = body or Change()
         if dir == "up":
             return migrations.upgrade(gate.context, branch, actor=who, steps=steps, reason=body.reason)
-        return migrations.downgrade(gate.context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason)
+        return migrations.downgrade(
+            gate.context, branch, actor=who, steps=steps or 1, confirm=body.confirm, reason=body.reason
+        )
 
-    @api.post("/{branch}/migrations/baseline",
-              summary="Record that a database made without migrations is at a revision (Production: 'BASELINE <rev>')")
+    @api.post(
+        "/{branch}/migrations/baseline",
+        summary="Record that a database made without migrations is at a revision (Production: 'BASELINE <rev>')",
+    )
     def migrate_baseline(branch: str, who: Changer, body: BaselineRequest) -> Baseline:
-        return migrations.baseline(gate.context, branch, actor=who, revision=body.revision, confirm=body.confirm,
-                                   reason=body.reason)
+        return migrations.baseline(
+            gate.context, branch, actor=who, revision=body.revision, confirm=body.confirm, reason=body.reason
+        )
 
     @api.post("/promote", summary="Bring Production to Development's revision; needs 'PROMOTE <n>'")
     def promote(who: Changer, body: Change | None = None) -> RunResult:
@@ -204,44 +256,80 @@ def router(gate: Gate) -> APIRouter:
 
     @api.post("/{branch}/checkpoints", status_code=201, summary="Take a checkpoint now")
     def checkpoint_create(branch: str, who: Changer, body: NewCheckpoint) -> Checkpoint:
-        return checkpoints.create(gate.context, branch, actor=who, label=body.label, notes=body.notes,
-                                  strategy=body.strategy, reason=body.reason)
+        return checkpoints.create(
+            gate.context,
+            branch,
+            actor=who,
+            label=body.label,
+            notes=body.notes,
+            strategy=body.strategy,
+            reason=body.reason,
+        )
 
-    @api.post("/{branch}/checkpoints/{checkpoint_id}/restore",
-              summary="Restore a checkpoint (Production needs 'RESTORE <id>'); returns the checkpoint of the replaced state")
+    @api.post(
+        "/{branch}/checkpoints/{checkpoint_id}/restore",
+        summary="Restore a checkpoint (Production needs 'RESTORE <id>'); returns the checkpoint of the replaced state",
+    )
     def checkpoint_restore(branch: str, checkpoint_id: int, who: Changer, body: Change | None = None) -> Checkpoint:
         body = body or Change()
-        return checkpoints.restore(gate.context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason)
+        return checkpoints.restore(
+            gate.context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason
+        )
 
-    @api.get("/{branch}/history", summary="The moments the branch can be restored to (null: its strategy keeps no history)")
+    @api.get(
+        "/{branch}/history", summary="The moments the branch can be restored to (null: its strategy keeps no history)"
+    )
     def history(branch: str, who: Reader) -> checkpoints.History | None:
         return checkpoints.history(gate.context, branch)
 
-    @api.post("/{branch}/restore-to-time", summary="Restore the branch to a moment of its history (Production needs "
-              "'RESTORE TO <YYYY-MM-DD HH:MM:SS>'); returns the checkpoint of the replaced state")
+    @api.post(
+        "/{branch}/restore-to-time",
+        summary="Restore the branch to a moment of its history (Production needs "
+        "'RESTORE TO <YYYY-MM-DD HH:MM:SS>'); returns the checkpoint of the replaced state",
+    )
     def restore_to_time(branch: str, who: Changer, body: TimeRestore) -> Checkpoint:
-        return checkpoints.restore_to_time(gate.context, branch, body.at, actor=who, confirm=body.confirm,
-                                           reason=body.reason)
+        return checkpoints.restore_to_time(
+            gate.context, branch, body.at, actor=who, confirm=body.confirm, reason=body.reason
+        )
 
-    @api.delete("/{branch}/checkpoints/{checkpoint_id}", summary="Delete a checkpoint's data (the catalog keeps the row)")
-    def checkpoint_delete(branch: str, checkpoint_id: int, who: Changer,
-                          reason: Annotated[str | None, Query(max_length=1000)] = None) -> Checkpoint:
+    @api.delete(
+        "/{branch}/checkpoints/{checkpoint_id}", summary="Delete a checkpoint's data (the catalog keeps the row)"
+    )
+    def checkpoint_delete(
+        branch: str, checkpoint_id: int, who: Changer, reason: Annotated[str | None, Query(max_length=1000)] = None
+    ) -> Checkpoint:
         return checkpoints.delete(gate.context, branch, checkpoint_id, actor=who, reason=reason)
 
     @api.get("/diff", summary="Schema difference between two of: dev, prod, a checkpoint id")
-    def diff(_: Reader, source: Annotated[str, Query(alias="from", max_length=40)],
-             target: Annotated[str, Query(alias="to", max_length=40)]) -> SchemaDiff:
+    def diff(
+        _: Reader,
+        source: Annotated[str, Query(alias="from", max_length=40)],
+        target: Annotated[str, Query(alias="to", max_length=40)],
+    ) -> SchemaDiff:
         return compare.diff(gate.context, source, target)
 
     @api.get("/audit", summary="The audit log, newest first; page with before_id")
-    def audit_log(_: Reader, branch: Literal["dev", "prod"] | None = None,
-                  action: Annotated[str | None, Query(max_length=64)] = None,
-                  actor: Annotated[str | None, Query(max_length=200)] = None,
-                  outcome: Literal["ok", "refused", "failed", "interrupted"] | None = None,
-                  since: datetime | None = None, until: datetime | None = None,
-                  before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-                  limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50) -> list[Action]:
-        return audit.list_actions(gate.context.registry.control_pool(), branch=branch, action=action, actor=actor,
-                                  outcome=outcome, since=since, until=until, before_id=before_id, limit=limit)
+    def audit_log(
+        _: Reader,
+        branch: Literal["dev", "prod"] | None = None,
+        action: Annotated[str | None, Query(max_length=64)] = None,
+        actor: Annotated[str | None, Query(max_length=200)] = None,
+        outcome: Literal["ok", "refused", "failed", "interrupted"] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+        limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
+    ) -> list[Action]:
+        return audit.list_actions(
+            gate.context.registry.control_pool(),
+            branch=branch,
+            action=action,
+            actor=actor,
+            outcome=outcome,
+            since=since,
+            until=until,
+            before_id=before_id,
+            limit=limit,
+        )
 
     return api

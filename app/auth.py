@@ -93,13 +93,17 @@ class RateLimiter:
         now = time.monotonic()
         with self._lock:
             if len(self._seen) > self.MAX_KEYS:
-                self._seen = {key: times for key, times in self._seen.items() if times and times[-1] > now - self.window}
+                self._seen = {
+                    key: times for key, times in self._seen.items() if times and times[-1] > now - self.window
+                }
             times = self._seen.setdefault(actor, deque())
             while times and times[0] <= now - self.window:
                 times.popleft()
             if len(times) >= self.limit:
                 retry = max(1, int(times[0] + self.window - now) + 1)
-                raise RateLimited(f"too many {self.what}: at most {self.limit} per minute; try again in {retry} s", retry)
+                raise RateLimited(
+                    f"too many {self.what}: at most {self.limit} per minute; try again in {retry} s", retry
+                )
             times.append(now)
 
 
@@ -142,8 +146,15 @@ class Gate:
     embedded mode, before any request is served.
     """
 
-    def __init__(self, settings: Settings, *, prefix: str, identity: Identity | None = None,
-                 login_url: str | None = None, context: Context | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        prefix: str,
+        identity: Identity | None = None,
+        login_url: str | None = None,
+        context: Context | None = None,
+    ) -> None:
         self.settings = settings
         self.configured = settings  # as given: a restart opens from these, not the embedded server's URLs
         self._context = context
@@ -295,8 +306,13 @@ class Gate:
             if earlier is None:
                 return  # already recorded this minute; counted
             details |= {"client": client, "earlier": earlier} if earlier else {"client": client}
-        audit.record(self.context.registry.control_pool(), actor=who or "anonymous",
-                     action="auth.refused", outcome="refused", details=details)
+        audit.record(
+            self.context.registry.control_pool(),
+            actor=who or "anonymous",
+            action="auth.refused",
+            outcome="refused",
+            details=details,
+        )
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -307,15 +323,27 @@ class Gate:
     def _new_session(self, principal: Principal) -> str:
         """A console session for ``principal``, audited; returns its id (only the cookie holds it)."""
         raw = auth.start_session(self.context.registry, principal, self.settings)
-        audit.record(self.context.registry.control_pool(), actor=principal.name, action="auth.login", outcome="ok",
-                     details={"via": principal.via, "role": principal.role.value})
+        audit.record(
+            self.context.registry.control_pool(),
+            actor=principal.name,
+            action="auth.login",
+            outcome="ok",
+            details={"via": principal.via, "role": principal.role.value},
+        )
         return raw
 
     def _with_cookie(self, request: Request, response: R, raw: str) -> R:
         secure = request.url.scheme == "https" or (self.settings.public_url or "").startswith("https://")
         for path in self.cookie_paths:  # the console and its API: one cookie each, the same session
-            response.set_cookie(self.cookie, self.signer.sign(raw).decode(), httponly=True, samesite="lax",
-                                secure=secure, path=path, max_age=int(self.settings.session_max_hours * 3600))
+            response.set_cookie(
+                self.cookie,
+                self.signer.sign(raw).decode(),
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                path=path,
+                max_age=int(self.settings.session_max_hours * 3600),
+            )
         return response
 
     def safe_next(self, next_url: str | None) -> str:
@@ -343,12 +371,17 @@ class Gate:
         @router.get("/local")
         def local(request: Request, ticket: str = "", next: str = "") -> Any:
             if self.mode != "local":
-                return plain_page(404, "Not available", "Local login links are only used when no identity provider is configured.")
+                return plain_page(
+                    404, "Not available", "Local login links are only used when no identity provider is configured."
+                )
             if not auth.redeem_ticket(self.context.registry, ticket):
                 self.refuse(request, None, "unknown, used or expired login link")
-                return plain_page(403, "This login link does not work",
-                                  "It was already used, has expired, or was mistyped. Run <code>dbadmin login-link</code> "
-                                  "on the machine that runs dbadmin to get a new one.")
+                return plain_page(
+                    403,
+                    "This login link does not work",
+                    "It was already used, has expired, or was mistyped. Run <code>dbadmin login-link</code> "
+                    "on the machine that runs dbadmin to get a new one.",
+                )
             return self._signed_in(request, auth.local_principal(), next)
 
         @router.get("/login")
@@ -366,11 +399,16 @@ class Gate:
             if self.oauth is None:
                 return plain_page(404, "Not available", "No identity provider is configured.")
             from authlib.integrations.base_client import OAuthError
+
             issuer = request.query_params.get("iss")
             if issuer is not None and issuer.rstrip("/") != self.settings.oidc_issuer:  # RFC 9207: a mix-up attack
                 await run_in_threadpool(self.refuse, request, None, "login failed: the answer names another issuer")
-                return plain_page(400, "Login failed", "The answer came from another identity provider than "
-                                  f"this dbadmin's. <a href='{self.prefix}/login'>Try again</a>.")
+                return plain_page(
+                    400,
+                    "Login failed",
+                    "The answer came from another identity provider than "
+                    f"this dbadmin's. <a href='{self.prefix}/login'>Try again</a>.",
+                )
             try:
                 token = await self.oauth.authorize_access_token(request)  # checks state, nonce, PKCE
                 claims = dict(token.get("userinfo") or {})
@@ -380,18 +418,27 @@ class Gate:
                 return await run_in_threadpool(self._provider_down, request, exc)
             except OAuthError as exc:
                 await run_in_threadpool(self.refuse, request, None, f"login failed: {exc.error}")
-                return plain_page(400, "Login failed", f"The identity provider's answer was refused "
-                                  f"({html.escape(exc.error)}). <a href='{self.prefix}/login'>Try again</a>.")
+                return plain_page(
+                    400,
+                    "Login failed",
+                    f"The identity provider's answer was refused "
+                    f"({html.escape(exc.error)}). <a href='{self.prefix}/login'>Try again</a>.",
+                )
             role = self.policy.role_for(claims)
             who = auth.display_name(claims)
             if role is None:
-                await run_in_threadpool(self.refuse, request, who,
-                                        "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS")
-                return plain_page(403, "You are signed in, but not allowed here",
-                                  f"{html.escape(who)} is not on this dbadmin's list of admins or viewers (or the "
-                                  "provider has not verified the email address). Ask an admin to add you.")
-            return await run_in_threadpool(self._signed_in, request, Principal(who, role, "oidc"),
-                                           request.session.pop("next", ""))
+                await run_in_threadpool(
+                    self.refuse, request, who, "not in ADMIN_EMAILS, ADMIN_GROUPS, VIEWER_EMAILS or VIEWER_DOMAINS"
+                )
+                return plain_page(
+                    403,
+                    "You are signed in, but not allowed here",
+                    f"{html.escape(who)} is not on this dbadmin's list of admins or viewers (or the "
+                    "provider has not verified the email address). Ask an admin to add you.",
+                )
+            return await run_in_threadpool(
+                self._signed_in, request, Principal(who, role, "oidc"), request.session.pop("next", "")
+            )
 
         @router.post("/session")
         async def bridge(request: Request) -> Any:
@@ -413,15 +460,22 @@ class Gate:
                 await run_in_threadpool(self.refuse, request, None, "not logged in to the application")
                 return error_response(NotAuthenticated("not logged in to the application"))
             if self.cross_site(request, principal):
-                await run_in_threadpool(self.refuse, request, principal.name, "cross-site request for a console session")
-                return error_response(NotAllowed("refused: send the application's bearer token, or a same-origin request"))
+                await run_in_threadpool(
+                    self.refuse, request, principal.name, "cross-site request for a console session"
+                )
+                return error_response(
+                    NotAllowed("refused: send the application's bearer token, or a same-origin request")
+                )
             try:
                 self.limiter.check(principal.name)  # each session is a row: as many a minute as changes
             except RateLimited as exc:
                 return error_response(exc)
             raw = await run_in_threadpool(self._new_session, principal)
-            body = {"name": principal.name, "role": principal.role.value,
-                    "csrf_token": self.csrf_token(auth.session_credential(raw))}
+            body = {
+                "name": principal.name,
+                "role": principal.role.value,
+                "csrf_token": self.csrf_token(auth.session_credential(raw)),
+            }
             return self._with_cookie(request, JSONResponse(body, headers={"Cache-Control": "no-store"}), raw)
 
         @router.post("/logout")
@@ -433,7 +487,9 @@ class Gate:
             if raw:
                 auth.end_session(self.context.registry, raw)
                 if found:
-                    audit.record(self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
+                    audit.record(
+                        self.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok"
+                    )
                     for ended in self.session_ended:
                         ended(found.principal.credential or "")
             response = RedirectResponse(f"{self.prefix}/login", status_code=303)
@@ -450,16 +506,23 @@ class Gate:
             if principal is None:
                 return error_response(NotAuthenticated("not logged in"))
             cookie = _bearer(request) is None  # only a cookie login needs a CSRF token
-            return {"name": principal.name, "role": principal.role.value, "via": principal.via,
-                    "csrf_token": self.csrf_token(credential_of(principal)) if cookie else None}
+            return {
+                "name": principal.name,
+                "role": principal.role.value,
+                "via": principal.via,
+                "csrf_token": self.csrf_token(credential_of(principal)) if cookie else None,
+            }
 
         return router
 
     def _provider_down(self, request: Request, exc: Exception) -> HTMLResponse:
         where = urlsplit(self.settings.oidc_issuer or "").netloc
         self.refuse(request, None, f"identity provider {where} unreachable: {type(exc).__name__}")
-        return plain_page(503, "The identity provider does not answer",
-                          f"dbadmin could not reach {html.escape(where)} to sign you in. Try again in a moment.")
+        return plain_page(
+            503,
+            "The identity provider does not answer",
+            f"dbadmin could not reach {html.escape(where)} to sign you in. Try again in a moment.",
+        )
 
     def _callback_url(self, request: Request) -> str:
         """PUBLIC_URL's callback; the Host header only when none is set (then a loopback console)."""
@@ -517,8 +580,10 @@ def _host_principal(found: Any) -> Principal | None:
     if found is None or isinstance(found, Principal):
         return found
     if not isinstance(found, tuple | list) or len(found) != 2:
-        raise TypeError(f"identity= returned a {type(found).__name__}; it must return None, a Principal or "
-                        "(name, 'admin' | 'viewer')")
+        raise TypeError(
+            f"identity= returned a {type(found).__name__}; it must return None, a Principal or "
+            "(name, 'admin' | 'viewer')"
+        )
     name, role = found
     if str(role).lower() not in ("admin", "viewer"):
         raise NotAllowed(f"{str(name)[:200]} is signed in to the application but has no dbadmin role")

@@ -66,54 +66,133 @@ class Settings(BaseSettings):
     )
     db_ssl: SslMode | None = Field(None, description="libpq sslmode for every connection that does not set its own.")
     migrations: Path | None = Field(None, description="The application's alembic.ini or Alembic script directory.")
-    migrations_env: str = Field("DATABASE_URL={url}", description="Environment variables env.py is started with, NAME={part} comma-separated; parts: url, sqlalchemy_url, host, port, database, user, password of the branch (e.g. DATABASE_URL={url},POSTGRES_SERVER={host},POSTGRES_DB={database}).")
-    migrations_path: str = Field("", description="Folders put on env.py's sys.path (PYTHONPATH), separated by ':'; relative ones from the folder of alembic.ini.")
-    checkpoint_dir: Path | None = Field(None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints).")
-    listing_cache_seconds: float = Field(10.0, ge=0, le=3600, description="Seconds a branch's table listing is reused before the catalog is read again (0: not kept, every page waits for a catalog read); dbadmin's own changes refresh it at once.")
-    statement_timeout: float = Field(15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled.")
-    migration_statement_timeout: float = Field(600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit).")
-    migration_lock_timeout: float = Field(10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit).")
+    migrations_env: str = Field(
+        "DATABASE_URL={url}",
+        description="Environment variables env.py is started with, NAME={part} comma-separated; parts: url, sqlalchemy_url, host, port, database, user, password of the branch (e.g. DATABASE_URL={url},POSTGRES_SERVER={host},POSTGRES_DB={database}).",
+    )
+    migrations_path: str = Field(
+        "",
+        description="Folders put on env.py's sys.path (PYTHONPATH), separated by ':'; relative ones from the folder of alembic.ini.",
+    )
+    checkpoint_dir: Path | None = Field(
+        None, description="Where dump checkpoints are stored (default: DATA_DIR/checkpoints)."
+    )
+    listing_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=3600,
+        description="Seconds a branch's table listing is reused before the catalog is read again (0: not kept, every page waits for a catalog read); dbadmin's own changes refresh it at once.",
+    )
+    statement_timeout: float = Field(
+        15.0, gt=0, le=3600, description="Seconds a read query may run before it is cancelled."
+    )
+    migration_statement_timeout: float = Field(
+        600.0, ge=0, le=86400, description="Seconds one migration statement may run (0: no limit)."
+    )
+    migration_lock_timeout: float = Field(
+        10.0, ge=0, le=3600, description="Seconds a migration waits for a table lock before giving up (0: no limit)."
+    )
     # Strategy names are checked against the registered strategies when dbadmin starts
     # (``checkpoints.strategies.build``): settings know no strategy by name.
-    checkpoint_strategy_dev: str = Field("clone", max_length=40, description="Default checkpoint strategy on Dev (clone: fast, fences the branch off while copying; see `dbadmin checkpoint create --help`).")
-    checkpoint_strategy_prod: str = Field("dump", max_length=40, description="Default checkpoint strategy on Prod (dump: online, no downtime).")
-    checkpoint_retention_days: float = Field(7, gt=0, le=3650, description="Days a checkpoint is kept before prune may delete it.")
-    checkpoint_s3_bucket: str | None = Field(None, description="Keep dump checkpoints in this S3 bucket instead of CHECKPOINT_DIR (which then only stages them).")
+    checkpoint_strategy_dev: str = Field(
+        "clone",
+        max_length=40,
+        description="Default checkpoint strategy on Dev (clone: fast, fences the branch off while copying; see `dbadmin checkpoint create --help`).",
+    )
+    checkpoint_strategy_prod: str = Field(
+        "dump", max_length=40, description="Default checkpoint strategy on Prod (dump: online, no downtime)."
+    )
+    checkpoint_retention_days: float = Field(
+        7, gt=0, le=3650, description="Days a checkpoint is kept before prune may delete it."
+    )
+    checkpoint_s3_bucket: str | None = Field(
+        None,
+        description="Keep dump checkpoints in this S3 bucket instead of CHECKPOINT_DIR (which then only stages them).",
+    )
     checkpoint_s3_prefix: str = Field("dbadmin/", description="Key prefix for dump checkpoints in the bucket.")
-    checkpoint_s3_endpoint: str | None = Field(None, description="S3-compatible endpoint URL (MinIO, Ceph, R2...); AWS when unset.")
-    checkpoint_s3_region: str | None = Field(None, description="S3 region; credentials come from the usual AWS_* variables or profile.")
-    clone_sessions: Literal["terminate", "wait"] = Field("terminate", description="Other sessions on a branch being cloned: end them, or wait for them (CLONE_WAIT).")
-    clone_wait: float = Field(10, gt=0, le=600, description="Seconds to wait for other sessions to leave when CLONE_SESSIONS=wait.")
+    checkpoint_s3_endpoint: str | None = Field(
+        None, description="S3-compatible endpoint URL (MinIO, Ceph, R2...); AWS when unset."
+    )
+    checkpoint_s3_region: str | None = Field(
+        None, description="S3 region; credentials come from the usual AWS_* variables or profile."
+    )
+    clone_sessions: Literal["terminate", "wait"] = Field(
+        "terminate", description="Other sessions on a branch being cloned: end them, or wait for them (CLONE_WAIT)."
+    )
+    clone_wait: float = Field(
+        10, gt=0, le=600, description="Seconds to wait for other sessions to leave when CLONE_SESSIONS=wait."
+    )
     dump_jobs: int = Field(2, ge=1, le=32, description="Parallel pg_restore jobs for dump checkpoints.")
-    neon_api_key: SecretStr | None = Field(None, description="Neon API key for the neon checkpoint strategy (a project-scoped key fits); never shown or logged.")
-    neon_project_id: str | None = Field(None, max_length=100, description="The Neon project the branches live in (e.g. steep-forest-12345678).")
-    neon_branch_dev: str | None = Field(None, max_length=256, description="The Neon branch Dev is, by name (looked up again after every restore).")
+    neon_api_key: SecretStr | None = Field(
+        None,
+        description="Neon API key for the neon checkpoint strategy (a project-scoped key fits); never shown or logged.",
+    )
+    neon_project_id: str | None = Field(
+        None, max_length=100, description="The Neon project the branches live in (e.g. steep-forest-12345678)."
+    )
+    neon_branch_dev: str | None = Field(
+        None, max_length=256, description="The Neon branch Dev is, by name (looked up again after every restore)."
+    )
     neon_branch_prod: str | None = Field(None, max_length=256, description="The Neon branch Prod is, by name.")
     neon_api_url: str = Field("https://console.neon.tech/api/v2", max_length=500, description="Neon's API.")
-    neon_operation_timeout: float = Field(600, gt=0, le=86400, description="Seconds to wait for a Neon operation (a branch, a restore) to finish.")
-    auto_checkpoint_dev: bool = Field(False, description="Also take a checkpoint before Dev migrations (always on Prod).")
-    redis_url: SecretStr | None = Field(None, description="Redis of the application's cache; enables cache invalidation after runs.")
-    cache_invalidate_patterns: str = Field("", description="Comma-separated key patterns deleted after a migration, promotion or restore; {branch} becomes dev or prod.")
-    after_run_hook: str | None = Field(None, description="module:function called after a successful migration, promotion or restore.")
+    neon_operation_timeout: float = Field(
+        600, gt=0, le=86400, description="Seconds to wait for a Neon operation (a branch, a restore) to finish."
+    )
+    auto_checkpoint_dev: bool = Field(
+        False, description="Also take a checkpoint before Dev migrations (always on Prod)."
+    )
+    redis_url: SecretStr | None = Field(
+        None, description="Redis of the application's cache; enables cache invalidation after runs."
+    )
+    cache_invalidate_patterns: str = Field(
+        "",
+        description="Comma-separated key patterns deleted after a migration, promotion or restore; {branch} becomes dev or prod.",
+    )
+    after_run_hook: str | None = Field(
+        None, description="module:function called after a successful migration, promotion or restore."
+    )
     pool_max_size: int = Field(5, ge=1, le=100, description="Connections per branch pool at most.")
-    pool_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable.")
-    oidc_issuer: str | None = Field(None, description="OpenID Connect issuer URL (discovery at /.well-known/openid-configuration); enables login.")
+    pool_timeout: float = Field(
+        5.0, gt=0, le=120, description="Seconds to wait for a connection before a branch counts as unavailable."
+    )
+    oidc_issuer: str | None = Field(
+        None, description="OpenID Connect issuer URL (discovery at /.well-known/openid-configuration); enables login."
+    )
     oidc_client_id: str | None = Field(None, description="OAuth client id registered with the issuer.")
     oidc_client_secret: SecretStr | None = Field(None, description="OAuth client secret (confidential client).")
     oidc_scopes: str = Field("openid email profile", description="Scopes asked for at login.")
-    oidc_groups_claim: str = Field("groups", description="ID token / userinfo claim that lists the person's groups or roles.")
+    oidc_groups_claim: str = Field(
+        "groups", description="ID token / userinfo claim that lists the person's groups or roles."
+    )
     admin_emails: str = Field("", description="Comma-separated verified emails that get the admin role.")
     admin_groups: str = Field("", description="Comma-separated groups (OIDC_GROUPS_CLAIM) that get the admin role.")
     viewer_emails: str = Field("", description="Comma-separated verified emails that may look but not change anything.")
-    viewer_domains: str = Field("", description="Comma-separated email domains whose verified addresses may look but not change anything.")
-    session_secret: SecretStr | None = Field(None, description="Signs session cookies (default: generated once and kept in DBADMIN_DATA_DIR).")
-    session_idle_minutes: float = Field(60, gt=0, le=10080, description="A session ends after this many minutes without a request.")
-    session_max_hours: float = Field(12, gt=0, le=720, description="A session ends this many hours after login, active or not.")
-    action_rate_limit: int = Field(10, ge=1, le=10000, description="Changes one person or token may ask for per minute through the API.")
-    public_url: str | None = Field(None, description="The console's address as people reach it (https://ops.example.com behind a TLS proxy): the OIDC redirect URI is built from it, not from the Host header, and cookies are Secure when it is https.")
+    viewer_domains: str = Field(
+        "", description="Comma-separated email domains whose verified addresses may look but not change anything."
+    )
+    session_secret: SecretStr | None = Field(
+        None, description="Signs session cookies (default: generated once and kept in DBADMIN_DATA_DIR)."
+    )
+    session_idle_minutes: float = Field(
+        60, gt=0, le=10080, description="A session ends after this many minutes without a request."
+    )
+    session_max_hours: float = Field(
+        12, gt=0, le=720, description="A session ends this many hours after login, active or not."
+    )
+    action_rate_limit: int = Field(
+        10, ge=1, le=10000, description="Changes one person or token may ask for per minute through the API."
+    )
+    public_url: str | None = Field(
+        None,
+        description="The console's address as people reach it (https://ops.example.com behind a TLS proxy): the OIDC redirect URI is built from it, not from the Host header, and cookies are Secure when it is https.",
+    )
     host: str = Field("127.0.0.1", validation_alias=_env("DBADMIN_HOST"), description="Address the console listens on.")
-    port: int = Field(8080, ge=1, le=65535, validation_alias=_env("DBADMIN_PORT"), description="Port the console listens on.")
-    data_dir: Path = Field(Path(".dbadmin"), validation_alias=_env("DBADMIN_DATA_DIR"), description="Embedded server data and local state.")
+    port: int = Field(
+        8080, ge=1, le=65535, validation_alias=_env("DBADMIN_PORT"), description="Port the console listens on."
+    )
+    data_dir: Path = Field(
+        Path(".dbadmin"), validation_alias=_env("DBADMIN_DATA_DIR"), description="Embedded server data and local state."
+    )
     embedded_postgres_version: Literal[16, 18] = Field(18, description="Major version of the embedded PostgreSQL.")
 
     @field_validator("dev_database_url", "prod_database_url", "admin_database_url", mode="before")
@@ -182,22 +261,32 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         urls = {"DEV_DATABASE_URL": self.dev_database_url, "PROD_DATABASE_URL": self.prod_database_url}
         if any(urls.values()) and self.admin_database_url is None:
-            raise ValueError("ADMIN_DATABASE_URL: required once a branch URL is set (the control store keeps the audit log)")
+            raise ValueError(
+                "ADMIN_DATABASE_URL: required once a branch URL is set (the control store keeps the audit log)"
+            )
         if self.dev_database_url and self.dev_database_url == self.prod_database_url:
-            raise ValueError("PROD_DATABASE_URL: is the same URL as DEV_DATABASE_URL; the branches must be different databases")
+            raise ValueError(
+                "PROD_DATABASE_URL: is the same URL as DEV_DATABASE_URL; the branches must be different databases"
+            )
         for name, url in urls.items():
             if url and url == self.admin_database_url:
-                raise ValueError(f"ADMIN_DATABASE_URL: is the same URL as {name}; the control store needs its own database")
+                raise ValueError(
+                    f"ADMIN_DATABASE_URL: is the same URL as {name}; the control store needs its own database"
+                )
         if bool(self.oidc_issuer) != bool(self.oidc_client_id):
             raise ValueError("OIDC_ISSUER and OIDC_CLIENT_ID: set both to enable login, or neither")
         if self.oidc_issuer and not (self.admin_emails or self.admin_groups):
             raise ValueError("ADMIN_EMAILS or ADMIN_GROUPS: required with OIDC_ISSUER, or nobody could act")
         if self.oidc_issuer and not self.public_url and not _is_loopback(self.host):
-            raise ValueError("PUBLIC_URL: required with OIDC_ISSUER on a non-loopback address (the login's "
-                             "redirect URI is built from it, never from a request's Host header)")
+            raise ValueError(
+                "PUBLIC_URL: required with OIDC_ISSUER on a non-loopback address (the login's "
+                "redirect URI is built from it, never from a request's Host header)"
+            )
         # Without login, anyone who reaches the port would act as the local admin.
         if not self.oidc_issuer and not _is_loopback(self.host):
-            raise ValueError("DBADMIN_HOST: must be a loopback address (127.0.0.1, ::1 or localhost) unless OIDC login is configured")
+            raise ValueError(
+                "DBADMIN_HOST: must be a loopback address (127.0.0.1, ::1 or localhost) unless OIDC login is configured"
+            )
         return self
 
     @property
@@ -252,8 +341,9 @@ def _is_loopback(host: str) -> bool:
 def private_env_names() -> frozenset[str]:
     """dbadmin's variables that the application's env.py never sees: every database URL (the other
     branch's, the control store's) and the login secrets.  The rest may be the application's too."""
-    return frozenset({"DEV_DATABASE_URL", "PROD_DATABASE_URL", "ADMIN_DATABASE_URL", "OIDC_CLIENT_SECRET",
-                      "SESSION_SECRET"})
+    return frozenset(
+        {"DEV_DATABASE_URL", "PROD_DATABASE_URL", "ADMIN_DATABASE_URL", "OIDC_CLIENT_SECRET", "SESSION_SECRET"}
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -37,10 +37,24 @@ from .services.errors import (
 # A failed migration or a corrupt checkpoint is a conflict with the branch's state (the branch is
 # left as it was); a failed copy or a missing setting means dbadmin cannot serve that now.
 STATUS: list[tuple[type[DBAdminError], int]] = [
-    (NotAuthenticated, 401), (NotAllowed, 403), (RateLimited, 429), (UnknownBranch, 404), (NotFound, 404),
-    (ConfirmationRequired, 400), (InvalidInput, 400), (BranchBusy, 409), (OperationRefused, 409), (Cancelled, 409),
-    (MigrationFailed, 409), (CheckpointCorrupt, 409), (CheckpointFailed, 503), (ConfigError, 503),
-    (BranchNotConfigured, 503), (BranchUnavailable, 503), (QueryTimedOut, 503), (NotStarted, 503),
+    (NotAuthenticated, 401),
+    (NotAllowed, 403),
+    (RateLimited, 429),
+    (UnknownBranch, 404),
+    (NotFound, 404),
+    (ConfirmationRequired, 400),
+    (InvalidInput, 400),
+    (BranchBusy, 409),
+    (OperationRefused, 409),
+    (Cancelled, 409),
+    (MigrationFailed, 409),
+    (CheckpointCorrupt, 409),
+    (CheckpointFailed, 503),
+    (ConfigError, 503),
+    (BranchNotConfigured, 503),
+    (BranchUnavailable, 503),
+    (QueryTimedOut, 503),
+    (NotStarted, 503),
 ]
 
 
@@ -49,5 +63,6 @@ def error_response(exc: DBAdminError) -> JSONResponse:
     status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
     kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
-    return JSONResponse({"error": kind, "detail": str(exc)}, status_code=status,
-                        headers=headers | {"Cache-Control": "no-store"})  # answers name databases and people
+    return JSONResponse(
+        {"error": kind, "detail": str(exc)}, status_code=status, headers=headers | {"Cache-Control": "no-store"}
+    )  # answers name databases and people

@@ -60,7 +60,9 @@ class LivePages:
         for client in ended:
             self._bound.pop(client, None)
         if ended and core.loop is not None:
-            core.loop.call_soon_threadsafe(lambda: [client.run_javascript("window.location.reload()") for client in ended])
+            core.loop.call_soon_threadsafe(
+                lambda: [client.run_javascript("window.location.reload()") for client in ended]
+            )
         return len(ended)
 
     # -- socket.io --------------------------------------------------------------------------
@@ -77,7 +79,9 @@ class LivePages:
             if credential is None:
                 self._warn_if_host_cannot_tell(implicit)
                 raise ConnectionRefusedError("not signed in")
-            if connection.query_params.get("implicit_handshake") == "true" and not self._may_drive(implicit, credential):
+            if connection.query_params.get("implicit_handshake") == "true" and not self._may_drive(
+                implicit, credential
+            ):
                 raise ConnectionRefusedError("this page belongs to another login")
             self._sockets[sid] = credential
             return await connect(sid, environ, *rest)
@@ -105,9 +109,11 @@ class LivePages:
         bound = self._bound_to(client_id)
         if bound is not None and bound.startswith("host:") and not self._warned:
             self._warned = True
-            _log.warning("dbadmin: identity= recognised a page's request but not its socket connection; read the "
-                         "login from the connection's cookies or headers, not from request.state (middleware does "
-                         "not run for websockets)")
+            _log.warning(
+                "dbadmin: identity= recognised a page's request but not its socket connection; read the "
+                "login from the connection's cookies or headers, not from request.state (middleware does "
+                "not run for websockets)"
+            )
 
     def _may_drive(self, client_id: object, credential: str | None) -> bool:
         bound = self._bound_to(client_id)
@@ -124,6 +130,7 @@ class LivePages:
             if client is None or client not in self._bound or sid not in client._socket_to_document_id:  # noqa: SLF001
                 return None  # not this socket's page, or its login ended
             return handler(sid, msg)
+
         return guarded
 
     async def _sweep(self) -> None:
@@ -135,4 +142,3 @@ class LivePages:
                 ended = await asyncio.to_thread(lambda: [c for c in credentials if not self.gate.still_live(c)])
                 for credential in ended:
                     self.end(credential)
-

@@ -33,9 +33,16 @@ from .services.errors import ConfigError
 from .services.startup import open_context
 
 
-def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Settings | None = None,
-                prefix: str = "/admin", identity: Identity | None = None, login_url: str | None = None,
-                include_in_schema: bool | None = None) -> Gate:
+def mount_admin(
+    app: FastAPI,
+    *,
+    context: Context | None = None,
+    settings: Settings | None = None,
+    prefix: str = "/admin",
+    identity: Identity | None = None,
+    login_url: str | None = None,
+    include_in_schema: bool | None = None,
+) -> Gate:
     """Mount dbadmin into ``app``; once per process (NiceGUI's pages are process-wide).
 
     Without ``context``, one is opened from ``settings`` (or the environment) when ``app``
@@ -46,8 +53,13 @@ def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Setti
     prefix = "/" + prefix.strip("/")
     if prefix == "/":
         raise ConfigError("mount_admin: prefix must be a path such as /admin, not /")
-    gate = Gate(context.settings if context else settings or load_settings(), prefix=prefix, identity=identity,
-                login_url=login_url, context=context)
+    gate = Gate(
+        context.settings if context else settings or load_settings(),
+        prefix=prefix,
+        identity=identity,
+        login_url=login_url,
+        context=context,
+    )
     if context is None:
         _open_in_lifespan(app, gate)
     gate.live = LivePages(gate)
@@ -55,14 +67,22 @@ def mount_admin(app: FastAPI, *, context: Context | None = None, settings: Setti
     gate.session_ended.append(gate.live.end)
     nicegui_app.include_router(gate.router())
     # authlib keeps a login's state, nonce and PKCE verifier here between redirect and callback
-    nicegui_app.add_middleware(SessionMiddleware, secret_key=gate.secret, session_cookie=LOGIN_COOKIE, path=prefix,
-                               max_age=600, same_site="lax")
+    nicegui_app.add_middleware(
+        SessionMiddleware,
+        secret_key=gate.secret,
+        session_cookie=LOGIN_COOKIE,
+        path=prefix,
+        max_age=600,
+        same_site="lax",
+    )
     nicegui_app.add_middleware(NotFramed)
-    app.include_router(api.router(gate), prefix=f"/api{prefix}/db",
-                       include_in_schema=context is not None if include_in_schema is None else include_in_schema)
+    app.include_router(
+        api.router(gate),
+        prefix=f"/api{prefix}/db",
+        include_in_schema=context is not None if include_in_schema is None else include_in_schema,
+    )
     pages.register(gate)
-    ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False,
-                reconnect_timeout=10)
+    ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False, reconnect_timeout=10)
     return gate
 
 
@@ -70,8 +90,11 @@ class NotFramed:
     """Console responses may not be shown inside another site's frame (clickjacking): the modern header
     and the old one, on the console's own sub-application only, never the host's routes."""
 
-    HEADERS = [(b"content-security-policy", b"frame-ancestors 'none'"), (b"x-frame-options", b"DENY"),
-               (b"referrer-policy", b"same-origin")]
+    HEADERS = [
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+    ]
 
     def __init__(self, app: Any) -> None:
         self.app = app

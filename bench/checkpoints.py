@@ -93,12 +93,16 @@ class Row:
 
 
 def run(*args: str, env: dict | None = None) -> None:
-    subprocess.run(args, check=True, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        args, check=True, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def _recorded(context, action: str) -> int:
     """The unavailability the operation itself measured and wrote to its audit row."""
-    return audit.list_actions(context.registry.control_pool(), action=action, limit=1)[0].details.get("unavailable_ms", 0)
+    return audit.list_actions(context.registry.control_pool(), action=action, limit=1)[0].details.get(
+        "unavailable_ms", 0
+    )
 
 
 def measure(size_gb: float, under: Path | None, dump_jobs: tuple[int, ...]) -> tuple[str, list[Row]]:
@@ -115,19 +119,28 @@ def measure(size_gb: float, under: Path | None, dump_jobs: tuple[int, ...]) -> t
         started = time.perf_counter()
         run(str(bench_tool.path), "-i", "-q", "-s", str(max(1, round(size_gb * 50))), plain, env=pgenv)
         with psycopg.connect(dev, autocommit=True) as conn:
-            conn.execute("CREATE TABLE notes (id bigserial PRIMARY KEY, author text, body text, created_at timestamptz DEFAULT now())")
+            conn.execute(
+                "CREATE TABLE notes (id bigserial PRIMARY KEY, author text, body text, created_at timestamptz DEFAULT now())"
+            )
             rows = int(size_gb * 250 * 1024 * 1024 // 600)
-            conn.execute("INSERT INTO notes (author, body) SELECT md5(random()::text), "
-                         "(SELECT string_agg(md5(random()::text || i::text), '') FROM generate_series(1, 16) i WHERE g > 0) "
-                         "FROM generate_series(1, %s) g", (rows,))
-            conn.execute("CREATE INDEX ON notes (author); CREATE INDEX ON notes (created_at); CREATE INDEX ON notes (md5(body))")
+            conn.execute(
+                "INSERT INTO notes (author, body) SELECT md5(random()::text), "
+                "(SELECT string_agg(md5(random()::text || i::text), '') FROM generate_series(1, 16) i WHERE g > 0) "
+                "FROM generate_series(1, %s) g",
+                (rows,),
+            )
+            conn.execute(
+                "CREATE INDEX ON notes (author); CREATE INDEX ON notes (created_at); CREATE INDEX ON notes (md5(body))"
+            )
             conn.execute("VACUUM ANALYZE")
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
             data_dir = conn.execute("SHOW data_directory").fetchone()[0]
             oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]
         where = filesystems.reflinks(Path(data_dir))
-        title = (f"{size / 2**30:.2f} GiB database on {where.filesystem} (reflinks: {where.supported}), built in "
-                 f"{time.perf_counter() - started:.0f} s; server {major}, tools {dump_tool.version}")
+        title = (
+            f"{size / 2**30:.2f} GiB database on {where.filesystem} (reflinks: {where.supported}), built in "
+            f"{time.perf_counter() - started:.0f} s; server {major}, tools {dump_tool.version}"
+        )
 
         # Baselines on the same data.
         raw_copy = timed(lambda: run("cp", "-r", f"{data_dir}/base/{oid}", str(work / "raw-copy")))
@@ -135,29 +148,57 @@ def measure(size_gb: float, under: Path | None, dump_jobs: tuple[int, ...]) -> t
         archive = work / "raw.dump"
         raw_dump = timed(lambda: run(str(dump_tool.path), "-Fc", f"--file={archive}", plain, env=pgenv))
         raw_target = dburl.without_password(server.create("raw"))[0]
-        raw_restore = timed(lambda: run(str(restore_tool.path), "--exit-on-error", f"--dbname={raw_target}", str(archive), env=pgenv))
+        raw_restore = timed(
+            lambda: run(str(restore_tool.path), "--exit-on-error", f"--dbname={raw_target}", str(archive), env=pgenv)
+        )
         archive.unlink()
         admin.execute(f"DROP DATABASE {dburl.conninfo_to_dict(raw_target)['dbname']}")
-        rows_out = [Row("raw file copy (baseline)", raw_copy, raw_copy), Row("raw pg_dump -Fc (baseline)", raw_dump, raw_dump),
-                    Row("raw pg_restore (baseline)", raw_restore, raw_restore)]
+        rows_out = [
+            Row("raw file copy (baseline)", raw_copy, raw_copy),
+            Row("raw pg_dump -Fc (baseline)", raw_dump, raw_dump),
+            Row("raw pg_restore (baseline)", raw_restore, raw_restore),
+        ]
 
         control_store.upgrade(control)
         for jobs in dump_jobs:
-            settings = load_settings(_env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control,
-                                     checkpoint_dir=work / "store", dump_jobs=jobs)
+            settings = load_settings(
+                _env_file=None,
+                dev_database_url=dev,
+                prod_database_url=prod,
+                admin_database_url=control,
+                checkpoint_dir=work / "store",
+                dump_jobs=jobs,
+            )
             with open_context(settings) as context:
-                for strategy in (("clone", "dump") if jobs == dump_jobs[0] else ("dump",)):
+                for strategy in ("clone", "dump") if jobs == dump_jobs[0] else ("dump",):
                     suffix = f" (jobs {jobs})" if strategy == "dump" else ""
                     made = []
                     with Probe(dev) as probe:
-                        seconds = timed(lambda: made.append(checkpoints.create(context, "dev", actor=BENCH, label=strategy,
-                                                                               strategy=strategy)))
-                    rows_out.append(Row(f"{strategy} create{suffix}", seconds, raw_copy if strategy == "clone" else raw_dump,
-                                        probe.longest * 1000, _recorded(context, "checkpoint.create")))
+                        seconds = timed(
+                            lambda: made.append(
+                                checkpoints.create(context, "dev", actor=BENCH, label=strategy, strategy=strategy)
+                            )
+                        )
+                    rows_out.append(
+                        Row(
+                            f"{strategy} create{suffix}",
+                            seconds,
+                            raw_copy if strategy == "clone" else raw_dump,
+                            probe.longest * 1000,
+                            _recorded(context, "checkpoint.create"),
+                        )
+                    )
                     with Probe(dev) as probe:
                         seconds = timed(lambda: checkpoints.restore(context, "dev", made[0].id, actor=BENCH))
-                    rows_out.append(Row(f"{strategy} restore{suffix}", seconds, raw_restore, probe.longest * 1000,
-                                        _recorded(context, "checkpoint.restore")))
+                    rows_out.append(
+                        Row(
+                            f"{strategy} restore{suffix}",
+                            seconds,
+                            raw_restore,
+                            probe.longest * 1000,
+                            _recorded(context, "checkpoint.restore"),
+                        )
+                    )
                     for checkpoint in checkpoints.list_for_branch(context, "dev"):  # room for the next
                         checkpoints.delete(context, "dev", checkpoint.id, actor=BENCH)
         admin.close()
@@ -202,6 +243,7 @@ def report(title: str, rows: list[Row]) -> None:
 
 def goals(runs: list[tuple[float, list[Row]]]) -> None:
     """The copy-on-write goals, said against the figures just measured."""
+
     def window(rows: list[Row], label: str) -> float:
         row = next(r for r in rows if r.label == label)
         return max(row.probe_ms, row.recorded_ms) / 1000
@@ -212,7 +254,9 @@ def goals(runs: list[tuple[float, list[Row]]]) -> None:
     for size, seconds in creates:
         print(f"  clone create at {size:g} GB: {seconds:.2f} s (goal < 0.5 s at 1 GB)")
     if len(creates) > 1 and creates[0][1] > 0:
-        print(f"  clone create {creates[0][0]:g} -> {creates[-1][0]:g} GB: {creates[-1][1] / creates[0][1]:.2f}x (goal <= 1.5x)")
+        print(
+            f"  clone create {creates[0][0]:g} -> {creates[-1][0]:g} GB: {creates[-1][1] / creates[0][1]:.2f}x (goal <= 1.5x)"
+        )
     for size, seconds in restores:
         print(f"  clone restore at {size:g} GB: {seconds:.2f} s (goal < 0.5 s)")
 

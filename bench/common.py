@@ -50,8 +50,11 @@ def bench_server(*roles: str, under: Path | None = None) -> Iterator[Server]:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=under or os.environ.get("BENCH_DIR"))))
         os.chmod(work, 0o755)
         given = None if under else os.environ.get("TEST_DATABASE_URL")
-        url = (dburl.with_database(dburl.normalize(given), "postgres") if given
-               else stack.enter_context(EmbeddedPostgres(work / "pg")).url())
+        url = (
+            dburl.with_database(dburl.normalize(given), "postgres")
+            if given
+            else stack.enter_context(EmbeddedPostgres(work / "pg")).url()
+        )
         server = Server(url=url, work=work, urls={})
         stack.callback(_drop_all, server)
         for role in roles:

@@ -36,8 +36,10 @@ def build_schema(url: str, tables: int) -> None:
                 parent = f"t{i - 1:05d}" if i else None
                 columns = ", ".join(f"c{j} {'text' if j % 2 else 'integer'}" for j in range(1, 9))
                 fk = f", parent_id bigint REFERENCES {parent} (id)" if parent else ", parent_id bigint"
-                statements.append(f"CREATE TABLE t{i:05d} (id bigint PRIMARY KEY{fk}, {columns});"
-                                  f"CREATE INDEX ON t{i:05d} (c1); CREATE INDEX ON t{i:05d} (c2, c3);")
+                statements.append(
+                    f"CREATE TABLE t{i:05d} (id bigint PRIMARY KEY{fk}, {columns});"
+                    f"CREATE INDEX ON t{i:05d} (c1); CREATE INDEX ON t{i:05d} (c2, c3);"
+                )
             conn.execute("".join(statements))
         conn.execute("ANALYZE")
 
@@ -45,10 +47,14 @@ def build_schema(url: str, tables: int) -> None:
 def naive_listing(url: str) -> int:
     """What a simple tool does: information_schema for the list, then one size query per table."""
     with psycopg.connect(url) as conn:
-        names = conn.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                             "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')").fetchall()
+        names = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchall()
         for schema, name in names:
-            conn.execute("SELECT pg_total_relation_size(format('%%I.%%I', %s::text, %s::text)::regclass)", (schema, name))
+            conn.execute(
+                "SELECT pg_total_relation_size(format('%%I.%%I', %s::text, %s::text)::regclass)", (schema, name)
+            )
     return len(names)
 
 
@@ -62,7 +68,9 @@ def main() -> None:
         build_schema(dev, args.tables)
         print(f"built {args.tables} tables in {time.perf_counter() - started:.1f} s")
         control_store.upgrade(control)
-        settings = load_settings(_env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control)
+        settings = load_settings(
+            _env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control
+        )
         with open_context(settings) as context:
             report(context, dev, args.tables)
 
@@ -74,12 +82,18 @@ def report(context, dev: str, tables: int) -> None:
     # fresh: the catalog is read for the call (a console visit, or LISTING_CACHE_SECONDS=0);
     # kept: the listing read by an earlier call is searched, sorted and paged in memory
     first_page = timed(lambda: introspection.list_tables(context, "dev", limit=50, fresh=True), 9)
-    by_size = timed(lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50, fresh=True), 5)
+    by_size = timed(
+        lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50, fresh=True), 5
+    )
     kept_page = timed(lambda: introspection.list_tables(context, "dev", limit=50, offset=2500), 9)
     kept_by_size = timed(lambda: introspection.list_tables(context, "dev", sort="size", descending=True, limit=50), 9)
     kept_search = timed(lambda: introspection.list_tables(context, "dev", search="t024"), 9)
-    paged = timed(lambda: [introspection.list_tables(context, "dev", limit=500, offset=o, fresh=o == 0)
-                           for o in range(0, tables, 500)], 3)
+    paged = timed(
+        lambda: [
+            introspection.list_tables(context, "dev", limit=500, offset=o, fresh=o == 0) for o in range(0, tables, 500)
+        ],
+        3,
+    )
     full = timed(lambda: introspection.list_tables(context, "dev", limit=tables, fresh=True), 3)
     details = timed(lambda: introspection.table_details(context, "dev", "public", "t02500"), 9)
     snapshot = timed(lambda: introspection.snapshot(context, "dev"), 3)
@@ -88,15 +102,23 @@ def report(context, dev: str, tables: int) -> None:
 
     print(f"{'operation':<42}{'ms':>10}{'vs baseline':>14}")
     print(f"{'naive listing (baseline)':<42}{baseline * 1000:>10.1f}{1:>14.2f}")
-    for label, value in [("first page of 50 (by name), fresh", first_page), ("first page of 50 (by size), fresh", by_size),
-                         ("a page of 50 (by name), kept", kept_page), ("a page of 50 (by size), kept", kept_by_size),
-                         ("a search, kept", kept_search), (f"full listing ({tables}, one call), fresh", full),
-                         (f"full listing ({tables}, pages of 500)", paged), ("one table's details", details),
-                         ("full schema snapshot", snapshot)]:
+    for label, value in [
+        ("first page of 50 (by name), fresh", first_page),
+        ("first page of 50 (by size), fresh", by_size),
+        ("a page of 50 (by name), kept", kept_page),
+        ("a page of 50 (by size), kept", kept_by_size),
+        ("a search, kept", kept_search),
+        (f"full listing ({tables}, one call), fresh", full),
+        (f"full listing ({tables}, pages of 500)", paged),
+        ("one table's details", details),
+        ("full schema snapshot", snapshot),
+    ]:
         print(f"{label:<42}{value * 1000:>10.1f}{value / baseline:>14.3f}")
     print(f"full listing is {baseline / full:.1f}x faster than the baseline (goal >= 10x)")
-    print(f"goals: first page < 100 ms: {'met' if first_page < 0.1 else 'NOT met'}; "
-          f"snapshot < 2 s: {'met' if snapshot < 2 else 'NOT met'}")
+    print(
+        f"goals: first page < 100 ms: {'met' if first_page < 0.1 else 'NOT met'}; "
+        f"snapshot < 2 s: {'met' if snapshot < 2 else 'NOT met'}"
+    )
     print(f"peak RSS {rss_before / 1024:.0f} MiB before the timed calls, {rss_after / 1024:.0f} MiB after")
 
 

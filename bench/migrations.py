@@ -38,14 +38,16 @@ UP_ROUNDS = 3
 def main() -> None:
     with bench_server("dev", "prod", "control", "plain") as server:
         dev, prod, control, plain = (server.urls[role] for role in ("dev", "prod", "control", "plain"))
-        ini = write_project(server.work / "project", [
-            {"id": f"r{i:04d}", "down": f"r{i - 1:04d}" if i else None} for i in range(REVISIONS)
-        ])
+        ini = write_project(
+            server.work / "project",
+            [{"id": f"r{i:04d}", "down": f"r{i - 1:04d}" if i else None} for i in range(REVISIONS)],
+        )
         for url in (dev, plain):
             command.upgrade(plain_config(ini, url), "head")
         control_store.upgrade(control)
-        settings = load_settings(_env_file=None, dev_database_url=dev, prod_database_url=prod,
-                                 admin_database_url=control, migrations=ini)
+        settings = load_settings(
+            _env_file=None, dev_database_url=dev, prod_database_url=prod, admin_database_url=control, migrations=ini
+        )
         with open_context(settings) as context:
             report_status(context, ini, dev)
             report_up(context, ini, plain)
@@ -99,8 +101,10 @@ def report_up(context, ini: Path, plain: str) -> None:
     ours = sorted(samples)[UP_ROUNDS // 2]
     print(f"one up run, median of {UP_ROUNDS}:")
     print(f"plain alembic upgrade +1 in-process: {baseline * 1000:7.1f} ms  (baseline 1.00)")
-    print(f"dbadmin migrations.upgrade, isolated: {ours * 1000:7.1f} ms  (ratio {ours / baseline:.2f}; "
-          "audit row, run rows, status reads and one env.py process)")
+    print(
+        f"dbadmin migrations.upgrade, isolated: {ours * 1000:7.1f} ms  (ratio {ours / baseline:.2f}; "
+        "audit row, run rows, status reads and one env.py process)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from alembic.config import Config
 
 from dbadmin.services.embedded import example_migrations
 
-ENV_PY = '''
+ENV_PY = """
 import os
 from alembic import context
 from sqlalchemy import engine_from_config, pool
@@ -39,7 +39,7 @@ if context.is_offline_mode():
     run_migrations_offline()
 else:
     run_migrations_online()
-'''
+"""
 
 REVISION = '''"""{message}"""
 from alembic import op
@@ -71,10 +71,16 @@ def write_project(root: Path, revisions: list[dict], *, env_options: str = "", e
     shutil.copy(Path(example_migrations()).parent / "migrations" / "script.py.mako", root / "migrations")
     (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
     for rev in revisions:
-        (versions / f"{rev['id']}.py").write_text(REVISION.format(
-            message=rev.get("message", f"revision {rev['id']}"), revision=rev["id"], down=rev["down"],
-            labels=rev.get("labels"), upgrade=_body(rev.get("up", "")), downgrade=_body(rev.get("down_sql", "")),
-        ))
+        (versions / f"{rev['id']}.py").write_text(
+            REVISION.format(
+                message=rev.get("message", f"revision {rev['id']}"),
+                revision=rev["id"],
+                down=rev["down"],
+                labels=rev.get("labels"),
+                upgrade=_body(rev.get("up", "")),
+                downgrade=_body(rev.get("down_sql", "")),
+            )
+        )
     return root / "alembic.ini"
 
 
@@ -93,8 +99,12 @@ def branched(root: Path, *, failing: bool = False, env_options: str = "") -> Pat
     if failing:
         revisions += [
             {"id": "g1", "down": "m1", "up": "CREATE TABLE g (id int)", "down_sql": "DROP TABLE g"},
-            {"id": "f1", "down": "g1", "up": "CREATE TABLE f (id int); INSERT INTO f VALUES (1 / 0)",
-             "down_sql": "DROP TABLE f"},
+            {
+                "id": "f1",
+                "down": "g1",
+                "up": "CREATE TABLE f (id int); INSERT INTO f VALUES (1 / 0)",
+                "down_sql": "DROP TABLE f",
+            },
         ]
     return write_project(root, revisions, env_options=env_options)
 

@@ -84,8 +84,10 @@ def databases(pg_server: str, templates: dict[str, str]) -> Iterator[Databases]:
 @pytest.fixture
 def make_settings() -> Callable[..., Settings]:
     """Settings built only from the arguments (never from the environment or a .env file)."""
+
     def make(**values: object) -> Settings:
         return load_settings(_env_file=None, **values)
+
     return make
 
 
@@ -93,12 +95,18 @@ def make_settings() -> Callable[..., Settings]:
 def make_context(databases, make_settings, tmp_path):
     """Contexts on fresh Dev, Prod and control databases, with the example shop as MIGRATIONS by default."""
     with ExitStack() as stack:
+
         def make(migrations=None, **overrides):
             values = {"checkpoint_dir": tmp_path / "checkpoints"} | overrides
-            settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                                     admin_database_url=databases.new("control"),
-                                     migrations=migrations or example_migrations(), **values)
+            settings = make_settings(
+                dev_database_url=databases.new(),
+                prod_database_url=databases.new(),
+                admin_database_url=databases.new("control"),
+                migrations=migrations or example_migrations(),
+                **values,
+            )
             return stack.enter_context(open_context(settings))
+
         yield make
 
 
@@ -113,6 +121,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     }

@@ -41,8 +41,11 @@ class Databases:
         """A fresh database URL; ``kind`` is ``empty`` or ``control`` (control store already at head)."""
         name = f"dbadmin_t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(self.templates[kind])))
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(self.templates[kind])
+                )
+            )
         self.created.append(name)
         return dburl.with_database(self.admin_url, name)
 
@@ -110,8 +113,13 @@ class Served:
             assert found, self.output()
             return found.group(1)
         port = self.base_url.rsplit(":", 1)[1]
-        result = subprocess.run([sys.executable, "-m", "dbadmin", "login-link", "--port", port], capture_output=True,
-                                text=True, env=self.env, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "dbadmin", "login-link", "--port", port],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
@@ -135,15 +143,28 @@ class Served:
 def serve(env: dict[str, str], log: Path, *args: str, timeout: float = 90, port: int | None = None) -> Served:
     """Start ``dbadmin serve`` with ``env`` on ``port`` (default: a free one) and wait until it answers."""
     port = port or free_port()
-    return _started([sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args], port, env, log,
-                    ready="/healthz", timeout=timeout)
+    return _started(
+        [sys.executable, "-m", "dbadmin", "serve", "--port", str(port), *args],
+        port,
+        env,
+        log,
+        ready="/healthz",
+        timeout=timeout,
+    )
 
 
 def serve_host(folder: Path, env: dict[str, str], log: Path, *, ready: str = "/", timeout: float = 90) -> Served:
     """Start a host application (``app.main:app`` in ``folder``, which mounts dbadmin) under uvicorn."""
     port = free_port()
-    return _started([sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)], port, env, log,
-                    ready=ready, timeout=timeout, cwd=folder)
+    return _started(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+        port,
+        env,
+        log,
+        ready=ready,
+        timeout=timeout,
+        cwd=folder,
+    )
 
 
 def stop_host(served: Served) -> None:
@@ -151,13 +172,24 @@ def stop_host(served: Served) -> None:
     (which dbadmin logs, with their traceback, for the host's developers)."""
     assert served.stop() in (0, -signal.SIGTERM), served.output()  # uvicorn re-raises SIGTERM after a clean shutdown
     lines = [line for line in served.output().splitlines() if line.strip()]
-    unexpected = [i for i, line in enumerate(lines) if line.startswith("Traceback")
-                  and not (i and "the application's identity callable failed" in lines[i - 1])]
+    unexpected = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("Traceback") and not (i and "the application's identity callable failed" in lines[i - 1])
+    ]
     assert not unexpected, served.output()
 
 
-def _started(command: list[str], port: int, env: dict[str, str], log: Path, *, ready: str, timeout: float,
-             cwd: Path | None = None) -> Served:
+def _started(
+    command: list[str],
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    *,
+    ready: str,
+    timeout: float,
+    cwd: Path | None = None,
+) -> Served:
     full_env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | env
     with open(log, "wb") as handle:
         process = subprocess.Popen(command, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd)

@@ -66,8 +66,16 @@ class Failure:
 class NeonFake:
     """The fake project's state and its HTTP app; ``start()`` serves it on 127.0.0.1."""
 
-    def __init__(self, server_url: str, *, key: str = "neon-test-key-" + uuid.uuid4().hex, project: str = "test-project",
-                 history_seconds: int = 86400, page_size: int = 3, operation_seconds: float = 0.3) -> None:
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        key: str = "neon-test-key-" + uuid.uuid4().hex,
+        project: str = "test-project",
+        history_seconds: int = 86400,
+        page_size: int = 3,
+        operation_seconds: float = 0.3,
+    ) -> None:
         self.server_url, self.key, self.project = server_url, key, project
         self.history_seconds, self.page_size, self.operation_seconds = history_seconds, page_size, operation_seconds
         self.branches: dict[str, FakeBranch] = {}
@@ -142,8 +150,13 @@ class NeonFake:
 
     def _new_branch(self, name: str, parent: FakeBranch | None, *, data_from: str | None = None) -> FakeBranch:
         database = self._copy_of(data_from or parent.database) if (data_from or parent) else self._empty()
-        branch = FakeBranch(id=f"br-{uuid.uuid4().hex[:12]}", name=name, parent_id=parent.id if parent else None,
-                            database=database, created_at=datetime.now(UTC))
+        branch = FakeBranch(
+            id=f"br-{uuid.uuid4().hex[:12]}",
+            name=name,
+            parent_id=parent.id if parent else None,
+            database=database,
+            created_at=datetime.now(UTC),
+        )
         self.branches[branch.id] = branch
         return branch
 
@@ -161,10 +174,12 @@ class NeonFake:
             major = conn.info.server_version // 10000
         dump, restore = pgtools.find("pg_dump", major), pgtools.find("pg_restore", major)
         source_url, target_url = (dburl.with_database(self.server_url, name) for name in (database, target))
-        dumped = subprocess.run([str(dump.path), "--format=custom", "--no-owner", source_url], capture_output=True,
-                                check=True).stdout
-        subprocess.run([str(restore.path), "--no-owner", f"--dbname={target_url}"], input=dumped,
-                       capture_output=True, check=True)
+        dumped = subprocess.run(
+            [str(dump.path), "--format=custom", "--no-owner", source_url], capture_output=True, check=True
+        ).stdout
+        subprocess.run(
+            [str(restore.path), "--no-owner", f"--dbname={target_url}"], input=dumped, capture_output=True, check=True
+        )
         return target
 
     def _size(self, branch: FakeBranch) -> int:
@@ -173,9 +188,17 @@ class NeonFake:
 
     def _operation(self, action: str, branch: FakeBranch) -> dict:
         now = time.monotonic()
-        operation = {"id": str(uuid.uuid4()), "project_id": self.project, "branch_id": branch.id, "action": action,
-                     "status": "running", "failures_count": 0, "created_at": _stamp(datetime.now(UTC)),
-                     "_ends": now + self.operation_seconds, "_error": self.failing_operations}
+        operation = {
+            "id": str(uuid.uuid4()),
+            "project_id": self.project,
+            "branch_id": branch.id,
+            "action": action,
+            "status": "running",
+            "failures_count": 0,
+            "created_at": _stamp(datetime.now(UTC)),
+            "_ends": now + self.operation_seconds,
+            "_error": self.failing_operations,
+        }
         self.operations[operation["id"]] = operation
         return self._shown(operation)
 
@@ -196,9 +219,18 @@ class NeonFake:
         return any(self._shown(op)["status"] in ("running", "failed") for op in self.operations.values())
 
     def _json(self, branch: FakeBranch) -> dict:
-        return {"id": branch.id, "project_id": self.project, "parent_id": branch.parent_id, "name": branch.name,
-                "current_state": "ready", "logical_size": self._size(branch), "default": branch.default,
-                "protected": False, "created_at": _stamp(branch.created_at), "updated_at": _stamp(branch.created_at)}
+        return {
+            "id": branch.id,
+            "project_id": self.project,
+            "parent_id": branch.parent_id,
+            "name": branch.name,
+            "current_state": "ready",
+            "logical_size": self._size(branch),
+            "default": branch.default,
+            "protected": False,
+            "created_at": _stamp(branch.created_at),
+            "updated_at": _stamp(branch.created_at),
+        }
 
     # -- the HTTP app ------------------------------------------------------------------------
 
@@ -222,23 +254,40 @@ class NeonFake:
 
         @app.get(base)
         def project(project: str):
-            return {"project": {"id": fake.project, "name": "fake project",
-                                "history_retention_seconds": fake.history_seconds}}
+            return {
+                "project": {
+                    "id": fake.project,
+                    "name": "fake project",
+                    "history_retention_seconds": fake.history_seconds,
+                }
+            }
 
         @app.get(base + "/branches")
-        def branches(project: str, request: Request, limit: int = 10000, cursor: str | None = None,
-                     search: str | None = None, sort_by: str = "updated_at", sort_order: str = "desc"):
+        def branches(
+            project: str,
+            request: Request,
+            limit: int = 10000,
+            cursor: str | None = None,
+            search: str | None = None,
+            sort_by: str = "updated_at",
+            sort_order: str = "desc",
+        ):
             if not 1 <= limit <= 10000 or sort_by not in ("name", "created_at", "updated_at"):
                 return _error(400, "invalid limit or sort_by")
             found = [b for b in fake.branches.values() if not search or search in b.name or search in b.id]
             found.sort(key=lambda b: b.name if sort_by == "name" else b.created_at, reverse=sort_order == "desc")
             start = int(base64.b64decode(cursor)) if cursor else 0
-            page = found[start:start + min(limit, fake.page_size)]
+            page = found[start : start + min(limit, fake.page_size)]
             more = start + len(page) < len(found)
-            return {"branches": [fake._json(b) for b in page],
-                    "annotations": {b.id: {"object": {"type": "console/branch", "id": b.id}, "value": b.annotations}
-                                    for b in page if b.annotations},
-                    "pagination": {"next": base64.b64encode(str(start + len(page)).encode()).decode()} if more else {}}
+            return {
+                "branches": [fake._json(b) for b in page],
+                "annotations": {
+                    b.id: {"object": {"type": "console/branch", "id": b.id}, "value": b.annotations}
+                    for b in page
+                    if b.annotations
+                },
+                "pagination": {"next": base64.b64encode(str(start + len(page)).encode()).decode()} if more else {},
+            }
 
         @app.get(base + "/branches/{branch_id}")
         def branch(project: str, branch_id: str):
@@ -252,25 +301,37 @@ class NeonFake:
             body = await request.json() if await request.body() else {}
             spec = body.get("branch") or {}
             annotations = body.get("annotation_value") or {}
-            if not isinstance(annotations, dict) or len(annotations) > 50 or not all(
-                    isinstance(k, str) and isinstance(v, str) for k, v in annotations.items()):
+            if (
+                not isinstance(annotations, dict)
+                or len(annotations) > 50
+                or not all(isinstance(k, str) and isinstance(v, str) for k, v in annotations.items())
+            ):
                 return _error(400, "annotation_value must be a map of at most 50 strings")
-            parent = fake.branches.get(spec["parent_id"]) if spec.get("parent_id") else next(
-                (b for b in fake.branches.values() if b.default), None)
+            parent = (
+                fake.branches.get(spec["parent_id"])
+                if spec.get("parent_id")
+                else next((b for b in fake.branches.values() if b.default), None)
+            )
             if parent is None:
                 return _error(404, "parent branch not found")
             name = spec.get("name") or f"br-{uuid.uuid4().hex[:8]}"
             if len(name) > 256 or any(b.name == name for b in fake.branches.values()):
                 return _error(409, f"branch name {name} is too long or already exists")
             if fake._busy():
-                return _error(423, "project already has running conflicting operations, scheduling of new ones is "
-                                   "prohibited")
+                return _error(
+                    423, "project already has running conflicting operations, scheduling of new ones is prohibited"
+                )
             made = fake._new_branch(name, parent)
             made.annotations = annotations
             if body.get("endpoints"):
                 return _error(400, "the fake makes no computes on request")
-            return {"branch": fake._json(made), "endpoints": [], "roles": [], "databases": [],
-                    "operations": [fake._operation("create_timeline", made)]}
+            return {
+                "branch": fake._json(made),
+                "endpoints": [],
+                "roles": [],
+                "databases": [],
+                "operations": [fake._operation("create_timeline", made)],
+            }
 
         @app.delete(base + "/branches/{branch_id}")
         def delete(project: str, branch_id: str):
@@ -301,8 +362,19 @@ class NeonFake:
             if found is None:
                 return _error(404, f"branch {branch_id} not found")
             host = dburl.conninfo_to_dict(fake.server_url).get("host")
-            return {"endpoints": [{"id": found.endpoint, "branch_id": found.id, "host": host, "type": "read_write",
-                                   "current_state": "active"}] if found.endpoint else []}
+            return {
+                "endpoints": [
+                    {
+                        "id": found.endpoint,
+                        "branch_id": found.id,
+                        "host": host,
+                        "type": "read_write",
+                        "current_state": "active",
+                    }
+                ]
+                if found.endpoint
+                else []
+            }
 
         @app.get(base + "/connection_uri")
         def connection_uri(project: str, database_name: str, role_name: str, branch_id: str | None = None):
@@ -391,8 +463,12 @@ class NeonFake:
 
 def _wait_until_alone(conn, database: str) -> None:
     deadline = time.monotonic() + 10
-    while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                       (database,)).fetchone()[0] and time.monotonic() < deadline:
+    while (
+        conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,)
+        ).fetchone()[0]
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
 
 

@@ -71,19 +71,28 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_provider(redirect_uris: list[str], client_id: str = "dbadmin",
-                   client_secret: str = "dbadmin-test-secret", timeout: float = 30) -> Provider:
+def start_provider(
+    redirect_uris: list[str],
+    client_id: str = "dbadmin",
+    client_secret: str = "dbadmin-test-secret",
+    timeout: float = 30,
+) -> Provider:
     """Start the provider on a free 127.0.0.1 port with one confidential client; wait for discovery."""
     node = shutil.which("node")
     if node is None or not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         raise AssertionError(f"the OpenID Connect provider needs Node.js and its npm packages: run {ENSURE}")
     port = _free_port()
-    env = os.environ | {"OIDC_PORT": str(port), "OIDC_CLIENT_ID": client_id,
-                        "OIDC_CLIENT_SECRET": client_secret, "OIDC_REDIRECT_URIS": ",".join(redirect_uris)}
+    env = os.environ | {
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": client_secret,
+        "OIDC_REDIRECT_URIS": ",".join(redirect_uris),
+    }
     fd, log_name = tempfile.mkstemp(prefix="oidc-provider-", suffix=".log")
     with os.fdopen(fd, "wb") as handle:  # a file, not a pipe: nobody has to drain it
-        process = subprocess.Popen([node, str(OIDC_DIR / "provider.mjs")], cwd=OIDC_DIR, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [node, str(OIDC_DIR / "provider.mjs")], cwd=OIDC_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
     provider = Provider(f"http://127.0.0.1:{port}", client_id, client_secret, process, Path(log_name))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

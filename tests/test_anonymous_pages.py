@@ -22,8 +22,11 @@ def test_anonymous_page_loads_keep_no_live_client(tmp_path):
             for _ in range(50):  # warm up: imports, pools, caches
                 client.get("/admin/", follow_redirects=False)
             before = rss_mib(served.process.pid)
-            answers = {client.get(path, follow_redirects=False).status_code
-                       for _ in range(500) for path in ("/admin/", "/admin/login")}
+            answers = {
+                client.get(path, follow_redirects=False).status_code
+                for _ in range(500)
+                for path in ("/admin/", "/admin/login")
+            }
             grown = rss_mib(served.process.pid) - before
     finally:
         served.stop()

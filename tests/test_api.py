@@ -21,11 +21,24 @@ from dbadmin.services.startup import open_context
 from tests.helpers import Served, actions, admin, serve, version
 
 API = "/api/admin/db"
-READS = [f"{API}/branches", f"{API}/dev/summary", f"{API}/dev/tables", f"{API}/dev/tables/public/users",
-         f"{API}/dev/migrations", f"{API}/dev/checkpoints", f"{API}/diff?from=prod&to=dev", f"{API}/audit"]
-CHANGES = [("POST", f"{API}/dev/migrate?dir=up", {}), ("POST", f"{API}/dev/migrate?dir=down&steps=1", {}),
-           ("POST", f"{API}/promote", {"confirm": "PROMOTE 2"}), ("POST", f"{API}/dev/checkpoints", {"label": "x"}),
-           ("POST", f"{API}/dev/checkpoints/1/restore", {}), ("DELETE", f"{API}/dev/checkpoints/1", None)]
+READS = [
+    f"{API}/branches",
+    f"{API}/dev/summary",
+    f"{API}/dev/tables",
+    f"{API}/dev/tables/public/users",
+    f"{API}/dev/migrations",
+    f"{API}/dev/checkpoints",
+    f"{API}/diff?from=prod&to=dev",
+    f"{API}/audit",
+]
+CHANGES = [
+    ("POST", f"{API}/dev/migrate?dir=up", {}),
+    ("POST", f"{API}/dev/migrate?dir=down&steps=1", {}),
+    ("POST", f"{API}/promote", {"confirm": "PROMOTE 2"}),
+    ("POST", f"{API}/dev/checkpoints", {"label": "x"}),
+    ("POST", f"{API}/dev/checkpoints/1/restore", {}),
+    ("DELETE", f"{API}/dev/checkpoints/1", None),
+]
 
 
 @dataclass
@@ -35,7 +48,9 @@ class Api:
     admin_token: str
     viewer_token: str
 
-    def call(self, method: str, path: str, token: str | None = None, json: object = None, **headers: str) -> httpx.Response:
+    def call(
+        self, method: str, path: str, token: str | None = None, json: object = None, **headers: str
+    ) -> httpx.Response:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return httpx.request(method, self.served.base_url + path, json=json, headers=headers, timeout=60)
@@ -46,20 +61,38 @@ def api_factory(databases, tmp_path):
     made = []
 
     def make(**env: str) -> Api:
-        urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-                "ADMIN_DATABASE_URL": databases.new("control")}
-        settings = load_settings(_env_file=None, dev_database_url=urls["DEV_DATABASE_URL"],
-                                 prod_database_url=urls["PROD_DATABASE_URL"], admin_database_url=urls["ADMIN_DATABASE_URL"],
-                                 migrations=example_migrations(), checkpoint_dir=tmp_path / "store")
+        urls = {
+            "DEV_DATABASE_URL": databases.new(),
+            "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control"),
+        }
+        settings = load_settings(
+            _env_file=None,
+            dev_database_url=urls["DEV_DATABASE_URL"],
+            prod_database_url=urls["PROD_DATABASE_URL"],
+            admin_database_url=urls["ADMIN_DATABASE_URL"],
+            migrations=example_migrations(),
+            checkpoint_dir=tmp_path / "store",
+        )
         context_manager = open_context(settings)
         context = context_manager.__enter__()
         migrations.upgrade(context, "dev", actor=admin("setup"), steps=3)
         migrations.promote(context, actor=admin("setup"), confirm="PROMOTE 3")
         migrations.upgrade(context, "dev", actor=admin("setup"))  # Dev at 0005, Prod at 0003
         _, admin_token = auth.create_token(context.registry, name="pipeline", role="admin", created_by=admin("setup"))
-        _, viewer_token = auth.create_token(context.registry, name="dashboard", role="viewer", created_by=admin("setup"))
-        served = serve(urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store"),
-                               "DBADMIN_DATA_DIR": str(tmp_path / "data")} | env, tmp_path / f"serve{len(made)}.log")
+        _, viewer_token = auth.create_token(
+            context.registry, name="dashboard", role="viewer", created_by=admin("setup")
+        )
+        served = serve(
+            urls
+            | {
+                "MIGRATIONS": str(example_migrations()),
+                "CHECKPOINT_DIR": str(tmp_path / "store"),
+                "DBADMIN_DATA_DIR": str(tmp_path / "data"),
+            }
+            | env,
+            tmp_path / f"serve{len(made)}.log",
+        )
         made.append((served, context_manager))
         return Api(served, context, admin_token, viewer_token)
 
@@ -88,7 +121,9 @@ def test_anonymous_gets_401_everywhere_and_is_audited(api_factory):
     assert {a.actor for a in refused} == {"anonymous"}
     # one row per route, reason and client a minute (the forged token's GET /branches was counted, not written)
     assert len({a.details["route"] for a in refused}) == len(refused) <= len(READS) + len(CHANGES)
-    assert {"route": f"POST {API}/promote", "reason": "not logged in", "client": "127.0.0.1"} in [a.details for a in refused]
+    assert {"route": f"POST {API}/promote", "reason": "not logged in", "client": "127.0.0.1"} in [
+        a.details for a in refused
+    ]
 
 
 def test_a_viewer_reads_everything_and_changes_nothing(api_factory):
@@ -103,8 +138,13 @@ def test_a_viewer_reads_everything_and_changes_nothing(api_factory):
     assert (version(api.context, "dev"), version(api.context, "prod")) == before
     refused = [a for a in actions(api.context) if a.actor == "token #2 dashboard"]
     assert [(a.action, a.outcome) for a in refused] == [
-        ("migrate.up", "refused"), ("migrate.down", "refused"), ("migrate.promote", "refused"),
-        ("checkpoint.create", "refused"), ("checkpoint.restore", "refused"), ("checkpoint.delete", "refused")]
+        ("migrate.up", "refused"),
+        ("migrate.down", "refused"),
+        ("migrate.promote", "refused"),
+        ("checkpoint.create", "refused"),
+        ("checkpoint.restore", "refused"),
+        ("checkpoint.delete", "refused"),
+    ]
 
 
 def test_a_release_pipeline_checkpoints_prod_and_promotes_with_a_token(api_factory):
@@ -126,18 +166,25 @@ def test_a_release_pipeline_checkpoints_prod_and_promotes_with_a_token(api_facto
     checkpoint_id = made.json()["id"]
     no_phrase = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/restore", token, json={})
     assert no_phrase.status_code == 400 and version(api.context, "prod") == ["0005"]
-    restored = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/restore", token,
-                        json={"confirm": f"RESTORE {checkpoint_id}"})
+    restored = api.call(
+        "POST", f"{API}/prod/checkpoints/{checkpoint_id}/restore", token, json={"confirm": f"RESTORE {checkpoint_id}"}
+    )
     assert restored.status_code == 200 and version(api.context, "prod") == ["0003"]
 
     assert api.call("POST", f"{API}/dev/migrate?dir=down&steps=2", token).json()["after"] == ["0003"]
     assert api.call("POST", f"{API}/dev/migrate?dir=up&steps=1", token).json()["after"] == ["0004"]
     diff = api.call("GET", f"{API}/diff?from=prod&to=dev", token).json()
     assert any(c["object"] == "table" for c in diff["changes"])
-    assert api.call("DELETE", f"{API}/prod/checkpoints/{checkpoint_id}?reason=done", token).json()["status"] == "deleted"
+    assert (
+        api.call("DELETE", f"{API}/prod/checkpoints/{checkpoint_id}?reason=done", token).json()["status"] == "deleted"
+    )
     log = api.call("GET", f"{API}/audit?branch=prod&outcome=ok&actor=token%20%231%20pipeline", token).json()
-    assert [a["action"] for a in reversed(log)] == ["checkpoint.create", "migrate.promote", "checkpoint.restore",
-                                                   "checkpoint.delete"]
+    assert [a["action"] for a in reversed(log)] == [
+        "checkpoint.create",
+        "migrate.promote",
+        "checkpoint.restore",
+        "checkpoint.delete",
+    ]
 
 
 BAD_INPUT = [
@@ -208,7 +255,9 @@ def test_cookie_sessions_need_a_csrf_token_or_same_origin_for_changes(api_factor
     assert ok.status_code == 201, ok.text
     same_origin = client.post(f"{API}/dev/checkpoints", json=body, headers={"Origin": api.served.base_url})
     assert same_origin.status_code == 201
-    csrf_refusals = [a for a in actions(api.context) if a.action == "auth.refused" and "cross-site" in a.details["reason"]]
+    csrf_refusals = [
+        a for a in actions(api.context) if a.action == "auth.refused" and "cross-site" in a.details["reason"]
+    ]
     assert len(csrf_refusals) == 3
     no_bridge = client.post("/admin/auth/session", headers={"Origin": api.served.base_url})
     assert no_bridge.status_code == 404 and no_bridge.json()["error"] == "not_found"  # only a host's login bridges
@@ -232,8 +281,15 @@ def test_a_branch_that_does_not_answer_is_503_promptly_and_recovers_by_itself(da
     prod = databases.new()  # a URL whose database is dropped now and comes back later
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{dburl.conninfo_to_dict(prod)["dbname"]}"')
-    served = serve({"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": prod,
-                    "ADMIN_DATABASE_URL": databases.new("control"), "POOL_TIMEOUT": "2"}, tmp_path / "serve.log")
+    served = serve(
+        {
+            "DEV_DATABASE_URL": databases.new(),
+            "PROD_DATABASE_URL": prod,
+            "ADMIN_DATABASE_URL": databases.new("control"),
+            "POOL_TIMEOUT": "2",
+        },
+        tmp_path / "serve.log",
+    )
     try:
         client = served.client()
         started = time.monotonic()
@@ -259,11 +315,16 @@ def test_a_viewer_cannot_grow_the_audit_log_with_huge_fields(api_factory):
     assert huge.status_code == 413 and error(huge) == "too_large"
     long = api.call("POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "x" * 201})
     assert long.status_code == 400 and "label" in long.json()["detail"]
-    notes = api.call("POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "ok", "notes": "n" * 5001})
+    notes = api.call(
+        "POST", "/api/admin/db/dev/checkpoints", api.viewer_token, json={"label": "ok", "notes": "n" * 5001}
+    )
     assert notes.status_code == 400
-    chunked = httpx.post(api.served.base_url + "/api/admin/db/dev/checkpoints", timeout=60,
-                         headers={"Authorization": f"Bearer {api.viewer_token}", "Content-Type": "application/json"},
-                         content=iter([b'{"label": "', b"y" * 2**20, b'"}']))  # no Content-Length to trust
+    chunked = httpx.post(
+        api.served.base_url + "/api/admin/db/dev/checkpoints",
+        timeout=60,
+        headers={"Authorization": f"Bearer {api.viewer_token}", "Content-Type": "application/json"},
+        content=iter([b'{"label": "', b"y" * 2**20, b'"}']),
+    )  # no Content-Length to trust
     assert chunked.status_code == 413
     rows = actions(api.context)
     assert all(len(json.dumps(row.details)) < 10_000 for row in rows)
@@ -279,7 +340,9 @@ def test_console_pages_cannot_be_framed_and_api_answers_are_not_cached(api_facto
     for token in (api.viewer_token, None):
         answer = api.call("GET", "/api/admin/db/branches", token)
         assert answer.headers["cache-control"] == "no-store", answer.status_code
-    assert "content-security-policy" not in httpx.get(api.served.base_url + "/healthz", timeout=30).headers  # host route
+    assert (
+        "content-security-policy" not in httpx.get(api.served.base_url + "/healthz", timeout=30).headers
+    )  # host route
 
 
 def test_an_anonymous_flood_writes_one_counted_row_and_is_limited(api_factory):

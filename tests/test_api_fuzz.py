@@ -40,8 +40,8 @@ MIN_REQUESTS = 100
 class Fuzz:
     base_url: str
     session: requests.Session
-    sent: Counter = field(default_factory=Counter)        # role -> requests
-    statuses: Counter = field(default_factory=Counter)    # status code -> requests
+    sent: Counter = field(default_factory=Counter)  # role -> requests
+    statuses: Counter = field(default_factory=Counter)  # status code -> requests
     failures: list[str] = field(default_factory=list)
     unbreakable: set[str] = field(default_factory=set)  # operations negative generation could not fuzz
 
@@ -63,8 +63,10 @@ class Fuzz:
         if response.status_code >= 500:
             request = response.request
             body = request.body.decode(errors="replace") if isinstance(request.body, bytes) else request.body
-            self.failures.append(f"[{role}] {request.method} {request.url} body={body!r:.300} -> "
-                                 f"{response.status_code}: {response.text_lossy()[:300]}")
+            self.failures.append(
+                f"[{role}] {request.method} {request.url} body={body!r:.300} -> "
+                f"{response.status_code}: {response.text_lossy()[:300]}"
+            )
 
 
 def _tracebacks(output: str) -> list[str]:
@@ -90,16 +92,24 @@ def _tracebacks(output: str) -> list[str]:
 
 def _seed(urls: dict[str, str], tmp_path: Path) -> tuple[str, str, list[int]]:
     """Give Dev some state, take a checkpoint on each branch; return admin and viewer tokens and checkpoint ids."""
-    config = load_settings(_env_file=None, dev_database_url=urls["DEV_DATABASE_URL"],
-                           prod_database_url=urls["PROD_DATABASE_URL"], admin_database_url=urls["ADMIN_DATABASE_URL"],
-                           migrations=example_migrations(), checkpoint_dir=tmp_path / "store")
+    config = load_settings(
+        _env_file=None,
+        dev_database_url=urls["DEV_DATABASE_URL"],
+        prod_database_url=urls["PROD_DATABASE_URL"],
+        admin_database_url=urls["ADMIN_DATABASE_URL"],
+        migrations=example_migrations(),
+        checkpoint_dir=tmp_path / "store",
+    )
     with open_context(config) as context:
         migrations.upgrade(context, "dev", actor=admin("fuzz"), steps=3)
-        ids = [checkpoints.create(context, branch, actor=admin("fuzz"), label=f"fuzz seed {branch}").id
-               for branch in ("dev", "prod")]
+        ids = [
+            checkpoints.create(context, branch, actor=admin("fuzz"), label=f"fuzz seed {branch}").id
+            for branch in ("dev", "prod")
+        ]
         _, admin_token = auth.create_token(context.registry, name="fuzz admin", role="admin", created_by=admin("fuzz"))
-        _, viewer_token = auth.create_token(context.registry, name="fuzz viewer", role="viewer",
-                                            created_by=admin("fuzz"))
+        _, viewer_token = auth.create_token(
+            context.registry, name="fuzz viewer", role="viewer", created_by=admin("fuzz")
+        )
     return admin_token, viewer_token, ids
 
 
@@ -122,16 +132,24 @@ def _steer(case, data: st.DataObject, checkpoint_ids: list[int]) -> None:
         query["to"] = data.draw(st.sampled_from(known), label="to")
     if isinstance(case.body, dict) and "confirm" in case.body:
         steps = query.get("steps")
-        phrases = [f"ROLLBACK {steps if isinstance(steps, int) else 1}", *(f"PROMOTE {n}" for n in range(1, 6)),
-                   f"RESTORE {path.get('checkpoint_id', checkpoint_ids[0])}"]
+        phrases = [
+            f"ROLLBACK {steps if isinstance(steps, int) else 1}",
+            *(f"PROMOTE {n}" for n in range(1, 6)),
+            f"RESTORE {path.get('checkpoint_id', checkpoint_ids[0])}",
+        ]
         case.body["confirm"] = data.draw(st.sampled_from(phrases), label="confirm")
 
 
 def _poison(case, data: st.DataObject) -> None:
     """Now and then end one generated string with a NUL byte, which JSON and URLs carry but PostgreSQL
     text refuses: an input that reaches SQL (or the audit log) unchecked then answers 500."""
-    slots = [(values, key) for values in (case.path_parameters, case.query, case.body) if isinstance(values, dict)
-             for key, value in values.items() if isinstance(value, str)]
+    slots = [
+        (values, key)
+        for values in (case.path_parameters, case.query, case.body)
+        if isinstance(values, dict)
+        for key, value in values.items()
+        if isinstance(value, str)
+    ]
     if slots and data.draw(st.integers(0, 3), label="poison") == 0:
         values, key = data.draw(st.sampled_from(slots), label="poisoned")
         values[key] += "\x00"
@@ -143,10 +161,17 @@ def _modes(operation) -> list[GenerationMode]:
     return [GenerationMode.POSITIVE, GenerationMode.NEGATIVE] if has_input else [GenerationMode.POSITIVE]
 
 
-def _fuzz_operation(fuzz: Fuzz, operation, mode: GenerationMode, role: str, headers: dict[str, str],
-                    checkpoint_ids: list[int]) -> None:
-    @settings(max_examples=EXAMPLES[role], deadline=None, derandomize=True, database=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+def _fuzz_operation(
+    fuzz: Fuzz, operation, mode: GenerationMode, role: str, headers: dict[str, str], checkpoint_ids: list[int]
+) -> None:
+    @settings(
+        max_examples=EXAMPLES[role],
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     def run(case, data) -> None:
         _steer(case, data, checkpoint_ids)
@@ -165,20 +190,29 @@ def _fuzz_operation(fuzz: Fuzz, operation, mode: GenerationMode, role: str, head
 
 def test_api_never_answers_5xx(databases, tmp_path: Path) -> None:
     started = time.monotonic()
-    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control")}
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
     admin_token, viewer_token, checkpoint_ids = _seed(urls, tmp_path)
-    env = urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store"),
-                  "ACTION_RATE_LIMIT": "10000", "DBADMIN_DATA_DIR": str(tmp_path / "data")}
+    env = urls | {
+        "MIGRATIONS": str(example_migrations()),
+        "CHECKPOINT_DIR": str(tmp_path / "store"),
+        "ACTION_RATE_LIMIT": "10000",
+        "DBADMIN_DATA_DIR": str(tmp_path / "data"),
+    }
     served = serve(env, tmp_path / "serve.log")
     try:
         schema = schemathesis.openapi.from_url(f"{served.base_url}/openapi.json", timeout=30)
         schema = schema.include(path_regex=f"^{API_PREFIX}/")
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) >= 10, [op.label for op in operations]
-        roles = {"admin": {"Authorization": f"Bearer {admin_token}"},
-                 "viewer": {"Authorization": f"Bearer {viewer_token}"},
-                 "anonymous": {}}
+        roles = {
+            "admin": {"Authorization": f"Bearer {admin_token}"},
+            "viewer": {"Authorization": f"Bearer {viewer_token}"},
+            "anonymous": {},
+        }
         fuzz = Fuzz(served.base_url, requests.Session())
         for role, headers in roles.items():
             for operation in operations:
@@ -188,10 +222,16 @@ def test_api_never_answers_5xx(databases, tmp_path: Path) -> None:
         served.stop()
     output = served.output()
     histogram = ", ".join(f"{code}: {count}" for code, count in sorted(fuzz.statuses.items(), key=str))
-    print(f"\nAPI fuzz: {sum(fuzz.sent.values())} requests over {len(operations)} operations "
-          f"({', '.join(f'{role} {count}' for role, count in fuzz.sent.items())}); statuses {{{histogram}}}; "
-          f"{time.monotonic() - started:.1f}s; no negative cases for {sorted(fuzz.unbreakable) or 'none'}")
-    assert not fuzz.failures, f"{len(fuzz.failures)} request(s) answered 5xx:\n" + "\n".join(fuzz.failures) + \
-        "\n--- distinct server tracebacks ---\n" + "\n".join(_tracebacks(output))
+    print(
+        f"\nAPI fuzz: {sum(fuzz.sent.values())} requests over {len(operations)} operations "
+        f"({', '.join(f'{role} {count}' for role, count in fuzz.sent.items())}); statuses {{{histogram}}}; "
+        f"{time.monotonic() - started:.1f}s; no negative cases for {sorted(fuzz.unbreakable) or 'none'}"
+    )
+    assert not fuzz.failures, (
+        f"{len(fuzz.failures)} request(s) answered 5xx:\n"
+        + "\n".join(fuzz.failures)
+        + "\n--- distinct server tracebacks ---\n"
+        + "\n".join(_tracebacks(output))
+    )
     assert "Traceback" not in output, "\n".join(_tracebacks(output))
     assert sum(fuzz.sent.values()) > MIN_REQUESTS, fuzz.sent

@@ -19,8 +19,9 @@ SECRET = "hunter2-secret"
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
-    return subprocess.run([sys.executable, "-m", "dbadmin", *args], capture_output=True, text=True,
-                          env=base | (env or {}), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dbadmin", *args], capture_output=True, text=True, env=base | (env or {}), timeout=120
+    )
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -72,20 +73,33 @@ def test_serve_refuses_a_port_in_use(tmp_path):
 def test_serve_refuses_same_database_at_start(databases):
     url = databases.new()
     other = url.replace("@127.0.0.1:", "@localhost:")
-    result = run_cli("serve", env={"DEV_DATABASE_URL": url, "PROD_DATABASE_URL": other,
-                                   "ADMIN_DATABASE_URL": databases.new()})
+    result = run_cli(
+        "serve", env={"DEV_DATABASE_URL": url, "PROD_DATABASE_URL": other, "ADMIN_DATABASE_URL": databases.new()}
+    )
     assert result.returncode == 2
     assert "PROD_DATABASE_URL and DEV_DATABASE_URL lead to the same database" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_doctor_reports_and_exits_nonzero_on_failure(databases):
-    ok = run_cli("doctor", env={"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-                                "ADMIN_DATABASE_URL": databases.new("control")})
+    ok = run_cli(
+        "doctor",
+        env={
+            "DEV_DATABASE_URL": databases.new(),
+            "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control"),
+        },
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "ok    Development branch:" in ok.stdout and ", 0 failed" in ok.stdout
-    bad = run_cli("doctor", env={"DEV_DATABASE_URL": databases.new(),
-                                 "ADMIN_DATABASE_URL": f"postgresql://x:{SECRET}@127.0.0.1:1/none", "POOL_TIMEOUT": "1"})
+    bad = run_cli(
+        "doctor",
+        env={
+            "DEV_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": f"postgresql://x:{SECRET}@127.0.0.1:1/none",
+            "POOL_TIMEOUT": "1",
+        },
+    )
     assert bad.returncode == 1
     assert "FAIL  control store:" in bad.stdout and "fix: check that the server in ADMIN_DATABASE_URL" in bad.stdout
     assert SECRET not in bad.stdout + bad.stderr

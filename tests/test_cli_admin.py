@@ -11,8 +11,12 @@ from tests.test_cli import run_cli
 
 @pytest.fixture
 def env(databases):
-    return {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations())}
+    return {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "MIGRATIONS": str(example_migrations()),
+    }
 
 
 def test_tokens_are_printed_once_listed_without_their_value_and_revoked(env):

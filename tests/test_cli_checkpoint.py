@@ -25,7 +25,10 @@ def test_checkpoint_workflow(env, tmp_path):  # noqa: F811
     assert restored.returncode == 0, restored.stderr
     undo_id = re.search(r"the replaced state is checkpoint #(\d+)", restored.stdout)[1]
     compared = run_cli("checkpoint", "diff", checkpoint_id, env=env)
-    assert compared.returncode == 0 and f"Production now vs checkpoint #{checkpoint_id}: no schema differences" in compared.stdout
+    assert (
+        compared.returncode == 0
+        and f"Production now vs checkpoint #{checkpoint_id}: no schema differences" in compared.stdout
+    )
 
     deleted = run_cli("checkpoint", "delete", undo_id, env=env)
     assert deleted.returncode == 0 and f"deleted checkpoint #{undo_id}" in deleted.stdout

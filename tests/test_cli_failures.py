@@ -16,14 +16,27 @@ PROJECTS = Path(__file__).resolve().parent / "projects"
 SECRET = "s3cret-password"
 
 EVERY_COMMAND = [
-    ("serve",), ("doctor",), ("login-link",),
-    ("migrate", "status", "dev"), ("migrate", "history", "dev"), ("migrate", "drift"), ("migrate", "sql", "dev"),
-    ("migrate", "up", "dev"), ("migrate", "down", "dev", "--steps", "1"), ("migrate", "promote", "--confirm", "PROMOTE 1"),
-    ("migrate", "new", "add a thing"), ("migrate", "baseline", "dev", "--revision", "p001"),
-    ("checkpoint", "create", "dev", "label"), ("checkpoint", "list", "dev"),
-    ("checkpoint", "restore", "dev", "1", "--confirm", "RESTORE 1"), ("checkpoint", "diff", "1"),
-    ("checkpoint", "delete", "1"), ("checkpoint", "prune"),
-    ("token", "create", "--name", "ci", "--role", "admin"), ("token", "list"), ("token", "revoke", "1"),
+    ("serve",),
+    ("doctor",),
+    ("login-link",),
+    ("migrate", "status", "dev"),
+    ("migrate", "history", "dev"),
+    ("migrate", "drift"),
+    ("migrate", "sql", "dev"),
+    ("migrate", "up", "dev"),
+    ("migrate", "down", "dev", "--steps", "1"),
+    ("migrate", "promote", "--confirm", "PROMOTE 1"),
+    ("migrate", "new", "add a thing"),
+    ("migrate", "baseline", "dev", "--revision", "p001"),
+    ("checkpoint", "create", "dev", "label"),
+    ("checkpoint", "list", "dev"),
+    ("checkpoint", "restore", "dev", "1", "--confirm", "RESTORE 1"),
+    ("checkpoint", "diff", "1"),
+    ("checkpoint", "delete", "1"),
+    ("checkpoint", "prune"),
+    ("token", "create", "--name", "ci", "--role", "admin"),
+    ("token", "list"),
+    ("token", "revoke", "1"),
     ("audit", "verify"),
 ]
 
@@ -43,9 +56,14 @@ def test_a_bad_setting(args):
 
 
 BRANCH_COMMANDS = [
-    ("migrate", "status", "dev"), ("migrate", "history", "dev"), ("migrate", "sql", "dev"), ("migrate", "up", "dev"),
-    ("migrate", "down", "dev", "--steps", "1"), ("migrate", "promote", "--confirm", "PROMOTE 1"),
-    ("migrate", "baseline", "dev", "--revision", "0001"), ("checkpoint", "create", "dev", "label"),
+    ("migrate", "status", "dev"),
+    ("migrate", "history", "dev"),
+    ("migrate", "sql", "dev"),
+    ("migrate", "up", "dev"),
+    ("migrate", "down", "dev", "--steps", "1"),
+    ("migrate", "promote", "--confirm", "PROMOTE 1"),
+    ("migrate", "baseline", "dev", "--revision", "0001"),
+    ("checkpoint", "create", "dev", "label"),
 ]
 
 
@@ -56,22 +74,33 @@ def test_the_branch_is_down(env, args):  # noqa: F811
     assert "the Development branch (127.0.0.1:" in stderr and "is unavailable" in stderr
 
 
-@pytest.mark.parametrize("args", [("migrate", "status", "dev"), ("migrate", "up", "dev"), ("migrate", "sql", "dev"),
-                                  ("migrate", "baseline", "dev", "--revision", "p001")], ids=" ".join)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("migrate", "status", "dev"),
+        ("migrate", "up", "dev"),
+        ("migrate", "sql", "dev"),
+        ("migrate", "baseline", "dev", "--revision", "p001"),
+    ],
+    ids=" ".join,
+)
 def test_an_env_py_that_reaches_another_database(env, databases, args):  # noqa: F811
     decoy = env | {"MIGRATIONS": str(PROJECTS / "decoy" / "alembic.ini"), "APP_DATABASE_URL": databases.new()}
     stderr = one_line(run_cli(*args, env=decoy))
     assert "refused: env.py connected to" in stderr and "MIGRATIONS_ENV" in stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("migrate", "baseline", "dev", "--revision", "nope"), "unknown revision 'nope'"),
-    (("migrate", "baseline", "prod", "--revision", "0001", "--confirm", "BASELINE 2"), "needs the exact phrase"),
-    (("checkpoint", "restore", "dev", "999"), "999"),
-    (("checkpoint", "diff", "abc"), "abc"),
-    (("checkpoint", "create", "dev", "x", "--strategy", "teleport"), "teleport"),
-    (("token", "revoke", "999"), "999"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("migrate", "baseline", "dev", "--revision", "nope"), "unknown revision 'nope'"),
+        (("migrate", "baseline", "prod", "--revision", "0001", "--confirm", "BASELINE 2"), "needs the exact phrase"),
+        (("checkpoint", "restore", "dev", "999"), "999"),
+        (("checkpoint", "diff", "abc"), "abc"),
+        (("checkpoint", "create", "dev", "x", "--strategy", "teleport"), "teleport"),
+        (("token", "revoke", "999"), "999"),
+    ],
+)
 def test_input_to_refuse(env, args, message):  # noqa: F811
     assert message in one_line(run_cli(*args, env=env))
 

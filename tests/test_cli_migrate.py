@@ -12,8 +12,12 @@ from tests.test_cli import run_cli
 
 @pytest.fixture
 def env(databases):
-    return {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations())}
+    return {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "MIGRATIONS": str(example_migrations()),
+    }
 
 
 def test_workflow_from_status_to_promotion(env):
@@ -48,14 +52,17 @@ def test_rollback_on_prod_needs_the_phrase(env):
     assert done.returncode == 0 and "rolled back 0005, 0004; now at 0003" in done.stdout
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("migrate", "status", "staging"), 2, "unknown branch 'staging'"),
-    (("migrate", "down", "dev", "--steps", "abc"), 2, "steps must be a whole number"),
-    (("migrate", "down", "dev", "--steps", "0"), 2, "steps must be at least 1"),
-    (("migrate", "up", "dev", "--steps", "9"), 2, "steps must be at most 5"),
-    (("migrate", "up", "prod"), 1, "promotion from Development only"),
-    (("migrate", "new", " "), 2, "one-line message"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("migrate", "status", "staging"), 2, "unknown branch 'staging'"),
+        (("migrate", "down", "dev", "--steps", "abc"), 2, "steps must be a whole number"),
+        (("migrate", "down", "dev", "--steps", "0"), 2, "steps must be at least 1"),
+        (("migrate", "up", "dev", "--steps", "9"), 2, "steps must be at most 5"),
+        (("migrate", "up", "prod"), 1, "promotion from Development only"),
+        (("migrate", "new", " "), 2, "one-line message"),
+    ],
+)
 def test_bad_input_is_one_line_and_changes_nothing(env, args, code, message):
     result = run_cli(*args, env=env)
     assert result.returncode == code, result.stderr
@@ -66,8 +73,12 @@ def test_bad_input_is_one_line_and_changes_nothing(env, args, code, message):
 def test_an_async_env_py_from_the_command_line(databases):
     """Alembic's async template on asyncpg, run by `dbadmin migrate` (its own interpreter, its own event loop)."""
     project = Path(__file__).resolve().parent / "projects" / "async_env" / "alembic.ini"
-    env = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-           "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(project)}
+    env = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "MIGRATIONS": str(project),
+    }
     up = run_cli("migrate", "up", "dev", env=env)
     assert up.returncode == 0, up.stderr
     assert "Development: applied p001, p002, p003, p004; now at p004" in up.stdout

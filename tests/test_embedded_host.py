@@ -25,10 +25,18 @@ HOST_APP = Path(__file__).resolve().parent.parent / "examples" / "host"
 
 @pytest.fixture
 def host(databases, tmp_path) -> Iterator[str]:
-    served = serve_host(HOST_APP, {
-        "DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations()),
-        "CHECKPOINT_DIR": str(tmp_path / "store"), "DBADMIN_DATA_DIR": str(tmp_path / "data")}, tmp_path / "host.log")
+    served = serve_host(
+        HOST_APP,
+        {
+            "DEV_DATABASE_URL": databases.new(),
+            "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control"),
+            "MIGRATIONS": str(example_migrations()),
+            "CHECKPOINT_DIR": str(tmp_path / "store"),
+            "DBADMIN_DATA_DIR": str(tmp_path / "data"),
+        },
+        tmp_path / "host.log",
+    )
     try:
         yield served.base_url
     finally:
@@ -59,8 +67,12 @@ def test_the_host_admin_is_a_dbadmin_admin(host):
         csrf = alice.get("/admin/auth/whoami").json()["csrf_token"]  # as in standalone mode
         with_token = alice.post("/api/admin/db/dev/checkpoints", json={"label": "y"}, headers={"X-CSRF-Token": csrf})
         assert with_token.status_code == 201
-        assert alice.post("/api/admin/db/dev/checkpoints", json={"label": "z"},
-                          headers={"X-CSRF-Token": "0" * 64}).status_code == 403
+        assert (
+            alice.post(
+                "/api/admin/db/dev/checkpoints", json={"label": "z"}, headers={"X-CSRF-Token": "0" * 64}
+            ).status_code
+            == 403
+        )
 
 
 def test_other_host_users_and_anonymous_are_refused(host):
@@ -86,7 +98,9 @@ def test_the_hosts_own_bearer_tokens_reach_its_identity(host):
     alice.close()
     with httpx.Client(base_url=host, headers={"Authorization": "Bearer host-token-bob"}, timeout=30) as bob:
         assert bob.get("/api/admin/db/branches").status_code == 403
-    with httpx.Client(base_url=host, headers={"Authorization": "Bearer dbadmin_not-a-real-token"}, timeout=30) as forged:
+    with httpx.Client(
+        base_url=host, headers={"Authorization": "Bearer dbadmin_not-a-real-token"}, timeout=30
+    ) as forged:
         assert forged.get("/api/admin/db/branches").status_code == 401  # dbadmin's prefix: checked as ours
 
 
@@ -103,7 +117,7 @@ def test_the_hosts_cookie_login_opens_a_live_console(host, page: Page):
     expect(page.get_by_test_id("checkpoints")).to_contain_text("made through the host's cookie", timeout=30000)
 
 
-STATE_READING_HOST = '''
+STATE_READING_HOST = """
 from fastapi import FastAPI
 from starlette.middleware.base import BaseHTTPMiddleware
 from dbadmin import mount_admin
@@ -119,7 +133,7 @@ class Login(BaseHTTPMiddleware):
 
 app.add_middleware(Login)
 mount_admin(app, identity=lambda request: (request.state.user, "admin") if getattr(request.state, "user", None) else None)
-'''
+"""
 
 
 @pytest.mark.ui
@@ -128,10 +142,18 @@ def test_an_identity_that_reads_middleware_state_is_told_why_the_console_is_dead
     (tmp_path / "host" / "app").mkdir(parents=True)
     (tmp_path / "host" / "app" / "__init__.py").write_text("")
     (tmp_path / "host" / "app" / "main.py").write_text(STATE_READING_HOST)
-    served = serve_host(tmp_path / "host", {
-        "DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"), "MIGRATIONS": str(example_migrations()),
-        "DBADMIN_DATA_DIR": str(tmp_path / "data")}, tmp_path / "host.log", ready="/admin/login")
+    served = serve_host(
+        tmp_path / "host",
+        {
+            "DEV_DATABASE_URL": databases.new(),
+            "PROD_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control"),
+            "MIGRATIONS": str(example_migrations()),
+            "DBADMIN_DATA_DIR": str(tmp_path / "data"),
+        },
+        tmp_path / "host.log",
+        ready="/admin/login",
+    )
     try:
         page.context.add_cookies([{"name": "demo_user", "value": "carol", "url": served.base_url}])
         page.goto(f"{served.base_url}/admin/")
@@ -189,8 +211,9 @@ print(json.dumps(answers))
 def test_a_host_started_twice_in_one_process_serves_both_times_on_the_embedded_default(tmp_path):
     """The embedded server's URLs from the first start must not become the second start's settings."""
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | {"DBADMIN_DATA_DIR": str(tmp_path / "data")}
-    ran = subprocess.run([sys.executable, "-c", HOST_STARTED_TWICE], env=env, cwd=tmp_path, capture_output=True,
-                         text=True, timeout=300)
+    ran = subprocess.run(
+        [sys.executable, "-c", HOST_STARTED_TWICE], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert ran.returncode == 0, ran.stderr
     wrong = [500, {"error": "identity_failed", "detail": "the application's login check failed; its log says why"}]
     assert json.loads(ran.stdout.strip().splitlines()[-1]) == [200, wrong, 200, wrong]

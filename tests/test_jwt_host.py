@@ -31,16 +31,23 @@ from tests.ui.test_admin import screenshot
 
 HOST = Path(__file__).resolve().parent / "jwt_host"
 FRONTEND = "http://127.0.0.1:5173"  # the host's frontend, on another origin (CORS allows it)
-MAPPING = ("POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"
-           "POSTGRES_PASSWORD={password}")
+MAPPING = (
+    "POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"
+    "POSTGRES_PASSWORD={password}"
+)
 
 
 def host_settings(url: str) -> dict[str, str]:
     """The host's own settings (``app/core/config.py``) for the database at ``url``."""
     parts = conninfo_to_dict(url)
-    return {"POSTGRES_SERVER": parts["host"], "POSTGRES_PORT": str(parts.get("port", 5432)),
-            "POSTGRES_USER": parts.get("user", "postgres"), "POSTGRES_PASSWORD": parts.get("password", ""),
-            "POSTGRES_DB": parts["dbname"], "FRONTEND_ORIGIN": FRONTEND}
+    return {
+        "POSTGRES_SERVER": parts["host"],
+        "POSTGRES_PORT": str(parts.get("port", 5432)),
+        "POSTGRES_USER": parts.get("user", "postgres"),
+        "POSTGRES_PASSWORD": parts.get("password", ""),
+        "POSTGRES_DB": parts["dbname"],
+        "FRONTEND_ORIGIN": FRONTEND,
+    }
 
 
 class Host:
@@ -49,8 +56,10 @@ class Host:
         self.base = served.base_url
 
     def token(self, email: str) -> str:
-        answer = httpx.post(f"{self.base}/api/v1/login/access-token",
-                            data={"username": email, "password": email.split("@")[0] + "-password"})
+        answer = httpx.post(
+            f"{self.base}/api/v1/login/access-token",
+            data={"username": email, "password": email.split("@")[0] + "-password"},
+        )
         assert answer.status_code == 200, answer.text
         return answer.json()["access_token"]
 
@@ -68,12 +77,20 @@ def start_host(databases, tmp_path) -> Iterator[Callable[..., Host]]:
     started: list[Served] = []
 
     def start(mapping: str | None = MAPPING) -> Host:
-        urls = {"dev": databases.new(), "prod": databases.new(), "control": databases.new("control"),
-                "host": databases.new()}
+        urls = {
+            "dev": databases.new(),
+            "prod": databases.new(),
+            "control": databases.new("control"),
+            "host": databases.new(),
+        }
         env = host_settings(urls["host"]) | {
-            "DEV_DATABASE_URL": urls["dev"], "PROD_DATABASE_URL": urls["prod"], "ADMIN_DATABASE_URL": urls["control"],
-            "MIGRATIONS": str(HOST / "alembic.ini"), "CHECKPOINT_DIR": str(tmp_path / f"store{len(started)}"),
-            "DBADMIN_DATA_DIR": str(tmp_path / f"data{len(started)}")}
+            "DEV_DATABASE_URL": urls["dev"],
+            "PROD_DATABASE_URL": urls["prod"],
+            "ADMIN_DATABASE_URL": urls["control"],
+            "MIGRATIONS": str(HOST / "alembic.ini"),
+            "CHECKPOINT_DIR": str(tmp_path / f"store{len(started)}"),
+            "DBADMIN_DATA_DIR": str(tmp_path / f"data{len(started)}"),
+        }
         if mapping is not None:
             env["MIGRATIONS_ENV"] = mapping
         served = serve_host(HOST, env, tmp_path / f"host{len(started)}.log", ready="/api/v1/utils/health-check")
@@ -104,12 +121,19 @@ def test_the_hosts_bearer_tokens_work_on_dbadmins_api(host):
     with host.client(Authorization="Bearer not-a-jwt") as forged:
         answer = forged.get("/api/admin/db/branches")
         assert answer.status_code == 403 and answer.json() == {
-            "error": "not_allowed", "detail": "the application refused: Could not validate credentials"}
+            "error": "not_allowed",
+            "detail": "the application refused: Could not validate credentials",
+        }
 
 
 def test_dbadmins_own_tokens_still_work_beside_the_hosts(host):
-    created = subprocess.run([sys.executable, "-m", "dbadmin", "token", "create", "--name", "pipeline", "--role", "admin"],
-                             env=host.served.env, capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [sys.executable, "-m", "dbadmin", "token", "create", "--name", "pipeline", "--role", "admin"],
+        env=host.served.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert created.returncode == 0, created.stderr
     with host.client(Authorization=f"Bearer {created.stdout.strip()}") as pipeline:
         made = pipeline.post("/api/admin/db/dev/checkpoints", json={"label": "from the pipeline"})
@@ -117,8 +141,14 @@ def test_dbadmins_own_tokens_still_work_beside_the_hosts(host):
 
 
 def test_the_frontend_origin_drives_the_api_with_a_bearer_token_and_a_foreign_cookie_is_refused(host):
-    preflight = httpx.options(f"{host.base}/api/admin/db/dev/checkpoints", headers={
-        "Origin": FRONTEND, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"})
+    preflight = httpx.options(
+        f"{host.base}/api/admin/db/dev/checkpoints",
+        headers={
+            "Origin": FRONTEND,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == FRONTEND
     with host.client("admin@example.com", Origin=FRONTEND) as frontend:
         made = frontend.post("/api/admin/db/dev/checkpoints", json={"label": "from the frontend"})
@@ -128,11 +158,16 @@ def test_the_frontend_origin_drives_the_api_with_a_bearer_token_and_a_foreign_co
         csrf = bridged.json()["csrf_token"]
         cookies = frontend.cookies
     with httpx.Client(base_url=host.base, cookies=cookies, timeout=60) as browser:
-        forged = browser.post("/api/admin/db/dev/checkpoints", json={"label": "x"}, headers={"Origin": "http://evil.example"})
+        forged = browser.post(
+            "/api/admin/db/dev/checkpoints", json={"label": "x"}, headers={"Origin": "http://evil.example"}
+        )
         assert forged.status_code == 403 and "X-CSRF-Token" in forged.json()["detail"]
         assert browser.get("/admin/auth/whoami").json()["csrf_token"] == csrf  # as in standalone mode
-        with_token = browser.post("/api/admin/db/dev/checkpoints", json={"label": "cookie and token"},
-                                  headers={"Origin": FRONTEND, "X-CSRF-Token": csrf})
+        with_token = browser.post(
+            "/api/admin/db/dev/checkpoints",
+            json={"label": "cookie and token"},
+            headers={"Origin": FRONTEND, "X-CSRF-Token": csrf},
+        )
         assert with_token.status_code == 201 and with_token.json()["created_by"] == "admin@example.com"
 
 
@@ -140,7 +175,9 @@ def test_a_failing_identity_is_a_json_error_in_the_hosts_log(host):
     with host.client("outage@example.com") as outage:
         answer = outage.get("/api/admin/db/branches")
         assert answer.status_code == 500 and answer.json() == {
-            "error": "identity_failed", "detail": "the application's login check failed; its log says why"}
+            "error": "identity_failed",
+            "detail": "the application's login check failed; its log says why",
+        }
         page = outage.get("/admin/")
         assert page.status_code == 500 and "login check failed" in page.text
     log = host.served.output()
@@ -154,7 +191,7 @@ def test_the_hosts_logging_still_writes_after_dbadmin_ran_its_env_py(host):
         assert state.status_code == 200 and len(state.json()["status"]["pending"]) == 2
         before = host.served.output()
         assert admin.get("/api/v1/utils/health-check").json() is True
-    after = host.served.output()[len(before):]
+    after = host.served.output()[len(before) :]
     assert "INFO [app] health check" in after  # the host's own logger
     assert '"GET /api/v1/utils/health-check HTTP/1.1" 200' in after  # uvicorn's access log
 
@@ -178,8 +215,10 @@ def test_without_the_mapping_the_hosts_env_py_is_refused_and_its_database_untouc
         ran = admin.post("/api/admin/db/dev/migrate", params={"dir": "up"})
         assert ran.status_code == 409 and ran.json()["error"] == "wrong_database" and host_db in ran.text
         refused = admin.get("/api/admin/db/audit", params={"outcome": "refused"}).json()
-        assert {(row["action"], row["actor"]) for row in refused} == {("migrate.up", "admin@example.com"),
-                                                                      ("migrate.verify", "dbadmin")}
+        assert {(row["action"], row["actor"]) for row in refused} == {
+            ("migrate.up", "admin@example.com"),
+            ("migrate.verify", "dbadmin"),
+        }
         assert not admin.get("/api/admin/db/audit", params={"outcome": "ok", "action": "migrate.up"}).json()
     assert host.tables("host") == set() and host.tables("dev") == set()
 
@@ -198,6 +237,7 @@ def listener() -> Iterator[tuple[int, list]]:
                 accepted.append(server.accept()[0])
             except OSError:
                 return
+
     threading.Thread(target=accept, daemon=True).start()
     yield server.getsockname()[1], accepted
     server.close()
@@ -219,18 +259,31 @@ def test_nothing_connects_at_import_and_dbadmins_routes_stay_out_of_the_hosts_op
     port, accepted = listener
     nowhere = f"postgresql://postgres@127.0.0.1:{port}"
     env = host_settings(f"{nowhere}/host") | {
-        "DEV_DATABASE_URL": f"{nowhere}/dev", "PROD_DATABASE_URL": f"{nowhere}/prod",
-        "ADMIN_DATABASE_URL": f"{nowhere}/control", "MIGRATIONS": str(HOST / "alembic.ini"),
-        "DBADMIN_DATA_DIR": str(tmp_path / "data")}
+        "DEV_DATABASE_URL": f"{nowhere}/dev",
+        "PROD_DATABASE_URL": f"{nowhere}/prod",
+        "ADMIN_DATABASE_URL": f"{nowhere}/control",
+        "MIGRATIONS": str(HOST / "alembic.ini"),
+        "DBADMIN_DATA_DIR": str(tmp_path / "data"),
+    }
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV} | env
-    imported = subprocess.run([sys.executable, "-c", "import json, time, app.main as m; time.sleep(1); "
-                               "print(json.dumps(sorted(m.app.openapi()['paths'])))"], cwd=HOST, env=env,
-                              capture_output=True, text=True, timeout=60)
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, time, app.main as m; time.sleep(1); print(json.dumps(sorted(m.app.openapi()['paths'])))",
+        ],
+        cwd=HOST,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert imported.returncode == 0, imported.stderr
     paths = json.loads(imported.stdout)
     assert "/api/v1/login/access-token" in paths and not [p for p in paths if p.startswith("/api/admin")]
-    asked = subprocess.run([sys.executable, "-c", MOUNT_INTO_A_BARE_APP], env=env, capture_output=True, text=True,
-                           timeout=60)
+    asked = subprocess.run(
+        [sys.executable, "-c", MOUNT_INTO_A_BARE_APP], env=env, capture_output=True, text=True, timeout=60
+    )
     assert asked.returncode == 0, asked.stderr
     assert "/api/admin/db/branches" in json.loads(asked.stdout)
     assert accepted == []  # neither import nor schema reached a database
@@ -258,8 +311,11 @@ def test_a_host_user_opens_the_console_through_the_bridge(host, page: Page):
     with psycopg.connect(host.urls["control"]) as conn:
         rows = conn.execute("SELECT action, actor, outcome, details->>'via' FROM admin_actions ORDER BY id").fetchall()
     assert [row for row in rows if row[0] in ("auth.login", "auth.logout", "checkpoint.create")] == [
-        ("auth.login", "admin@example.com", "ok", "host"), ("checkpoint.create", "admin@example.com", "ok", None),
-        ("auth.logout", "admin@example.com", "ok", None), ("auth.login", "user@example.com", "ok", "host")]
+        ("auth.login", "admin@example.com", "ok", "host"),
+        ("checkpoint.create", "admin@example.com", "ok", None),
+        ("auth.logout", "admin@example.com", "ok", None),
+        ("auth.login", "user@example.com", "ok", "host"),
+    ]
 
 
 def sign_in(page: Page, email: str) -> None:

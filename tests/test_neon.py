@@ -52,10 +52,18 @@ def neon_env(neon, databases):
         conn.execute("CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL)")
         conn.execute("INSERT INTO users (email) VALUES ('first@example.test')")
     dev = neon.add_branch("dev", parent="main")
-    return {"DEV_DATABASE_URL": dev, "PROD_DATABASE_URL": prod, "ADMIN_DATABASE_URL": databases.new("control"),
-            "CHECKPOINT_STRATEGY_DEV": "neon", "CHECKPOINT_STRATEGY_PROD": "neon", "NEON_API_KEY": neon.key,
-            "NEON_PROJECT_ID": neon.project, "NEON_BRANCH_DEV": "dev", "NEON_BRANCH_PROD": "main",
-            "NEON_API_URL": neon.url}
+    return {
+        "DEV_DATABASE_URL": dev,
+        "PROD_DATABASE_URL": prod,
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "CHECKPOINT_STRATEGY_DEV": "neon",
+        "CHECKPOINT_STRATEGY_PROD": "neon",
+        "NEON_API_KEY": neon.key,
+        "NEON_PROJECT_ID": neon.project,
+        "NEON_BRANCH_DEV": "dev",
+        "NEON_BRANCH_PROD": "main",
+        "NEON_API_URL": neon.url,
+    }
 
 
 @pytest.fixture
@@ -102,7 +110,9 @@ def test_a_checkpoint_is_a_neon_branch_and_a_restore_brings_the_rows_back_at_the
     assert plan.phrase == f"RESTORE {made.id}" and "connections to it drop for a few seconds" in plan.effect
     before = checkpoints.restore(shop, "prod", made.id, actor=ME, confirm=plan.phrase)
 
-    assert emails(shop) == ["first@example.test"]  # the pool reconnects to the same URL, which now serves the checkpoint
+    assert emails(shop) == [
+        "first@example.test"
+    ]  # the pool reconnects to the same URL, which now serves the checkpoint
     assert shop.registry.url("prod") == url and neon.named("main").id != live_id  # Neon gave the branch a new id
     assert before.label == f"before restore of #{made.id}" and before.status == "ready" and before.strategy == "neon"
     assert neon.named(before.reference).id == live_id  # the replaced state is the preserved branch
@@ -150,11 +160,14 @@ def test_restore_to_a_time_within_the_history_and_its_undo(shop, neon):
     assert emails(shop)[-1] == "mistake@example.test"
 
 
-@pytest.mark.parametrize("moment, message", [
-    ("yesterday", r"'yesterday' is not a time: use ISO 8601"),
-    ((datetime.now(UTC) - timedelta(days=3)).isoformat(), r"is outside Production's history, which runs from"),
-    ((datetime.now(UTC) + timedelta(hours=1)).isoformat(), r"is outside Production's history"),
-])
+@pytest.mark.parametrize(
+    "moment, message",
+    [
+        ("yesterday", r"'yesterday' is not a time: use ISO 8601"),
+        ((datetime.now(UTC) - timedelta(days=3)).isoformat(), r"is outside Production's history, which runs from"),
+        ((datetime.now(UTC) + timedelta(hours=1)).isoformat(), r"is outside Production's history"),
+    ],
+)
 def test_a_moment_outside_the_history_is_refused_and_changes_nothing(shop, neon, moment, message):
     with pytest.raises((OperationRefused, ValueError), match=message):
         checkpoints.restore_to_time(shop, "prod", moment, actor=ME, confirm="anything")
@@ -167,8 +180,11 @@ def test_neons_refusal_of_a_time_restore_on_a_child_branch_is_one_line_with_its_
         checkpoints.restore_to_time(shop, "dev", datetime.now(UTC), actor=ME)
     message = str(refused.value)
     request_id = [r for r in neon.requests if r[0] == "POST" and r[1].endswith("/restore")][-1][3]
-    assert re.fullmatch(r"Neon POST /branches/br-\w+/restore: point-in-time restore is supported from root branches "
-                        rf"only \(HTTP 400, request {request_id}\)", message), message
+    assert re.fullmatch(
+        r"Neon POST /branches/br-\w+/restore: point-in-time restore is supported from root branches "
+        rf"only \(HTTP 400, request {request_id}\)",
+        message,
+    ), message
     kept = checkpoints.list_for_branch(shop, "dev")[0]
     assert kept.status == "failed" and "did not happen" in kept.error
     assert [a for a in actions(shop) if a.action == "checkpoint.restore"][-1].outcome == "failed"
@@ -182,8 +198,11 @@ def test_delete_and_prune_follow_neons_rules_and_say_what_they_kept(make_neon, n
     before = checkpoints.restore(shop, "prod", first.id, actor=ME, confirm=f"RESTORE {first.id}")
     newest = checkpoints.create(shop, "prod", actor=ME, label="newest")
     # The replaced root keeps the older checkpoints as its children: Neon refuses to delete it.
-    with pytest.raises(CheckpointKept, match=rf"^checkpoint #{before.id}: Neon keeps its branch {before.reference} "
-                                             r"while it has child branches \(dbadmin-prod-"):
+    with pytest.raises(
+        CheckpointKept,
+        match=rf"^checkpoint #{before.id}: Neon keeps its branch {before.reference} "
+        r"while it has child branches \(dbadmin-prod-",
+    ):
         checkpoints.delete(shop, "prod", before.id, actor=ME)
     assert [a for a in actions(shop) if a.action == "checkpoint.delete"][-1].outcome == "refused"
 
@@ -216,8 +235,11 @@ def test_locked_and_rate_limited_requests_are_retried(shop, neon):
 
 def test_a_failing_operation_fails_the_checkpoint_in_one_line(shop, neon):
     neon.fail_operations("could not allocate the timeline: quota exceeded")
-    with pytest.raises(CheckpointFailed, match=r"^Neon operation create_timeline \([0-9a-f-]+\) cancelled: could not "
-                                               r"allocate the timeline: quota exceeded$"):
+    with pytest.raises(
+        CheckpointFailed,
+        match=r"^Neon operation create_timeline \([0-9a-f-]+\) cancelled: could not "
+        r"allocate the timeline: quota exceeded$",
+    ):
         checkpoints.create(shop, "prod", actor=ME, label="doomed")
     failed = checkpoints.list_for_branch(shop, "prod")[0]
     assert failed.status == "failed" and "quota exceeded" in failed.error
@@ -238,8 +260,11 @@ def test_a_failing_request_names_neons_error_and_request_id_and_never_the_key(sh
 
 def test_a_branch_mapped_to_another_neon_branch_is_refused_before_anything_changes(make_neon, neon):
     shop = make_neon(neon_branch_prod="dev")  # Prod's URL is main's endpoint
-    with pytest.raises(WrongDatabase, match=r"^Production's URL \(.+\) is not the endpoint of Neon branch dev; "
-                                            r"nothing was changed$"):
+    with pytest.raises(
+        WrongDatabase,
+        match=r"^Production's URL \(.+\) is not the endpoint of Neon branch dev; "
+        r"nothing was changed$",
+    ):
         checkpoints.create(shop, "prod", actor=ME, label="wrong branch")
     assert sorted(b.name for b in neon.branches.values()) == ["dev", "main"]
     assert [a for a in actions(shop) if a.action == "checkpoint.create"][-1].outcome == "refused"
@@ -263,8 +288,10 @@ def test_doctor_checks_the_key_the_project_and_the_branch_mapping(neon_env, make
     assert bad_key["prod: neon project"].level == "fail"
     assert "authentication required (HTTP 401" in bad_key["prod: neon project"].detail
     swapped = run(neon_branch_dev="main")
-    assert swapped["dev: neon branch"].level == "fail" and "is not the endpoint of Neon branch main" in \
-        swapped["dev: neon branch"].detail
+    assert (
+        swapped["dev: neon branch"].level == "fail"
+        and "is not the endpoint of Neon branch main" in swapped["dev: neon branch"].detail
+    )
     missing = run(neon_branch_prod="nope")
     assert "has no branch named 'nope'" in missing["prod: neon branch"].detail
     assert all("wrong" not in c.detail and neon.key not in c.detail for c in [*good.values(), *bad_key.values()])
@@ -273,33 +300,57 @@ def test_doctor_checks_the_key_the_project_and_the_branch_mapping(neon_env, make
 def test_a_restore_killed_after_neon_made_the_preserved_branch_is_settled_as_whole(shop, neon):
     made = checkpoints.create(shop, "prod", actor=ME, label="c")
     # What a process killed mid-restore leaves: the "before" row still creating, Neon's preserved branch made.
-    row = catalog.insert(shop.registry, label=f"before restore of #{made.id}", notes=None, actor=ME.name,
-                         branch=Branch.PROD, strategy="neon", revision=None, retention_days=7)
+    row = catalog.insert(
+        shop.registry,
+        label=f"before restore of #{made.id}",
+        notes=None,
+        actor=ME.name,
+        branch=Branch.PROD,
+        strategy="neon",
+        revision=None,
+        retention_days=7,
+    )
     name = f"dbadmin-prod-{row.id}-killed"
     catalog.update(shop.registry, row.id, reference=name)
     live = neon.named("main")
     with httpx.Client() as client:
-        answer = client.post(f"{neon.url}/projects/{neon.project}/branches/{live.id}/restore",
-                             headers={"Authorization": f"Bearer {neon.key}"},
-                             json={"source_branch_id": neon.named(made.reference).id, "preserve_under_name": name})
+        answer = client.post(
+            f"{neon.url}/projects/{neon.project}/branches/{live.id}/restore",
+            headers={"Authorization": f"Bearer {neon.key}"},
+            json={"source_branch_id": neon.named(made.reference).id, "preserve_under_name": name},
+        )
         assert answer.status_code == 200
     assert checkpoints.settle(shop, Branch.PROD) == [f"checkpoint #{row.id} turned out whole: marked ready"]
     assert catalog.get(shop.registry, row.id).status == "ready"
-    interrupted = catalog.insert(shop.registry, label="killed before Neon was asked", notes=None, actor=ME.name,
-                                 branch=Branch.PROD, strategy="neon", revision=None, retention_days=7)
+    interrupted = catalog.insert(
+        shop.registry,
+        label="killed before Neon was asked",
+        notes=None,
+        actor=ME.name,
+        branch=Branch.PROD,
+        strategy="neon",
+        revision=None,
+        retention_days=7,
+    )
     catalog.update(shop.registry, interrupted.id, reference=f"dbadmin-prod-{interrupted.id}-never-made")
     assert checkpoints.settle(shop, Branch.PROD) == [f"checkpoint #{interrupted.id} marked failed"]
 
 
 def _env(context) -> dict[str, str]:
     settings = context.settings
-    return {"DEV_DATABASE_URL": settings.dev_database_url.get_secret_value(),
-            "PROD_DATABASE_URL": settings.prod_database_url.get_secret_value(),
-            "ADMIN_DATABASE_URL": settings.admin_database_url.get_secret_value(),
-            "CHECKPOINT_STRATEGY_DEV": "neon", "CHECKPOINT_STRATEGY_PROD": "neon",
-            "NEON_API_KEY": settings.neon_api_key.get_secret_value(), "NEON_PROJECT_ID": settings.neon_project_id,
-            "NEON_BRANCH_DEV": settings.neon_branch_dev, "NEON_BRANCH_PROD": settings.neon_branch_prod,
-            "NEON_API_URL": settings.neon_api_url, "CHECKPOINT_RETENTION_DAYS": str(settings.checkpoint_retention_days)}
+    return {
+        "DEV_DATABASE_URL": settings.dev_database_url.get_secret_value(),
+        "PROD_DATABASE_URL": settings.prod_database_url.get_secret_value(),
+        "ADMIN_DATABASE_URL": settings.admin_database_url.get_secret_value(),
+        "CHECKPOINT_STRATEGY_DEV": "neon",
+        "CHECKPOINT_STRATEGY_PROD": "neon",
+        "NEON_API_KEY": settings.neon_api_key.get_secret_value(),
+        "NEON_PROJECT_ID": settings.neon_project_id,
+        "NEON_BRANCH_DEV": settings.neon_branch_dev,
+        "NEON_BRANCH_PROD": settings.neon_branch_prod,
+        "NEON_API_URL": settings.neon_api_url,
+        "CHECKPOINT_RETENTION_DAYS": str(settings.checkpoint_retention_days),
+    }
 
 
 @pytest.fixture
@@ -320,7 +371,9 @@ def test_the_api_shows_the_history_and_restores_to_a_time(shop, neon, served):
     api = f"{served.base_url}/api/admin/db"
     window = httpx.get(f"{api}/prod/history", headers=headers, timeout=30).json()
     assert set(window) == {"earliest", "latest"}
-    wrong = httpx.post(f"{api}/prod/restore-to-time", headers=headers, json={"at": at, "confirm": "RESTORE"}, timeout=60)
+    wrong = httpx.post(
+        f"{api}/prod/restore-to-time", headers=headers, json={"at": at, "confirm": "RESTORE"}, timeout=60
+    )
     assert wrong.status_code == 400 and "RESTORE TO " in wrong.json()["detail"]
     phrase = f"RESTORE TO {at[:10]} {at[11:19]}"
     done = httpx.post(f"{api}/prod/restore-to-time", headers=headers, json={"at": at, "confirm": phrase}, timeout=60)
@@ -351,6 +404,7 @@ def test_restore_to_a_time_from_the_command_line(shop, neon):
 def test_the_console_restores_prod_to_a_time_with_the_phrase(page: Page, shop, neon, served):
     from tests.ui.test_admin import screenshot
     from tests.ui.test_flows import confirm_with
+
     moment = neon.mark("main")
     add_user(shop, "mistake@example.test")
     at = f"{moment + timedelta(seconds=1):%Y-%m-%d %H:%M:%S}"
@@ -375,16 +429,23 @@ def test_the_console_restores_prod_to_a_time_with_the_phrase(page: Page, shop, n
 REAL_NEON = ("NEON_API_KEY", "NEON_PROJECT_ID", "NEON_TEST_BRANCH", "NEON_TEST_DATABASE_URL")
 
 
-@pytest.mark.skipif(not all(os.environ.get(name) for name in REAL_NEON),
-                    reason="a real Neon project is opt-in: set " + ", ".join(REAL_NEON))
+@pytest.mark.skipif(
+    not all(os.environ.get(name) for name in REAL_NEON),
+    reason="a real Neon project is opt-in: set " + ", ".join(REAL_NEON),
+)
 def test_the_same_scenario_against_a_real_neon_project(make_settings, databases):
     """Create, restore, undo and delete on a real Neon branch (NEON_TEST_BRANCH, whose URL is
     NEON_TEST_DATABASE_URL; it gets a table ``dbadmin_neon_test``), with the dev branch of the test server."""
     url = os.environ["NEON_TEST_DATABASE_URL"]
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=url,
-                             admin_database_url=databases.new("control"), checkpoint_strategy_prod="neon",
-                             neon_api_key=os.environ["NEON_API_KEY"], neon_project_id=os.environ["NEON_PROJECT_ID"],
-                             neon_branch_prod=os.environ["NEON_TEST_BRANCH"])
+    settings = make_settings(
+        dev_database_url=databases.new(),
+        prod_database_url=url,
+        admin_database_url=databases.new("control"),
+        checkpoint_strategy_prod="neon",
+        neon_api_key=os.environ["NEON_API_KEY"],
+        neon_project_id=os.environ["NEON_PROJECT_ID"],
+        neon_branch_prod=os.environ["NEON_TEST_BRANCH"],
+    )
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS dbadmin_neon_test")
         conn.execute("CREATE TABLE dbadmin_neon_test (n int)")

@@ -24,7 +24,9 @@ from ..services.errors import ConfigError, DBAdminError, InvalidInput
 from ..services.frame import access as auth
 from . import checkpoint, migrate, token
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod.")
+cli = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod."
+)
 cli.add_typer(migrate.app, name="migrate")
 cli.add_typer(checkpoint.app, name="checkpoint")
 cli.add_typer(token.app, name="token")
@@ -44,16 +46,23 @@ def main() -> None:
     except Exception as exc:  # a bug or an error no service named: still one line, never a traceback
         if os.environ.get("DBADMIN_DEBUG"):
             raise
-        typer.echo(f"dbadmin: error: unexpected {type(exc).__name__}: {dburl.reason(exc, _secrets())} "
-                   "(set DBADMIN_DEBUG=1 for the traceback)", err=True)
+        typer.echo(
+            f"dbadmin: error: unexpected {type(exc).__name__}: {dburl.reason(exc, _secrets())} "
+            "(set DBADMIN_DEBUG=1 for the traceback)",
+            err=True,
+        )
         sys.exit(1)
 
 
 @cli.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; env DBADMIN_HOST).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1; env DBADMIN_HOST).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8080; env DBADMIN_PORT).")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Embedded server data (default ./.dbadmin; env DBADMIN_DATA_DIR).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Embedded server data (default ./.dbadmin; env DBADMIN_DATA_DIR).")
+    ] = None,
 ) -> None:
     """Run the console. With no database URL configured, on an embedded PostgreSQL."""
     import uvicorn
@@ -74,12 +83,20 @@ def serve(
         base = f"http://{_url_host(settings.host)}:{settings.port}"
         typer.echo(f"dbadmin {__version__} on {where}: {base}/admin")
         if gate.mode == "local":
-            typer.echo(f"Open this one-time link to sign in (valid {auth.TICKET_MINUTES} minutes; "
-                       f"`dbadmin login-link` prints another):\n    {_login_link(base, context)}")
+            typer.echo(
+                f"Open this one-time link to sign in (valid {auth.TICKET_MINUTES} minutes; "
+                f"`dbadmin login-link` prints another):\n    {_login_link(base, context)}"
+            )
         # Leaving the context (normally, on Ctrl-C or on SIGTERM) closes the pools and
         # stops the embedded server.
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5,
-                    log_config=uvicorn_log_config())
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            timeout_graceful_shutdown=5,
+            log_config=uvicorn_log_config(),
+        )
 
 
 def _fewer_malloc_arenas(arenas: int = 2) -> None:
@@ -105,7 +122,9 @@ _M_ARENA_MAX = -8  # glibc's malloc.h
 
 @cli.command("login-link")
 def login_link(
-    port: Annotated[int | None, typer.Option(help="Port the console listens on (default 8080; env DBADMIN_PORT).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port the console listens on (default 8080; env DBADMIN_PORT).")
+    ] = None,
 ) -> None:
     """Print a new one-time sign-in link for a console in local mode (no identity provider)."""
     from ..services.startup import open_context
@@ -184,7 +203,9 @@ def _ensure_port_free(settings: Settings) -> None:
         try:
             probe.bind((settings.host.strip("[]"), settings.port))
         except OSError:
-            raise ConfigError(f"DBADMIN_PORT: {settings.host}:{settings.port} is already in use; choose another with --port") from None
+            raise ConfigError(
+                f"DBADMIN_PORT: {settings.host}:{settings.port} is already in use; choose another with --port"
+            ) from None
 
 
 def _url_host(host: str) -> str:

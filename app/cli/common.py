@@ -37,7 +37,6 @@ def console_context() -> Iterator[Context]:
         yield context
 
 
-
 def confirm_plan(plan, given: str | None, yes: bool) -> str | None:
     """The phrase for a planned change (its ``phrase``, None where none is asked), prompted for at a
     terminal when not given, then "are you sure"; without a terminal the given phrase alone confirms."""

@@ -24,8 +24,10 @@ app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and 
 
 
 @app.command()
-def status(branch: BranchArg,
-           check: Annotated[bool, typer.Option("--check", help="Exit 1 unless the branch is up to date.")] = False) -> None:
+def status(
+    branch: BranchArg,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 unless the branch is up to date.")] = False,
+) -> None:
     """Current revision, heads and pending revisions."""
     with console_context() as context:
         result = migrations.status(context, branch)
@@ -68,7 +70,14 @@ def history(branch: BranchArg) -> None:
     if result.runs:
         runs = Table("started", "revision", "direction", "by", "outcome", "error", title="runs")
         for run in result.runs:
-            runs.add_row(f"{run.started_at:%Y-%m-%d %H:%M:%S}", run.revision, run.direction, run.actor, run.outcome, run.error or "")
+            runs.add_row(
+                f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+                run.revision,
+                run.direction,
+                run.actor,
+                run.outcome,
+                run.error or "",
+            )
         out.print(runs)
 
 
@@ -84,8 +93,11 @@ def sql(branch: BranchArg) -> None:
 
 
 @app.command()
-def up(branch: BranchArg, steps: Annotated[str | None, typer.Option(help="Apply only the next N revisions.")] = None,
-       reason: Reason = None) -> None:
+def up(
+    branch: BranchArg,
+    steps: Annotated[str | None, typer.Option(help="Apply only the next N revisions.")] = None,
+    reason: Reason = None,
+) -> None:
     """Apply pending revisions (Development; Production changes by promote)."""
     with console_context() as context:
         result = migrations.upgrade(context, branch, actor=actor(), steps=steps, reason=reason)
@@ -93,15 +105,22 @@ def up(branch: BranchArg, steps: Annotated[str | None, typer.Option(help="Apply 
 
 
 @app.command()
-def down(branch: BranchArg, steps: Annotated[str, typer.Option(help="Roll back the last N revisions.")],
-         confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+def down(
+    branch: BranchArg,
+    steps: Annotated[str, typer.Option(help="Roll back the last N revisions.")],
+    confirm: Confirm = None,
+    yes: Yes = False,
+    reason: Reason = None,
+) -> None:
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
         plan = migrations.plan_rollback(context, branch, steps)
         out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
-    out.print(f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}")
+    out.print(
+        f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}"
+    )
 
 
 @app.command()
@@ -116,24 +135,33 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
         if plan.sql:
             out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
         _print_notices(plan.skipped)
-        _print_findings(_lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads",
-                              sql=plan.sql or None))
+        _print_findings(
+            _lint(
+                context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads", sql=plan.sql or None
+            )
+        )
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
     out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
 
 
 @app.command()
-def baseline(branch: BranchArg,
-             revision: Annotated[str, typer.Option(help="The revision the database already matches, e.g. 'a1b2c3'.")],
-             confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
+def baseline(
+    branch: BranchArg,
+    revision: Annotated[str, typer.Option(help="The revision the database already matches, e.g. 'a1b2c3'.")],
+    confirm: Confirm = None,
+    yes: Yes = False,
+    reason: Reason = None,
+) -> None:
     """Record that a database made without migrations is at REVISION, after comparing its schema with what
     REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
     with console_context() as context:
         confirm = confirm_plan(migrations.plan_baseline(context, branch, revision), confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
-    out.print(f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
-              "nothing was run")
+    out.print(
+        f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
+        "nothing was run"
+    )
 
 
 @app.command()
@@ -158,4 +186,6 @@ def _print_notices(skipped: tuple) -> None:
 
 def _print_findings(findings: list) -> None:
     for finding in findings:
-        err.print(f"[yellow]lint[/] {finding.revision or '?'} {finding.rule}: {finding.message}  [dim]{finding.statement}[/]")
+        err.print(
+            f"[yellow]lint[/] {finding.revision or '?'} {finding.rule}: {finding.message}  [dim]{finding.statement}[/]"
+        )

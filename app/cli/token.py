@@ -15,8 +15,10 @@ app = typer.Typer(no_args_is_help=True, help="API tokens for scripts and pipelin
 
 
 @app.command()
-def create(name: Annotated[str, typer.Option(help="What the token is for, e.g. 'release pipeline'.")],
-           role: Annotated[str, typer.Option(help="admin (may change things) or viewer (read only).")] = "viewer") -> None:
+def create(
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. 'release pipeline'.")],
+    role: Annotated[str, typer.Option(help="admin (may change things) or viewer (read only).")] = "viewer",
+) -> None:
     """Create a token and print it once (only its hash is stored)."""
     with console_context() as context:
         token, raw = auth.create_token(context.registry, name=name, role=role, created_by=actor())
@@ -31,8 +33,15 @@ def list_() -> None:
         tokens = auth.list_tokens(context.registry)
     table = Table("#", "name", "role", "created by", "created", "last used", "revoked")
     for t in tokens:
-        table.add_row(str(t.id), t.name, t.role, t.created_by, units.when(t.created_at), units.when(t.last_used_at),
-                      units.when(t.revoked_at) if t.revoked_at else "")
+        table.add_row(
+            str(t.id),
+            t.name,
+            t.role,
+            t.created_by,
+            units.when(t.created_at),
+            units.when(t.last_used_at),
+            units.when(t.revoked_at) if t.revoked_at else "",
+        )
     out.print(table)
 
 

@@ -20,8 +20,9 @@ from ..services.errors import DBAdminError
 from .frame import io_bound
 
 
-async def confirm(title: str, explanation: str, *, phrase: str | None = None, production: bool = False,
-                  action: str = "Continue") -> str | None:
+async def confirm(
+    title: str, explanation: str, *, phrase: str | None = None, production: bool = False, action: str = "Continue"
+) -> str | None:
     """Ask for confirmation; returns the typed phrase (or "" when none is needed), None when cancelled."""
     result: asyncio.Future = asyncio.get_running_loop().create_future()
 
@@ -30,8 +31,10 @@ async def confirm(title: str, explanation: str, *, phrase: str | None = None, pr
             result.set_result(value)
         dialog.close()
 
-    with ui.dialog().props("persistent") as dialog, ui.card().classes("w-[34rem] max-w-full").props(
-            "data-testid=confirm-dialog"):
+    with (
+        ui.dialog().props("persistent") as dialog,
+        ui.card().classes("w-[34rem] max-w-full").props("data-testid=confirm-dialog"),
+    ):
         ui.label(title).classes("text-lg font-semibold")
         ui.label(explanation).classes("text-slate-700 whitespace-pre-line")
         typed = None
@@ -67,12 +70,16 @@ async def _are_you_sure() -> bool:
         ui.label("This changes Production. Are you sure?").classes("text-lg font-semibold text-red-700")
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("No", on_click=lambda: finish(False)).props("flat data-testid=sure-no")
-            ui.button("Yes, change Production", color="red-7", on_click=lambda: finish(True)).props("data-testid=sure-yes")
+            ui.button("Yes, change Production", color="red-7", on_click=lambda: finish(True)).props(
+                "data-testid=sure-yes"
+            )
     dialog.open()
     return await answer
 
 
-async def run_operation(title: str, call: Callable[..., Any], *, progress: bool = False, cancellable: bool = False) -> Any:
+async def run_operation(
+    title: str, call: Callable[..., Any], *, progress: bool = False, cancellable: bool = False
+) -> Any:
     """Run a service call off the event loop; notify how it ended. Returns its result or None.
 
     With ``progress`` the call receives ``progress=`` and the card shows a bar and every
@@ -97,7 +104,11 @@ async def run_operation(title: str, call: Callable[..., Any], *, progress: bool 
             if cancellable:  # the service stops its tool and removes what it had made
                 ui.button("Cancel", on_click=cancel.set).props("flat dense data-testid=operation-cancel")
         bar = ui.linear_progress(show_value=False).props("indeterminate")
-        log = ui.log(max_lines=200).classes("w-full h-28 text-xs").props("data-testid=operation-log") if progress else None
+        log = (
+            ui.log(max_lines=200).classes("w-full h-28 text-xs").props("data-testid=operation-log")
+            if progress
+            else None
+        )
 
     def refresh() -> None:
         with lock:
@@ -120,8 +131,12 @@ async def run_operation(title: str, call: Callable[..., Any], *, progress: bool 
         ui.notify(f"{title}: {exc}", type="negative", multi_line=True, timeout=0, close_button=True)
         return None
     except Exception as exc:  # never a traceback on the page
-        ui.notify(f"{title} failed unexpectedly ({type(exc).__name__}); see the server log", type="negative",
-                  timeout=0, close_button=True)
+        ui.notify(
+            f"{title} failed unexpectedly ({type(exc).__name__}); see the server log",
+            type="negative",
+            timeout=0,
+            close_button=True,
+        )
         return None
     finally:
         timer.cancel()

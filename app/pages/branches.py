@@ -24,15 +24,20 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
     status = card.status
     text, colour, icon = _STATE[status.state]
     ring = "ring-2 ring-slate-400" if selected else "opacity-90 hover:opacity-100"
-    with ui.link(target=href).classes("flex-1 min-w-[18rem] no-underline text-inherit"), \
-            ui.card().classes(f"w-full h-full border-t-4 {_ACCENT[status.branch]} {ring}").props(
-                f"data-testid=branch-{status.branch}"):
+    with (
+        ui.link(target=href).classes("flex-1 min-w-[18rem] no-underline text-inherit"),
+        ui.card()
+        .classes(f"w-full h-full border-t-4 {_ACCENT[status.branch]} {ring}")
+        .props(f"data-testid=branch-{status.branch}"),
+    ):
         with ui.row().classes("w-full items-center justify-between"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(status.branch.label).classes("text-xl font-semibold")
                 if status.branch is Branch.PROD:
                     ui.badge("PROD", color="red-7").classes("font-bold")
-            ui.chip(text, icon=icon, color=colour, text_color="white").props("dense").props(f"data-testid=state-{status.branch}")
+            ui.chip(text, icon=icon, color=colour, text_color="white").props("dense").props(
+                f"data-testid=state-{status.branch}"
+            )
         if not status.configured:
             ui.label(f"Not configured. Set {status.branch.env_name} to manage this branch.").classes("text-slate-600")
             return
@@ -43,13 +48,19 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
             ui.label(f"PostgreSQL {status.server_version}" if status.server_version else "—")
             if status.reachable:
                 ui.label("Schema").classes("text-slate-500")
-                schema = f"{card.revision} · {card.migrations}" if card.revision else (card.migrations_problem
-                                                                                       or card.migrations)
+                schema = (
+                    f"{card.revision} · {card.migrations}"
+                    if card.revision
+                    else (card.migrations_problem or card.migrations)
+                )
                 ui.label(schema or "—").props(f"data-testid=schema-{status.branch}")
                 ui.label("Checkpoint").classes("text-slate-500")
                 last = card.last_checkpoint
-                ui.label(f"#{last.id} {last.label} · {units.when(last.created_at)} by {last.created_by}" if last
-                         else "none yet").props(f"data-testid=checkpoint-{status.branch}")
+                ui.label(
+                    f"#{last.id} {last.label} · {units.when(last.created_at)} by {last.created_by}"
+                    if last
+                    else "none yet"
+                ).props(f"data-testid=checkpoint-{status.branch}")
         if card.busy:
             ui.label(card.busy.describe()).classes("text-sm text-amber-700").props(f"data-testid=busy-{status.branch}")
         if status.error:

@@ -11,9 +11,17 @@ from ..services.views import compare
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 
-COLUMNS = formatting.columns(("id", "#"), ("label", "Label"), ("by", "Created by"), ("at", "Created at"),
-                             ("strategy", "Strategy"), ("size", "Size", "right"), ("revision", "Revision"),
-                             ("status", "Status"), ("actions", "", "right"))
+COLUMNS = formatting.columns(
+    ("id", "#"),
+    ("label", "Label"),
+    ("by", "Created by"),
+    ("at", "Created at"),
+    ("strategy", "Strategy"),
+    ("size", "Size", "right"),
+    ("revision", "Revision"),
+    ("status", "Status"),
+    ("actions", "", "right"),
+)
 
 
 class CheckpointsPanel:
@@ -29,25 +37,46 @@ class CheckpointsPanel:
             view_only(self.visit)
             if self.who.is_admin and checkpoints.can_restore_to_time(self.context, self.branch):
                 ui.button("Restore to a time…", icon="history", on_click=self._restore_to_time).props(
-                    "outline data-testid=restore-to-time")
+                    "outline data-testid=restore-to-time"
+                )
             if self.who.is_admin:
-                ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props("data-testid=create-checkpoint")
+                ui.button("Create checkpoint", icon="add_a_photo", on_click=self._create).props(
+                    "data-testid=create-checkpoint"
+                )
         try:
             found = await io_bound(checkpoints.list_for_branch, self.context, self.branch)
         except DBAdminError as exc:
             formatting.problem(str(exc))
             return
         if not found:
-            ui.label("No checkpoints yet. Take one before risky work; Production gets one automatically before "
-                     "every migration.").classes("text-slate-500 py-4").props("data-testid=checkpoints-empty")
+            ui.label(
+                "No checkpoints yet. Take one before risky work; Production gets one automatically before "
+                "every migration."
+            ).classes("text-slate-500 py-4").props("data-testid=checkpoints-empty")
             return
-        rows = [{"id": c.id, "admin": self.who.is_admin, "label": c.label, "by": c.created_by, "at": formatting.when(c.created_at),
-                 "strategy": c.strategy, "size": formatting.size(c.size_bytes), "revision": c.revision or "",
-                 "status": c.status if c.status != "failed" else f"failed: {c.error or ''}"} for c in found]
-        table = ui.table(columns=COLUMNS, rows=rows, row_key="id").props(
-            "flat dense hide-pagination wrap-cells data-testid=checkpoints").classes("w-full")
+        rows = [
+            {
+                "id": c.id,
+                "admin": self.who.is_admin,
+                "label": c.label,
+                "by": c.created_by,
+                "at": formatting.when(c.created_at),
+                "strategy": c.strategy,
+                "size": formatting.size(c.size_bytes),
+                "revision": c.revision or "",
+                "status": c.status if c.status != "failed" else f"failed: {c.error or ''}",
+            }
+            for c in found
+        ]
+        table = (
+            ui.table(columns=COLUMNS, rows=rows, row_key="id")
+            .props("flat dense hide-pagination wrap-cells data-testid=checkpoints")
+            .classes("w-full")
+        )
         table.pagination = {"rowsPerPage": 0}
-        table.add_slot("body-cell-actions", """
+        table.add_slot(
+            "body-cell-actions",
+            """
             <q-td :props="props">
               <q-btn v-if="props.row.status === 'ready'" flat dense size="sm" icon="compare_arrows" label="Compare"
                      :data-testid="'compare-' + props.row.id" @click="$parent.$emit('compare', props.row.id)" />
@@ -57,7 +86,8 @@ class CheckpointsPanel:
                 <q-btn flat dense size="sm" icon="delete" color="grey-7" :data-testid="'delete-' + props.row.id"
                        @click="$parent.$emit('delete', props.row.id)" />
               </template>
-            </q-td>""")
+            </q-td>""",
+        )
         table.on("compare", lambda e: self._compare(e.args))
         table.on("restore", lambda e: self._restore(e.args))
         table.on("delete", lambda e: self._delete(e.args))
@@ -72,18 +102,31 @@ class CheckpointsPanel:
             ui.label(f"Checkpoint of {self.branch.label}").classes("text-lg font-semibold")
             label = ui.input("Label").props("data-testid=checkpoint-label").classes("w-full")
             notes = ui.textarea("Notes (optional)").classes("w-full")
-            ui.label(expected.explanation).classes("text-sm text-slate-600").props("data-testid=expected-unavailability")
+            ui.label(expected.explanation).classes("text-sm text-slate-600").props(
+                "data-testid=expected-unavailability"
+            )
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
-                ui.button("Create", on_click=lambda: ask.submit((label.value, notes.value))).props("data-testid=create-ok")
+                ui.button("Create", on_click=lambda: ask.submit((label.value, notes.value))).props(
+                    "data-testid=create-ok"
+                )
         answer = await ask
         if not answer:
             return
         made = await actions.run_operation(
             f"Checkpoint of {self.branch.label}",
-            lambda progress, cancel: checkpoints.create(self.context, self.branch, actor=self.who, label=answer[0],
-                                                        notes=answer[1], progress=progress, cancel=cancel),
-            progress=True, cancellable=True)
+            lambda progress, cancel: checkpoints.create(
+                self.context,
+                self.branch,
+                actor=self.who,
+                label=answer[0],
+                notes=answer[1],
+                progress=progress,
+                cancel=cancel,
+            ),
+            progress=True,
+            cancellable=True,
+        )
         if made is not None:
             self.on_change()
 
@@ -97,14 +140,26 @@ class CheckpointsPanel:
             f"Restore checkpoint #{checkpoint_id} on {self.branch.label}",
             f"{self.branch.label} goes back to checkpoint #{checkpoint_id}. Its current state is kept as a new "
             f"checkpoint, so this can be undone. {plan.effect}",
-            phrase=plan.phrase, production=self.branch is Branch.PROD, action="Restore")
+            phrase=plan.phrase,
+            production=self.branch is Branch.PROD,
+            action="Restore",
+        )
         if phrase is None:
             return
         before = await actions.run_operation(
             f"Restoring #{checkpoint_id} on {self.branch.label}",
-            lambda progress, cancel: checkpoints.restore(self.context, self.branch, checkpoint_id, actor=self.who,
-                                                         confirm=phrase or None, progress=progress, cancel=cancel),
-            progress=True, cancellable=True)
+            lambda progress, cancel: checkpoints.restore(
+                self.context,
+                self.branch,
+                checkpoint_id,
+                actor=self.who,
+                confirm=phrase or None,
+                progress=progress,
+                cancel=cancel,
+            ),
+            progress=True,
+            cancellable=True,
+        )
         if before is not None:
             ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
             self.on_change()
@@ -120,9 +175,14 @@ class CheckpointsPanel:
         span = f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC"
         with ui.dialog() as ask, ui.card().classes("w-[28rem]").props("data-testid=time-dialog"):
             ui.label(f"Restore {self.branch.label} to a time").classes("text-lg font-semibold")
-            ui.label(f"Its history runs from {span}.").classes("text-sm text-slate-600").props("data-testid=history-window")
-            moment = ui.input("Time (UTC)", placeholder="2026-12-02 14:32:00 or 14:32").props(
-                "maxlength=40 data-testid=restore-time").classes("w-full")
+            ui.label(f"Its history runs from {span}.").classes("text-sm text-slate-600").props(
+                "data-testid=history-window"
+            )
+            moment = (
+                ui.input("Time (UTC)", placeholder="2026-12-02 14:32:00 or 14:32")
+                .props("maxlength=40 data-testid=restore-time")
+                .classes("w-full")
+            )
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
                 ui.button("Next", on_click=lambda: ask.submit(moment.value)).props("data-testid=time-ok")
@@ -138,25 +198,45 @@ class CheckpointsPanel:
             f"Restore {self.branch.label} to {plan.moment:%Y-%m-%d %H:%M:%S} UTC",
             f"{self.branch.label} goes back to how it was at that moment. Its current state is kept as a new "
             f"checkpoint, so this can be undone. {plan.effect}",
-            phrase=plan.phrase, production=self.branch is Branch.PROD, action="Restore")
+            phrase=plan.phrase,
+            production=self.branch is Branch.PROD,
+            action="Restore",
+        )
         if phrase is None:
             return
         before = await actions.run_operation(
             f"Restoring {self.branch.label} to {plan.moment:%H:%M:%S}",
-            lambda progress, cancel: checkpoints.restore_to_time(self.context, self.branch, plan.moment, actor=self.who,
-                                                                 confirm=phrase or None, progress=progress, cancel=cancel),
-            progress=True, cancellable=True)
+            lambda progress, cancel: checkpoints.restore_to_time(
+                self.context,
+                self.branch,
+                plan.moment,
+                actor=self.who,
+                confirm=phrase or None,
+                progress=progress,
+                cancel=cancel,
+            ),
+            progress=True,
+            cancellable=True,
+        )
         if before is not None:
             ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
             self.on_change()
 
     async def _delete(self, checkpoint_id: int) -> None:
-        answer = await actions.confirm(f"Delete checkpoint #{checkpoint_id}",
-                                       "Its data is deleted; the catalog keeps a record that it existed.", action="Delete")
+        answer = await actions.confirm(
+            f"Delete checkpoint #{checkpoint_id}",
+            "Its data is deleted; the catalog keeps a record that it existed.",
+            action="Delete",
+        )
         if answer is None:
             return
-        if await actions.run_operation(f"Deleting #{checkpoint_id}", lambda: checkpoints.delete(
-                self.context, self.branch, checkpoint_id, actor=self.who)) is not None:
+        if (
+            await actions.run_operation(
+                f"Deleting #{checkpoint_id}",
+                lambda: checkpoints.delete(self.context, self.branch, checkpoint_id, actor=self.who),
+            )
+            is not None
+        ):
             self.on_change()
 
     async def _compare(self, checkpoint_id: int) -> None:
@@ -171,8 +251,12 @@ class CheckpointsPanel:
             for change in result.changes:
                 ui.label(change.describe()).classes("font-mono text-sm")
             if result.rows:
-                formatting.section("Row estimates that moved", [
-                    {"table": name, "then": formatting.count(a), "now": formatting.count(b)}
-                    for name, (a, b) in sorted(result.rows.items())])
+                formatting.section(
+                    "Row estimates that moved",
+                    [
+                        {"table": name, "then": formatting.count(a), "now": formatting.count(b)}
+                        for name, (a, b) in sorted(result.rows.items())
+                    ],
+                )
             ui.button("Close", on_click=shown.close).props("flat")
         shown.open()

@@ -43,15 +43,20 @@ async def _migrations(context: Context) -> None:
     except DBAdminError:
         drift = None
     if drift is not None:
-        formatting.problem(f"Drift: both branches are on {', '.join(dev.current)} but their schemas differ "
-                           f"({drift.summary()}): a change was made outside migrations.", testid="compare-drift")
+        formatting.problem(
+            f"Drift: both branches are on {', '.join(dev.current)} but their schemas differ "
+            f"({drift.summary()}): a change was made outside migrations.",
+            testid="compare-drift",
+        )
     try:
         plan = await io_bound(migrations.plan_promotion, context)
     except DBAdminError as exc:  # a refusal says why there is nothing to promote
         ui.label(str(exc)).classes("text-slate-600").props("data-testid=compare-promotion")
         return
-    ui.label(f"Promoting would give Production {len(plan.revisions)} revision(s): "
-             + ", ".join(f"{r.id} ({r.message})" for r in plan.revisions)).props("data-testid=compare-promotion")
+    ui.label(
+        f"Promoting would give Production {len(plan.revisions)} revision(s): "
+        + ", ".join(f"{r.id} ({r.message})" for r in plan.revisions)
+    ).props("data-testid=compare-promotion")
 
 
 async def _schema(context: Context) -> None:
@@ -63,10 +68,21 @@ async def _schema(context: Context) -> None:
         return
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
     if result.changes:
-        formatting.section("Differences", [
-            {"object": c.object, "change": c.action, "table": c.table, "name": c.name or "",
-             "production": _show(c.before), "development": _show(c.after)} for c in result.changes],
-            testid="compare-changes")
+        formatting.section(
+            "Differences",
+            [
+                {
+                    "object": c.object,
+                    "change": c.action,
+                    "table": c.table,
+                    "name": c.name or "",
+                    "production": _show(c.before),
+                    "development": _show(c.after),
+                }
+                for c in result.changes
+            ],
+            testid="compare-changes",
+        )
 
 
 async def _both(read, context: Context, *, testid: str) -> tuple:

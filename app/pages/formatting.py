@@ -19,16 +19,21 @@ def stat(title: str, value: str, note: str, *, testid: str) -> None:
 
 def problem(message: str, *, testid: str = "problem") -> None:
     """A readable error in the page, never a traceback."""
-    with ui.row().classes("w-full items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-red-800").props(
-            f"data-testid={testid}"):
+    with (
+        ui.row()
+        .classes("w-full items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-red-800")
+        .props(f"data-testid={testid}")
+    ):
         ui.icon("error_outline")
         ui.label(message).classes("flex-1")
 
 
 def columns(*specs: tuple[str, str] | tuple[str, str, str]) -> list[dict[str, str]]:
     """Quasar table columns from ``(field, label[, align])``; left-aligned unless said otherwise."""
-    return [{"name": spec[0], "label": spec[1], "field": spec[0], "align": spec[2] if len(spec) > 2 else "left"}
-            for spec in specs]
+    return [
+        {"name": spec[0], "label": spec[1], "field": spec[0], "align": spec[2] if len(spec) > 2 else "left"}
+        for spec in specs
+    ]
 
 
 def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None) -> None:
@@ -37,16 +42,26 @@ def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None
     if not rows:
         ui.label("none").classes("text-sm text-slate-500")
         return
-    table = ui.table(columns=columns(*((key, key.capitalize()) for key in rows[0])), rows=[{"_key": i, **row} for i, row in enumerate(rows)], row_key="_key").props(
-        "flat dense hide-pagination wrap-cells" + (f" data-testid={testid}" if testid else "")).classes("w-full")
+    table = (
+        ui.table(
+            columns=columns(*((key, key.capitalize()) for key in rows[0])),
+            rows=[{"_key": i, **row} for i, row in enumerate(rows)],
+            row_key="_key",
+        )
+        .props("flat dense hide-pagination wrap-cells" + (f" data-testid={testid}" if testid else ""))
+        .classes("w-full")
+    )
     table.pagination = {"rowsPerPage": 0}
 
 
 def relationship_diagram(details: Any) -> str | None:
     """A Mermaid graph of a table and the tables its foreign keys link it with (both directions)."""
     here = f"{details.table.schema}.{details.table.name}"
-    links = [(here, f"{c.ref_schema}.{c.ref_table}", ", ".join(c.columns or []))
-             for c in details.constraints if c.kind == "foreign key"]
+    links = [
+        (here, f"{c.ref_schema}.{c.ref_table}", ", ".join(c.columns or []))
+        for c in details.constraints
+        if c.kind == "foreign key"
+    ]
     links += [(f"{r.schema}.{r.table}", here, ", ".join(r.columns or [])) for r in details.referenced_by]
     if not links:
         return None
@@ -68,5 +83,12 @@ def relationship_diagram(details: Any) -> str | None:
 
 def _label(text: str) -> str:
     """Mermaid label text: quotes and brackets as entities, so any table name is safe."""
-    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-            .replace("[", "#91;").replace("]", "#93;").replace("|", "#124;"))
+    return (
+        text.replace("&", "#amp;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+        .replace("[", "#91;")
+        .replace("]", "#93;")
+        .replace("|", "#124;")
+    )

@@ -57,7 +57,9 @@ async def admit(gate: Gate, request: Request) -> Visit | Response:
         await run_in_threadpool(gate.refuse, request, None, str(exc))
         if isinstance(exc, IdentityFailed):
             return _away(plain_page(500, "Sign-in check failed", html.escape(str(exc)) + "."))
-        return _away(plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access."))
+        return _away(
+            plain_page(403, "Not allowed", html.escape(str(exc)) + ". Ask an admin of the application for access.")
+        )
     if who is not None:
         return Visit(gate, who)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -109,12 +111,14 @@ async def io_bound(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def quiet_when_stopping(page: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """For ``@ui.page`` functions: a page cut short by the server stopping ends without a traceback."""
+
     @functools.wraps(page)
     async def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return await page(*args, **kwargs)
         except Stopping:
             return None
+
     return guarded
 
 
@@ -135,8 +139,9 @@ async def shown() -> bool:
 def view_only(visit: Visit) -> None:
     """Where an admin sees action buttons, a viewer sees why there are none."""
     if not visit.who.is_admin:
-        ui.chip("view only: changes need the admin role", icon="visibility", color="blue-grey-1",
-                text_color="blue-grey-9").props("dense data-testid=view-only")
+        ui.chip(
+            "view only: changes need the admin role", icon="visibility", color="blue-grey-1", text_color="blue-grey-9"
+        ).props("dense data-testid=view-only")
 
 
 def _signed_in(visit: Visit) -> None:
@@ -145,6 +150,8 @@ def _signed_in(visit: Visit) -> None:
         ui.label(who.name).classes("text-slate-200")
         ui.badge(who.role.value, color="amber-8" if who.is_admin else "blue-grey-6").props("data-testid=role")
         if (who.credential or "").startswith("session:"):  # a console session; the host's own login is the host's
-            ui.html(f'<form method="post" action="{visit.gate.prefix}/auth/logout" style="margin:0">'
-                    '<button type="submit" data-testid="logout" style="text-decoration:underline">Sign out</button></form>',
-                    sanitize=False)
+            ui.html(
+                f'<form method="post" action="{visit.gate.prefix}/auth/logout" style="margin:0">'
+                '<button type="submit" data-testid="logout" style="text-decoration:underline">Sign out</button></form>',
+                sanitize=False,
+            )

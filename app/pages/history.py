@@ -22,49 +22,92 @@ OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative",
 def register(gate: Gate) -> None:
     @ui.page("/history")
     @quiet_when_stopping
-    async def history(request: Request, branch: str = "", action: str = "", actor: str = "", outcome: str = "",
-                      since: str = "", until: str = "", before: str = ""):
+    async def history(
+        request: Request,
+        branch: str = "",
+        action: str = "",
+        actor: str = "",
+        outcome: str = "",
+        since: str = "",
+        until: str = "",
+        before: str = "",
+    ):
         visit = await admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
         context = visit.context
         with frame("History", visit):
-            filters: dict[str, Any] = {"branch": branch or None, "action": action or None, "actor": actor or None, "outcome": outcome or None}
+            filters: dict[str, Any] = {
+                "branch": branch or None,
+                "action": action or None,
+                "actor": actor or None,
+                "outcome": outcome or None,
+            }
             with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
-                picked_branch = ui.select({"": "all branches", "dev": "Development", "prod": "Production"},
-                                          value=branch, label="Branch").classes("w-36")
-                picked_outcome = ui.select({"": "any outcome", **{o.value: o.value for o in audit.Outcome}},
-                                           value=outcome, label="Outcome").classes("w-36")
+                picked_branch = ui.select(
+                    {"": "all branches", "dev": "Development", "prod": "Production"}, value=branch, label="Branch"
+                ).classes("w-36")
+                picked_outcome = ui.select(
+                    {"": "any outcome", **{o.value: o.value for o in audit.Outcome}}, value=outcome, label="Outcome"
+                ).classes("w-36")
                 picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-44")
                 picked_actor = ui.input("Actor", value=actor).classes("w-36")
-                picked_since = ui.input("From", value=since).props("type=date stack-label data-testid=history-since").classes("w-36")
-                picked_until = ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-36")
-                ui.button("Filter", icon="filter_list", on_click=lambda: ui.navigate.to(visit.url(
-                    "/history", branch=picked_branch.value, outcome=picked_outcome.value,
-                    action=(picked_action.value or "").strip(), actor=(picked_actor.value or "").strip(),
-                    since=picked_since.value, until=picked_until.value))).props("data-testid=history-filter")
-            shown = {"branch": branch, "outcome": outcome, "action": action, "actor": actor, "since": since,
-                     "until": until}
+                picked_since = (
+                    ui.input("From", value=since)
+                    .props("type=date stack-label data-testid=history-since")
+                    .classes("w-36")
+                )
+                picked_until = (
+                    ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-36")
+                )
+                ui.button(
+                    "Filter",
+                    icon="filter_list",
+                    on_click=lambda: ui.navigate.to(
+                        visit.url(
+                            "/history",
+                            branch=picked_branch.value,
+                            outcome=picked_outcome.value,
+                            action=(picked_action.value or "").strip(),
+                            actor=(picked_actor.value or "").strip(),
+                            since=picked_since.value,
+                            until=picked_until.value,
+                        )
+                    ),
+                ).props("data-testid=history-filter")
+            shown = {
+                "branch": branch,
+                "outcome": outcome,
+                "action": action,
+                "actor": actor,
+                "since": since,
+                "until": until,
+            }
             try:
                 filters["since"], filters["until"] = audit.day_range(since, until)
                 filters["before_id"] = _before(before)
-                entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE,
-                                                                        **filters))
+                entries = await io_bound(
+                    lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE, **filters)
+                )
             except DBAdminError as exc:
                 formatting.problem(str(exc), testid="history-error")
                 return None
             if not entries:
-                ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
+                ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props(
+                    "data-testid=history-empty"
+                )
                 return None
             with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
                 for entry in entries:
                     _entry(entry)
             with ui.row().classes("w-full justify-between"):
                 ui.link("Newest", visit.url("/history", **shown)).props("data-testid=history-newest").set_visibility(
-                    bool(before))
+                    bool(before)
+                )
                 if len(entries) == PAGE:
                     ui.link("Older entries", visit.url("/history", **shown, before=entries[-1].id)).props(
-                        "data-testid=history-older")
+                        "data-testid=history-older"
+                    )
         return None
 
 
@@ -82,9 +125,9 @@ def _entry(entry: audit.Action) -> None:
     subtitle = f"{formatting.when(entry.created_at)} · {entry.actor} · {where}"
     if entry.duration_ms is not None:
         subtitle += f" · {entry.duration_ms} ms"
-    with ui.timeline_entry(title=f"{entry.action} — {entry.outcome}", subtitle=subtitle,
-                           color=OUTCOME_COLOURS.get(entry.outcome, "grey")).props(
-            f"data-testid=history-entry-{entry.id}"):
+    with ui.timeline_entry(
+        title=f"{entry.action} — {entry.outcome}", subtitle=subtitle, color=OUTCOME_COLOURS.get(entry.outcome, "grey")
+    ).props(f"data-testid=history-entry-{entry.id}"):
         if entry.reason:
             ui.label(f"why: {entry.reason}").classes("text-sm")
         if entry.details.get("error"):

@@ -35,16 +35,22 @@ def register(gate: Gate) -> None:
         if gate.mode == "oidc":
             issuer = html.escape(urlsplit(gate.settings.oidc_issuer or "").netloc)
             target = f"{gate.prefix}/auth/login?next={quote(next or gate.prefix + '/', safe='')}"
-            body = (f"<p>Sign in with your account at {issuer}. Admins can change the databases; viewers can look.</p>"
-                    f'<a class="button" data-testid="sign-in" href="{html.escape(target)}">Sign in</a>')
+            body = (
+                f"<p>Sign in with your account at {issuer}. Admins can change the databases; viewers can look.</p>"
+                f'<a class="button" data-testid="sign-in" href="{html.escape(target)}">Sign in</a>'
+            )
         elif gate.mode == "host" and gate.host_login_url:
             return RedirectResponse(gate.login_url(gate.safe_next(next)), status_code=303)
         elif gate.mode == "host":
             body = "<p>This console uses the application's own login: sign in there, then come back.</p>"
         else:
-            body = ("<p>This console runs in local mode: it listens on this machine only, and the person at the "
-                    "machine is the admin.</p><p>Open the one-time link that <b>dbadmin serve</b> printed in its "
-                    "terminal, or print a new one with:</p><code>dbadmin login-link</code>")
-        return HTMLResponse(f"<!doctype html><html lang=en><meta charset=utf-8><title>Sign in · dbadmin</title>"
-                            f"<style>{_STYLE}</style><header>dbadmin</header>"
-                            f'<main data-testid="login"><h1>Sign in to dbadmin</h1>{body}</main></html>')
+            body = (
+                "<p>This console runs in local mode: it listens on this machine only, and the person at the "
+                "machine is the admin.</p><p>Open the one-time link that <b>dbadmin serve</b> printed in its "
+                "terminal, or print a new one with:</p><code>dbadmin login-link</code>"
+            )
+        return HTMLResponse(
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>Sign in · dbadmin</title>"
+            f"<style>{_STYLE}</style><header>dbadmin</header>"
+            f'<main data-testid="login"><h1>Sign in to dbadmin</h1>{body}</main></html>'
+        )

@@ -29,26 +29,42 @@ class MigrationsPanel:
         with ui.row().classes("w-full items-center gap-3"):
             ui.label(status.summary).classes("text-lg font-semibold").props("data-testid=migrations-status")
             ui.label(f"at {', '.join(status.current) or 'no revision'} · head {', '.join(status.heads)}").classes(
-                "text-sm text-slate-500")
+                "text-sm text-slate-500"
+            )
             ui.space()
             view_only(self.visit)
             if self.who.is_admin:  # the services refuse non-admins anyway; the buttons would only tease
                 if self.branch is Branch.DEV and status.pending:
                     ui.button("Run pending", icon="play_arrow", on_click=self._run_up).props("data-testid=run-up")
                 if self.branch is Branch.PROD:
-                    ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props("data-testid=promote")
+                    ui.button("Promote from Development", icon="upgrade", on_click=self._promote).props(
+                        "data-testid=promote"
+                    )
                 if status.current:
                     ui.button("Roll back…", icon="undo", on_click=self._rollback).props("outline data-testid=rollback")
                 if status.state == "unmanaged" and status.tables:
                     ui.button("Baseline…", icon="flag", on_click=self._baseline).props("outline data-testid=baseline")
         if status.pending:
-            formatting.section(f"Pending ({status.pending_count})", [
-                {"revision": r.id, "message": r.message, "file": r.file or ""} for r in status.pending], testid="pending")
+            formatting.section(
+                f"Pending ({status.pending_count})",
+                [{"revision": r.id, "message": r.message, "file": r.file or ""} for r in status.pending],
+                testid="pending",
+            )
             with ui.expansion("SQL preview and lint", icon="code").classes("w-full").props("data-testid=sql-preview"):
                 await self._preview()
-        formatting.section("Applied (newest first)", [
-            {"revision": a.revision.id, "message": a.revision.message, "applied at": formatting.when(a.applied_at),
-             "by": a.applied_by if a.by_dbadmin else "outside dbadmin"} for a in history.applied], testid="applied")
+        formatting.section(
+            "Applied (newest first)",
+            [
+                {
+                    "revision": a.revision.id,
+                    "message": a.revision.message,
+                    "applied at": formatting.when(a.applied_at),
+                    "by": a.applied_by if a.by_dbadmin else "outside dbadmin",
+                }
+                for a in history.applied
+            ],
+            testid="applied",
+        )
 
     async def _preview(self, destination: str = "heads") -> None:
         try:
@@ -60,8 +76,9 @@ class MigrationsPanel:
             ui.label(f"ⓘ {skipped.notice()}").classes("text-sm text-sky-800").props("data-testid=preview-skipped")
         ui.code(preview.sql or "-- nothing pending", language="sql").classes("w-full max-h-96 overflow-auto")
         try:
-            findings = await io_bound(migrations.lint_pending, self.context, self.branch, destination=destination,
-                                      sql=preview.sql)
+            findings = await io_bound(
+                migrations.lint_pending, self.context, self.branch, destination=destination, sql=preview.sql
+            )
         except LintUnavailable as exc:
             ui.label(f"lint skipped: {exc}").classes("text-sm text-slate-500")
             return
@@ -69,15 +86,20 @@ class MigrationsPanel:
             formatting.problem(str(exc))
             return
         if not findings:
-            ui.label("lint: no risky operations found").classes("text-sm text-green-700").props("data-testid=lint-clean")
+            ui.label("lint: no risky operations found").classes("text-sm text-green-700").props(
+                "data-testid=lint-clean"
+            )
         for finding in findings:
             ui.label(f"⚠ {finding.revision or '?'} · {finding.rule}: {finding.message}").classes(
-                "text-sm text-amber-800").props("data-testid=lint-finding")
+                "text-sm text-amber-800"
+            ).props("data-testid=lint-finding")
 
     async def _run_up(self) -> None:
         result = await actions.run_operation(
             "Running pending migrations on Development",
-            lambda progress: migrations.upgrade(self.context, Branch.DEV, actor=self.who, progress=progress), progress=True)
+            lambda progress: migrations.upgrade(self.context, Branch.DEV, actor=self.who, progress=progress),
+            progress=True,
+        )
         await self._changed(result)
 
     async def _promote(self) -> None:
@@ -88,17 +110,21 @@ class MigrationsPanel:
             return
         names = "\n".join(f"  {r.id}  {r.message}" for r in plan.revisions)
         notices = "".join(f"{s.notice()} (it runs online; review its code)\n" for s in plan.skipped)
-        explanation = (f"Production goes from {', '.join(plan.prod) or 'nothing'} to {', '.join(plan.dev)}, receiving "
-                       f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first.\n\n"
-                       f"{notices}SQL:\n{plan.sql}")
-        phrase = await actions.confirm("Promote to Production", explanation, phrase=plan.phrase, production=True,
-                                       action="Promote")
+        explanation = (
+            f"Production goes from {', '.join(plan.prod) or 'nothing'} to {', '.join(plan.dev)}, receiving "
+            f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first.\n\n"
+            f"{notices}SQL:\n{plan.sql}"
+        )
+        phrase = await actions.confirm(
+            "Promote to Production", explanation, phrase=plan.phrase, production=True, action="Promote"
+        )
         if phrase is None:
             return
         result = await actions.run_operation(
             "Promoting to Production",
             lambda progress: migrations.promote(self.context, actor=self.who, confirm=phrase, progress=progress),
-            progress=True)
+            progress=True,
+        )
         await self._changed(result)
 
     async def _rollback(self) -> None:
@@ -119,9 +145,13 @@ class MigrationsPanel:
             f"Roll back {plan.steps} revision(s) on {self.branch.label}",
             f"Undone with their downgrade(), newest first:\n{removed}"
             + ("\nA checkpoint of Production is taken first." if self.branch is Branch.PROD else ""),
-            phrase=plan.phrase, action="Roll back", running=f"Rolling back {self.branch.label}",
-            call=lambda phrase, progress: migrations.downgrade(self.context, self.branch, actor=self.who,
-                                                               steps=plan.steps, confirm=phrase, progress=progress))
+            phrase=plan.phrase,
+            action="Roll back",
+            running=f"Rolling back {self.branch.label}",
+            call=lambda phrase, progress: migrations.downgrade(
+                self.context, self.branch, actor=self.who, steps=plan.steps, confirm=phrase, progress=progress
+            ),
+        )
 
     async def _baseline(self) -> None:
         try:
@@ -131,12 +161,20 @@ class MigrationsPanel:
             return
 
         def field():
-            ui.label("For a database whose tables were made without migrations: record the revision it already "
-                     "matches. Its schema is compared first with what that revision builds in a scratch database; "
-                     "nothing is run on the branch.").classes("text-sm text-slate-600 max-w-md")
-            chosen = ui.select({r.id: f"{r.id} · {r.message}" for r in choices},
-                               value=choices[0].id if choices else None, label="Revision").classes("w-full").props(
-                "data-testid=baseline-revision")
+            ui.label(
+                "For a database whose tables were made without migrations: record the revision it already "
+                "matches. Its schema is compared first with what that revision builds in a scratch database; "
+                "nothing is run on the branch."
+            ).classes("text-sm text-slate-600 max-w-md")
+            chosen = (
+                ui.select(
+                    {r.id: f"{r.id} · {r.message}" for r in choices},
+                    value=choices[0].id if choices else None,
+                    label="Revision",
+                )
+                .classes("w-full")
+                .props("data-testid=baseline-revision")
+            )
             return lambda: chosen.value
 
         revision = await self._ask("baseline", f"Baseline {self.branch.label}", field)
@@ -150,10 +188,14 @@ class MigrationsPanel:
         await self._confirm_and_run(
             f"Baseline {self.branch.label} at {revision}",
             f"{self.branch.label} will be recorded at {revision} if its schema matches; any difference is shown and "
-            "nothing is recorded.", phrase=plan.phrase, action="Baseline",
+            "nothing is recorded.",
+            phrase=plan.phrase,
+            action="Baseline",
             running=f"Baselining {self.branch.label}",
-            call=lambda phrase, progress: migrations.baseline(self.context, self.branch, actor=self.who,
-                                                              revision=str(revision), confirm=phrase, progress=progress))
+            call=lambda phrase, progress: migrations.baseline(
+                self.context, self.branch, actor=self.who, revision=str(revision), confirm=phrase, progress=progress
+            ),
+        )
 
     @staticmethod
     async def _ask(name: str, title: str, field) -> object:
@@ -166,11 +208,13 @@ class MigrationsPanel:
                 ui.button("Next", on_click=lambda: ask.submit(answer())).props(f"data-testid={name}-next")
         return await ask
 
-    async def _confirm_and_run(self, title: str, explanation: str, *, phrase: str | None, action: str, running: str,
-                               call) -> None:
+    async def _confirm_and_run(
+        self, title: str, explanation: str, *, phrase: str | None, action: str, running: str, call
+    ) -> None:
         """Confirm (the plan's phrase, and "are you sure" on Production), then run ``call(phrase, progress)``."""
-        typed = await actions.confirm(title, explanation, phrase=phrase, production=self.branch is Branch.PROD,
-                                      action=action)
+        typed = await actions.confirm(
+            title, explanation, phrase=phrase, production=self.branch is Branch.PROD, action=action
+        )
         if typed is None:
             return
         result = await actions.run_operation(running, lambda progress: call(typed or None, progress), progress=True)

@@ -67,6 +67,8 @@ def upgrade(url: str) -> str:
             assert now is not None, "upgraded to head"
             return now
     except OperationalError as exc:
-        raise BranchUnavailable(f"the control store ({dburl.describe(url)}) is unavailable: {dburl.reason(exc.orig or exc)}") from None
+        raise BranchUnavailable(
+            f"the control store ({dburl.describe(url)}) is unavailable: {dburl.reason(exc.orig or exc)}"
+        ) from None
     finally:
         engine.dispose()

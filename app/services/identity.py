@@ -57,8 +57,14 @@ class Identity:
         return cls(str(row[0]), str(row[1]), str(row[2]), str(row[3]), int(row[4]), fallback)
 
     def as_dict(self) -> dict:
-        return {"server": self.server, "database_oid": self.database_oid, "database": self.database,
-                "address": self.address, "port": self.port, "fallback": self.fallback}
+        return {
+            "server": self.server,
+            "database_oid": self.database_oid,
+            "database": self.database,
+            "address": self.address,
+            "port": self.port,
+            "fallback": self.fallback,
+        }
 
 
 def sql_for(fallback: bool) -> str:

@@ -228,7 +228,11 @@ class Registry:
         what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
         if isinstance(exc, PoolTimeout):  # the pool only says it waited; the server's answer is more useful
             exc = getattr(pool.connection_class, "last_error", None) or exc  # set by our connection class
-        why = "no connection within the pool timeout" if isinstance(exc, PoolTimeout) else dburl.reason(exc, self._settings.secrets())
+        why = (
+            "no connection within the pool timeout"
+            if isinstance(exc, PoolTimeout)
+            else dburl.reason(exc, self._settings.secrets())
+        )
         return BranchUnavailable(f"{what} ({dburl.describe(self._urls[key] or '')}) is unavailable: {why}")
 
 

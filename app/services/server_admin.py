@@ -41,14 +41,17 @@ def database_of(url: str) -> str:
 
 
 @contextmanager
-def maintenance(url: str, *, secrets: tuple[str, ...] = (), purpose: str = "dbadmin-maintenance") -> Iterator[psycopg.Connection]:
+def maintenance(
+    url: str, *, secrets: tuple[str, ...] = (), purpose: str = "dbadmin-maintenance"
+) -> Iterator[psycopg.Connection]:
     """A maintenance connection named ``purpose`` (its application_name), so that sessions a killed
     process left running can be found and ended (``end_orphans``)."""
     last: Exception = BranchUnavailable("no maintenance database to connect to")
     for name in MAINTENANCE_DATABASES:
         try:
-            conn = psycopg.connect(dburl.with_database(url, name), autocommit=True, connect_timeout=10,
-                                   application_name=purpose)
+            conn = psycopg.connect(
+                dburl.with_database(url, name), autocommit=True, connect_timeout=10, application_name=purpose
+            )
         except psycopg.OperationalError as exc:
             last = exc
             continue
@@ -89,20 +92,27 @@ def server_major(conn: psycopg.Connection) -> int:
 
 
 def allow_connections(conn: psycopg.Connection, name: str, allow: bool) -> None:
-    conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
-        sql.Identifier(name), sql.SQL("true" if allow else "false")))
+    conn.execute(
+        sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+            sql.Identifier(name), sql.SQL("true" if allow else "false")
+        )
+    )
 
 
 def terminate_sessions(conn: psycopg.Connection, name: str) -> int:
     """Disconnect every other session of database ``name``; returns how many there were."""
-    return len(conn.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-        (name,)).fetchall())
+    return len(
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    )
 
 
 def other_sessions(conn: psycopg.Connection, name: str) -> int:
-    return scalar(conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                        (name,)))
+    return scalar(
+        conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+    )
 
 
 def create(conn: psycopg.Connection, name: str, *, template: str = "template0", owner_of: str | None = None) -> None:
@@ -114,7 +124,9 @@ def create(conn: psycopg.Connection, name: str, *, template: str = "template0", 
     """
     statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
     if owner_of:
-        owner = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (owner_of,)).fetchone()
+        owner = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (owner_of,)
+        ).fetchone()
         if owner:
             statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner[0]))
     if template != "template0" and server_major(conn) >= 15:
@@ -141,7 +153,9 @@ def swap(conn: psycopg.Connection, *, current: str, replacement: str, keep_as: s
     """
     with conn.transaction():
         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(current), sql.Identifier(keep_as)))
-        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(replacement), sql.Identifier(current)))
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(replacement), sql.Identifier(current))
+        )
 
 
 @contextmanager
@@ -149,8 +163,10 @@ def scratch_database(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[str
     """A new, empty database on ``url``'s server (same credentials), dropped on the way out whatever happens."""
     with maintenance(url, secrets=secrets) as conn:
         if not can_create_databases(conn):
-            raise OperationRefused(f"a scratch database is needed, and the role of {dburl.describe(url)} may not "
-                                   "create databases (CREATEDB)")
+            raise OperationRefused(
+                f"a scratch database is needed, and the role of {dburl.describe(url)} may not "
+                "create databases (CREATEDB)"
+            )
         name = f"dbadmin_scratch_{unique_part()}"
         create(conn, name)
     try:

@@ -51,8 +51,7 @@ def open_context(settings: Settings) -> Iterator[Context]:
         # Identity first: the control store's tables must never be created inside a branch.
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
-        context = Context(settings=settings, registry=registry, embedded=server,
-                          checkpoint_strategies=strategies)
+        context = Context(settings=settings, registry=registry, embedded=server, checkpoint_strategies=strategies)
         recover(context)
         if seed:
             _seed_example(context)
@@ -77,8 +76,14 @@ def recover(context: Context) -> None:
         except (DBAdminError, psycopg.Error):
             continue
         if settled:
-            audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="checkpoint.recover",
-                         branch=branch, outcome="ok", details={"settled": settled})
+            audit.record(
+                context.registry.control_pool(),
+                actor=SYSTEM.name,
+                action="checkpoint.recover",
+                branch=branch,
+                outcome="ok",
+                details={"settled": settled},
+            )
 
 
 def _seed_example(context: Context) -> None:

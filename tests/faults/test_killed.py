@@ -92,21 +92,29 @@ class Step:
 def state(context, branch: str) -> tuple:
     """What must be old or new: the revision, the schema, and the rows in users."""
     with context.registry.connection(branch) as conn:
-        users = conn.execute("SELECT count(*) FROM users").fetchone()[0] if conn.execute(
-            "SELECT to_regclass('users') IS NOT NULL").fetchone()[0] else None
+        users = (
+            conn.execute("SELECT count(*) FROM users").fetchone()[0]
+            if conn.execute("SELECT to_regclass('users') IS NOT NULL").fetchone()[0]
+            else None
+        )
     return tuple(version(context, branch)), introspection.snapshot(context, branch), users
 
 
 def kill(context, tmp_path: Path, step: Step, **case: object) -> None:
     settings = context.settings
-    values = {"dev_database_url": settings.dev_database_url.get_secret_value(),
-              "prod_database_url": settings.prod_database_url.get_secret_value(),
-              "admin_database_url": settings.admin_database_url.get_secret_value(),
-              "migrations": str(settings.migrations), "checkpoint_dir": str(settings.checkpoint_dir)}
+    values = {
+        "dev_database_url": settings.dev_database_url.get_secret_value(),
+        "prod_database_url": settings.prod_database_url.get_secret_value(),
+        "admin_database_url": settings.admin_database_url.get_secret_value(),
+        "migrations": str(settings.migrations),
+        "checkpoint_dir": str(settings.checkpoint_dir),
+    }
     payload = json.dumps(case | step.__dict__ | {"settings": values})
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     child = subprocess.run([sys.executable, "-c", CHILD, payload], capture_output=True, text=True, env=env, timeout=120)
-    assert child.returncode == -signal.SIGKILL, f"not killed at {step}: {child.returncode}\n{child.stdout}\n{child.stderr}"
+    assert child.returncode == -signal.SIGKILL, (
+        f"not killed at {step}: {child.returncode}\n{child.stdout}\n{child.stderr}"
+    )
 
 
 def settled(context, branch: str, *, allowed: list[tuple], action: str) -> None:
@@ -182,7 +190,9 @@ def test_killed_during_restore(shop, tmp_path, step):
         settled(again, "dev", allowed=[current, restored], action="checkpoint.restore")
         swapped = state(again, "dev") == restored
         assert swapped == (step.function in ("swap",) or step.match == "swapped")  # renames commit together
-        before = [c for c in checkpoints.list_for_branch(again, "dev") if c.label == f"before restore of #{checkpoint.id}"]
+        before = [
+            c for c in checkpoints.list_for_branch(again, "dev") if c.label == f"before restore of #{checkpoint.id}"
+        ]
         assert [c.status for c in before] == ["ready" if swapped else "failed"]  # the undo exists when it happened
 
 
@@ -207,7 +217,11 @@ def test_killed_during_a_migration(shop, tmp_path, operation, step):
     with restart(shop) as again:
         # Each revision runs in its own transaction: the branch is at the last revision that
         # finished, and the killed revision's transaction was rolled back by the server.
-        finished = [run.revision for run in migrations.history(again, branch).runs if run.actor == "doomed" and run.outcome == "ok"]
+        finished = [
+            run.revision
+            for run in migrations.history(again, branch).runs
+            if run.actor == "doomed" and run.outcome == "ok"
+        ]
         assert len(finished) == step.nth - 1
         if not finished:
             settled(again, branch, allowed=[before], action=action)

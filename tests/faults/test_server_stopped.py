@@ -39,9 +39,15 @@ def own_server():
 
 
 def settings_for(server, tmp_path, ini):
-    return load_settings(_env_file=None, dev_database_url=server.url("dev"), prod_database_url=server.url("prod"),
-                         admin_database_url=server.url("control"), migrations=ini, checkpoint_dir=tmp_path / "store",
-                         pool_timeout=2)  # a stopped server is noticed sooner
+    return load_settings(
+        _env_file=None,
+        dev_database_url=server.url("dev"),
+        prod_database_url=server.url("prod"),
+        admin_database_url=server.url("control"),
+        migrations=ini,
+        checkpoint_dir=tmp_path / "store",
+        pool_timeout=2,
+    )  # a stopped server is noticed sooner
 
 
 def stop_while(server: EmbeddedPostgres, call, *, after: float) -> BaseException | None:
@@ -66,10 +72,13 @@ def stop_while(server: EmbeddedPostgres, call, *, after: float) -> BaseException
 
 
 def test_server_stopped_during_a_migration(own_server, tmp_path):
-    ini = write_project(tmp_path / "p", [
-        {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},
-        {"id": "s2", "down": "s1", "up": "SELECT pg_sleep(30)"},
-    ])
+    ini = write_project(
+        tmp_path / "p",
+        [
+            {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},
+            {"id": "s2", "down": "s1", "up": "SELECT pg_sleep(30)"},
+        ],
+    )
     settings = settings_for(own_server, tmp_path, ini)
     with open_context(settings) as context:
         migrations.upgrade(context, "dev", actor=admin("setup"), steps=1)
@@ -92,8 +101,11 @@ def test_server_stopped_during_a_dump_checkpoint(own_server, tmp_path):
         with context.registry.connection("dev") as conn:  # enough to dump for a few seconds
             conn.execute("CREATE TABLE filler AS SELECT g, md5(g::text) AS m FROM generate_series(1, 3000000) g")
         migrations.status(context, "dev")  # env.py has told where its version table is: the stop hits the dump
-        failure = stop_while(own_server, lambda: checkpoints.create(context, "dev", actor=admin("doomed"), label="x",
-                                                                    strategy="dump"), after=1.5)
+        failure = stop_while(
+            own_server,
+            lambda: checkpoints.create(context, "dev", actor=admin("doomed"), label="x", strategy="dump"),
+            after=1.5,
+        )
     assert isinstance(failure, DBAdminError), repr(failure)
     with open_context(settings) as again:
         assert catalog.list_for_branch(again.registry, Branch.DEV, statuses=("creating",)) == []
@@ -128,7 +140,9 @@ def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step
     from dbadmin.services.checkpoints.strategies import clone
     from dbadmin.services import server_admin
 
-    ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"}])
+    ini = write_project(
+        tmp_path / "p", [{"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"}]
+    )
     settings = settings_for(own_server, tmp_path, ini)
     with open_context(settings) as context:
         migrations.upgrade(context, "dev", actor=admin("setup"))
@@ -148,7 +162,9 @@ def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step
         with again.registry.connection("dev") as conn:
             databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
         assert not [name for name in databases if "__restore_" in name]
-        assert ("checkpoint.restore", "doomed", "interrupted") in [(a.action, a.actor, a.outcome) for a in actions(again)]
+        assert ("checkpoint.restore", "doomed", "interrupted") in [
+            (a.action, a.actor, a.outcome) for a in actions(again)
+        ]
         checkpoints.restore(again, "dev", checkpoint.id, actor=admin("after"))  # and it works once the server is back
         assert version(again, "dev") == ["s1"]
 
@@ -156,10 +172,13 @@ def test_server_stopped_during_a_restore(own_server, tmp_path, monkeypatch, step
 def test_server_stopped_during_a_promotion(own_server, tmp_path, monkeypatch):
     from dbadmin.services.migrations import runs as migration_runs
 
-    ini = write_project(tmp_path / "p", [
-        {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},
-        {"id": "s2", "down": "s1", "up": "CREATE TABLE u (id int)", "down_sql": "DROP TABLE u"},
-    ])
+    ini = write_project(
+        tmp_path / "p",
+        [
+            {"id": "s1", "down": None, "up": "CREATE TABLE t (id int)", "down_sql": "DROP TABLE t"},
+            {"id": "s2", "down": "s1", "up": "CREATE TABLE u (id int)", "down_sql": "DROP TABLE u"},
+        ],
+    )
     settings = settings_for(own_server, tmp_path, ini)
     with open_context(settings) as context:
         migrations.upgrade(context, "dev", actor=admin("setup"))

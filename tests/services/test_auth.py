@@ -17,25 +17,33 @@ VIEWER = Principal("vera@example.test", Role.VIEWER, "oidc")
 
 @pytest.fixture
 def policy(make_settings) -> RolePolicy:
-    return RolePolicy.from_settings(make_settings(
-        admin_emails="Ada@Example.test, root@example.test", admin_groups="dbadmin-admins",
-        viewer_emails="vera@example.test", viewer_domains="@viewers.test"))
+    return RolePolicy.from_settings(
+        make_settings(
+            admin_emails="Ada@Example.test, root@example.test",
+            admin_groups="dbadmin-admins",
+            viewer_emails="vera@example.test",
+            viewer_domains="@viewers.test",
+        )
+    )
 
 
-@pytest.mark.parametrize(("claims", "role"), [
-    ({"email": "ada@example.test", "email_verified": True}, Role.ADMIN),  # case-insensitive
-    ({"email": "ada@example.test"}, Role.ADMIN),  # provider does not say: trusted as configured
-    ({"email": "ada@example.test", "email_verified": False}, None),  # unverified never counts
-    ({"email": "ada@example.test", "email_verified": "false"}, None),
-    ({"email": "x@example.test", "groups": ["staff", "dbadmin-admins"]}, Role.ADMIN),
-    ({"email": "x@example.test", "groups": "dbadmin-admins"}, Role.ADMIN),
-    ({"email": "vera@example.test", "email_verified": True}, Role.VIEWER),
-    ({"email": "someone@viewers.test", "email_verified": True}, Role.VIEWER),
-    ({"email": "someone@viewers.test", "email_verified": False}, None),
-    ({"email": "mallory@evil.test", "email_verified": True}, None),
-    ({"email": "mallory@evil.test", "groups": ["DBADMIN-ADMINS"]}, None),  # groups are exact
-    ({"sub": "no-email"}, None),
-])
+@pytest.mark.parametrize(
+    ("claims", "role"),
+    [
+        ({"email": "ada@example.test", "email_verified": True}, Role.ADMIN),  # case-insensitive
+        ({"email": "ada@example.test"}, Role.ADMIN),  # provider does not say: trusted as configured
+        ({"email": "ada@example.test", "email_verified": False}, None),  # unverified never counts
+        ({"email": "ada@example.test", "email_verified": "false"}, None),
+        ({"email": "x@example.test", "groups": ["staff", "dbadmin-admins"]}, Role.ADMIN),
+        ({"email": "x@example.test", "groups": "dbadmin-admins"}, Role.ADMIN),
+        ({"email": "vera@example.test", "email_verified": True}, Role.VIEWER),
+        ({"email": "someone@viewers.test", "email_verified": True}, Role.VIEWER),
+        ({"email": "someone@viewers.test", "email_verified": False}, None),
+        ({"email": "mallory@evil.test", "email_verified": True}, None),
+        ({"email": "mallory@evil.test", "groups": ["DBADMIN-ADMINS"]}, None),  # groups are exact
+        ({"sub": "no-email"}, None),
+    ],
+)
 def test_roles_come_from_verified_claims(policy, claims, role):
     assert policy.role_for(claims) is role
 
@@ -101,7 +109,11 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(make_context):
             auth.create_token(context.registry, name=bad_name, role=bad_role, created_by=admin("ada"))
     assert len(auth.list_tokens(context.registry)) == 1
     outcomes = [(a.action, a.actor, a.outcome) for a in actions(context) if a.action.startswith("token.")]
-    assert outcomes[:3] == [("token.create", "ada", "ok"), ("token.revoke", "ada", "ok"), ("token.revoke", "ada", "refused")]
+    assert outcomes[:3] == [
+        ("token.create", "ada", "ok"),
+        ("token.revoke", "ada", "ok"),
+        ("token.revoke", "ada", "refused"),
+    ]
     assert ("token.create", VIEWER.name, "refused") in outcomes
 
 
@@ -123,7 +135,11 @@ def test_a_viewer_is_refused_by_every_changing_service_and_audited(shop):
         last = actions(shop)[-1]
         assert (last.action, last.actor, last.outcome) == (action, VIEWER.name, "refused")
         assert "viewer" in last.details["error"]
-    assert (version(shop, "dev"), version(shop, "prod"), [c.id for c in checkpoints.list_for_branch(shop, "dev")]) == before
+    assert (
+        version(shop, "dev"),
+        version(shop, "prod"),
+        [c.id for c in checkpoints.list_for_branch(shop, "dev")],
+    ) == before
 
 
 # -- only a live session acts ----------------------------------------------------------------------
@@ -143,7 +159,9 @@ def test_a_principal_whose_session_ended_can_change_nothing(shop):
     assert version(shop, "dev") == ["0001"] and checkpoints.list_for_branch(shop, "dev") == []
     refused = actions(shop)[-2:]
     assert [(a.actor, a.action, a.outcome) for a in refused] == [
-        ("ada@example.test", "migrate.up", "refused"), ("ada@example.test", "checkpoint.create", "refused")]
+        ("ada@example.test", "migrate.up", "refused"),
+        ("ada@example.test", "checkpoint.create", "refused"),
+    ]
 
 
 def test_a_revoked_tokens_principal_can_change_nothing(shop):

@@ -65,9 +65,15 @@ def dev(shop):
 
 @pytest.mark.parametrize("strategy", ["clone", "dump"])
 def test_create_restore_and_undo_on_dev(dev, strategy):
-    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="before experiment", notes="try things",
-                                    strategy=strategy)
-    assert (checkpoint.status, checkpoint.strategy, checkpoint.revision, checkpoint.created_by) == ("ready", strategy, "0005", ME.name)
+    checkpoint = checkpoints.create(
+        dev, "dev", actor=ME, label="before experiment", notes="try things", strategy=strategy
+    )
+    assert (checkpoint.status, checkpoint.strategy, checkpoint.revision, checkpoint.created_by) == (
+        "ready",
+        strategy,
+        "0005",
+        ME.name,
+    )
     assert checkpoint.size_bytes > 0 and checkpoint.expires_at > checkpoint.created_at
     add_user(dev, "dev", "second@example.test")
     with dev.registry.connection("dev") as conn:
@@ -91,7 +97,9 @@ def test_clone_checkpoint_is_a_fenced_off_database(dev):
     database = server_admin.database_of(dev.registry.url("dev"))
     assert re.fullmatch(rf"{database}__ckpt_{checkpoint.id}_[0-9a-f]{{8}}", checkpoint.reference)  # unique per server
     with server_admin.maintenance(dev.registry.url("dev")) as conn:
-        allowed = conn.execute("SELECT datallowconn FROM pg_database WHERE datname = %s", (checkpoint.reference,)).fetchone()
+        allowed = conn.execute(
+            "SELECT datallowconn FROM pg_database WHERE datname = %s", (checkpoint.reference,)
+        ).fetchone()
     assert allowed == (False,)
     created = [a for a in actions(dev) if a.action == "checkpoint.create"][-1]
     assert created.details["unavailable_ms"] >= 0 and created.details["strategy"] == "clone"
@@ -144,7 +152,11 @@ def test_damaged_archive_is_refused_and_the_branch_kept(dev, damage):
 
 def test_unknown_ids_and_ids_of_another_branch(dev):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="d", strategy="clone")
-    for bad, message in ((99999, "no checkpoint #99999"), ("x1", "must be a number"), (checkpoint.id, "belongs to the Development branch")):
+    for bad, message in (
+        (99999, "no checkpoint #99999"),
+        ("x1", "must be a number"),
+        (checkpoint.id, "belongs to the Development branch"),
+    ):
         with pytest.raises(catalog.CheckpointNotFound, match=message):
             checkpoints.restore(dev, "prod", bad, actor=ME, confirm=f"RESTORE {bad}")
     with pytest.raises(catalog.CheckpointNotFound):
@@ -152,11 +164,20 @@ def test_unknown_ids_and_ids_of_another_branch(dev):
     assert [a.outcome for a in actions(dev)[-4:]] == ["refused"] * 4
 
 
-@pytest.mark.parametrize(("label", "message"), [
-    ("", "needs a label"), ("   ", "needs a label"), ("x" * 201, "at most 200"), ("a\nb", "control characters"), ("tab\there", "control characters"),
-    ("before \u202egnp.exe", "invisible formatting"), ("prod\u200bbackup", "invisible formatting"),  # F4: display spoofing
-    ("\u2066isolate\u2069", "invisible formatting"), ("\ufeffbom", "invisible formatting"),
-])
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        ("", "needs a label"),
+        ("   ", "needs a label"),
+        ("x" * 201, "at most 200"),
+        ("a\nb", "control characters"),
+        ("tab\there", "control characters"),
+        ("before \u202egnp.exe", "invisible formatting"),
+        ("prod\u200bbackup", "invisible formatting"),  # F4: display spoofing
+        ("\u2066isolate\u2069", "invisible formatting"),
+        ("\ufeffbom", "invisible formatting"),
+    ],
+)
 def test_bad_labels_are_refused_before_anything_is_made(dev, label, message):
     with pytest.raises(InvalidInput, match=message):
         checkpoints.create(dev, "dev", actor=ME, label=label)
@@ -222,12 +243,26 @@ def test_create_and_migrate_at_once_on_one_branch(make_context, tmp_path):
 def half_restore(context, checkpoint):
     """The catalog and journal rows a restore writes before it builds its copy, as a killed one leaves them."""
     database = server_admin.database_of(context.registry.url("dev"))
-    before = catalog.insert(context.registry, label="before restore", notes=None, actor=ME.name, branch=Branch.DEV,
-                            strategy="clone", revision=None, retention_days=7)
+    before = catalog.insert(
+        context.registry,
+        label="before restore",
+        notes=None,
+        actor=ME.name,
+        branch=Branch.DEV,
+        strategy="clone",
+        revision=None,
+        retention_days=7,
+    )
     previous, aside = checkpoint_database(database, before.id), f"{database}__restore_{before.id}"
     catalog.update(context.registry, before.id, reference=previous)
-    journal = catalog.journal_start(context.registry, branch=Branch.DEV, checkpoint_id=checkpoint.id,
-                                    database=database, aside=aside, previous=previous)
+    journal = catalog.journal_start(
+        context.registry,
+        branch=Branch.DEV,
+        checkpoint_id=checkpoint.id,
+        database=database,
+        aside=aside,
+        previous=previous,
+    )
     return database, before, aside, previous, journal
 
 
@@ -264,8 +299,16 @@ def test_interrupted_restore_after_the_swap_is_finished(dev):
 
 
 def test_killed_clone_create_reopens_the_branch(dev):
-    row = catalog.insert(dev.registry, label="c", notes=None, actor=ME.name, branch=Branch.DEV, strategy="clone",
-                         revision=None, retention_days=7)
+    row = catalog.insert(
+        dev.registry,
+        label="c",
+        notes=None,
+        actor=ME.name,
+        branch=Branch.DEV,
+        strategy="clone",
+        revision=None,
+        retention_days=7,
+    )
     database = server_admin.database_of(dev.registry.url("dev"))
     reference = checkpoint_database(database, row.id)
     catalog.update(dev.registry, row.id, reference=reference)
@@ -290,7 +333,9 @@ def test_prune_deletes_expired_checkpoints_but_never_a_branchs_newest(make_conte
     if strategy == "dump":
         assert not Path(made[0].reference).exists() and Path(made[2].reference).exists()
     else:
-        assert not database_exists(context, "dev", made[0].reference) and database_exists(context, "dev", made[2].reference)
+        assert not database_exists(context, "dev", made[0].reference) and database_exists(
+            context, "dev", made[2].reference
+        )
     audit_row = [a for a in actions(context) if a.action == "checkpoint.prune" and a.branch == "dev"][-1]
     assert audit_row.details["freed_bytes"] == made[0].size_bytes + made[1].size_bytes
 
@@ -317,18 +362,32 @@ def app_role_context(pg_server, make_settings, databases, tmp_path):
     role = f"dbadmin_app_{uuid.uuid4().hex[:8]}"
     database = f"{role}_dev"
     with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-secret' NOCREATEDB").format(psycopg.sql.Identifier(role)))
-        conn.execute(psycopg.sql.SQL("CREATE DATABASE {} OWNER {}").format(psycopg.sql.Identifier(database), psycopg.sql.Identifier(role)))
+        conn.execute(
+            psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-secret' NOCREATEDB").format(
+                psycopg.sql.Identifier(role)
+            )
+        )
+        conn.execute(
+            psycopg.sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                psycopg.sql.Identifier(database), psycopg.sql.Identifier(role)
+            )
+        )
     params = dburl.conninfo_to_dict(dburl.with_database(pg_server, database))
     url = f"postgresql://{role}:app-secret@{params['host']}:{params.get('port', 5432)}/{database}"
-    settings = make_settings(dev_database_url=url, admin_database_url=databases.new("control"),
-                             migrations=example_migrations(), checkpoint_dir=tmp_path / "store")
+    settings = make_settings(
+        dev_database_url=url,
+        admin_database_url=databases.new("control"),
+        migrations=example_migrations(),
+        checkpoint_dir=tmp_path / "store",
+    )
     try:
         with open_context(settings) as context:
             yield context
     finally:
         with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(database)))
+            conn.execute(
+                psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(database))
+            )
             conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
 
 
@@ -353,7 +412,9 @@ def tiny_filesystem(tmp_path):
     """A 16 MiB tmpfs for the checkpoint store (root only: mounting needs it)."""
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if result.returncode != 0:
         pytest.skip(f"needs to mount a small tmpfs (root): {result.stderr.strip()}")
     yield mount_point
@@ -372,8 +433,10 @@ def test_disk_full_during_a_dump_leaves_no_partial_archive(make_context, tiny_fi
     context = make_context(checkpoint_dir=tiny_filesystem / "store")
     migrations.upgrade(context, "dev", actor=ME)
     with context.registry.connection("dev") as conn:  # enough rows that the archive outgrows what is left
-        conn.execute("INSERT INTO users (email, name) SELECT md5(g::text) || '@x.test', md5(random()::text) "
-                     "FROM generate_series(1, 20000) g")
+        conn.execute(
+            "INSERT INTO users (email, name) SELECT md5(g::text) || '@x.test', md5(random()::text) "
+            "FROM generate_series(1, 20000) g"
+        )
     filled = []
 
     def fill_the_disk(done, total, message):
@@ -398,8 +461,9 @@ def test_progress_is_reported_and_a_cancelled_dump_cleans_up(dev):
     assert made.status == "ready" and seen and all(len(p) == 3 for p in seen)
     cancel = threading.Event()
     with pytest.raises(Cancelled, match="pg_dump was cancelled"):
-        checkpoints.create(dev, "dev", actor=ME, label="cancelled", strategy="dump", cancel=cancel,
-                           progress=lambda *p: cancel.set())
+        checkpoints.create(
+            dev, "dev", actor=ME, label="cancelled", strategy="dump", cancel=cancel, progress=lambda *p: cancel.set()
+        )
     cancelled = checkpoints.list_for_branch(dev, "dev")[0]
     assert (cancelled.label, cancelled.status) == ("cancelled", "failed")
     assert not Path(cancelled.reference).exists() and not Path(cancelled.reference).with_suffix(".partial").exists()
@@ -427,14 +491,26 @@ def test_a_process_killed_while_cloning_is_settled_at_the_next_start(dev):
     settings = dev.settings
     dev.registry.close()
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLER, settings.dev_database_url.get_secret_value(),
-         settings.admin_database_url.get_secret_value(), str(settings.checkpoint_path), str(settings.migrations)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            settings.dev_database_url.get_secret_value(),
+            settings.admin_database_url.get_secret_value(),
+            str(settings.checkpoint_path),
+            str(settings.migrations),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     database = server_admin.database_of(dev.registry.url("dev"))
 
     def fenced_off() -> bool:
         with server_admin.maintenance(dev.registry.url("dev")) as conn:
-            return conn.execute("SELECT NOT datallowconn FROM pg_database WHERE datname = %s", (database,)).fetchone()[0]
+            return conn.execute("SELECT NOT datallowconn FROM pg_database WHERE datname = %s", (database,)).fetchone()[
+                0
+            ]
 
     deadline = time.monotonic() + 60
     while not fenced_off():
@@ -449,7 +525,9 @@ def test_a_process_killed_while_cloning_is_settled_at_the_next_start(dev):
     [killed] = catalog.list_for_branch(dev.registry, Branch.DEV, statuses=("creating", "ready", "failed"))
     assert (killed.label, killed.status) == ("killed", "failed")
     with server_admin.maintenance(dev.registry.url("dev")) as conn:  # the server's copy was ended and removed
-        leftovers = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{database}%",))]
+        leftovers = [
+            r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{database}%",))
+        ]
     assert leftovers == [database]
 
 
@@ -467,13 +545,20 @@ def test_expected_unavailability_is_said_before_a_checkpoint(dev):
 
 def test_a_default_strategy_that_is_not_registered_stops_start_up_before_any_connection(make_settings, tmp_path):
     nowhere = "postgresql://postgres@127.0.0.1:1"  # nothing listens: start-up must stop before trying
-    settings = make_settings(dev_database_url=f"{nowhere}/dev", prod_database_url=f"{nowhere}/prod",
-                             admin_database_url=f"{nowhere}/control", checkpoint_strategy_prod="snapshot",
-                             data_dir=tmp_path / "data")
+    settings = make_settings(
+        dev_database_url=f"{nowhere}/dev",
+        prod_database_url=f"{nowhere}/prod",
+        admin_database_url=f"{nowhere}/control",
+        checkpoint_strategy_prod="snapshot",
+        data_dir=tmp_path / "data",
+    )
     with pytest.raises(ConfigError) as refused:
         with open_context(settings):
             pass
-    assert str(refused.value) == "CHECKPOINT_STRATEGY_PROD: unknown checkpoint strategy 'snapshot'; use clone, dump or neon"
+    assert (
+        str(refused.value)
+        == "CHECKPOINT_STRATEGY_PROD: unknown checkpoint strategy 'snapshot'; use clone, dump or neon"
+    )
 
 
 # -- names that never collide ------------------------------------------------------------------
@@ -511,8 +596,9 @@ def test_two_checkpoints_never_share_a_name(dev):
 
 def test_a_clone_name_already_taken_is_one_line_and_changes_nothing(dev, someone_elses, monkeypatch):
     monkeypatch.setattr(swap, "checkpoint_database", lambda database, checkpoint_id: someone_elses)
-    with pytest.raises(NameTaken, match=f"a database named {someone_elses} already exists on the server; "
-                                        "nothing was changed") as refused:
+    with pytest.raises(
+        NameTaken, match=f"a database named {someone_elses} already exists on the server; nothing was changed"
+    ) as refused:
         checkpoints.create(dev, "dev", actor=ME, label="collides", strategy="clone")
     assert "\n" not in str(refused.value)
     assert still_theirs(dev, someone_elses)  # never dropped, never written
@@ -547,8 +633,11 @@ def test_dump_archives_are_private_files_in_private_folders(make_context, tmp_pa
 
 def test_a_strategy_without_history_refuses_a_restore_to_a_time_in_one_line(dev):
     assert checkpoints.can_restore_to_time(dev, "dev") is False and checkpoints.history(dev, "dev") is None
-    with pytest.raises(OperationRefused, match=r"^Development's checkpoint strategy \(clone\) keeps no history: it can only "
-                                               r"restore to a checkpoint$"):
+    with pytest.raises(
+        OperationRefused,
+        match=r"^Development's checkpoint strategy \(clone\) keeps no history: it can only "
+        r"restore to a checkpoint$",
+    ):
         checkpoints.restore_to_time(dev, "dev", "14:32", actor=ME)
     assert rows(dev, "dev") == ["first@example.test"]
     refused = [a for a in actions(dev) if a.action == "checkpoint.restore"][-1]

@@ -23,8 +23,11 @@ BUCKET = "dbadmin-checkpoints"
 @pytest.fixture(scope="module")
 def s3_endpoint():
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -56,8 +59,12 @@ def s3(s3_endpoint, monkeypatch):
 
 @pytest.fixture
 def context(make_context, s3_endpoint, s3, tmp_path):
-    made = make_context(checkpoint_s3_bucket=BUCKET, checkpoint_s3_prefix="team/", checkpoint_s3_endpoint=s3_endpoint,
-                        checkpoint_dir=tmp_path / "staging")
+    made = make_context(
+        checkpoint_s3_bucket=BUCKET,
+        checkpoint_s3_prefix="team/",
+        checkpoint_s3_endpoint=s3_endpoint,
+        checkpoint_dir=tmp_path / "staging",
+    )
     migrations.upgrade(made, "dev", actor=admin("t"))
     with made.registry.connection("dev") as conn:
         conn.execute("INSERT INTO users (email, name) VALUES ('kept@x.test', 'k')")
@@ -108,7 +115,10 @@ def test_staged_and_downloaded_archives_are_private(context, s3, tmp_path, monke
 
     def fetch_and_look(self, reference):
         fetched = real_fetch(self, reference)
-        modes["download"], modes["download folder"] = fetched.stat().st_mode & 0o777, fetched.parent.stat().st_mode & 0o777
+        modes["download"], modes["download folder"] = (
+            fetched.stat().st_mode & 0o777,
+            fetched.parent.stat().st_mode & 0o777,
+        )
         return fetched
 
     monkeypatch.setattr(S3Store, "fetch", fetch_and_look)

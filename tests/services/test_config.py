@@ -123,15 +123,27 @@ def test_loopback_spellings_are_accepted():
         assert load_settings(host=host).host == host
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ({"OIDC_ISSUER": "https://id.example.test"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
-    ({"OIDC_CLIENT_ID": "dbadmin"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
-    ({"OIDC_ISSUER": "https://id.example.test", "OIDC_CLIENT_ID": "dbadmin"}, "ADMIN_EMAILS or ADMIN_GROUPS: required"),
-    ({"OIDC_ISSUER": "http://id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"}, "OIDC_ISSUER: must use https"),
-    ({"OIDC_ISSUER": "id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"}, "OIDC_ISSUER: must be the issuer's http(s) URL"),
-    ({"ACTION_RATE_LIMIT": "0"}, "ACTION_RATE_LIMIT: "),
-    ({"SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES: "),
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"OIDC_ISSUER": "https://id.example.test"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
+        ({"OIDC_CLIENT_ID": "dbadmin"}, "OIDC_ISSUER and OIDC_CLIENT_ID: set both"),
+        (
+            {"OIDC_ISSUER": "https://id.example.test", "OIDC_CLIENT_ID": "dbadmin"},
+            "ADMIN_EMAILS or ADMIN_GROUPS: required",
+        ),
+        (
+            {"OIDC_ISSUER": "http://id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"},
+            "OIDC_ISSUER: must use https",
+        ),
+        (
+            {"OIDC_ISSUER": "id.example.test", "OIDC_CLIENT_ID": "x", "ADMIN_EMAILS": "a@b"},
+            "OIDC_ISSUER: must be the issuer's http(s) URL",
+        ),
+        ({"ACTION_RATE_LIMIT": "0"}, "ACTION_RATE_LIMIT: "),
+        ({"SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES: "),
+    ],
+)
 def test_login_settings_are_checked(monkeypatch, values, expected):
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -155,9 +167,16 @@ def test_a_public_address_needs_an_identity_provider(monkeypatch):
 
 def test_public_url_is_required_for_oidc_off_loopback(make_settings):
     with pytest.raises(ConfigError, match="PUBLIC_URL: required with OIDC_ISSUER"):
-        make_settings(oidc_issuer="https://id.example.test", oidc_client_id="c", admin_emails="a@x.test", host="0.0.0.0")
-    settings = make_settings(oidc_issuer="https://id.example.test", oidc_client_id="c", admin_emails="a@x.test",
-                             host="0.0.0.0", public_url="https://ops.example.test/")
+        make_settings(
+            oidc_issuer="https://id.example.test", oidc_client_id="c", admin_emails="a@x.test", host="0.0.0.0"
+        )
+    settings = make_settings(
+        oidc_issuer="https://id.example.test",
+        oidc_client_id="c",
+        admin_emails="a@x.test",
+        host="0.0.0.0",
+        public_url="https://ops.example.test/",
+    )
     assert settings.public_url == "https://ops.example.test"
     with pytest.raises(ConfigError, match="PUBLIC_URL: must be the console's http"):
         make_settings(public_url="ops.example.test")

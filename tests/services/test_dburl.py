@@ -20,7 +20,12 @@ def test_describe_shows_host_port_database_only():
 def test_with_database_keeps_credentials_and_options():
     url = dburl.with_database("postgresql://us%40er:p%2Fw@h:5433/postgres?sslmode=disable", "other db")
     params = dburl.conninfo_to_dict(url)
-    assert (params["user"], params["password"], params["dbname"], params["sslmode"]) == ("us@er", "p/w", "other db", "disable")
+    assert (params["user"], params["password"], params["dbname"], params["sslmode"]) == (
+        "us@er",
+        "p/w",
+        "other db",
+        "disable",
+    )
 
 
 def test_with_database_keeps_socket_host():

@@ -21,14 +21,22 @@ def by_name(checks):
 
 
 def test_healthy_configuration(databases, make_settings, pg_server):
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                             admin_database_url=databases.new("control"))
+    settings = make_settings(
+        dev_database_url=databases.new(), prod_database_url=databases.new(), admin_database_url=databases.new("control")
+    )
     checks = by_name(run_checks(settings))
-    for name in ("control store", "Development branch", "Production branch", "distinct databases", "control store schema"):
+    for name in (
+        "control store",
+        "Development branch",
+        "Production branch",
+        "distinct databases",
+        "control store schema",
+    ):
         assert checks[name].level is Level.OK, checks[name]
     assert checks["control store schema"].detail == f"at {control_store.head()}"
-    assert checks["checkpoint strategies"] == Check("checkpoint strategies", Level.OK,
-                                                    "Dev: clone, Prod: dump (registered: clone, dump, neon)")
+    assert checks["checkpoint strategies"] == Check(
+        "checkpoint strategies", Level.OK, "Dev: clone, Prod: dump (registered: clone, dump, neon)"
+    )
     assert checks["migrations"].level is Level.WARN and "MIGRATIONS is not set" in checks["migrations"].detail
     with psycopg.connect(pg_server) as conn:
         major = conn.execute("SELECT current_setting('server_version_num')::int / 10000").fetchone()[0]
@@ -38,15 +46,26 @@ def test_healthy_configuration(databases, make_settings, pg_server):
 
 def test_broken_configuration_says_what_to_fix(databases, make_settings):
     down = f"postgresql://app:hunter2-secret@127.0.0.1:{free_port()}/shop"
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=down,
-                             admin_database_url=databases.new(), pool_timeout=1, checkpoint_strategy_dev="snapshot")
+    settings = make_settings(
+        dev_database_url=databases.new(),
+        prod_database_url=down,
+        admin_database_url=databases.new(),
+        pool_timeout=1,
+        checkpoint_strategy_dev="snapshot",
+    )
     checks = by_name(run_checks(settings))
     assert checks["checkpoint strategies"] == Check(
-        "checkpoint strategies", Level.FAIL, "CHECKPOINT_STRATEGY_DEV: unknown checkpoint strategy 'snapshot'; use "
-        "clone, dump or neon", "set it to one of: clone, dump, neon")
+        "checkpoint strategies",
+        Level.FAIL,
+        "CHECKPOINT_STRATEGY_DEV: unknown checkpoint strategy 'snapshot'; use clone, dump or neon",
+        "set it to one of: clone, dump, neon",
+    )
     prod = checks["Production branch"]
     assert prod.level is Level.FAIL and "is unavailable" in prod.detail and "PROD_DATABASE_URL" in prod.fix
-    assert checks["control store schema"].level is Level.WARN and checks["control store schema"].detail == "not created yet"
+    assert (
+        checks["control store schema"].level is Level.WARN
+        and checks["control store schema"].detail == "not created yet"
+    )
     assert all("hunter2-secret" not in f"{c.detail} {c.fix}" for c in checks.values())
 
 
@@ -72,8 +91,9 @@ def test_embedded_default_before_and_while_running(make_settings, tmp_path):
 
 
 def test_doctor_says_whether_a_clone_shares_blocks_or_copies_bytes(databases, make_settings, pg_server):
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                             admin_database_url=databases.new("control"))
+    settings = make_settings(
+        dev_database_url=databases.new(), prod_database_url=databases.new(), admin_database_url=databases.new("control")
+    )
     finding = by_name(run_checks(settings))["dev: clone copies"]  # Dev's strategy is clone; Prod's (dump) says nothing
     assert "prod: clone copies" not in by_name(run_checks(settings))
     with psycopg.connect(pg_server) as conn:
@@ -89,8 +109,9 @@ def test_doctor_says_whether_a_clone_shares_blocks_or_copies_bytes(databases, ma
         assert finding.level is Level.OK and finding.detail.startswith("byte copies")
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mkfs.xfs") is None,
-                    reason="needs root and xfsprogs to loop-mount an XFS image")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("mkfs.xfs") is None, reason="needs root and xfsprogs to loop-mount an XFS image"
+)
 def test_reflinks_are_told_apart_on_xfs_and_ext4(tmp_path):
     image, mount = tmp_path / "xfs.img", tmp_path / "mnt"
     mount.mkdir()

@@ -62,8 +62,10 @@ def test_a_second_process_on_the_same_folder_is_refused(tmp_path):
 
 def test_a_server_left_by_a_killed_dbadmin_is_adopted_and_stopped(tmp_path):
     data = tmp_path / "data"
-    code = ("import os, signal, sys; from pathlib import Path; from dbadmin.services.embedded import EmbeddedPostgres;"
-            "s = EmbeddedPostgres(Path(sys.argv[1])).start(); print(s.port, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
+    code = (
+        "import os, signal, sys; from pathlib import Path; from dbadmin.services.embedded import EmbeddedPostgres;"
+        "s = EmbeddedPostgres(Path(sys.argv[1])).start(); print(s.port, flush=True); os.kill(os.getpid(), signal.SIGKILL)"
+    )
     killed = subprocess.run([sys.executable, "-c", code, str(data)], capture_output=True, text=True, timeout=60)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     port = int(killed.stdout.strip())
@@ -98,9 +100,14 @@ def test_embedded_default_context_creates_branches_and_example_history(tmp_path,
         assert revisions == {Branch.DEV: "0005", Branch.PROD: "0004"}
         with context.registry.connection("control") as conn:
             actions = conn.execute("SELECT action, branch, outcome, actor FROM admin_actions ORDER BY id").fetchall()
-            assert actions == [("migrate.up", "dev", "ok", "dbadmin"), ("migrate.promote", "prod", "ok", "dbadmin"),
-                               ("migrate.up", "dev", "ok", "dbadmin")]
-            runs = conn.execute("SELECT branch, count(*) FROM migration_runs WHERE outcome = 'ok' GROUP BY branch ORDER BY 1")
+            assert actions == [
+                ("migrate.up", "dev", "ok", "dbadmin"),
+                ("migrate.promote", "prod", "ok", "dbadmin"),
+                ("migrate.up", "dev", "ok", "dbadmin"),
+            ]
+            runs = conn.execute(
+                "SELECT branch, count(*) FROM migration_runs WHERE outcome = 'ok' GROUP BY branch ORDER BY 1"
+            )
             assert runs.fetchall() == [("dev", 5), ("prod", 4)]
         port = context.embedded.port
     assert not answers(f"postgresql://postgres@127.0.0.1:{port}/postgres")

@@ -34,8 +34,10 @@ from tests.helpers import actions, admin, tables
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 ME = admin("tester")
-POSTGRES_PARTS = ("POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"
-                  "POSTGRES_PASSWORD={password}")
+POSTGRES_PARTS = (
+    "POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"
+    "POSTGRES_PASSWORD={password}"
+)
 
 
 def heads(context, branch, table: str = "alembic_version", schema: str = "public") -> list[str]:
@@ -50,15 +52,31 @@ def heads(context, branch, table: str = "alembic_version", schema: str = "public
 PATTERNS = {
     "sqlalchemy_url": ("sqlalchemy_url/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
     "env_database_url": ("env_database_url/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
-    "app_settings": ("app_settings/alembic.ini", {"migrations_env": POSTGRES_PARTS}, ["p001", "p002", "p003"], "notes", {}),
+    "app_settings": (
+        "app_settings/alembic.ini",
+        {"migrations_env": POSTGRES_PARTS},
+        ["p001", "p002", "p003"],
+        "notes",
+        {},
+    ),
     "connection_attribute": ("connection_attribute/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
     "async_env": ("async_env/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes", {}),
-    "cached_settings": ("cached_settings/alembic.ini", {"migrations_env": "NOTES_DB_URL={sqlalchemy_url}"},
-                        ["p001", "p002", "p003"], "notes", {}),
+    "cached_settings": (
+        "cached_settings/alembic.ini",
+        {"migrations_env": "NOTES_DB_URL={sqlalchemy_url}"},
+        ["p001", "p002", "p003"],
+        "notes",
+        {},
+    ),
     "relative_paths": ("relative_paths/backend/alembic.ini", {}, ["t001", "t002"], "tasks", {}),
     "relative_paths_no_ini": ("relative_paths/backend/notes_migrations", {}, ["t001", "t002"], "tasks", {}),
-    "logging_and_locations": ("logging_and_locations/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes",
-                              {"table": "app_versions", "schema": "meta"}),
+    "logging_and_locations": (
+        "logging_and_locations/alembic.ini",
+        {},
+        ["p001", "p002", "p003", "p004"],
+        "notes",
+        {"table": "app_versions", "schema": "meta"},
+    ),
     "data_migration": ("data_migration/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes", {}),
 }
 
@@ -93,9 +111,15 @@ def test_every_pattern_lands_on_the_branch_named(make_context, pattern):
     history = migrations.history(context, "prod")
     assert [a.revision.id for a in history.applied] == list(reversed(revisions))
     outcomes = {(a.action, a.branch, a.outcome) for a in actions(context)}
-    assert outcomes >= {("migrate.up", "dev", "ok"), ("migrate.promote", "prod", "ok"),
-                        ("migrate.down", "dev", "ok"), ("migrate.down", "prod", "ok")}
-    assert all(a.outcome == "ok" for a in actions(context)), [(a.action, a.outcome, a.details) for a in actions(context)]
+    assert outcomes >= {
+        ("migrate.up", "dev", "ok"),
+        ("migrate.promote", "prod", "ok"),
+        ("migrate.down", "dev", "ok"),
+        ("migrate.down", "prod", "ok"),
+    }
+    assert all(a.outcome == "ok" for a in actions(context)), [
+        (a.action, a.outcome, a.details) for a in actions(context)
+    ]
 
 
 def test_async_env_runs_on_its_async_driver(make_context):
@@ -108,8 +132,9 @@ def test_async_env_runs_on_its_async_driver(make_context):
 
 def test_settings_cached_at_import_never_carry_a_branch_into_the_next_run(make_context):
     """Dev, then Prod, then Dev in one process: each run is a fresh interpreter with its branch's environment."""
-    context = make_context(migrations=PROJECTS / "cached_settings" / "alembic.ini",
-                           migrations_env="NOTES_DB_URL={sqlalchemy_url}")
+    context = make_context(
+        migrations=PROJECTS / "cached_settings" / "alembic.ini", migrations_env="NOTES_DB_URL={sqlalchemy_url}"
+    )
     migrations.upgrade(context, "dev", actor=ME, steps=1)
     migrations.promote(context, actor=ME, confirm="PROMOTE 1")
     migrations.upgrade(context, "dev", actor=ME, steps=1)
@@ -173,8 +198,12 @@ def test_an_env_py_that_connects_to_the_apps_own_database_is_refused(make_contex
         assert introspection.snapshot(context, branch)["tables"] == {}
     rows = actions(context)
     assert not [a for a in rows if a.outcome == "ok"], [(a.action, a.outcome) for a in rows]
-    assert {(a.action, a.outcome) for a in rows} >= {("migrate.verify", "refused"), ("migrate.up", "refused"),
-                                                     ("migrate.down", "refused"), ("migrate.promote", "refused")}
+    assert {(a.action, a.outcome) for a in rows} >= {
+        ("migrate.verify", "refused"),
+        ("migrate.up", "refused"),
+        ("migrate.down", "refused"),
+        ("migrate.promote", "refused"),
+    }
     assert checkpoints.list_for_branch(context, "prod") == []  # no automatic checkpoint for a refused promotion
 
 
@@ -212,8 +241,9 @@ def test_an_import_that_fails_names_the_module(make_context, tmp_path):
 
 def _create_all(url: str) -> None:
     """What an app that never had migrations did: ``metadata.create_all()`` from its models."""
-    spec = importlib.util.spec_from_file_location("backend_models_for_test",
-                                                  PROJECTS / "relative_paths" / "backend" / "backend_models.py")
+    spec = importlib.util.spec_from_file_location(
+        "backend_models_for_test", PROJECTS / "relative_paths" / "backend" / "backend_models.py"
+    )
     models = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(models)
     engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.split("://", 1)[1])

@@ -80,7 +80,10 @@ def test_entry_point_is_called_after_promotion_and_restore(make_context, hook_mo
     checkpoints.restore(context, "dev", checkpoint.id, actor=ME)
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(e["action"], e["branch"]) for e in events] == [
-        ("migrate.up", "dev"), ("migrate.promote", "prod"), ("checkpoint.restore", "dev")]
+        ("migrate.up", "dev"),
+        ("migrate.promote", "prod"),
+        ("checkpoint.restore", "dev"),
+    ]
     assert events[1]["details"]["revisions"] == ["0001", "0002", "0003", "0004", "0005"]
 
 

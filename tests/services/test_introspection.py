@@ -44,8 +44,12 @@ ANALYZE customers;
 
 @pytest.fixture
 def branch(databases, make_settings):
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                             admin_database_url=databases.new("control"), statement_timeout=2)
+    settings = make_settings(
+        dev_database_url=databases.new(),
+        prod_database_url=databases.new(),
+        admin_database_url=databases.new("control"),
+        statement_timeout=2,
+    )
     with open_context(settings) as context:
         with psycopg.connect(context.registry.url("dev"), autocommit=True) as conn:
             conn.execute(SCHEMA)
@@ -56,8 +60,13 @@ def branch(databases, make_settings):
 
 def test_summary_counts_kinds_and_reports_health(branch):
     summary = introspection.summary(branch, "dev")
-    assert summary.tables_by_kind == {"table": 4 + len(WEIRD), "partitioned table": 1, "view": 1,
-                                      "materialized view": 1, "foreign table": 0}
+    assert summary.tables_by_kind == {
+        "table": 4 + len(WEIRD),
+        "partitioned table": 1,
+        "view": 1,
+        "materialized view": 1,
+        "foreign table": 0,
+    }
     assert summary.size_bytes > 0 and summary.server_version[0].isdigit() and summary.latency_ms >= 0
 
 
@@ -69,7 +78,8 @@ def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
     assert names[:3] == [f"{t.schema}.{t.name}" for t in first.tables]
     # by name, then schema; names compare byte-wise, as the catalog's "name" type does
     assert [(t.name, t.schema) for t in everything.tables] == sorted(
-        ((t.name, t.schema) for t in everything.tables), key=lambda pair: (pair[0].encode(), pair[1].encode()))
+        ((t.name, t.schema) for t in everything.tables), key=lambda pair: (pair[0].encode(), pair[1].encode())
+    )
     second = introspection.list_tables(branch, "dev", limit=3, offset=3)
     assert {t.name for t in second.tables}.isdisjoint({t.name for t in first.tables}) and second.total == 12
     beyond = introspection.list_tables(branch, "dev", limit=3, offset=100)
@@ -77,7 +87,11 @@ def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
     assert introspection.list_tables(branch, "dev", search="nothing like this").total == 0
 
     by = {t.name: t for t in everything.tables}
-    assert (by["customers"].kind, by["customers"].has_primary_key, by["customers"].comment) == ("table", True, "People who buy")
+    assert (by["customers"].kind, by["customers"].has_primary_key, by["customers"].comment) == (
+        "table",
+        True,
+        "People who buy",
+    )
     assert by["customers"].estimated_rows == 50 and by["customers"].estimated_bytes > 0
     assert by["orders"].estimated_rows is None  # never analyzed: unknown, not 0
     assert (by["events"].kind, by["events_2026"].is_partition) == ("partitioned table", True)
@@ -85,7 +99,10 @@ def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
     assert (by["big_customers"].kind, by["big_customers"].estimated_bytes) == ("view", None)
     assert by["order_counts"].kind == "materialized view"
 
-    assert [t.name for t in introspection.list_tables(branch, "dev", search="CUSTOM").tables] == ["big_customers", "customers"]
+    assert [t.name for t in introspection.list_tables(branch, "dev", search="CUSTOM").tables] == [
+        "big_customers",
+        "customers",
+    ]
     assert [t.name for t in introspection.list_tables(branch, "dev", schema="sales").tables] == ["leads"]
     views = introspection.list_tables(branch, "dev", kinds=["view", "materialized view"])
     assert {t.name for t in views.tables} == {"big_customers", "order_counts"}
@@ -116,8 +133,9 @@ def test_table_details_of_every_kind_of_object(branch):
     assert indexes["customers_named"].is_partial and all(i.is_valid for i in indexes.values())
     kinds = {c.name: c.kind for c in customers.constraints}
     assert kinds == {"customers_pkey": "primary key", "customers_email_key": "unique", "email_has_at": "check"}
-    assert customers.referenced_by == [introspection.Reference("orders_customer_id_fkey", "public", "orders",
-                                                               ["customer_id"], ["id"])]
+    assert customers.referenced_by == [
+        introspection.Reference("orders_customer_id_fkey", "public", "orders", ["customer_id"], ["id"])
+    ]
 
     orders = introspection.table_details(branch, "dev", "public", "orders")
     fk = next(c for c in orders.constraints if c.kind == "foreign key")
@@ -126,9 +144,12 @@ def test_table_details_of_every_kind_of_object(branch):
 
     events = introspection.table_details(branch, "dev", "public", "events")
     assert events.partition_key == "RANGE (at)"
-    assert events.partitions == [introspection.Partition("public", "events_2026",
-                                                         "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")]
-    assert introspection.table_details(branch, "dev", "public", "events_2026").parent == introspection.Parent("public", "events")
+    assert events.partitions == [
+        introspection.Partition("public", "events_2026", "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")
+    ]
+    assert introspection.table_details(branch, "dev", "public", "events_2026").parent == introspection.Parent(
+        "public", "events"
+    )
     assert "FROM customers" in introspection.table_details(branch, "dev", "public", "big_customers").view_definition
 
 
@@ -160,13 +181,17 @@ def test_a_query_over_the_timeout_says_timed_out(branch):
 
 
 def test_missing_or_down_branch(databases, make_settings):
-    settings = make_settings(dev_database_url=databases.new(), admin_database_url=databases.new("control"),
-                             prod_database_url=None)
+    settings = make_settings(
+        dev_database_url=databases.new(), admin_database_url=databases.new("control"), prod_database_url=None
+    )
     with open_context(settings) as context:
         with pytest.raises(BranchNotConfigured, match="set PROD_DATABASE_URL"):
             introspection.list_tables(context, "prod")
-    down = make_settings(dev_database_url=f"postgresql://u:pw@127.0.0.1:{free_port()}/x",
-                         admin_database_url=databases.new("control"), pool_timeout=1)
+    down = make_settings(
+        dev_database_url=f"postgresql://u:pw@127.0.0.1:{free_port()}/x",
+        admin_database_url=databases.new("control"),
+        pool_timeout=1,
+    )
     with open_context(down) as context:
         with pytest.raises(BranchUnavailable, match="is unavailable"):
             introspection.summary(context, "dev")
@@ -183,6 +208,7 @@ def test_snapshot_and_diff_between_branches(branch):
         conn.execute("ALTER TABLE orders ADD CONSTRAINT placed_recently CHECK (placed_at > '2000-01-01')")
     dev, prod = introspection.snapshot(branch, "dev"), introspection.snapshot(branch, "prod")
     import json
+
     assert json.loads(json.dumps(dev)) == dev  # JSON-serializable as is
     result = schema_diff.diff(prod, dev)
     described = {c.describe() for c in result.changes}

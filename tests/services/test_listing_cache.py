@@ -164,7 +164,9 @@ def test_a_fresh_caller_does_not_take_a_read_that_began_before_it_asked():
     early = threading.Thread(target=lambda: got.update(early=cache.get(Branch.DEV, slow_read, max_age=0)))
     early.start()
     started.wait(10)
-    joiner = threading.Thread(target=lambda: got.update(joiner=cache.get(Branch.DEV, lambda: "a second read", max_age=0)))
+    joiner = threading.Thread(
+        target=lambda: got.update(joiner=cache.get(Branch.DEV, lambda: "a second read", max_age=0))
+    )
     joiner.start()
     time.sleep(1)  # the joiner is waiting for the early read now
     fresh = cache.get(Branch.DEV, lambda: "began after", max_age=0, fresh=True)

@@ -68,7 +68,11 @@ def test_history_lists_who_applied_what_and_what_came_from_outside(shop):
     outside, *by_us = history.applied
     assert (outside.by_dbadmin, outside.applied_by, outside.applied_at) == (False, None, None)
     assert all(a.by_dbadmin and a.applied_by == "alice" and a.applied_at and a.duration_ms >= 0 for a in by_us)
-    assert [(r.revision, r.direction, r.outcome) for r in history.runs] == [("0003", "up", "ok"), ("0002", "up", "ok"), ("0001", "up", "ok")]
+    assert [(r.revision, r.direction, r.outcome) for r in history.runs] == [
+        ("0003", "up", "ok"),
+        ("0002", "up", "ok"),
+        ("0001", "up", "ok"),
+    ]
 
 
 def test_ahead_of_the_code(shop):
@@ -105,11 +109,16 @@ def test_plans_carry_the_phrase_every_front_end_shows(shop):
     """Front ends ask for what the plan says; the verb checks the same phrase (no front end builds one)."""
     migrations.upgrade(shop, "dev", actor=ME)
     dev = migrations.plan_rollback(shop, "dev", 2)
-    assert dev.phrase is None and [rev.id for rev in dev.removes] == ["0005", "0004"] and dev.targets == ("0004", "0003")
+    assert (
+        dev.phrase is None and [rev.id for rev in dev.removes] == ["0005", "0004"] and dev.targets == ("0004", "0003")
+    )
     migrations.promote(shop, actor=ME, confirm=migrations.plan_promotion(shop).phrase)
     prod = migrations.plan_rollback(shop, "prod", 1)
     assert (prod.phrase, prod.what, [rev.id for rev in prod.removes]) == (
-        "ROLLBACK 1", "rolling back 1 revision(s) on Production", ["0005"])
+        "ROLLBACK 1",
+        "rolling back 1 revision(s) on Production",
+        ["0005"],
+    )
     assert version(shop, "prod") == ["0005"]  # a plan changes nothing
     migrations.downgrade(shop, "prod", actor=ME, steps=1, confirm=prod.phrase)
     assert version(shop, "prod") == ["0004"]
@@ -119,14 +128,25 @@ def test_plans_carry_the_phrase_every_front_end_shows(shop):
         migrations.plan_baseline(shop, "dev", "nope")
     checkpoint = checkpoints.create(shop, "prod", actor=ME, label="plan", strategy="dump")
     restore = checkpoints.plan_restore(shop, "prod", checkpoint.id)
-    assert (restore.phrase, restore.what) == (f"RESTORE {checkpoint.id}", f"restoring checkpoint #{checkpoint.id} on Production")
+    assert (restore.phrase, restore.what) == (
+        f"RESTORE {checkpoint.id}",
+        f"restoring checkpoint #{checkpoint.id} on Production",
+    )
     with pytest.raises(InvalidInput):
         checkpoints.plan_restore(shop, "dev", checkpoint.id)  # another branch's
 
 
-@pytest.mark.parametrize(("steps", "message"), [
-    (0, "at least 1"), (-2, "at least 1"), ("two", "whole number"), ("", "whole number"), (99, "at most 3"), (4, "at most 3"),
-])
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        (0, "at least 1"),
+        (-2, "at least 1"),
+        ("two", "whole number"),
+        ("", "whole number"),
+        (99, "at most 3"),
+        (4, "at most 3"),
+    ],
+)
 def test_bad_step_counts_are_refused_and_change_nothing(shop, steps, message):
     migrations.upgrade(shop, "dev", actor=ME, steps=3)
     with pytest.raises(InvalidInput, match=message):
@@ -154,9 +174,13 @@ def test_prod_changes_only_by_promotion(shop):
 
 
 def test_unreachable_branch_applies_nothing(make_context, databases, make_settings):
-    settings = make_settings(dev_database_url=f"postgresql://u:pw@127.0.0.1:{free_port()}/gone",
-                             prod_database_url=databases.new(), admin_database_url=databases.new("control"),
-                             migrations=example_migrations(), pool_timeout=1)
+    settings = make_settings(
+        dev_database_url=f"postgresql://u:pw@127.0.0.1:{free_port()}/gone",
+        prod_database_url=databases.new(),
+        admin_database_url=databases.new("control"),
+        migrations=example_migrations(),
+        pool_timeout=1,
+    )
     with open_context(settings) as context:
         with pytest.raises(BranchUnavailable, match="Development branch .* is unavailable"):
             migrations.upgrade(context, "dev", actor=ME)
@@ -172,7 +196,9 @@ def test_missing_migrations_setting_is_a_clear_error(databases, make_settings):
 
 def test_revision_file_with_a_syntax_error(make_context, tmp_path):
     ini = write_project(tmp_path / "p", [{"id": "a1", "down": None, "up": "SELECT 1"}])
-    (ini.parent / "migrations" / "versions" / "b1.py").write_text("revision = 'b1'\ndown_revision = 'a1'\ndef upgrade(:\n")
+    (ini.parent / "migrations" / "versions" / "b1.py").write_text(
+        "revision = 'b1'\ndown_revision = 'a1'\ndef upgrade(:\n"
+    )
     context = make_context(ini)
     with pytest.raises(ConfigError, match="cannot be loaded: SyntaxError"):
         migrations.status(context, "dev")
@@ -182,7 +208,9 @@ def test_revision_file_with_a_syntax_error(make_context, tmp_path):
 
 
 def test_broken_env_py(make_context, tmp_path):
-    ini = write_project(tmp_path / "p", [{"id": "a1", "down": None}], env_py="raise RuntimeError('no settings module')\n")
+    ini = write_project(
+        tmp_path / "p", [{"id": "a1", "down": None}], env_py="raise RuntimeError('no settings module')\n"
+    )
     context = make_context(ini)
     with pytest.raises(ConfigError, match="env.py failed: RuntimeError: no settings module"):
         migrations.status(context, "dev")
@@ -220,7 +248,12 @@ def test_promote_prod_to_exactly_devs_revision(shop):
         migrations.plan_promotion(shop)
     migrations.upgrade(shop, "dev", actor=ME)
     plan = migrations.plan_promotion(shop)
-    assert (plan.phrase, [r.id for r in plan.revisions], plan.prod, plan.dev) == ("PROMOTE 1", ["0005"], ("0004",), ("0005",))
+    assert (plan.phrase, [r.id for r in plan.revisions], plan.prod, plan.dev) == (
+        "PROMOTE 1",
+        ["0005"],
+        ("0004",),
+        ("0005",),
+    )
     assert "ALTER TABLE users ADD COLUMN email_verified_at" in plan.sql
     for wrong in (None, "", "promote 1", "PROMOTE 2"):
         with pytest.raises(ConfirmationRequired):
@@ -229,10 +262,20 @@ def test_promote_prod_to_exactly_devs_revision(shop):
     result = migrations.promote(shop, actor=ME, confirm="PROMOTE 1", reason="release 42")
     assert result.revisions == ("0005",) and version(shop, "prod") == ["0005"]
     last = actions(shop)[-1]
-    assert (last.action, last.branch, last.outcome, last.details["revisions"]) == ("migrate.promote", "prod", "ok", ["0005"])
+    assert (last.action, last.branch, last.outcome, last.details["revisions"]) == (
+        "migrate.promote",
+        "prod",
+        "ok",
+        ["0005"],
+    )
     auto = checkpoints.list_for_branch(shop, "prod")[0]  # taken before Prod changed, with the default Prod strategy
     assert (auto.id, auto.label, auto.strategy, auto.status, auto.revision) == (
-        last.details["checkpoint_id"], "auto: before migrate.promote", "dump", "ready", "0004")
+        last.details["checkpoint_id"],
+        "auto: before migrate.promote",
+        "dump",
+        "ready",
+        "0004",
+    )
 
 
 def test_promotion_refused_when_prod_is_ahead(shop):
@@ -262,7 +305,9 @@ def test_branches_merges_and_divergence(make_context, tmp_path):
     migrations.downgrade(context, "dev", actor=ME, steps=1)  # undo the merge: Dev at b1 + c1
     assert version(context, "dev") == ["b1", "c1"]
     with context.registry.connection("prod") as conn:
-        conn.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('c1')")
+        conn.execute(
+            "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('c1')"
+        )
     with context.registry.connection("dev") as conn:
         conn.execute("DELETE FROM alembic_version WHERE version_num = 'c1'")
     with pytest.raises(OperationRefused, match="diverged"):
@@ -321,15 +366,21 @@ def test_one_transaction_env_rolls_back_the_whole_run_and_says_so(make_context, 
 def test_statement_timeout_is_reported(make_context, tmp_path):
     ini = write_project(tmp_path / "p", [{"id": "s1", "down": None, "up": "SELECT pg_sleep(3)"}])
     context = make_context(ini, migration_statement_timeout=0.5)
-    with pytest.raises(MigrationFailed, match=r"s1 failed: canceling statement due to statement timeout \(MIGRATION_STATEMENT_TIMEOUT=0.5s was hit\)"):
+    with pytest.raises(
+        MigrationFailed,
+        match=r"s1 failed: canceling statement due to statement timeout \(MIGRATION_STATEMENT_TIMEOUT=0.5s was hit\)",
+    ):
         migrations.upgrade(context, "dev", actor=ME)
 
 
 def test_lock_timeout_is_reported(make_context, tmp_path):
-    ini = write_project(tmp_path / "p", [
-        {"id": "t1", "down": None, "up": "CREATE TABLE t (id int)"},
-        {"id": "t2", "down": "t1", "up": "ALTER TABLE t ADD COLUMN x int"},
-    ])
+    ini = write_project(
+        tmp_path / "p",
+        [
+            {"id": "t1", "down": None, "up": "CREATE TABLE t (id int)"},
+            {"id": "t2", "down": "t1", "up": "ALTER TABLE t ADD COLUMN x int"},
+        ],
+    )
     context = make_context(ini, migration_lock_timeout=0.5)
     migrations.upgrade(context, "dev", actor=ME, steps=1)
     with psycopg.connect(context.registry.url("dev")) as blocker:
@@ -391,7 +442,9 @@ def test_new_revision_writes_a_timestamped_reversible_file(shop, tmp_path):
     for bad in ("", "   ", "x" * 201, "two\nlines"):
         with pytest.raises(InvalidInput):
             migrations.new_revision(settings, bad)
-    assert len(list((ini.parent / "migrations" / "versions").glob("*.py"))) == 6  # 5 + the new one: refusals wrote nothing
+    assert (
+        len(list((ini.parent / "migrations" / "versions").glob("*.py"))) == 6
+    )  # 5 + the new one: refusals wrote nothing
 
 
 def test_drift_between_branches_on_the_same_revision(shop):

@@ -27,9 +27,17 @@ with open_context(settings) as context, oplock.hold(context.registry, "dev", ope
 def test_a_lock_held_by_a_killed_process_is_released_by_the_server(shop):
     settings = shop.settings
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, settings.dev_database_url.get_secret_value(),
-         settings.admin_database_url.get_secret_value()], stdout=subprocess.PIPE, text=True,
-        env={k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")})
+        [
+            sys.executable,
+            "-c",
+            HOLDER,
+            settings.dev_database_url.get_secret_value(),
+            settings.admin_database_url.get_secret_value(),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")},
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         live = oplock.holder(shop.registry, "dev")

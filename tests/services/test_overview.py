@@ -20,7 +20,9 @@ def test_summary_of_a_working_branch(shop):
     assert card.summary.tables_by_kind["table"] == 4 and card.summary.size_bytes > 0
     assert card.busy is None
     with oplock.hold(shop.registry, "dev", operation="checkpoint.create", actor="carol"):
-        assert overview.branch_overview(shop, "dev").busy.describe().startswith("busy: checkpoint.create by carol since")
+        assert (
+            overview.branch_overview(shop, "dev").busy.describe().startswith("busy: checkpoint.create by carol since")
+        )
 
 
 def test_summary_of_an_empty_and_of_a_missing_branch(databases, make_settings):

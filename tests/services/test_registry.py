@@ -22,7 +22,12 @@ def other_spelling(url: str) -> str:
 
 def tables_in(url: str) -> list[str]:
     with psycopg.connect(url) as conn:
-        return [row[0] for row in conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+            )
+        ]
 
 
 def test_branch_parse_accepts_names_and_refuses_others():
@@ -33,14 +38,18 @@ def test_branch_parse_accepts_names_and_refuses_others():
 
 
 def test_pools_are_per_branch_and_reused(databases, make_settings):
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                             admin_database_url=databases.new("control"))
+    settings = make_settings(
+        dev_database_url=databases.new(), prod_database_url=databases.new(), admin_database_url=databases.new("control")
+    )
     registry = Registry(settings)
     try:
         assert registry.pool("dev") is registry.pool(Branch.DEV)
         assert registry.pool("dev") is not registry.pool("prod")
         with registry.connection("prod") as conn:
-            assert conn.execute("SELECT current_database()").fetchone()[0] == dburl.conninfo_to_dict(registry.url("prod"))["dbname"]
+            assert (
+                conn.execute("SELECT current_database()").fetchone()[0]
+                == dburl.conninfo_to_dict(registry.url("prod"))["dbname"]
+            )
             assert conn.execute("SELECT current_setting('application_name')").fetchone()[0] == "dbadmin"
     finally:
         registry.close()
@@ -64,8 +73,14 @@ def test_missing_branch_is_reported_not_crashed_on(databases, make_settings):
 
 def test_unreachable_branch_is_reported_without_password(databases, make_settings):
     down = f"postgresql://postgres:hunter2-secret@127.0.0.1:{free_port()}/nothing"
-    registry = Registry(make_settings(dev_database_url=databases.new(), prod_database_url=down,
-                                      admin_database_url=databases.new("control"), pool_timeout=2))
+    registry = Registry(
+        make_settings(
+            dev_database_url=databases.new(),
+            prod_database_url=down,
+            admin_database_url=databases.new("control"),
+            pool_timeout=2,
+        )
+    )
     try:
         status = registry.status("prod")
         assert status.state == "unreachable"
@@ -83,7 +98,9 @@ def test_same_database_through_another_spelling_is_refused_before_anything_is_wr
     shared = databases.new()
     urls = {"dev": databases.new(), "prod": databases.new(), "admin": databases.new()}
     urls[pair[0]], urls[pair[1]] = shared, other_spelling(shared)
-    settings = make_settings(dev_database_url=urls["dev"], prod_database_url=urls["prod"], admin_database_url=urls["admin"])
+    settings = make_settings(
+        dev_database_url=urls["dev"], prod_database_url=urls["prod"], admin_database_url=urls["admin"]
+    )
     with pytest.raises(SameDatabase, match="lead to the same database") as caught:
         with open_context(settings):
             pass
@@ -92,16 +109,22 @@ def test_same_database_through_another_spelling_is_refused_before_anything_is_wr
 
 
 def test_distinct_databases_on_one_server_are_accepted(databases, make_settings):
-    settings = make_settings(dev_database_url=databases.new(), prod_database_url=databases.new(),
-                             admin_database_url=databases.new())
+    settings = make_settings(
+        dev_database_url=databases.new(), prod_database_url=databases.new(), admin_database_url=databases.new()
+    )
     with open_context(settings) as context:
         assert [s.state for s in context.registry.statuses()] == ["reachable", "reachable"]
     assert "admin_actions" in tables_in(settings.admin_database_url.get_secret_value())
 
 
 def test_db_ssl_is_applied_unless_the_url_says_otherwise(databases, make_settings):
-    settings = make_settings(dev_database_url=databases.new() + "?sslmode=disable", prod_database_url=databases.new(),
-                             admin_database_url=databases.new("control"), db_ssl="require", pool_timeout=2)
+    settings = make_settings(
+        dev_database_url=databases.new() + "?sslmode=disable",
+        prod_database_url=databases.new(),
+        admin_database_url=databases.new("control"),
+        db_ssl="require",
+        pool_timeout=2,
+    )
     registry = Registry(settings)
     try:
         assert registry.status("dev").state == "reachable"  # its URL's own sslmode wins

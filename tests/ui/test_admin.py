@@ -115,8 +115,15 @@ def test_grid_pages_through_many_tables(page: Page, databases, tmp_path):
     dev = databases.new()
     with psycopg.connect(dev, autocommit=True) as conn:
         conn.execute("".join(f"CREATE TABLE t{i:03d} (id int PRIMARY KEY);" for i in range(60)))
-    served = serve({"DEV_DATABASE_URL": dev, "ADMIN_DATABASE_URL": databases.new(),
-                    "MIGRATIONS": str(example_migrations()), "LISTING_CACHE_SECONDS": "3600"}, tmp_path / "serve.log")
+    served = serve(
+        {
+            "DEV_DATABASE_URL": dev,
+            "ADMIN_DATABASE_URL": databases.new(),
+            "MIGRATIONS": str(example_migrations()),
+            "LISTING_CACHE_SECONDS": "3600",
+        },
+        tmp_path / "serve.log",
+    )
     try:
         served.sign_in(page)
         page.goto(f"{served.base_url}/admin/")
@@ -149,7 +156,9 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
         expect(page.get_by_test_id("state-dev")).to_have_text(re.compile("reachable"))
         expect(page.get_by_test_id("state-prod")).to_have_text(re.compile("missing"))
         expect(page.get_by_test_id("branch-prod")).to_contain_text("Set PROD_DATABASE_URL")
-        expect(page.get_by_test_id("schema-dev")).to_have_text("MIGRATIONS: not set; point it at your application's alembic.ini")
+        expect(page.get_by_test_id("schema-dev")).to_have_text(
+            "MIGRATIONS: not set; point it at your application's alembic.ini"
+        )
         expect(page.get_by_test_id("tables-empty")).to_contain_text("no tables yet")
         screenshot(page, "admin-missing-prod")
         page.get_by_test_id("branch-prod").click()
@@ -166,7 +175,9 @@ def test_dev_vs_prod_shows_the_schema_and_migration_difference(page: Page, embed
     expect(page).to_have_url(f"{served.base_url}/admin/compare")
     expect(page.get_by_test_id("compare-dev")).to_contain_text("0005")
     expect(page.get_by_test_id("compare-prod")).to_contain_text("1 pending")
-    expect(page.get_by_test_id("compare-promotion")).to_contain_text("1 revision(s): 0005 (add users.email_verified_at)")
+    expect(page.get_by_test_id("compare-promotion")).to_contain_text(
+        "1 revision(s): 0005 (add users.email_verified_at)"
+    )
     expect(page.get_by_test_id("compare-summary")).to_have_text("From Production to Development: 1 column added")
     expect(page.get_by_test_id("compare-changes")).to_contain_text("email_verified_at")
     screenshot(page, "compare")
@@ -174,7 +185,9 @@ def test_dev_vs_prod_shows_the_schema_and_migration_difference(page: Page, embed
 
 def test_local_login_link_works_once_and_sign_out_ends_the_session(page: Page, embedded_console):
     served, _ = embedded_console
-    page.goto(f"{served.base_url}/admin/?branch=prod")  # anonymous: sent to the login page, which says where the link is
+    page.goto(
+        f"{served.base_url}/admin/?branch=prod"
+    )  # anonymous: sent to the login page, which says where the link is
     expect(page).to_have_url(re.compile(r"/admin/login\?next="))
     expect(page.get_by_test_id("login")).to_contain_text("dbadmin login-link")
     screenshot(page, "login")
@@ -195,10 +208,19 @@ def test_a_5000_table_branch_renders_and_pages_on_the_server(page: Page, databas
     with psycopg.connect(dev, autocommit=True) as conn:
         for start in range(0, 5000, 500):  # batches keep each transaction's locks within the server's table
             with conn.transaction():
-                conn.execute("".join(f"CREATE TABLE t{i:04d} (id int PRIMARY KEY, note text);"
-                                     for i in range(start, start + 500)))
-    served = serve({"DEV_DATABASE_URL": dev, "ADMIN_DATABASE_URL": databases.new("control"),
-                    "MIGRATIONS": str(example_migrations())}, tmp_path / "serve.log")
+                conn.execute(
+                    "".join(
+                        f"CREATE TABLE t{i:04d} (id int PRIMARY KEY, note text);" for i in range(start, start + 500)
+                    )
+                )
+    served = serve(
+        {
+            "DEV_DATABASE_URL": dev,
+            "ADMIN_DATABASE_URL": databases.new("control"),
+            "MIGRATIONS": str(example_migrations()),
+        },
+        tmp_path / "serve.log",
+    )
     try:
         served.sign_in(page)
         started = time.monotonic()

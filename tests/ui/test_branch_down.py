@@ -21,9 +21,11 @@ pytestmark = pytest.mark.ui
 @pytest.fixture
 def console_with_branches_down(databases, tmp_path):
     control = databases.new("control")
-    urls = {"DEV_DATABASE_URL": dburl.with_database(control, "no_such_database"),
-            "PROD_DATABASE_URL": f"postgresql://app:secret@127.0.0.1:{free_port()}/shop",
-            "ADMIN_DATABASE_URL": control}
+    urls = {
+        "DEV_DATABASE_URL": dburl.with_database(control, "no_such_database"),
+        "PROD_DATABASE_URL": f"postgresql://app:secret@127.0.0.1:{free_port()}/shop",
+        "ADMIN_DATABASE_URL": control,
+    }
     served = serve(urls | {"MIGRATIONS": str(example_migrations()), "POOL_TIMEOUT": "3"}, tmp_path / "serve.log")
     yield served
     assert served.stop() == 0
@@ -51,6 +53,8 @@ def test_the_branch_list_asks_both_branches_side_by_side(console_with_branches_d
     answer = client.get("/api/admin/db/branches")
     took = time.monotonic() - started
     client.close()
-    assert answer.status_code == 200 and [(b["configured"], b["reachable"]) for b in answer.json()] == [(True, False)] * 2
+    assert (
+        answer.status_code == 200 and [(b["configured"], b["reachable"]) for b in answer.json()] == [(True, False)] * 2
+    )
     assert took < STATUS_TIMEOUT + 1.5, took  # one short wait for both, not a POOL_TIMEOUT per branch
     assert "secret" not in answer.text

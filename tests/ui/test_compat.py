@@ -19,10 +19,14 @@ PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
 
 def console_on(databases, tmp_path, project: Path, **extra: str):
-    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control")}
-    served = serve(urls | {"MIGRATIONS": str(project), "CHECKPOINT_DIR": str(tmp_path / "store")} | extra,
-                   tmp_path / "serve.log")
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    served = serve(
+        urls | {"MIGRATIONS": str(project), "CHECKPOINT_DIR": str(tmp_path / "store")} | extra, tmp_path / "serve.log"
+    )
     return served, urls
 
 

@@ -20,10 +20,15 @@ pytestmark = pytest.mark.ui
 
 @pytest.fixture
 def console(databases, tmp_path):
-    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control")}
-    served = serve(urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store")},
-                   tmp_path / "serve.log")
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    served = serve(
+        urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store")},
+        tmp_path / "serve.log",
+    )
     yield served, urls
     assert served.stop() == 0
 
@@ -76,7 +81,9 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
         conn.execute("INSERT INTO users (email, name) VALUES ('late@x.test', 'late')")
     page.goto(f"{base}/admin/?branch=prod&tab=checkpoints")
     expect(page.get_by_test_id("checkpoints")).to_contain_text("auto: before migrate.promote")
-    checkpoint_id = page.get_by_test_id("checkpoints").locator("tbody tr").first.locator("td").first.inner_text().strip()
+    checkpoint_id = (
+        page.get_by_test_id("checkpoints").locator("tbody tr").first.locator("td").first.inner_text().strip()
+    )
     screenshot(page, "checkpoints")
     page.get_by_test_id(f"restore-{checkpoint_id}").click()
     page.get_by_placeholder(f"RESTORE {checkpoint_id}").fill(f"RESTORE {int(checkpoint_id) + 1}")
@@ -105,8 +112,13 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     # History: every action, newest first
     page.goto(f"{base}/admin/history")
     history = page.get_by_test_id("history")
-    for text in ("migrate.up — ok", "checkpoint.create — ok", "migrate.promote — ok", "checkpoint.restore — ok",
-                 "migrate.down — ok"):
+    for text in (
+        "migrate.up — ok",
+        "checkpoint.create — ok",
+        "migrate.promote — ok",
+        "checkpoint.restore — ok",
+        "migrate.down — ok",
+    ):
         expect(history).to_contain_text(text)
     screenshot(page, "history")
     page.goto(f"{base}/admin/history?branch=prod&action=migrate.promote")

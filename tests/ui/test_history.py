@@ -16,8 +16,12 @@ pytestmark = pytest.mark.ui
 def test_history_pages_back_to_the_oldest_entry(page: Page, console):  # noqa: F811
     served, urls = console
     served.sign_in(page)  # its own audit row first, so the count below is the whole log
-    settings = load_settings(_env_file=None, dev_database_url=urls["DEV_DATABASE_URL"],
-                             prod_database_url=urls["PROD_DATABASE_URL"], admin_database_url=urls["ADMIN_DATABASE_URL"])
+    settings = load_settings(
+        _env_file=None,
+        dev_database_url=urls["DEV_DATABASE_URL"],
+        prod_database_url=urls["PROD_DATABASE_URL"],
+        admin_database_url=urls["ADMIN_DATABASE_URL"],
+    )
     with open_context(settings) as context:
         for n in range(70):
             audit.record(context.registry.control_pool(), actor=f"robot {n}", action="test.paging", outcome="ok")

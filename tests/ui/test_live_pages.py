@@ -36,8 +36,9 @@ def open_admin_page(page: Page, served: Served) -> tuple[dict, list]:
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(str(payload))))
     sign_in_as(page, served, "admin", "/admin/?branch=dev&tab=checkpoints")
     expect(page.get_by_test_id("checkpoints-empty")).to_be_visible()
-    ids = page.evaluate("() => ({client_id: window.clientId, document_id: window.documentId,"
-                        " tab_id: sessionStorage.__nicegui_tab_id})")
+    ids = page.evaluate(
+        "() => ({client_id: window.clientId, document_id: window.documentId, tab_id: sessionStorage.__nicegui_tab_id})"
+    )
     page.get_by_test_id("create-checkpoint").click()
     expect(page.get_by_test_id("create-dialog")).to_be_visible()
     page.keyboard.press("Escape")
@@ -54,17 +55,29 @@ async def drive(base_url: str, ids: dict, click: dict, *, cookie: str | None, im
     refusals: list[str] = []
     attacker.on("*", lambda event, *data: received.append(event))
     attacker.on("connect_error", lambda data: refusals.append(str((data or {}).get("message", data))))
-    query = {"client_id": ids["client_id"], "next_message_id": 0, "document_id": ids["document_id"],
-             "tab_id": ids["tab_id"]} | ({"implicit_handshake": "true"} if implicit else {})
+    query = {
+        "client_id": ids["client_id"],
+        "next_message_id": 0,
+        "document_id": ids["document_id"],
+        "tab_id": ids["tab_id"],
+    } | ({"implicit_handshake": "true"} if implicit else {})
     try:
-        await attacker.connect(f"{base_url}?{urlencode(query)}", socketio_path=SOCKET_PATH, transports=["websocket"],
-                               headers={"Cookie": cookie} if cookie else {}, wait_timeout=5)
+        await attacker.connect(
+            f"{base_url}?{urlencode(query)}",
+            socketio_path=SOCKET_PATH,
+            transports=["websocket"],
+            headers={"Cookie": cookie} if cookie else {},
+            wait_timeout=5,
+        )
     except socketio.exceptions.ConnectionError as exc:
         return {"connected": False, "why": "; ".join(refusals) or str(exc), "received": received}
     handshake = None
     if not implicit:
-        handshake = await attacker.call("handshake", {"client_id": ids["client_id"], "tab_id": ids["tab_id"],
-                                                      "document_id": ids["document_id"]}, timeout=5)
+        handshake = await attacker.call(
+            "handshake",
+            {"client_id": ids["client_id"], "tab_id": ids["tab_id"], "document_id": ids["document_id"]},
+            timeout=5,
+        )
     await attacker.emit("event", click)  # the admin's own click, replayed
     await asyncio.sleep(1.5)
     await attacker.disconnect()
@@ -118,8 +131,9 @@ def test_a_page_left_open_after_sign_out_can_change_nothing(page: Page, browser:
     # The admin signs out (from another tab of the same browser); this tab stays open.
     with httpx.Client(base_url=served.base_url, headers={"Cookie": cookie, "Origin": served.base_url}) as client:
         assert client.post("/admin/auth/logout", follow_redirects=False).status_code == 303
-    expect(page).to_have_url(f"{served.base_url}/admin/login?next=%2Fadmin%2F%3Fbranch%3Ddev%26tab%3Dcheckpoints",
-                             timeout=10000)  # the open page ended with the session
+    expect(page).to_have_url(
+        f"{served.base_url}/admin/login?next=%2Fadmin%2F%3Fbranch%3Ddev%26tab%3Dcheckpoints", timeout=10000
+    )  # the open page ended with the session
     for implicit in (True, False):
         result = attack(served.base_url, ids, click, cookie=cookie, implicit=implicit)
         assert result["connected"] is False, result  # the old cookie's session is over
@@ -132,9 +146,14 @@ def test_socket_ids_and_query_strings_stay_out_of_the_log(page: Page, oidc_conso
     served, _ = oidc_console
     ids, _ = open_admin_page(page, served)
     log = served.output()
-    leaks = [line for line in log.splitlines()
-             if any(found in line for found in (ids["client_id"], ids["tab_id"], ids["document_id"], "socket.io/?",
-                                                 "ticket=", "code="))]
+    leaks = [
+        line
+        for line in log.splitlines()
+        if any(
+            found in line
+            for found in (ids["client_id"], ids["tab_id"], ids["document_id"], "socket.io/?", "ticket=", "code=")
+        )
+    ]
     assert leaks == []
 
 

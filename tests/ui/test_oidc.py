@@ -25,16 +25,29 @@ def oidc_console(pg_server, templates, tmp_path_factory) -> Iterator[tuple[Serve
     folder = tmp_path_factory.mktemp("oidc")
     port = free_port()
     databases = Databases(pg_server, templates, [])
-    urls = {"DEV_DATABASE_URL": databases.new(), "PROD_DATABASE_URL": databases.new(),
-            "ADMIN_DATABASE_URL": databases.new("control")}
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
     with start_provider([f"http://127.0.0.1:{port}/admin/auth/callback"]) as provider:
-        served = serve(urls | {
-            "MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(folder / "store"),
-            "DBADMIN_DATA_DIR": str(folder / "data"), "OIDC_ISSUER": provider.issuer,
-            "OIDC_CLIENT_ID": provider.client_id, "OIDC_CLIENT_SECRET": provider.client_secret,
-            "OIDC_SCOPES": "openid email profile groups", "ADMIN_EMAILS": "admin@example.test,unverified-admin@example.test",
-            "ADMIN_GROUPS": "dbadmin-admins", "VIEWER_EMAILS": "viewer@example.test",
-        }, folder / "serve.log", port=port)
+        served = serve(
+            urls
+            | {
+                "MIGRATIONS": str(example_migrations()),
+                "CHECKPOINT_DIR": str(folder / "store"),
+                "DBADMIN_DATA_DIR": str(folder / "data"),
+                "OIDC_ISSUER": provider.issuer,
+                "OIDC_CLIENT_ID": provider.client_id,
+                "OIDC_CLIENT_SECRET": provider.client_secret,
+                "OIDC_SCOPES": "openid email profile groups",
+                "ADMIN_EMAILS": "admin@example.test,unverified-admin@example.test",
+                "ADMIN_GROUPS": "dbadmin-admins",
+                "VIEWER_EMAILS": "viewer@example.test",
+            },
+            folder / "serve.log",
+            port=port,
+        )
         try:
             yield served, urls
         finally:
@@ -103,8 +116,10 @@ def test_unknown_and_unverified_people_are_refused_after_login(page: Page, oidc_
     page.goto(f"{served.base_url}/admin/")
     expect(page.get_by_test_id("login")).to_be_visible()  # no session was made
     with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
-        refused = conn.execute("SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused' AND actor = %s",
-                               (f"{user}@example.test",)).fetchall()
+        refused = conn.execute(
+            "SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused' AND actor = %s",
+            (f"{user}@example.test",),
+        ).fetchall()
     assert refused and "ADMIN_EMAILS" in refused[0][0]
 
 
@@ -124,7 +139,9 @@ def test_forged_and_expired_sessions_are_refused(page: Page, browser: Browser, o
     served, urls = oidc_console
     sign_in_as(page, served, "admin")
     expect(page.get_by_test_id("role")).to_have_text("admin")
-    session = next(c for c in page.context.cookies() if c["name"].startswith("dbadmin_session_") and c["path"] == "/admin")
+    session = next(
+        c for c in page.context.cookies() if c["name"].startswith("dbadmin_session_") and c["path"] == "/admin"
+    )
     assert session["httpOnly"] and session["sameSite"] == "Lax"
 
     forged = browser.new_context()
@@ -142,9 +159,17 @@ def test_forged_and_expired_sessions_are_refused(page: Page, browser: Browser, o
 
 def test_an_identity_provider_that_does_not_answer_is_a_clear_page(databases, tmp_path):
     secret = "client-secret-that-must-not-show"
-    served = serve({"DEV_DATABASE_URL": databases.new(), "ADMIN_DATABASE_URL": databases.new("control"),
-                    "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}", "OIDC_CLIENT_ID": "dbadmin",
-                    "OIDC_CLIENT_SECRET": secret, "ADMIN_EMAILS": "admin@example.test"}, tmp_path / "serve.log")
+    served = serve(
+        {
+            "DEV_DATABASE_URL": databases.new(),
+            "ADMIN_DATABASE_URL": databases.new("control"),
+            "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}",
+            "OIDC_CLIENT_ID": "dbadmin",
+            "OIDC_CLIENT_SECRET": secret,
+            "ADMIN_EMAILS": "admin@example.test",
+        },
+        tmp_path / "serve.log",
+    )
     try:
         answer = httpx.get(f"{served.base_url}/admin/auth/login?next=/admin/", timeout=30)
         assert answer.status_code == 503 and "The identity provider does not answer" in answer.text
@@ -171,9 +196,12 @@ def test_the_session_cookie_is_this_consoles_own(page: Page, oidc_console):
 def test_an_answer_that_names_another_issuer_is_refused(page: Page, oidc_console):
     """RFC 9207: the authorization response's ``iss`` must be this dbadmin's provider (a mix-up attack)."""
     served, urls = oidc_console
-    answer = httpx.get(f"{served.base_url}/admin/auth/callback?code=abc&state=xyz&iss=https%3A%2F%2Fevil.example",
-                       timeout=30)
+    answer = httpx.get(
+        f"{served.base_url}/admin/auth/callback?code=abc&state=xyz&iss=https%3A%2F%2Fevil.example", timeout=30
+    )
     assert answer.status_code == 400 and "another identity provider" in answer.text
     with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
-        reasons = [row[0] for row in conn.execute("SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused'")]
+        reasons = [
+            row[0] for row in conn.execute("SELECT details->>'reason' FROM admin_actions WHERE action = 'auth.refused'")
+        ]
     assert "login failed: the answer names another issuer" in reasons

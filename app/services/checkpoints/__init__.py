@@ -26,6 +26,26 @@ from .verbs import (
     settle,
 )
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "History", "Pruned", "RestorePlan", "TimeRestorePlan", "Unavailability",
-           "branch_of", "can_restore_to_time", "create", "create_locked", "delete", "expected_unavailability", "history", "list_for_branch",
-           "plan_restore", "plan_restore_to_time", "prune", "restore", "restore_to_time", "settle"]
+__all__ = [
+    "Checkpoint",
+    "CheckpointNotFound",
+    "History",
+    "Pruned",
+    "RestorePlan",
+    "TimeRestorePlan",
+    "Unavailability",
+    "branch_of",
+    "can_restore_to_time",
+    "create",
+    "create_locked",
+    "delete",
+    "expected_unavailability",
+    "history",
+    "list_for_branch",
+    "plan_restore",
+    "plan_restore_to_time",
+    "prune",
+    "restore",
+    "restore_to_time",
+    "settle",
+]

@@ -61,19 +61,32 @@ class CheckpointNotFound(NotFound):
     """No such checkpoint (or not on this branch)."""
 
 
-_COLUMNS = ("id, label, notes, created_by, created_at, branch, strategy, reference, size_bytes, revision, "
-            "status, expires_at, checksum, error, unavailable_ms, copy_method")
+_COLUMNS = (
+    "id, label, notes, created_by, created_at, branch, strategy, reference, size_bytes, revision, "
+    "status, expires_at, checksum, error, unavailable_ms, copy_method"
+)
 
 
-def insert(registry: Registry, *, label: str, notes: str | None, actor: str, branch: Branch, strategy: str,
-           revision: str | None, retention_days: float) -> Checkpoint:
+def insert(
+    registry: Registry,
+    *,
+    label: str,
+    notes: str | None,
+    actor: str,
+    branch: Branch,
+    strategy: str,
+    revision: str | None,
+    retention_days: float,
+) -> Checkpoint:
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
-        return one(cur.execute(
-            f"""INSERT INTO admin_checkpoints (label, notes, created_by, branch, strategy, revision, expires_at)
+        return one(
+            cur.execute(
+                f"""INSERT INTO admin_checkpoints (label, notes, created_by, branch, strategy, revision, expires_at)
                 VALUES (%s, %s, %s, %s, %s, %s, clock_timestamp() + make_interval(secs => %s))
                 RETURNING {_COLUMNS}""",
-            (label, notes, actor, branch.value, strategy, revision, retention_days * 86400),
-        ))
+                (label, notes, actor, branch.value, strategy, revision, retention_days * 86400),
+            )
+        )
 
 
 def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoint:
@@ -82,8 +95,12 @@ def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoi
         raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
-        return one(cur.execute(f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
-                               values | {"id": checkpoint_id}))
+        return one(
+            cur.execute(
+                f"UPDATE admin_checkpoints SET {assignments} WHERE id = %(id)s RETURNING {_COLUMNS}",
+                values | {"id": checkpoint_id},
+            )
+        )
 
 
 def last_measured(registry: Registry, branch: Branch, strategy: str) -> Checkpoint | None:
@@ -93,14 +110,18 @@ def last_measured(registry: Registry, branch: Branch, strategy: str) -> Checkpoi
             f"""SELECT {_COLUMNS} FROM admin_checkpoints
                  WHERE branch = %s AND strategy = %s AND status IN ('ready', 'deleted')
                    AND unavailable_ms > 0 AND size_bytes > 0
-                 ORDER BY id DESC LIMIT 1""", (branch.value, strategy)).fetchone()
+                 ORDER BY id DESC LIMIT 1""",
+            (branch.value, strategy),
+        ).fetchone()
 
 
 def store_snapshot(registry: Registry, checkpoint_id: int, snapshot: dict | None) -> None:
     """Keep the schema as it was at the checkpoint, so a diff needs no restore."""
     with registry.connection(CONTROL) as conn:
-        conn.execute("UPDATE admin_checkpoints SET schema_snapshot = %s WHERE id = %s",
-                     (Jsonb(snapshot) if snapshot is not None else None, checkpoint_id))
+        conn.execute(
+            "UPDATE admin_checkpoints SET schema_snapshot = %s WHERE id = %s",
+            (Jsonb(snapshot) if snapshot is not None else None, checkpoint_id),
+        )
 
 
 def snapshot_of(registry: Registry, checkpoint_id: int) -> dict | None:
@@ -116,16 +137,21 @@ def get(registry: Registry, checkpoint_id: object, *, branch: Branch | None = No
     except ValueError:
         raise CheckpointNotFound(f"checkpoint id must be a number, not {str(checkpoint_id)[:20]!r}") from None
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
-        found = cur.execute(f"SELECT {_COLUMNS} FROM admin_checkpoints WHERE id = %s AND status <> 'deleted'",
-                            (wanted,)).fetchone()
+        found = cur.execute(
+            f"SELECT {_COLUMNS} FROM admin_checkpoints WHERE id = %s AND status <> 'deleted'", (wanted,)
+        ).fetchone()
     if found is None:
         raise CheckpointNotFound(f"no checkpoint #{wanted}")
     if branch is not None and found.branch != branch.value:
-        raise CheckpointNotFound(f"checkpoint #{wanted} belongs to the {Branch(found.branch).label} branch, not {branch.label}")
+        raise CheckpointNotFound(
+            f"checkpoint #{wanted} belongs to the {Branch(found.branch).label} branch, not {branch.label}"
+        )
     return found
 
 
-def list_for_branch(registry: Registry, branch: Branch, *, statuses: tuple[str, ...] = ("ready", "creating", "failed")) -> list[Checkpoint]:
+def list_for_branch(
+    registry: Registry, branch: Branch, *, statuses: tuple[str, ...] = ("ready", "creating", "failed")
+) -> list[Checkpoint]:
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Checkpoint)) as cur:
         return cur.execute(
             f"SELECT {_COLUMNS} FROM admin_checkpoints WHERE branch = %s AND status = ANY(%s) ORDER BY created_at DESC, id DESC",
@@ -133,13 +159,17 @@ def list_for_branch(registry: Registry, branch: Branch, *, statuses: tuple[str, 
         ).fetchall()
 
 
-def journal_start(registry: Registry, *, branch: Branch, checkpoint_id: int, database: str, aside: str, previous: str) -> int:
+def journal_start(
+    registry: Registry, *, branch: Branch, checkpoint_id: int, database: str, aside: str, previous: str
+) -> int:
     with registry.connection(CONTROL) as conn:
-        return scalar(conn.execute(
-            """INSERT INTO restore_journal (branch, checkpoint_id, database, aside, previous)
+        return scalar(
+            conn.execute(
+                """INSERT INTO restore_journal (branch, checkpoint_id, database, aside, previous)
                VALUES (%s, %s, %s, %s, %s) RETURNING id""",
-            (branch.value, checkpoint_id, database, aside, previous),
-        ))
+                (branch.value, checkpoint_id, database, aside, previous),
+            )
+        )
 
 
 def journal_step(registry: Registry, journal_id: int, step: str) -> None:

@@ -31,9 +31,29 @@ from .strategies import Job, Progress, Strategy, Unavailability
 from .strategies.base import History, TimeTravel, failure_message, quietly
 from .strategies.swap import settle_journal
 
-__all__ = ["Checkpoint", "CheckpointNotFound", "History", "Pruned", "RestorePlan", "TimeRestorePlan", "Unavailability",
-           "branch_of", "can_restore_to_time", "create", "create_locked", "delete", "expected_unavailability", "history", "list_for_branch",
-           "plan_restore", "plan_restore_to_time", "prune", "restore", "restore_to_time", "settle"]
+__all__ = [
+    "Checkpoint",
+    "CheckpointNotFound",
+    "History",
+    "Pruned",
+    "RestorePlan",
+    "TimeRestorePlan",
+    "Unavailability",
+    "branch_of",
+    "can_restore_to_time",
+    "create",
+    "create_locked",
+    "delete",
+    "expected_unavailability",
+    "history",
+    "list_for_branch",
+    "plan_restore",
+    "plan_restore_to_time",
+    "prune",
+    "restore",
+    "restore_to_time",
+    "settle",
+]
 
 
 def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
@@ -41,27 +61,63 @@ def list_for_branch(context: Context, branch: Branch | str) -> list[Checkpoint]:
     return catalog.list_for_branch(context.registry, Branch.parse(branch))
 
 
-def create(context: Context, branch: Branch | str, *, actor: Principal, label: str, notes: str | None = None,
-           strategy: str | None = None, reason: str | None = None, progress: Progress | None = None,
-           cancel: threading.Event | None = None) -> Checkpoint:
+def create(
+    context: Context,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    label: str,
+    notes: str | None = None,
+    strategy: str | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Checkpoint:
     """Snapshot ``branch`` now (audited, under the branch lock)."""
-    with operation(context, "checkpoint.create", branch, actor=actor, reason=reason,
-                   details={"label": label, "strategy": strategy}) as (branch, running):
-        checkpoint = create_locked(context, branch, actor=actor.name, label=label, notes=notes, strategy=strategy,
-                                   progress=progress, cancel=cancel, details=running.details)
+    with operation(
+        context, "checkpoint.create", branch, actor=actor, reason=reason, details={"label": label, "strategy": strategy}
+    ) as (branch, running):
+        checkpoint = create_locked(
+            context,
+            branch,
+            actor=actor.name,
+            label=label,
+            notes=notes,
+            strategy=strategy,
+            progress=progress,
+            cancel=cancel,
+            details=running.details,
+        )
         return checkpoint
 
 
-def create_locked(context: Context, branch: Branch, *, actor: str, label: str, notes: str | None = None,
-                  strategy: str | None = None, progress: Progress | None = None,
-                  cancel: threading.Event | None = None, details: dict | None = None) -> Checkpoint:
+def create_locked(
+    context: Context,
+    branch: Branch,
+    *,
+    actor: str,
+    label: str,
+    notes: str | None = None,
+    strategy: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    details: dict | None = None,
+) -> Checkpoint:
     """``create`` for a caller that already holds the branch lock (a migration, a restore)."""
     label, notes = _check_label(label), _check_notes(notes)
     chosen = _strategy(context, branch, strategy)
     context.registry.identity(branch)  # the branch answers, and is the database it names, before anything starts
     job = _job(context, branch, progress, cancel)
-    row = catalog.insert(context.registry, label=label, notes=notes, actor=actor, branch=branch, strategy=chosen.name,
-                         revision=_revision(context, branch), retention_days=context.settings.checkpoint_retention_days)
+    row = catalog.insert(
+        context.registry,
+        label=label,
+        notes=notes,
+        actor=actor,
+        branch=branch,
+        strategy=chosen.name,
+        revision=_revision(context, branch),
+        retention_days=context.settings.checkpoint_retention_days,
+    )
     reference = chosen.reference_for(job, row)
     row = catalog.update(context.registry, row.id, reference=reference)
     snapshot = _snapshot(context, branch)
@@ -75,10 +131,15 @@ def create_locked(context: Context, branch: Branch, *, actor: str, label: str, n
     catalog.store_snapshot(context.registry, row.id, snapshot)
     measured = {"unavailable_ms": job.unavailable_ms, "copy_method": job.copy_method}
     if details is not None:
-        details.update(checkpoint_id=row.id, strategy=chosen.name, size_bytes=created.size_bytes,
-                       **{key: value for key, value in measured.items() if value is not None})
-    return catalog.update(context.registry, row.id, status="ready", size_bytes=created.size_bytes,
-                          checksum=created.checksum, **measured)
+        details.update(
+            checkpoint_id=row.id,
+            strategy=chosen.name,
+            size_bytes=created.size_bytes,
+            **{key: value for key, value in measured.items() if value is not None},
+        )
+    return catalog.update(
+        context.registry, row.id, status="ready", size_bytes=created.size_bytes, checksum=created.checksum, **measured
+    )
 
 
 @dataclass(frozen=True)
@@ -107,24 +168,44 @@ def plan_restore(context: Context, branch: Branch | str, checkpoint_id: object) 
     return RestorePlan(branch, checkpoint, _made_by(context, checkpoint).restore_effect)
 
 
-def restore(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal, confirm: str | None = None,
-            reason: str | None = None, progress: Progress | None = None,
-            cancel: threading.Event | None = None) -> Checkpoint:
+def restore(
+    context: Context,
+    branch: Branch | str,
+    checkpoint_id: object,
+    *,
+    actor: Principal,
+    confirm: str | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Checkpoint:
     """Bring ``branch`` back to checkpoint ``checkpoint_id``; returns the checkpoint of the state it replaced.
 
     Production needs the phrase ``RESTORE <id>``.
     """
-    with operation(context, "checkpoint.restore", branch, actor=actor, reason=reason,
-                   details={"checkpoint_id": str(checkpoint_id)[:20]}) as (branch, running):
+    with operation(
+        context,
+        "checkpoint.restore",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"checkpoint_id": str(checkpoint_id)[:20]},
+    ) as (branch, running):
         plan = plan_restore(context, branch, checkpoint_id)
         checkpoint = plan.checkpoint
         check_plan(plan, confirm)
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
-        before = strategy.restore(job, checkpoint, _Keep(context, job, actor.name, f"before restore of #{checkpoint.id}"))
-        running.details.update(method=job.restore_method or strategy.name, checkpoint_id=checkpoint.id,
-                               pre_restore_checkpoint_id=before.id, unavailable_ms=job.unavailable_ms)
+        before = strategy.restore(
+            job, checkpoint, _Keep(context, job, actor.name, f"before restore of #{checkpoint.id}")
+        )
+        running.details.update(
+            method=job.restore_method or strategy.name,
+            checkpoint_id=checkpoint.id,
+            pre_restore_checkpoint_id=before.id,
+            unavailable_ms=job.unavailable_ms,
+        )
     hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"checkpoint_id": checkpoint.id}))
     return before
 
@@ -164,26 +245,39 @@ def plan_restore_to_time(context: Context, branch: Branch | str, moment: object)
     branch = Branch.parse(branch)
     chosen = _strategy(context, branch, None)
     if not isinstance(chosen, TimeTravel):
-        raise OperationRefused(f"{branch.label}'s checkpoint strategy ({chosen.name}) keeps no history: it can only "
-                               "restore to a checkpoint")
+        raise OperationRefused(
+            f"{branch.label}'s checkpoint strategy ({chosen.name}) keeps no history: it can only "
+            "restore to a checkpoint"
+        )
     when = _moment(moment)
     window = _history(context, branch, chosen)
     if not window.earliest <= when <= window.latest:
-        raise OperationRefused(f"{when:%Y-%m-%d %H:%M:%S} UTC is outside {branch.label}'s history, which runs from "
-                               f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC; "
-                               "nothing was changed")
+        raise OperationRefused(
+            f"{when:%Y-%m-%d %H:%M:%S} UTC is outside {branch.label}'s history, which runs from "
+            f"{window.earliest:%Y-%m-%d %H:%M:%S} to {window.latest:%Y-%m-%d %H:%M:%S} UTC; "
+            "nothing was changed"
+        )
     return TimeRestorePlan(branch, when, chosen.restore_effect)
 
 
-def restore_to_time(context: Context, branch: Branch | str, moment: object, *, actor: Principal,
-                    confirm: str | None = None, reason: str | None = None, progress: Progress | None = None,
-                    cancel: threading.Event | None = None) -> Checkpoint:
+def restore_to_time(
+    context: Context,
+    branch: Branch | str,
+    moment: object,
+    *,
+    actor: Principal,
+    confirm: str | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Checkpoint:
     """Bring ``branch`` back to how it was at ``moment``; returns the checkpoint of the state it replaced.
 
     Production needs the phrase ``RESTORE TO <YYYY-MM-DD HH:MM:SS>``.
     """
-    with operation(context, "checkpoint.restore", branch, actor=actor, reason=reason,
-                   details={"to_time": str(moment)[:40]}) as (branch, running):
+    with operation(
+        context, "checkpoint.restore", branch, actor=actor, reason=reason, details={"to_time": str(moment)[:40]}
+    ) as (branch, running):
         plan = plan_restore_to_time(context, branch, moment)
         check_plan(plan, confirm)
         strategy = _strategy(context, branch, None)
@@ -192,17 +286,29 @@ def restore_to_time(context: Context, branch: Branch | str, moment: object, *, a
         job = _job(context, branch, progress, cancel)
         keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
         before = strategy.restore_to_time(job, plan.moment, keep)
-        running.details.update(method=job.restore_method or strategy.name, to_time=plan.moment.isoformat(),
-                               pre_restore_checkpoint_id=before.id)
-    hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"to_time": plan.moment.isoformat()}))
+        running.details.update(
+            method=job.restore_method or strategy.name,
+            to_time=plan.moment.isoformat(),
+            pre_restore_checkpoint_id=before.id,
+        )
+    hooks.run_after(
+        context, hooks.Event("checkpoint.restore", branch, actor.name, {"to_time": plan.moment.isoformat()})
+    )
     return before
 
 
-def delete(context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal,
-           reason: str | None = None) -> Checkpoint:
+def delete(
+    context: Context, branch: Branch | str, checkpoint_id: object, *, actor: Principal, reason: str | None = None
+) -> Checkpoint:
     """Delete a checkpoint's data and mark it deleted in the catalog (the row stays, for history)."""
-    with operation(context, "checkpoint.delete", branch, actor=actor, reason=reason,
-                   details={"checkpoint_id": str(checkpoint_id)[:20]}) as (branch, _):
+    with operation(
+        context,
+        "checkpoint.delete",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"checkpoint_id": str(checkpoint_id)[:20]},
+    ) as (branch, _):
         checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
         _made_by(context, checkpoint).delete(_job(context, branch, None, None), checkpoint)
         return catalog.update(context.registry, checkpoint.id, status="deleted")
@@ -242,8 +348,11 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> P
                         mine.kept.append((checkpoint, str(kept)))
                         continue
                 mine.deleted.append(catalog.update(context.registry, checkpoint.id, status="deleted"))
-            running.details.update(deleted=[c.id for c in mine.deleted], freed_bytes=mine.freed_bytes,
-                                   **({"kept": {c.id: why for c, why in mine.kept}} if mine.kept else {}))
+            running.details.update(
+                deleted=[c.id for c in mine.deleted],
+                freed_bytes=mine.freed_bytes,
+                **({"kept": {c.id: why for c, why in mine.kept}} if mine.kept else {}),
+            )
             pruned.deleted += mine.deleted
             pruned.kept += mine.kept
     return pruned
@@ -293,15 +402,29 @@ class _Keep:
 
     def record(self, strategy: str) -> Checkpoint:
         context, branch = self.context, self.job.branch
-        row = catalog.insert(context.registry, label=self.label, notes=None, actor=self.actor, branch=branch,
-                             strategy=strategy, revision=_revision(context, branch),
-                             retention_days=context.settings.checkpoint_retention_days)
+        row = catalog.insert(
+            context.registry,
+            label=self.label,
+            notes=None,
+            actor=self.actor,
+            branch=branch,
+            strategy=strategy,
+            revision=_revision(context, branch),
+            retention_days=context.settings.checkpoint_retention_days,
+        )
         catalog.store_snapshot(context.registry, row.id, _snapshot(context, branch))
         return row
 
     def take(self, strategy: str) -> Checkpoint:
-        return create_locked(self.context, self.job.branch, actor=self.actor, label=self.label, strategy=strategy,
-                             progress=self.job.progress, cancel=self.job.cancel)
+        return create_locked(
+            self.context,
+            self.job.branch,
+            actor=self.actor,
+            label=self.label,
+            strategy=strategy,
+            progress=self.job.progress,
+            cancel=self.job.cancel,
+        )
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -319,8 +442,11 @@ def _moment(value: object) -> datetime:
     else:
         text = (refuse_nul(str(value or "").strip(), "the time") or "")[:41]
         try:
-            moment = (datetime.combine(datetime.now(UTC).date(), time.fromisoformat(text)) if len(text) <= 8
-                      else datetime.fromisoformat(text))
+            moment = (
+                datetime.combine(datetime.now(UTC).date(), time.fromisoformat(text))
+                if len(text) <= 8
+                else datetime.fromisoformat(text)
+            )
         except ValueError:
             raise InvalidInput(f"{text[:40]!r} is not a time: use ISO 8601 (2026-12-02T14:32:00Z) or HH:MM") from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
@@ -332,8 +458,13 @@ def _now(context: Context):
 
 
 def _job(context: Context, branch: Branch, progress: Progress | None, cancel: threading.Event | None) -> Job:
-    return Job(registry=context.registry, branch=branch, secrets=context.settings.secrets(), progress=progress,
-               cancel=cancel or threading.Event())
+    return Job(
+        registry=context.registry,
+        branch=branch,
+        secrets=context.settings.secrets(),
+        progress=progress,
+        cancel=cancel or threading.Event(),
+    )
 
 
 def _strategy(context: Context, branch: Branch, name: str | None) -> Strategy:
@@ -344,8 +475,10 @@ def _made_by(context: Context, checkpoint: Checkpoint) -> Strategy:
     """The strategy that made ``checkpoint``, which alone can restore, delete or settle it."""
     found = context.checkpoint_strategies.get(checkpoint.strategy)
     if found is None:
-        raise OperationRefused(f"checkpoint #{checkpoint.id} was made by the {checkpoint.strategy[:20]!r} strategy, "
-                               "which this dbadmin does not have; nothing was changed")
+        raise OperationRefused(
+            f"checkpoint #{checkpoint.id} was made by the {checkpoint.strategy[:20]!r} strategy, "
+            "which this dbadmin does not have; nothing was changed"
+        )
     return found
 
 
@@ -376,8 +509,10 @@ def _check_label(label: str | None) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in label):
         raise InvalidInput("a checkpoint label cannot contain control characters (newlines, tabs, ...)")
     if any(unicodedata.category(ch) == "Cf" for ch in label):  # bidi overrides, zero-width characters
-        raise InvalidInput("a checkpoint label cannot contain invisible formatting characters "
-                           "(bidi overrides, zero-width spaces): they make one label look like another")
+        raise InvalidInput(
+            "a checkpoint label cannot contain invisible formatting characters "
+            "(bidi overrides, zero-width spaces): they make one label look like another"
+        )
     return label
 
 

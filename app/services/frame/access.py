@@ -91,13 +91,16 @@ def require_live(registry: Registry, principal: Principal, settings: Settings) -
         live = _live_session(registry, key, settings) is not None
     elif kind == "token":
         with registry.connection(CONTROL) as conn:
-            live = conn.execute("SELECT 1 FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL",
-                                (key,)).fetchone() is not None
+            live = (
+                conn.execute("SELECT 1 FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL", (key,)).fetchone()
+                is not None
+            )
     else:
         return  # the CLI, the system, a host application's user (the host's login is the host's)
     if not live:
-        raise NotAuthenticated(f"the {kind} of {principal.name} has ended (signed out, expired or revoked): "
-                               "sign in again")
+        raise NotAuthenticated(
+            f"the {kind} of {principal.name} has ended (signed out, expired or revoked): sign in again"
+        )
 
 
 def require_admin(principal: Principal, what: str) -> None:
@@ -122,9 +125,17 @@ class RolePolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> RolePolicy:
         def items(text: str, lower: bool = True) -> frozenset[str]:
-            return frozenset(item.strip().lower() if lower else item.strip() for item in text.split(",") if item.strip())
-        return cls(items(settings.admin_emails), items(settings.admin_groups, lower=False), items(settings.viewer_emails),
-                   frozenset(domain.lstrip("@") for domain in items(settings.viewer_domains)), settings.oidc_groups_claim)
+            return frozenset(
+                item.strip().lower() if lower else item.strip() for item in text.split(",") if item.strip()
+            )
+
+        return cls(
+            items(settings.admin_emails),
+            items(settings.admin_groups, lower=False),
+            items(settings.viewer_emails),
+            frozenset(domain.lstrip("@") for domain in items(settings.viewer_domains)),
+            settings.oidc_groups_claim,
+        )
 
     def role_for(self, claims: Mapping[str, Any]) -> Role | None:
         """The role these ID token / userinfo claims earn, or None (not allowed in).
@@ -256,16 +267,23 @@ def issue_ticket(registry: Registry) -> str:
     raw = secrets.token_urlsafe(32)
     with registry.connection(CONTROL) as conn:
         conn.execute("DELETE FROM auth_tickets WHERE expires_at < now()")
-        conn.execute("INSERT INTO auth_tickets (ticket_hash, expires_at) VALUES (%s, now() + make_interval(mins => %s))",
-                     (_hash(raw), TICKET_MINUTES))
+        conn.execute(
+            "INSERT INTO auth_tickets (ticket_hash, expires_at) VALUES (%s, now() + make_interval(mins => %s))",
+            (_hash(raw), TICKET_MINUTES),
+        )
     return raw
 
 
 def redeem_ticket(registry: Registry, raw: str) -> bool:
     """True once for a valid ticket (it is deleted in the same statement, so two tabs cannot both use it)."""
     with registry.connection(CONTROL) as conn:
-        return conn.execute("DELETE FROM auth_tickets WHERE ticket_hash = %s AND expires_at > now() RETURNING 1",
-                            (_hash(raw or ""),)).fetchone() is not None
+        return (
+            conn.execute(
+                "DELETE FROM auth_tickets WHERE ticket_hash = %s AND expires_at > now() RETURNING 1",
+                (_hash(raw or ""),),
+            ).fetchone()
+            is not None
+        )
 
 
 # -- API tokens --------------------------------------------------------------------------------
@@ -287,18 +305,24 @@ _TOKEN_COLUMNS = "id, name, role, created_by, created_at, last_used_at, revoked_
 
 def create_token(registry: Registry, *, name: str, role: Role | str, created_by: Principal) -> tuple[ApiToken, str]:
     """A new API token (audited); the raw value is returned once and never stored."""
-    with audit.operation(registry.control_pool(), actor=created_by.name, action="token.create",
-                         details={"name": str(name)[:100], "role": str(role)[:20]}) as running:
+    with audit.operation(
+        registry.control_pool(),
+        actor=created_by.name,
+        action="token.create",
+        details={"name": str(name)[:100], "role": str(role)[:20]},
+    ) as running:
         require_admin(created_by, "create API tokens")
         name = (name or "").strip()
         if not 1 <= len(name) <= 100 or not name.isprintable():
             raise InvalidInput("a token name must be 1 to 100 printable characters")
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
-            token = one(cur.execute(
-                f"INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES (%s, %s, %s, %s) RETURNING {_TOKEN_COLUMNS}",
-                (name, Role.parse(role).value, _hash(raw), created_by.name),
-            ))
+            token = one(
+                cur.execute(
+                    f"INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES (%s, %s, %s, %s) RETURNING {_TOKEN_COLUMNS}",
+                    (name, Role.parse(role).value, _hash(raw), created_by.name),
+                )
+            )
         running.details["token_id"] = token.id
     return token, raw
 

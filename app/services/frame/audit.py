@@ -167,6 +167,7 @@ def operation(
 
 def day_range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
     """``since``/``until`` for ``list_actions`` from two optional ``YYYY-MM-DD`` days (UTC), both included."""
+
     def day(text: str | None, name: str) -> datetime | None:
         if not text:
             return None
@@ -174,6 +175,7 @@ def day_range(first: str | None, last: str | None) -> tuple[datetime | None, dat
             return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise InvalidInput(f"{name} must be a day written YYYY-MM-DD, not {text.strip()[:20]!r}") from None
+
     since, until = day(first, "from"), day(last, "to")
     if since and until and until < since:
         raise InvalidInput("the 'to' day is before the 'from' day")
@@ -187,8 +189,10 @@ def _connection(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
         with pool.connection(timeout=10) as conn:
             yield conn
     except (PoolTimeout, psycopg.OperationalError) as exc:
-        raise BranchUnavailable(f"the control store is unavailable: {type(exc).__name__}: "
-                                f"{str(exc).splitlines()[0][:200] if str(exc) else 'no answer'}") from None
+        raise BranchUnavailable(
+            f"the control store is unavailable: {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else 'no answer'}"
+        ) from None
 
 
 def list_actions(

@@ -55,8 +55,14 @@ def run_after(context: Context, event: Event) -> list[HookResult]:
 
 def _audited(context: Context, event: Event, action: str, call: Any) -> HookResult:
     try:
-        with audit.operation(context.registry.control_pool(), actor=event.actor, action=action, branch=event.branch,
-                             details={"after": event.action}, secrets=context.settings.secrets()) as running:
+        with audit.operation(
+            context.registry.control_pool(),
+            actor=event.actor,
+            action=action,
+            branch=event.branch,
+            details={"after": event.action},
+            secrets=context.settings.secrets(),
+        ) as running:
             detail = call()
             running.details["result"] = detail
         return HookResult(action, True, detail)
@@ -68,8 +74,9 @@ def _invalidate(context: Context, event: Event, patterns: list[str]) -> str:
     import redis
 
     assert context.settings.redis_url is not None, "patterns are only run with REDIS_URL set"
-    client = redis.Redis.from_url(context.settings.redis_url.get_secret_value(), socket_timeout=5,
-                                  socket_connect_timeout=5)
+    client = redis.Redis.from_url(
+        context.settings.redis_url.get_secret_value(), socket_timeout=5, socket_connect_timeout=5
+    )
     try:
         deleted = 0
         for pattern in patterns:

@@ -20,9 +20,17 @@ from .access import Principal, require_admin, require_live
 
 
 @contextmanager
-def operation(context: Context, action: str, branch: Branch | str, *, actor: Principal, reason: str | None,
-              details: dict[str, Any] | None = None, also_lock: Branch | None = None,
-              locked: bool = True) -> Iterator[tuple[Branch, audit.Running]]:
+def operation(
+    context: Context,
+    action: str,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    reason: str | None,
+    details: dict[str, Any] | None = None,
+    also_lock: Branch | None = None,
+    locked: bool = True,
+) -> Iterator[tuple[Branch, audit.Running]]:
     """Yield the parsed branch and the audit record's details; hold the branch lock(s) unless ``locked=False``.
 
     ``locked=False`` is for an operation nested in one that already holds the lock (the
@@ -36,8 +44,15 @@ def operation(context: Context, action: str, branch: Branch | str, *, actor: Pri
     details = {key: value for key, value in (details or {}).items() if value is not None}
     if parsed is None:
         details["branch"] = str(branch)[:40]
-    with audit.operation(context.registry.control_pool(), actor=actor.name, action=action, branch=parsed, reason=reason,
-                         details=details, secrets=context.settings.secrets()) as running:
+    with audit.operation(
+        context.registry.control_pool(),
+        actor=actor.name,
+        action=action,
+        branch=parsed,
+        reason=reason,
+        details=details,
+        secrets=context.settings.secrets(),
+    ) as running:
         require_live(context.registry, actor, context.settings)
         require_admin(actor, action.replace(".", " "))
         parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
@@ -68,5 +83,7 @@ def check_plan(plan: Any, given: str | None) -> None:
 def check_phrase(given: str | None, expected: str, what: str) -> None:
     """Refuse unless ``given`` is exactly ``expected`` (surrounding spaces forgiven)."""
     if (given or "").strip() != expected:
-        raise ConfirmationRequired(f"{what} needs the exact phrase {expected!r}"
-                                   + (f"; got {given.strip()[:40]!r}" if given and given.strip() else ""))
+        raise ConfirmationRequired(
+            f"{what} needs the exact phrase {expected!r}"
+            + (f"; got {given.strip()[:40]!r}" if given and given.strip() else "")
+        )

@@ -59,13 +59,21 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
             found = holder(registry, branch)
             raise BranchBusy(found.describe() if found else f"busy: another operation holds the {branch.label} branch")
         try:
-            abandoned = conn.execute("DELETE FROM branch_locks WHERE branch = %(branch)s RETURNING operation, actor, since",
-                                     params).fetchone()
+            abandoned = conn.execute(
+                "DELETE FROM branch_locks WHERE branch = %(branch)s RETURNING operation, actor, since", params
+            ).fetchone()
             if abandoned:  # we hold the lock, so its previous holder died without cleaning up
-                audit.record(registry.control_pool(), actor=abandoned[1], action=abandoned[0], branch=branch,
-                             outcome="interrupted", details={
-                                 "started_at": abandoned[2].isoformat(),
-                                 "error": "dbadmin stopped before this operation finished; found when the branch was next locked"})
+                audit.record(
+                    registry.control_pool(),
+                    actor=abandoned[1],
+                    action=abandoned[0],
+                    branch=branch,
+                    outcome="interrupted",
+                    details={
+                        "started_at": abandoned[2].isoformat(),
+                        "error": "dbadmin stopped before this operation finished; found when the branch was next locked",
+                    },
+                )
             conn.execute(
                 """INSERT INTO branch_locks (branch, operation, actor, pid)
                    VALUES (%(branch)s, %(operation)s, %(actor)s, pg_backend_pid())

@@ -31,4 +31,31 @@ from .verbs import (
     upgrade,
 )
 
-__all__ = ['AppliedRevision', 'Baseline', 'BaselinePlan', 'History', 'Preview', 'Promotion', 'Revision', 'Rollback', 'RunResult', 'Skipped', 'Status', 'baseline', 'downgrade', 'drift', 'history', 'lint_pending', 'new_revision', 'plan_baseline', 'plan_promotion', 'plan_rollback', 'preview', 'preview_sql', 'promote', 'revisions', 'status', 'upgrade']
+__all__ = [
+    "AppliedRevision",
+    "Baseline",
+    "BaselinePlan",
+    "History",
+    "Preview",
+    "Promotion",
+    "Revision",
+    "Rollback",
+    "RunResult",
+    "Skipped",
+    "Status",
+    "baseline",
+    "downgrade",
+    "drift",
+    "history",
+    "lint_pending",
+    "new_revision",
+    "plan_baseline",
+    "plan_promotion",
+    "plan_rollback",
+    "preview",
+    "preview_sql",
+    "promote",
+    "revisions",
+    "status",
+    "upgrade",
+]

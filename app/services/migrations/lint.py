@@ -48,8 +48,15 @@ def lint_sql(sql: str, *, server_version: str | None = None) -> list[Finding]:
     """Findings for ``sql`` (Alembic offline output), each attributed to its revision."""
     if not sql.strip():
         return []
-    args = [str(squawk_binary()), "--reporter", "json", "--stdin-filepath", "pending.sql",
-            "--exclude", ",".join(EXCLUDED_RULES)]
+    args = [
+        str(squawk_binary()),
+        "--reporter",
+        "json",
+        "--stdin-filepath",
+        "pending.sql",
+        "--exclude",
+        ",".join(EXCLUDED_RULES),
+    ]
     if server_version:
         args.append(f"--pg-version={server_version}")
     try:
@@ -64,13 +71,15 @@ def lint_sql(sql: str, *, server_version: str | None = None) -> list[Finding]:
     for item in json.loads(result.stdout):
         line = int(item.get("line", 0))  # squawk counts lines from 0
         end = int(item.get("line_end", line))
-        findings.append(Finding(
-            revision=owners[line] if line < len(owners) else None,
-            rule=item.get("rule_name", ""),
-            message=item.get("message", ""),
-            help=item.get("help"),
-            statement=" ".join(part.strip() for part in lines[line:end + 1])[:300],
-        ))
+        findings.append(
+            Finding(
+                revision=owners[line] if line < len(owners) else None,
+                rule=item.get("rule_name", ""),
+                message=item.get("message", ""),
+                help=item.get("help"),
+                statement=" ".join(part.strip() for part in lines[line : end + 1])[:300],
+            )
+        )
     return findings
 
 

@@ -42,10 +42,12 @@ _COLUMNS = "id, branch, revision, direction, actor, started_at, finished_at, out
 
 def start(registry: Registry, *, branch: Branch, revision: str, direction: str, actor: str) -> int:
     with registry.connection(CONTROL) as conn:
-        return scalar(conn.execute(
-            "INSERT INTO migration_runs (branch, revision, direction, actor) VALUES (%s, %s, %s, %s) RETURNING id",
-            (branch.value, revision, direction, actor),
-        ))
+        return scalar(
+            conn.execute(
+                "INSERT INTO migration_runs (branch, revision, direction, actor) VALUES (%s, %s, %s, %s) RETURNING id",
+                (branch.value, revision, direction, actor),
+            )
+        )
 
 
 def finish(registry: Registry, run_id: int, *, outcome: str, error: str | None = None) -> None:

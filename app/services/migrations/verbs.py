@@ -203,8 +203,15 @@ def status(context: Context, branch: Branch | str) -> Status:
     unknown = tuple(head for head in state.heads if not graph.known(head))
     pending = () if unknown else tuple(Revision.of(rev) for rev in graph.pending_between("heads", state.heads))
     tables = 0 if state.has_version_table else introspection.table_count(context, branch)
-    return Status(branch=branch, current=state.heads, heads=graph.heads, pending=pending,
-                  unknown=unknown, managed=state.has_version_table, tables=tables)
+    return Status(
+        branch=branch,
+        current=state.heads,
+        heads=graph.heads,
+        pending=pending,
+        unknown=unknown,
+        managed=state.has_version_table,
+        tables=tables,
+    )
 
 
 def history(context: Context, branch: Branch | str, *, limit: int = 200) -> History:
@@ -213,16 +220,27 @@ def history(context: Context, branch: Branch | str, *, limit: int = 200) -> Hist
     graph = alembic_branch.graph(context)
     state = _read_state(context, branch)
     runs = migration_runs.last_applied(context.registry, branch)
-    applied = [AppliedRevision(Revision(head, "(not in the project)", None), None, None, None, False)
-               for head in state.heads if not graph.known(head)]
+    applied = [
+        AppliedRevision(Revision(head, "(not in the project)", None), None, None, None, False)
+        for head in state.heads
+        if not graph.known(head)
+    ]
     for rev in graph.lineage([head for head in state.heads if graph.known(head)]):
         run = runs.get(rev.id)
-        applied.append(AppliedRevision(
-            revision=Revision.of(rev), applied_at=run.finished_at if run else None,
-            applied_by=run.actor if run else None, duration_ms=run.duration_ms if run else None, by_dbadmin=run is not None,
-        ))
-    return History(branch=branch, applied=tuple(applied),
-                   runs=tuple(migration_runs.list_runs(context.registry, branch, limit=limit)))
+        applied.append(
+            AppliedRevision(
+                revision=Revision.of(rev),
+                applied_at=run.finished_at if run else None,
+                applied_by=run.actor if run else None,
+                duration_ms=run.duration_ms if run else None,
+                by_dbadmin=run is not None,
+            )
+        )
+    return History(
+        branch=branch,
+        applied=tuple(applied),
+        runs=tuple(migration_runs.list_runs(context.registry, branch, limit=limit)),
+    )
 
 
 def preview(context: Context, branch: Branch | str, *, destination: str = "heads") -> Preview:
@@ -237,12 +255,14 @@ def preview(context: Context, branch: Branch | str, *, destination: str = "heads
     if not _pending(graph, destination, state.heads):
         return Preview("")
     if len(state.heads) > 1:
-        raise OperationRefused("SQL preview needs the branch on a single revision; it has several heads: "
-                               + ", ".join(state.heads))
+        raise OperationRefused(
+            "SQL preview needs the branch on a single revision; it has several heads: " + ", ".join(state.heads)
+        )
     start = state.heads[0] if state.heads else None
     try:
-        sql, skipped = alembic_runner.offline_sql(alembic_branch.project(context.settings),
-                                                  alembic_branch.target(context, branch), start, destination)
+        sql, skipped = alembic_runner.offline_sql(
+            alembic_branch.project(context.settings), alembic_branch.target(context, branch), start, destination
+        )
     except EnvFailure as failure:
         raise alembic_branch.translate(failure, context, branch) from None
     return Preview(sql, tuple(Skipped(s["revision"], s["reason"]) for s in skipped))
@@ -253,8 +273,9 @@ def preview_sql(context: Context, branch: Branch | str, *, destination: str = "h
     return preview(context, branch, destination=destination).sql
 
 
-def lint_pending(context: Context, branch: Branch | str, *, destination: str = "heads",
-                 sql: str | None = None) -> list[lint.Finding]:
+def lint_pending(
+    context: Context, branch: Branch | str, *, destination: str = "heads", sql: str | None = None
+) -> list[lint.Finding]:
     """Risky operations in the SQL the pending revisions would run (squawk).
 
     ``sql``: that SQL when the caller has just previewed it, which saves a second env.py run.
@@ -285,17 +306,25 @@ def plan_promotion(context: Context) -> Promotion:
     if not dev.has_version_table or not dev.heads:
         raise OperationRefused("Development is not under migrations yet: nothing to promote")
     if missing := [head for head in dev.heads if not graph.known(head)]:
-        raise OperationRefused(f"Development is on {', '.join(missing)}, which the code does not have: update the code first")
+        raise OperationRefused(
+            f"Development is on {', '.join(missing)}, which the code does not have: update the code first"
+        )
     if missing := [head for head in prod.heads if not graph.known(head)]:
-        raise OperationRefused(f"Production is on {', '.join(missing)}, which the code does not have: it is ahead of the code")
+        raise OperationRefused(
+            f"Production is on {', '.join(missing)}, which the code does not have: it is ahead of the code"
+        )
     dev_applied = graph.ancestry(dev.heads)
     prod_applied = graph.ancestry(prod.heads)
     if prod_applied - dev_applied:
         extra = sorted(prod_applied - dev_applied)
         if dev_applied < prod_applied:
-            raise OperationRefused(f"Production is ahead of Development (it has {', '.join(extra)}): nothing to promote")
-        raise OperationRefused("Development and Production have diverged onto different branches of the revision "
-                               f"graph (Production has {', '.join(extra)}, which Development lacks): merge first")
+            raise OperationRefused(
+                f"Production is ahead of Development (it has {', '.join(extra)}): nothing to promote"
+            )
+        raise OperationRefused(
+            "Development and Production have diverged onto different branches of the revision "
+            f"graph (Production has {', '.join(extra)}, which Development lacks): merge first"
+        )
     revisions = tuple(Revision.of(rev) for rev in graph.pending_between(dev.heads, prod.heads))
     if not revisions:
         raise OperationRefused("Production is already at Development's revision: nothing to promote")
@@ -312,8 +341,10 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
     graph = alembic_branch.graph(context)
     heads = _read_state(context, branch).heads
     if unknown := [head for head in heads if not graph.known(head)]:
-        raise OperationRefused(f"{branch.label} is at {', '.join(unknown)}, which this project does not have: its "
-                               "downgrade() is not here to run (deploy the code that has it, then roll back)")
+        raise OperationRefused(
+            f"{branch.label} is at {', '.join(unknown)}, which this project does not have: its "
+            "downgrade() is not here to run (deploy the code that has it, then roll back)"
+        )
     steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
     targets, remaining = _rollback_targets(graph, heads, steps)
     kept = graph.ancestry(remaining)  # at a merge, the other parents' history stays applied
@@ -326,64 +357,121 @@ def plan_baseline(context: Context, branch: Branch | str, revision: str) -> Base
     branch, revision = Branch.parse(branch), str(revision or "").strip()
     graph = alembic_branch.graph(context)
     if not graph.known(revision):
-        raise InvalidInput(f"unknown revision {revision[:64]!r}: name one of the project's revisions "
-                           f"(head: {', '.join(graph.heads) or 'none'})")
+        raise InvalidInput(
+            f"unknown revision {revision[:64]!r}: name one of the project's revisions "
+            f"(head: {', '.join(graph.heads) or 'none'})"
+        )
     return BaselinePlan(branch, revision)
 
 
-def upgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: Any = None,
-            reason: str | None = None, progress: Progress | None = None) -> RunResult:
+def upgrade(
+    context: Context,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    steps: Any = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
-    with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
+    with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (
+        branch,
+        running,
+    ):
         if branch is Branch.PROD:
-            raise OperationRefused("Production is upgraded by promotion from Development only: run 'dbadmin migrate promote'")
+            raise OperationRefused(
+                "Production is upgraded by promotion from Development only: run 'dbadmin migrate promote'"
+            )
         pending = status(context, branch).pending_count
         if pending == 0:
             raise OperationRefused(f"{branch.label} is up to date: nothing to apply")
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
-        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.up", details=running.details,
-                         progress=progress)
-        result = _run(context, branch, "heads" if steps is None else f"+{steps}", direction="up", actor=actor.name,
-                      progress=progress)
+        _auto_checkpoint(
+            context, branch, actor=actor.name, action="migrate.up", details=running.details, progress=progress
+        )
+        result = _run(
+            context,
+            branch,
+            "heads" if steps is None else f"+{steps}",
+            direction="up",
+            actor=actor.name,
+            progress=progress,
+        )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.up", actor.name, result)
 
 
-def downgrade(context: Context, branch: Branch | str, *, actor: Principal, steps: Any, confirm: str | None = None,
-              reason: str | None = None, progress: Progress | None = None) -> RunResult:
+def downgrade(
+    context: Context,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    steps: Any,
+    confirm: str | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
-    with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (branch, running):
+    with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (
+        branch,
+        running,
+    ):
         plan = plan_rollback(context, branch, steps)
         check_plan(plan, confirm)
-        _auto_checkpoint(context, branch, actor=actor.name, action="migrate.down", details=running.details,
-                         progress=progress)
-        results = [_run(context, branch, target, direction="down", actor=actor.name, progress=progress)
-                   for target in plan.targets]
-        result = RunResult(branch, "down", tuple(r for res in results for r in res.revisions), plan.heads,
-                           results[-1].after)
+        _auto_checkpoint(
+            context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=progress
+        )
+        results = [
+            _run(context, branch, target, direction="down", actor=actor.name, progress=progress)
+            for target in plan.targets
+        ]
+        result = RunResult(
+            branch, "down", tuple(r for res in results for r in res.revisions), plan.heads, results[-1].after
+        )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
 
 
-def promote(context: Context, *, actor: Principal, confirm: str | None, reason: str | None = None,
-            progress: Progress | None = None) -> RunResult:
+def promote(
+    context: Context,
+    *,
+    actor: Principal,
+    confirm: str | None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
-    with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (_, running):
+    with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (
+        _,
+        running,
+    ):
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
         check_plan(plan, confirm)
-        _auto_checkpoint(context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details,
-                         progress=progress)
-        results = [_run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress)
-                   for head in plan.dev]
-        result = RunResult(Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after)
+        _auto_checkpoint(
+            context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details, progress=progress
+        )
+        results = [
+            _run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress) for head in plan.dev
+        ]
+        result = RunResult(
+            Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after
+        )
         running.details.update(after=list(result.after))
     return _after(context, "migrate.promote", actor.name, result)
 
 
-def baseline(context: Context, branch: Branch | str, *, actor: Principal, revision: str, confirm: str | None = None,
-             reason: str | None = None, progress: Progress | None = None) -> Baseline:
+def baseline(
+    context: Context,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    revision: str,
+    confirm: str | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> Baseline:
     """Record that ``branch`` (tables made by ``create_all()``, a legacy Prod) is at ``revision``, running nothing.
 
     Flyway calls it baseline, Alembic ``stamp``.  First a scratch database on the branch's
@@ -391,24 +479,35 @@ def baseline(context: Context, branch: Branch | str, *, actor: Principal, revisi
     difference is shown and refused.  Production needs the phrase ``BASELINE <revision>``.
     """
     revision = str(revision or "").strip()
-    with operation(context, "migrate.baseline", branch, actor=actor, reason=reason,
-                   details={"revision": revision[:64]}) as (branch, running):
+    with operation(
+        context, "migrate.baseline", branch, actor=actor, reason=reason, details={"revision": revision[:64]}
+    ) as (branch, running):
         tell = progress or (lambda done, total, message: None)
         plan = plan_baseline(context, branch, revision)
         check_plan(plan, confirm)
         state = _read_state(context, branch)
         if state.heads:
-            raise OperationRefused(f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "
-                                   "baseline is for a database that has none")
+            raise OperationRefused(
+                f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "
+                "baseline is for a database that has none"
+            )
         table = alembic_branch.version_table(context, branch)
         tell(0, 3, f"building {revision} in a scratch database")
         with alembic_branch.scratch(context, branch) as scratch:
             try:
-                alembic_runner.run(alembic_branch.project(context.settings), scratch, revision, direction="up",
-                                   on_step=lambda step: None, on_plan=lambda revisions: None)
+                alembic_runner.run(
+                    alembic_branch.project(context.settings),
+                    scratch,
+                    revision,
+                    direction="up",
+                    on_step=lambda step: None,
+                    on_plan=lambda revisions: None,
+                )
             except EnvFailure as failure:
-                raise OperationRefused(f"building {revision} in a scratch database to compare with failed: "
-                                       f"{alembic_branch.translate(failure, context, branch)}") from None
+                raise OperationRefused(
+                    f"building {revision} in a scratch database to compare with failed: "
+                    f"{alembic_branch.translate(failure, context, branch)}"
+                ) from None
             tell(1, 3, "comparing schemas")
             with server_admin.reading(scratch.url) as cur:
                 expected = introspection.snapshot_of(cur)
@@ -421,8 +520,9 @@ def baseline(context: Context, branch: Branch | str, *, actor: Principal, revisi
             raise BaselineMismatch(branch, revision, difference)
         tell(2, 3, f"recording {revision}")
         try:
-            alembic_runner.stamp(alembic_branch.project(context.settings), alembic_branch.target(context, branch),
-                                 revision)
+            alembic_runner.stamp(
+                alembic_branch.project(context.settings), alembic_branch.target(context, branch), revision
+            )
         except EnvFailure as failure:
             raise alembic_branch.translate(failure, context, branch) from None
         tell(3, 3, f"{branch.label} is at {revision}")
@@ -467,17 +567,20 @@ def _after(context: Context, action: str, actor: str, result: RunResult) -> RunR
     return replace(result, hooks=tuple(hooks.run_after(context, event)))
 
 
-def _auto_checkpoint(context: Context, branch: Branch, *, actor: str, action: str, details: dict,
-                     progress: Progress | None = None) -> None:
+def _auto_checkpoint(
+    context: Context, branch: Branch, *, actor: str, action: str, details: dict, progress: Progress | None = None
+) -> None:
     """Before any Prod migration (and Dev's when AUTO_CHECKPOINT_DEV is on): a checkpoint to go back to."""
     if branch is Branch.PROD or context.settings.auto_checkpoint_dev:
-        checkpoint = checkpoints.create_locked(context, branch, actor=actor, label=f"auto: before {action}",
-                                               progress=progress)
+        checkpoint = checkpoints.create_locked(
+            context, branch, actor=actor, label=f"auto: before {action}", progress=progress
+        )
         details["checkpoint_id"] = checkpoint.id
 
 
-def _run(context: Context, branch: Branch, destination: str, *, direction: str, actor: str,
-         progress: Progress | None = None) -> RunResult:
+def _run(
+    context: Context, branch: Branch, destination: str, *, direction: str, actor: str, progress: Progress | None = None
+) -> RunResult:
     """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``)."""
     tell = progress or (lambda done, total, message: None)
     before = _read_state(context, branch).heads
@@ -488,8 +591,9 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
     def start_next() -> None:
         if len(done) < len(planned):
             revision = planned[len(done)]
-            run_ids[revision] = migration_runs.start(context.registry, branch=branch, revision=revision,
-                                                     direction=direction, actor=actor)
+            run_ids[revision] = migration_runs.start(
+                context.registry, branch=branch, revision=revision, direction=direction, actor=actor
+            )
             verb = "applying" if direction == "up" else "reverting"
             tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
 
@@ -504,8 +608,14 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
         start_next()
 
     try:
-        alembic_runner.run(alembic_branch.project(context.settings), alembic_branch.target(context, branch),
-                           destination, direction=direction, on_step=on_step, on_plan=on_plan)
+        alembic_runner.run(
+            alembic_branch.project(context.settings),
+            alembic_branch.target(context, branch),
+            destination,
+            direction=direction,
+            on_step=on_step,
+            on_plan=on_plan,
+        )
     except EnvFailure as failure:
         error = alembic_branch.translate(failure, context, branch)
         failing = planned[len(done)] if len(done) < len(planned) else None
@@ -520,8 +630,9 @@ def _run(context: Context, branch: Branch, destination: str, *, direction: str, 
     return RunResult(branch, direction, tuple(done), before, after)
 
 
-def _settle_rolled_back(context: Context, branch: Branch, direction: str, done: list[str], run_ids: dict[str, int],
-                        failing: str) -> None:
+def _settle_rolled_back(
+    context: Context, branch: Branch, direction: str, done: list[str], run_ids: dict[str, int], failing: str
+) -> None:
     """An env.py without transaction-per-migration rolls back the steps before the failure too: say so."""
     try:
         applied = alembic_branch.graph(context).ancestry(_read_state(context, branch).heads)
@@ -529,8 +640,12 @@ def _settle_rolled_back(context: Context, branch: Branch, direction: str, done: 
         return  # the branch cannot be read now; the rows keep what the run itself saw
     for revision in done:
         if (revision in applied) != (direction == "up"):
-            migration_runs.finish(context.registry, run_ids[revision], outcome="failed",
-                                  error=f"rolled back together with {failing} (one transaction for the whole run)")
+            migration_runs.finish(
+                context.registry,
+                run_ids[revision],
+                outcome="failed",
+                error=f"rolled back together with {failing} (one transaction for the whole run)",
+            )
 
 
 def _read_state(context: Context, branch: Branch) -> DatabaseState:
@@ -554,8 +669,10 @@ def _rollback_targets(graph: Graph, heads: tuple[str, ...], steps: int) -> tuple
     current, targets = list(heads), []
     for _ in range(steps):
         if len(current) != 1:
-            raise OperationRefused(f"rolling back {steps} revision(s) would pass a point with several heads "
-                                   f"({', '.join(current)}): roll back fewer steps, then each branch by itself")
+            raise OperationRefused(
+                f"rolling back {steps} revision(s) would pass a point with several heads "
+                f"({', '.join(current)}): roll back fewer steps, then each branch by itself"
+            )
         parents = graph.down_of(current[0])
         targets.append(parents[0] if parents else "base")
         current = parents

@@ -29,8 +29,10 @@ from .project import Graph, Project, VersionTable, fingerprint
 from .runner import EnvFailure, Target, Timeouts
 
 _TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
-_FIX = ("hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
-        "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (docs/migrations.md: Compatibility)")
+_FIX = (
+    "hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
+    "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (docs/migrations.md: Compatibility)"
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,12 @@ def project(settings: Settings) -> Project:
     """The project MIGRATIONS names, started the way the settings say (MIGRATIONS_ENV, MIGRATIONS_PATH)."""
     if settings.migrations is None:
         raise ConfigError("MIGRATIONS: not set; point it at your application's alembic.ini")
-    return Project(Path(settings.migrations), env_mapping=parse_env_mapping(settings.migrations_env),
-                   python_path=tuple(settings.migrations_python_path()), strip_env=private_env_names())
+    return Project(
+        Path(settings.migrations),
+        env_mapping=parse_env_mapping(settings.migrations_env),
+        python_path=tuple(settings.migrations_python_path()),
+        strip_env=private_env_names(),
+    )
 
 
 def graph(context: Context) -> Graph:
@@ -59,8 +65,13 @@ def target(context: Context, branch: Branch) -> Target:
     """The branch as a run must reach it (the registry checks who the server is as it opens the pool)."""
     registry, settings = context.registry, context.settings
     url = registry.url(branch)
-    return Target(url, registry.identity(branch), branch.label, dburl.describe(url),
-                  Timeouts(settings.migration_statement_timeout, settings.migration_lock_timeout))
+    return Target(
+        url,
+        registry.identity(branch),
+        branch.label,
+        dburl.describe(url),
+        Timeouts(settings.migration_statement_timeout, settings.migration_lock_timeout),
+    )
 
 
 @contextmanager
@@ -68,8 +79,13 @@ def scratch(context: Context, branch: Branch) -> Iterator[Target]:
     """A new, empty database on the branch's server that env.py may build (dropped afterwards)."""
     url = context.registry.url(branch)
     with server_admin.scratch_database(url, secrets=context.settings.secrets()) as scratch_url:
-        yield replace(target(context, branch), url=scratch_url, identity=server_admin.identity(scratch_url),
-                      label=f"scratch ({branch.label})", location=dburl.describe(scratch_url))
+        yield replace(
+            target(context, branch),
+            url=scratch_url,
+            identity=server_admin.identity(scratch_url),
+            label=f"scratch ({branch.label})",
+            location=dburl.describe(scratch_url),
+        )
 
 
 def state(context: Context, branch: Branch) -> DatabaseState:
@@ -112,20 +128,26 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
 def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> DBAdminError:
     """The dbadmin error for what the env.py process reported (scrubbed of every secret)."""
     secrets = context.settings.secrets()
-    message = database_message(failure, context) if failure.kind == "database" else dburl.scrub(failure.message, secrets)
+    message = (
+        database_message(failure, context) if failure.kind == "database" else dburl.scrub(failure.message, secrets)
+    )
     label = branch.label if branch else "the"
     if failure.kind == "refused":
         return WrongDatabase(f"refused: {message}; neither database was changed; {_FIX}")
     if failure.kind == "elsewhere":
-        return ConfigError(f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
-                           f"dbadmin at {context.registry.location(branch) if branch else 'its URL'}: "
-                           f"env.py connects somewhere else; {_FIX}")
+        return ConfigError(
+            f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
+            f"dbadmin at {context.registry.location(branch) if branch else 'its URL'}: "
+            f"env.py connects somewhere else; {_FIX}"
+        )
     if failure.kind == "alembic":
         return InvalidInput(f"Alembic refused: {message}")
     if failure.kind == "import":
         module = f" {failure.module!r}" if failure.module else ""
-        return ConfigError(f"MIGRATIONS: env.py could not import{module} ({message}); make it importable with "
-                           "prepend_sys_path in alembic.ini or MIGRATIONS_PATH")
+        return ConfigError(
+            f"MIGRATIONS: env.py could not import{module} ({message}); make it importable with "
+            "prepend_sys_path in alembic.ini or MIGRATIONS_PATH"
+        )
     if failure.kind == "database" and failure.operational:
         return BranchUnavailable(f"the {label} branch is unavailable: {message}")
     if failure.kind == "database":
@@ -155,8 +177,10 @@ def _described(context: Context) -> tuple[Graph, str]:
         except EnvFailure as failure:
             if failure.kind == "import":
                 raise translate(failure, context, None) from None
-            raise ConfigError(f"MIGRATIONS: the project at {context.settings.migrations} cannot be loaded: "
-                              f"{dburl.scrub(failure.message, context.settings.secrets())}") from None
+            raise ConfigError(
+                f"MIGRATIONS: the project at {context.settings.migrations} cannot be loaded: "
+                f"{dburl.scrub(failure.message, context.settings.secrets())}"
+            ) from None
         watched = found.watched(described["version_locations"])
         key = fingerprint(watched)
         cache.graph = (watched, key, Graph(described["revisions"]))
@@ -166,7 +190,13 @@ def _described(context: Context) -> tuple[Graph, str]:
 def _record_refusal(context: Context, branch: Branch, error: WrongDatabase) -> None:
     """A read refused by the identity check is an audit row too (best effort: it reads, it must not fail for this)."""
     try:
-        audit.record(context.registry.control_pool(), actor=SYSTEM.name, action="migrate.verify", branch=branch,
-                     outcome="refused", details={"error": str(error)})
+        audit.record(
+            context.registry.control_pool(),
+            actor=SYSTEM.name,
+            action="migrate.verify",
+            branch=branch,
+            outcome="refused",
+            details={"error": str(error)},
+        )
     except (DBAdminError, psycopg.Error):
         pass

@@ -131,8 +131,10 @@ class Guard:
         given, expected = make_url(str(url)), make_url(self.expected_url)
         same_host = (given.host or "") == (expected.host or "") or {given.host or "", expected.host or ""} <= _LOOPBACK
         if not (same_host and (given.port or 5432) == (expected.port or 5432) and given.database == expected.database):
-            self.refuse(f"env.py configured {given.host or 'localhost'}:{given.port or 5432}/{given.database}, "
-                        f"not the {self.branch} branch ({self.location})")
+            self.refuse(
+                f"env.py configured {given.host or 'localhost'}:{given.port or 5432}/{given.database}, "
+                f"not the {self.branch} branch ({self.location})"
+            )
 
     def refuse(self, message: str) -> None:
         self.refusal = message
@@ -166,16 +168,22 @@ class Run:
     def describe(self) -> dict:
         """The revision graph (no database): what the parent needs to plan without importing the project."""
         script = ScriptDirectory.from_config(self.config())
-        revisions = [{
-            "revision": rev.revision,
-            "down": _listed(rev.down_revision),
-            "depends_on": _listed(rev.dependencies),
-            "labels": list(rev._orig_branch_labels),
-            "message": (rev.doc or "").strip(),
-            "file": Path(rev.path).name if rev.path else None,
-        } for rev in script.walk_revisions()]
-        return {"revisions": revisions, "script_location": str(Path(script.dir).resolve()),
-                "version_locations": [str(Path(p).resolve()) for p in script._version_locations]}
+        revisions = [
+            {
+                "revision": rev.revision,
+                "down": _listed(rev.down_revision),
+                "depends_on": _listed(rev.dependencies),
+                "labels": list(rev._orig_branch_labels),
+                "message": (rev.doc or "").strip(),
+                "file": Path(rev.path).name if rev.path else None,
+            }
+            for rev in script.walk_revisions()
+        ]
+        return {
+            "revisions": revisions,
+            "script_location": str(Path(script.dir).resolve()),
+            "version_locations": [str(Path(p).resolve()) for p in script._version_locations],
+        }
 
     def inspect(self) -> dict:
         """Where env.py keeps the version table on this branch, and what it holds."""
@@ -219,8 +227,9 @@ class Run:
         """Record ``revision`` in the version table without running anything (a baseline)."""
         revision = self.request["revision"]
         holder: dict[str, ScriptDirectory] = {}
-        self._online(lambda rev, context: holder["script"]._stamp_revs(revision, rev), destination_rev=revision,
-                     holder=holder)
+        self._online(
+            lambda rev, context: holder["script"]._stamp_revs(revision, rev), destination_rev=revision, holder=holder
+        )
         return {}
 
     def sql(self) -> dict:
@@ -239,8 +248,9 @@ class Run:
                 _render_or_skip(step, output, skipped)
             return steps
 
-        environment = self._environment(config, script, fn=plan, as_sql=True, starting_rev=request.get("start"),
-                                        destination_rev=destination)
+        environment = self._environment(
+            config, script, fn=plan, as_sql=True, starting_rev=request.get("start"), destination_rev=destination
+        )
         with environment:
             script.run_env()
         return {"sql": output.getvalue(), "skipped": skipped}
@@ -279,8 +289,9 @@ class Run:
         finally:
             engine.dispose()
 
-    def _environment(self, config: Config, script: ScriptDirectory, *, on_step: Callable | None = None,
-                     **kw: Any) -> EnvironmentContext:
+    def _environment(
+        self, config: Config, script: ScriptDirectory, *, on_step: Callable | None = None, **kw: Any
+    ) -> EnvironmentContext:
         """An EnvironmentContext whose ``configure`` (what env.py calls) checks the database and adds hooks.
 
         The wrapper is set on the instance, not in a subclass: Alembic installs the
@@ -299,8 +310,10 @@ class Run:
             if as_sql:
                 self.guard.check_offline(given.get("url"))
             elif given.get("connection") is None:
-                raise Refused(f"env.py handed Alembic no connection; dbadmin runs it online against the "
-                              f"{self.guard.branch} branch ({self.guard.location})")
+                raise Refused(
+                    f"env.py handed Alembic no connection; dbadmin runs it online against the "
+                    f"{self.guard.branch} branch ({self.guard.location})"
+                )
             else:
                 self.guard.check_handed(given["connection"])
             callbacks = given.get("on_version_apply")
@@ -368,8 +381,12 @@ def _failure(exc: BaseException, run: Run) -> dict:
     if from_driver and run.connected and "OperationalError" in type(exc).__name__ and not sqlstate:
         return {"kind": "elsewhere", "message": _first_line(orig).split(": ", 1)[-1]}
     if from_driver and (sqlstate or "OperationalError" in type(exc).__name__ or "Error" in type(orig).__name__):
-        return {"kind": "database", "sqlstate": sqlstate, "message": primary or _first_line(orig).split(": ", 1)[-1],
-                "operational": "OperationalError" in type(exc).__name__ and not sqlstate}
+        return {
+            "kind": "database",
+            "sqlstate": sqlstate,
+            "message": primary or _first_line(orig).split(": ", 1)[-1],
+            "operational": "OperationalError" in type(exc).__name__ and not sqlstate,
+        }
     return {"kind": "env", "message": _first_line(exc)}
 
 

@@ -82,8 +82,10 @@ class Project:
             return ini_dir
         if ":" in location:
             return ini_dir  # package:path, found by import
-        raise ConfigError(f"MIGRATIONS: script_location {location!r} in {self.ini} is found neither from "
-                          f"{Path.cwd()} nor from {ini_dir}")
+        raise ConfigError(
+            f"MIGRATIONS: script_location {location!r} in {self.ini} is found neither from "
+            f"{Path.cwd()} nor from {ini_dir}"
+        )
 
     def request(self) -> dict[str, Any]:
         """The part of every request to the env.py process that says where the project is."""
@@ -152,7 +154,8 @@ def url_parts(url: str, sqlalchemy_url: str) -> dict[str, str]:
     """The parts of a branch URL that MIGRATIONS_ENV can hand out."""
     params = dburl.parts(url)
     return {
-        "url": url, "sqlalchemy_url": sqlalchemy_url,
+        "url": url,
+        "sqlalchemy_url": sqlalchemy_url,
         "host": params.get("host") or params.get("hostaddr") or "localhost",
         "port": str(params.get("port") or 5432),
         "database": params.get("dbname") or "",
@@ -172,13 +175,20 @@ class Graph:
     """The revision graph from the project's described revisions (Alembic's own RevisionMap)."""
 
     def __init__(self, revisions: list[dict]) -> None:
-        self.info = {r["revision"]: RevisionInfo(r["revision"], r.get("message") or "", r.get("file"))
-                     for r in revisions}
-        self._map = RevisionMap(lambda: [
-            Node(r["revision"], _tuple(r["down"]), dependencies=_tuple(r.get("depends_on")),
-                 branch_labels=tuple(r.get("labels") or ()))
-            for r in revisions
-        ])
+        self.info = {
+            r["revision"]: RevisionInfo(r["revision"], r.get("message") or "", r.get("file")) for r in revisions
+        }
+        self._map = RevisionMap(
+            lambda: [
+                Node(
+                    r["revision"],
+                    _tuple(r["down"]),
+                    dependencies=_tuple(r.get("depends_on")),
+                    branch_labels=tuple(r.get("labels") or ()),
+                )
+                for r in revisions
+            ]
+        )
 
     @property
     def heads(self) -> tuple[str, ...]:

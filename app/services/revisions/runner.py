@@ -38,8 +38,11 @@ class Timeouts:
     lock: float = 0
 
     def session_settings(self) -> dict[str, str]:
-        return {"statement_timeout": str(int(self.statement * 1000)), "lock_timeout": str(int(self.lock * 1000)),
-                "application_name": "dbadmin-migrate"}
+        return {
+            "statement_timeout": str(int(self.statement * 1000)),
+            "lock_timeout": str(int(self.lock * 1000)),
+            "application_name": "dbadmin-migrate",
+        }
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,23 @@ class Applied:
 class EnvFailure(Exception):
     """The env.py process reported a failure (or ended without a word); ``kind`` says which family."""
 
-    def __init__(self, kind: str, message: str, *, sqlstate: str | None = None, module: str | None = None,
-                 operational: bool = False) -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        sqlstate: str | None = None,
+        module: str | None = None,
+        operational: bool = False,
+    ) -> None:
         super().__init__(message)
-        self.kind, self.message, self.sqlstate, self.module, self.operational = kind, message, sqlstate, module, operational
+        self.kind, self.message, self.sqlstate, self.module, self.operational = (
+            kind,
+            message,
+            sqlstate,
+            module,
+            operational,
+        )
 
 
 def describe(project: Project) -> dict:
@@ -80,13 +96,21 @@ def inspect(project: Project, target: Target) -> dict:
     return _call(project, {"command": "inspect"}, target)
 
 
-def run(project: Project, target: Target, destination: str, *, direction: str, on_step: Callable[[Applied], None],
-        on_plan: Callable[[list[str]], None]) -> None:
+def run(
+    project: Project,
+    target: Target,
+    destination: str,
+    *,
+    direction: str,
+    on_step: Callable[[Applied], None],
+    on_plan: Callable[[list[str]], None],
+) -> None:
     """Upgrade or downgrade ``target`` to ``destination`` online; each callback runs before the child goes on.
 
     ``on_step`` is told of a revision while its transaction is still open, so a row
     written there is never missing for a revision that committed.
     """
+
     def on_event(kind: str, message: dict) -> None:
         if kind == "plan":
             on_plan(message["revisions"])
@@ -96,11 +120,13 @@ def run(project: Project, target: Target, destination: str, *, direction: str, o
     _call(project, {"command": "run", "destination": destination, "direction": direction}, target, on_event)
 
 
-def offline_sql(project: Project, target: Target, start: str | None, destination: str,
-                *, direction: str = "up") -> tuple[str, list[dict]]:
+def offline_sql(
+    project: Project, target: Target, start: str | None, destination: str, *, direction: str = "up"
+) -> tuple[str, list[dict]]:
     """The SQL Alembic's offline mode renders from ``start`` to ``destination``, and the revisions it could not."""
-    found = _call(project, {"command": "sql", "start": start, "destination": destination, "direction": direction},
-                  target)
+    found = _call(
+        project, {"command": "sql", "start": start, "destination": destination, "direction": direction}, target
+    )
     return found["sql"], found["skipped"]
 
 
@@ -114,15 +140,20 @@ def new_revision(project: Project, message: str, *, file_template: str) -> dict:
     return _call(project, {"command": "revision", "message": message, "file_template": file_template})
 
 
-def _call(project: Project, request: dict, target: Target | None = None,
-          on_event: Callable[[str, dict], None] | None = None) -> dict:
+def _call(
+    project: Project, request: dict, target: Target | None = None, on_event: Callable[[str, dict], None] | None = None
+) -> dict:
     """Start the env.py process, hand it ``request``, relay its events; its result or ``EnvFailure``."""
     request = project.request() | request
     if target is not None:
-        request |= {"url": project.sqlalchemy_url(target.url),
-                    "connection_url": "postgresql+psycopg://" + target.url.split("://", 1)[1], "identity": target.identity.as_dict(),
-                    "branch_label": target.label, "location": target.location,
-                    "session_settings": target.timeouts.session_settings()}
+        request |= {
+            "url": project.sqlalchemy_url(target.url),
+            "connection_url": "postgresql+psycopg://" + target.url.split("://", 1)[1],
+            "identity": target.identity.as_dict(),
+            "branch_label": target.label,
+            "location": target.location,
+            "session_settings": target.timeouts.session_settings(),
+        }
     workdir = project.workdir()
     events_r, events_w = os.pipe()
     control_r, control_w = os.pipe()
@@ -130,8 +161,12 @@ def _call(project: Project, request: dict, target: Target | None = None,
         try:
             process = subprocess.Popen(
                 [sys.executable, "-P", "-m", "dbadmin.services.revisions.child", str(events_w), str(control_r)],
-                pass_fds=(events_w, control_r), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                cwd=workdir, env=project.environment(target.url if target else None),
+                pass_fds=(events_w, control_r),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=workdir,
+                env=project.environment(target.url if target else None),
             )
         finally:
             os.close(events_w)
@@ -147,8 +182,9 @@ def _call(project: Project, request: dict, target: Target | None = None,
                 process.wait()
                 raise
         if final is None:
-            raise EnvFailure("crashed", f"env.py's process ended (exit code {process.returncode}) without an answer"
-                             + _tail(output))
+            raise EnvFailure(
+                "crashed", f"env.py's process ended (exit code {process.returncode}) without an answer" + _tail(output)
+            )
     kind = final.pop("event")
     if kind == "error":
         raise EnvFailure(final.pop("kind"), final.pop("message"), **final)

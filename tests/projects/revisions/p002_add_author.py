@@ -1,4 +1,5 @@
 """add an author to notes"""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """index notes by author"""
+
 from alembic import op
 
 revision = "p003"

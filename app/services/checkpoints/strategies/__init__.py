@@ -19,8 +19,19 @@ from .neon import NeonStrategy
 
 REGISTERED: tuple[type[Strategy], ...] = (CloneStrategy, DumpStrategy, NeonStrategy)
 
-__all__ = ["REGISTERED", "Created", "Job", "Keep", "Progress", "Strategy", "Unavailability", "build", "choose", "default_name",
-           "names"]
+__all__ = [
+    "REGISTERED",
+    "Created",
+    "Job",
+    "Keep",
+    "Progress",
+    "Strategy",
+    "Unavailability",
+    "build",
+    "choose",
+    "default_name",
+    "names",
+]
 
 
 def names() -> tuple[str, ...]:
@@ -30,8 +41,10 @@ def names() -> tuple[str, ...]:
 def build(settings: Settings) -> dict[str, Strategy]:
     """One of each registered strategy with its settings (once, at start-up); ``ConfigError`` when
     CHECKPOINT_STRATEGY_DEV or _PROD names none of them."""
-    for variable, chosen in (("CHECKPOINT_STRATEGY_DEV", settings.checkpoint_strategy_dev),
-                             ("CHECKPOINT_STRATEGY_PROD", settings.checkpoint_strategy_prod)):
+    for variable, chosen in (
+        ("CHECKPOINT_STRATEGY_DEV", settings.checkpoint_strategy_dev),
+        ("CHECKPOINT_STRATEGY_PROD", settings.checkpoint_strategy_prod),
+    ):
         if chosen not in names():
             raise ConfigError(f"{variable}: unknown checkpoint strategy {chosen[:20]!r}; use {_choices()}")
     return {strategy.name: strategy.from_settings(settings) for strategy in REGISTERED}

@@ -126,6 +126,7 @@ class Strategy(Protocol):
     def settle(self, job: Job, checkpoint: Checkpoint) -> Created | None:
         """Finish or undo what a killed process left of ``checkpoint`` (status ``creating``);
         ``Created`` when it turned out whole (the catalog marks it ready), else None (failed)."""
+
     def unavailability(self, job: Job) -> Unavailability: ...
 
 

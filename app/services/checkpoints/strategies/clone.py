@@ -29,7 +29,9 @@ from .base import Created, Finding, Job, Keep, Unavailability, quietly
 
 class CloneStrategy:
     name: ClassVar[str] = "clone"
-    summary: ClassVar[str] = "a copy on the branch's own server: fast; the branch takes no connections while it is copied"
+    summary: ClassVar[str] = (
+        "a copy on the branch's own server: fast; the branch takes no connections while it is copied"
+    )
     restore_effect: ClassVar[str] = swap.SWAP_EFFECT
 
     def __init__(self, sessions: str = "terminate", wait: float = 10.0) -> None:
@@ -59,8 +61,9 @@ class CloneStrategy:
     def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint:
         self.verify(job, checkpoint)
         if not swap.swappable(job):
-            raise OperationRefused("restoring a clone checkpoint needs a role that may create databases (CREATEDB); "
-                                   "this one may not")
+            raise OperationRefused(
+                "restoring a clone checkpoint needs a role that may create databases (CREATEDB); this one may not"
+            )
 
         def build_aside(aside: str) -> None:
             job.report(0, 1, f"copying checkpoint #{checkpoint.id}")
@@ -79,7 +82,9 @@ class CloneStrategy:
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
         with job.maintenance() as conn:
             if not server_admin.exists(conn, checkpoint.location):
-                raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its database {checkpoint.reference} no longer exists")
+                raise CheckpointCorrupt(
+                    f"checkpoint #{checkpoint.id}: its database {checkpoint.reference} no longer exists"
+                )
 
     def settle(self, job: Job, checkpoint: Checkpoint) -> None:
         """A clone killed half-way: drop the partial copy, and let the branch take connections again."""
@@ -94,33 +99,64 @@ class CloneStrategy:
             size = server_admin.size(conn, job.database)
         last = catalog.last_measured(job.registry, job.branch, self.name)
         if last is None:
-            return Unavailability(self.name, None, f"clone: the branch takes no connections while its {units.size(size)} "
-                                  "are copied (about the time to copy its files on the server's disk; measured after "
-                                  "the first clone).")
+            return Unavailability(
+                self.name,
+                None,
+                f"clone: the branch takes no connections while its {units.size(size)} "
+                "are copied (about the time to copy its files on the server's disk; measured after "
+                "the first clone).",
+            )
         rate = (last.size_bytes or 0) / ((last.unavailable_ms or 1) / 1000)  # bytes per second, as measured (both > 0)
         seconds = size / rate
-        return Unavailability(self.name, seconds, f"clone: the branch takes no connections while it is copied, about "
-                              f"{max(seconds, 0.1):.1f} s for {units.size(size)} at the last measured "
-                              f"{units.size(int(rate))}/s.")
-
+        return Unavailability(
+            self.name,
+            seconds,
+            f"clone: the branch takes no connections while it is copied, about "
+            f"{max(seconds, 0.1):.1f} s for {units.size(size)} at the last measured "
+            f"{units.size(int(rate))}/s.",
+        )
 
     def diagnose(self, job: Job) -> list[Finding]:
         """Whether a clone will share blocks (PostgreSQL 18 on a filesystem with reflinks) or copy bytes."""
         with job.maintenance() as conn:
             major, folder = server_admin.server_major(conn), server_admin.data_directory(conn)
         if folder is None or not Path(folder).is_dir():
-            return [Finding("clone copies", "ok", "the server's data directory is not visible from here, so whether "
-                            "clones share blocks cannot be told")]
+            return [
+                Finding(
+                    "clone copies",
+                    "ok",
+                    "the server's data directory is not visible from here, so whether "
+                    "clones share blocks cannot be told",
+                )
+            ]
         found = filesystems.reflinks(Path(folder))
         if found.supported and major >= 18:
-            return [Finding("clone copies", "ok", f"copy-on-write: {folder} is on {found.filesystem}, which has "
-                            "reflinks, and PostgreSQL 18 clones files there in moments")]
+            return [
+                Finding(
+                    "clone copies",
+                    "ok",
+                    f"copy-on-write: {folder} is on {found.filesystem}, which has "
+                    "reflinks, and PostgreSQL 18 clones files there in moments",
+                )
+            ]
         if found.supported:
-            return [Finding("clone copies", "warn", f"{folder} is on {found.filesystem}, which has reflinks, but "
-                            f"PostgreSQL {major} copies every byte", "PostgreSQL 18 makes clones there nearly free")]
-        return [Finding("clone copies", "ok", f"byte copies: {folder} is on {found.filesystem}"
-                        + (", which has no reflinks" if found.supported is False else ""),
-                        "a data directory on XFS (reflink=1) or Btrfs makes clones nearly free with PostgreSQL 18")]
+            return [
+                Finding(
+                    "clone copies",
+                    "warn",
+                    f"{folder} is on {found.filesystem}, which has reflinks, but PostgreSQL {major} copies every byte",
+                    "PostgreSQL 18 makes clones there nearly free",
+                )
+            ]
+        return [
+            Finding(
+                "clone copies",
+                "ok",
+                f"byte copies: {folder} is on {found.filesystem}"
+                + (", which has no reflinks" if found.supported is False else ""),
+                "a data directory on XFS (reflink=1) or Btrfs makes clones nearly free with PostgreSQL 18",
+            )
+        ]
 
 
 class fenced:
@@ -157,8 +193,10 @@ def _wait_for_no_sessions(conn, database: str, seconds: float) -> None:
     while (count := server_admin.other_sessions(conn, database)) and time.monotonic() < deadline:
         time.sleep(0.1)
     if count:
-        raise OperationRefused(f"{database} still has {count} other session(s) after {seconds:g} s; a clone needs "
-                               "none: close them, set CLONE_SESSIONS=terminate, or use the dump strategy")
+        raise OperationRefused(
+            f"{database} still has {count} other session(s) after {seconds:g} s; a clone needs "
+            "none: close them, set CLONE_SESSIONS=terminate, or use the dump strategy"
+        )
 
 
 def _copy(conn, target: str, source: str, *, owner_of: str | None = None) -> str:

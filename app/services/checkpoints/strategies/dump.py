@@ -25,9 +25,12 @@ from .base import Created, Job, Keep, Unavailability
 
 class DumpStrategy:
     name: ClassVar[str] = "dump"
-    summary: ClassVar[str] = "pg_dump into the checkpoint store (a folder or S3), pg_restore back: the branch stays online"
-    restore_effect: ClassVar[str] = swap.SWAP_EFFECT + (" A role that may not create databases restores in place instead, in one "
-                                         "transaction: queries wait for it.")
+    summary: ClassVar[str] = (
+        "pg_dump into the checkpoint store (a folder or S3), pg_restore back: the branch stays online"
+    )
+    restore_effect: ClassVar[str] = swap.SWAP_EFFECT + (
+        " A role that may not create databases restores in place instead, in one transaction: queries wait for it."
+    )
 
     def __init__(self, store: Store, jobs: int = 2) -> None:
         self.store, self.jobs = store, jobs
@@ -35,9 +38,13 @@ class DumpStrategy:
     @classmethod
     def from_settings(cls, settings: Settings) -> DumpStrategy:
         if settings.checkpoint_s3_bucket:
-            store: Store = S3Store(bucket=settings.checkpoint_s3_bucket, prefix=settings.checkpoint_s3_prefix,
-                                   endpoint=settings.checkpoint_s3_endpoint, region=settings.checkpoint_s3_region,
-                                   staging=settings.checkpoint_path.resolve())
+            store: Store = S3Store(
+                bucket=settings.checkpoint_s3_bucket,
+                prefix=settings.checkpoint_s3_prefix,
+                endpoint=settings.checkpoint_s3_endpoint,
+                region=settings.checkpoint_s3_region,
+                staging=settings.checkpoint_path.resolve(),
+            )
         else:
             store = LocalStore(settings.checkpoint_path.resolve())
         return cls(store, settings.dump_jobs)
@@ -48,19 +55,28 @@ class DumpStrategy:
     def create(self, job: Job, checkpoint: Checkpoint) -> Created:
         reference = checkpoint.location
         if self.store.exists(reference):
-            raise NameTaken(f"checkpoint #{checkpoint.id}: {reference} already exists in the checkpoint store; "
-                            "nothing was changed")
+            raise NameTaken(
+                f"checkpoint #{checkpoint.id}: {reference} already exists in the checkpoint store; nothing was changed"
+            )
         staged = self.store.staging(reference)
         with job.maintenance() as conn:
             estimate = server_admin.size(conn, job.database)
             tool = _tool("pg_dump", server_admin.server_major(conn))
         free = self.store.free_bytes()
         if free is not None and free < estimate:
-            raise CheckpointFailed(f"the checkpoint store has {free // 2**20} MiB free; the database is "
-                                   f"{estimate // 2**20} MiB, so a dump may not fit")
+            raise CheckpointFailed(
+                f"the checkpoint store has {free // 2**20} MiB free; the database is "
+                f"{estimate // 2**20} MiB, so a dump may not fit"
+            )
         try:
-            _run_tool(job, tool, ["--format=custom", f"--file={staged}", "--no-password"], job.url,
-                      watch=staged, total=estimate)
+            _run_tool(
+                job,
+                tool,
+                ["--format=custom", f"--file={staged}", "--no-password"],
+                job.url,
+                watch=staged,
+                total=estimate,
+            )
             checksum = sha256_of(staged)
             size = self.store.keep(staged, reference)
         except BaseException:
@@ -88,8 +104,13 @@ class DumpStrategy:
             with job.maintenance() as conn:
                 server_admin.create(conn, aside, owner_of=job.database)
                 tool = _tool("pg_restore", server_admin.server_major(conn))
-            _run_tool(job, tool, ["--exit-on-error", f"--jobs={self.jobs}", "--no-password", str(archive)],
-                      dburl.with_database(job.url, aside), database_flag=True)
+            _run_tool(
+                job,
+                tool,
+                ["--exit-on-error", f"--jobs={self.jobs}", "--no-password", str(archive)],
+                dburl.with_database(job.url, aside),
+                database_flag=True,
+            )
         finally:
             self.store.release(checkpoint.location, archive)
 
@@ -101,8 +122,21 @@ class DumpStrategy:
             _check_archive(job, checkpoint, archive)
             with job.maintenance() as conn:
                 tool = _tool("pg_restore", server_admin.server_major(conn))
-            _run_tool(job, tool, ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
-                                  "--no-password", str(archive)], job.url, database_flag=True)
+            _run_tool(
+                job,
+                tool,
+                [
+                    "--clean",
+                    "--if-exists",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "--no-owner",
+                    "--no-password",
+                    str(archive),
+                ],
+                job.url,
+                database_flag=True,
+            )
         finally:
             self.store.release(checkpoint.location, archive)
 
@@ -132,7 +166,9 @@ class DumpStrategy:
 def _check_archive(job: Job, checkpoint: Checkpoint, archive: Path) -> None:
     job.report(0, 1, f"checking the archive of checkpoint #{checkpoint.id}")
     if sha256_of(archive) != checkpoint.checksum:
-        raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its archive {checkpoint.reference} does not match its checksum")
+        raise CheckpointCorrupt(
+            f"checkpoint #{checkpoint.id}: its archive {checkpoint.reference} does not match its checksum"
+        )
 
 
 def _tool(name: str, server_major: int) -> pgtools.Tool:
@@ -140,13 +176,23 @@ def _tool(name: str, server_major: int) -> pgtools.Tool:
     if tool is None:
         raise CheckpointFailed(f"{name} is not installed: apt-get install postgresql-client-{server_major}")
     if tool.major < server_major:
-        raise CheckpointFailed(f"{name} {tool.version} ({tool.path}) is older than the server ({server_major}); "
-                               f"install the PostgreSQL {server_major} client tools")
+        raise CheckpointFailed(
+            f"{name} {tool.version} ({tool.path}) is older than the server ({server_major}); "
+            f"install the PostgreSQL {server_major} client tools"
+        )
     return tool
 
 
-def _run_tool(job: Job, tool: pgtools.Tool, args: list[str], url: str, *, watch: Path | None = None,
-              total: int = 0, database_flag: bool = False) -> None:
+def _run_tool(
+    job: Job,
+    tool: pgtools.Tool,
+    args: list[str],
+    url: str,
+    *,
+    watch: Path | None = None,
+    total: int = 0,
+    database_flag: bool = False,
+) -> None:
     """Run pg_dump/pg_restore with the password in the environment (never on the command line)."""
     target, password = dburl.without_password(url)
     env = {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": job.purpose}
@@ -158,7 +204,9 @@ def _run_tool(job: Job, tool: pgtools.Tool, args: list[str], url: str, *, watch:
     job.report(0, total, f"{tool.name} started")
     while process.poll() is None and not job.cancel.is_set():
         if watch is not None and watch.exists():
-            job.report(min(watch.stat().st_size, total), total, f"{tool.name}: {watch.stat().st_size // 2**20} MiB written")
+            job.report(
+                min(watch.stat().st_size, total), total, f"{tool.name}: {watch.stat().st_size // 2**20} MiB written"
+            )
         time.sleep(0.1)
     if job.cancel.is_set():  # honoured even if the tool finished meanwhile: the caller cleans up either way
         process.terminate()

@@ -49,12 +49,14 @@ class NeonError(CheckpointFailed):
 class NeonApi:
     """The dozen calls of Neon's v2 API this strategy needs, with retries and operation polling."""
 
-    def __init__(self, url: str, key: str, project: str, *, timeout: float, attempts: int = 6,
-                 backoff: float = 0.5) -> None:
+    def __init__(
+        self, url: str, key: str, project: str, *, timeout: float, attempts: int = 6, backoff: float = 0.5
+    ) -> None:
         self.url, self.project, self.timeout = url.rstrip("/"), project, timeout
         self.attempts, self.backoff = attempts, backoff
-        self._client = httpx.Client(headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
-                                    timeout=30)
+        self._client = httpx.Client(
+            headers={"Authorization": f"Bearer {key}", "Accept": "application/json"}, timeout=30
+        )
 
     def call(self, method: str, path: str, *, body: dict | None = None, params: dict | None = None) -> dict:
         """One request under ``/projects/{id}``; returns the JSON answer ({} for 204)."""
@@ -62,11 +64,13 @@ class NeonApi:
         for attempt in range(self.attempts):
             request_id = str(uuid.uuid4())
             try:
-                answer = self._client.request(method, self.url + where, json=body, params=params,
-                                              headers={"X-Request-ID": request_id})
+                answer = self._client.request(
+                    method, self.url + where, json=body, params=params, headers={"X-Request-ID": request_id}
+                )
             except httpx.HTTPError as exc:
-                raise NeonError(f"Neon {method} {path or '/'}: {type(exc).__name__} reaching {self.url} "
-                                f"(request {request_id})", 0) from None
+                raise NeonError(
+                    f"Neon {method} {path or '/'}: {type(exc).__name__} reaching {self.url} (request {request_id})", 0
+                ) from None
             if answer.status_code in RETRIED and attempt + 1 < self.attempts:
                 time.sleep(self._delay(answer, attempt))
                 continue
@@ -84,8 +88,9 @@ class NeonApi:
             while operation["status"] not in DONE:
                 if operation["status"] in ENDED or time.monotonic() > deadline:
                     said = f": {operation['error']}" if operation.get("error") else ""
-                    raise NeonError(f"Neon operation {operation['action']} ({operation['id']}) "
-                                    f"{operation['status']}{said}", 0)
+                    raise NeonError(
+                        f"Neon operation {operation['action']} ({operation['id']}) {operation['status']}{said}", 0
+                    )
                 time.sleep(0.25)
                 operation = self.call("GET", f"/operations/{operation['id']}")["operation"]
 
@@ -110,7 +115,7 @@ class NeonApi:
         try:
             return min(float(answer.headers.get("Retry-After", "")), 30.0)
         except ValueError:
-            return min(self.backoff * 2 ** attempt, 8.0)
+            return min(self.backoff * 2**attempt, 8.0)
 
     @staticmethod
     def _error(method: str, path: str, answer: httpx.Response, request_id: str) -> NeonError:
@@ -119,16 +124,23 @@ class NeonApi:
         except ValueError:
             said = {}
         message = str(said.get("message") or answer.reason_phrase)[:300]
-        return NeonError(f"Neon {method} {path or '/'}: {message} (HTTP {answer.status_code}, "
-                         f"request {str(said.get('request_id') or request_id)[:64]})", answer.status_code)
+        return NeonError(
+            f"Neon {method} {path or '/'}: {message} (HTTP {answer.status_code}, "
+            f"request {str(said.get('request_id') or request_id)[:64]})",
+            answer.status_code,
+        )
 
 
 class NeonStrategy:
     name: ClassVar[str] = "neon"
-    summary: ClassVar[str] = ("a Neon branch of the live branch (NEON_* settings): instant at any size, the branch stays online; "
-               "restore and restore to a time by Neon's branch restore")
-    restore_effect: ClassVar[str] = ("Neon rebuilds the branch and moves its compute over: connections to it drop for a few seconds "
-                      "and reconnect; its connection string stays the same.")
+    summary: ClassVar[str] = (
+        "a Neon branch of the live branch (NEON_* settings): instant at any size, the branch stays online; "
+        "restore and restore to a time by Neon's branch restore"
+    )
+    restore_effect: ClassVar[str] = (
+        "Neon rebuilds the branch and moves its compute over: connections to it drop for a few seconds "
+        "and reconnect; its connection string stays the same."
+    )
 
     def __init__(self, api: NeonApi | None, branches: dict[Branch, str | None]) -> None:
         self.api, self.branches = api, branches
@@ -137,8 +149,12 @@ class NeonStrategy:
     def from_settings(cls, settings: Settings) -> NeonStrategy:
         api = None
         if settings.neon_api_key and settings.neon_project_id:
-            api = NeonApi(settings.neon_api_url, settings.neon_api_key.get_secret_value(), settings.neon_project_id,
-                          timeout=settings.neon_operation_timeout)
+            api = NeonApi(
+                settings.neon_api_url,
+                settings.neon_api_key.get_secret_value(),
+                settings.neon_project_id,
+                timeout=settings.neon_operation_timeout,
+            )
         return cls(api, {Branch.DEV: settings.neon_branch_dev, Branch.PROD: settings.neon_branch_prod})
 
     def reference_for(self, job: Job, checkpoint: Checkpoint) -> str:
@@ -149,9 +165,14 @@ class NeonStrategy:
         api = self._api()
         live = self._live(job, api)
         job.report(0, 1, f"branching {live['name']} on Neon")
-        made = api.call("POST", "/branches", body={
-            "branch": {"parent_id": live["id"], "name": checkpoint.location},
-            "annotation_value": {"dbadmin-checkpoint": str(checkpoint.id), "dbadmin-branch": job.branch.value}})
+        made = api.call(
+            "POST",
+            "/branches",
+            body={
+                "branch": {"parent_id": live["id"], "name": checkpoint.location},
+                "annotation_value": {"dbadmin-checkpoint": str(checkpoint.id), "dbadmin-branch": job.branch.value},
+            },
+        )
         api.wait(made.get("operations", []))
         job.report(1, 1, f"branched {live['name']} on Neon")
         return Created(size_bytes=made["branch"].get("logical_size") or live.get("logical_size") or 0)
@@ -159,7 +180,9 @@ class NeonStrategy:
     def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint:
         api = self._api()
         source = self._branch_of(api, checkpoint)
-        return self._restore(job, api, keep, lambda live: {"source_branch_id": source["id"]}, f"checkpoint #{checkpoint.id}")
+        return self._restore(
+            job, api, keep, lambda live: {"source_branch_id": source["id"]}, f"checkpoint #{checkpoint.id}"
+        )
 
     def history(self, job: Job) -> History:
         """From the project's history window (or the branch's creation, if later) to now."""
@@ -171,8 +194,9 @@ class NeonStrategy:
 
     def restore_to_time(self, job: Job, moment: datetime, keep: Keep) -> Checkpoint:
         stamp = moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        return self._restore(job, self._api(), keep,
-                             lambda live: {"source_branch_id": live["id"], "source_timestamp": stamp}, stamp)
+        return self._restore(
+            job, self._api(), keep, lambda live: {"source_branch_id": live["id"], "source_timestamp": stamp}, stamp
+        )
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
         api = self._api()
@@ -182,8 +206,10 @@ class NeonStrategy:
         children = [branch["name"] for branch in api.branches() if branch.get("parent_id") == found["id"]]
         if children:
             shown = ", ".join(children[:3]) + (f" and {len(children) - 3} more" if len(children) > 3 else "")
-            raise CheckpointKept(f"checkpoint #{checkpoint.id}: Neon keeps its branch {found['name']} while it has "
-                                 f"child branches ({shown})")
+            raise CheckpointKept(
+                f"checkpoint #{checkpoint.id}: Neon keeps its branch {found['name']} while it has "
+                f"child branches ({shown})"
+            )
         try:
             api.wait(api.call("DELETE", f"/branches/{found['id']}").get("operations", []))
         except NeonError as exc:
@@ -206,8 +232,9 @@ class NeonStrategy:
         return Created(size_bytes=found.get("logical_size") or 0)
 
     def unavailability(self, job: Job) -> Unavailability:
-        return Unavailability(self.name, 0.0, "neon: Neon branches the live branch in moments (copy-on-write); the "
-                              "branch stays online.")
+        return Unavailability(
+            self.name, 0.0, "neon: Neon branches the live branch in moments (copy-on-write); the branch stays online."
+        )
 
     def diagnose(self, job: Job) -> list[Finding]:
         """The key and project, the branch's Neon branch by name, and that its endpoint is the branch's URL."""
@@ -215,17 +242,35 @@ class NeonStrategy:
             api = self._api()
             project = api.call("GET", "")["project"]
         except (ConfigError, NeonError) as exc:
-            return [Finding("neon project", "fail", str(exc), "set NEON_API_KEY (a project-scoped key fits) and "
-                            "NEON_PROJECT_ID")]
-        found = [Finding("neon project", "ok", f"{project.get('name') or project['id']} ({project['id']}), history "
-                         f"{(project.get('history_retention_seconds') or 0) / 3600:g} h")]
+            return [
+                Finding(
+                    "neon project", "fail", str(exc), "set NEON_API_KEY (a project-scoped key fits) and NEON_PROJECT_ID"
+                )
+            ]
+        found = [
+            Finding(
+                "neon project",
+                "ok",
+                f"{project.get('name') or project['id']} ({project['id']}), history "
+                f"{(project.get('history_retention_seconds') or 0) / 3600:g} h",
+            )
+        ]
         try:
             live = self._live(job, api)
         except (ConfigError, NeonError, WrongDatabase) as exc:
-            return [*found, Finding("neon branch", "fail", str(exc), f"set NEON_BRANCH_{job.branch.name} to the Neon "
-                                    f"branch {job.branch.label}'s URL connects to")]
-        return [*found, Finding("neon branch", "ok", f"{live['name']} ({live['id']}): its endpoint is "
-                                f"{dburl.describe(job.url)}")]
+            return [
+                *found,
+                Finding(
+                    "neon branch",
+                    "fail",
+                    str(exc),
+                    f"set NEON_BRANCH_{job.branch.name} to the Neon branch {job.branch.label}'s URL connects to",
+                ),
+            ]
+        return [
+            *found,
+            Finding("neon branch", "ok", f"{live['name']} ({live['id']}): its endpoint is {dburl.describe(job.url)}"),
+        ]
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -244,8 +289,10 @@ class NeonStrategy:
         if live is None:
             raise ConfigError(f"NEON_BRANCH_{job.branch.name}: project {api.project} has no branch named {name[:80]!r}")
         if check and not self._serves(job, api, live):
-            raise WrongDatabase(f"{job.branch.label}'s URL ({dburl.describe(job.url)}) is not the endpoint of Neon "
-                                f"branch {name}; nothing was changed")
+            raise WrongDatabase(
+                f"{job.branch.label}'s URL ({dburl.describe(job.url)}) is not the endpoint of Neon "
+                f"branch {name}; nothing was changed"
+            )
         return live
 
     @staticmethod
@@ -255,20 +302,31 @@ class NeonStrategy:
         keep), the host of one of its endpoints."""
         wanted = dburl.parts(job.url)
         try:
-            uri = api.call("GET", "/connection_uri", params={
-                "branch_id": live["id"], "database_name": wanted.get("dbname"), "role_name": wanted.get("user")})["uri"]
+            uri = api.call(
+                "GET",
+                "/connection_uri",
+                params={
+                    "branch_id": live["id"],
+                    "database_name": wanted.get("dbname"),
+                    "role_name": wanted.get("user"),
+                },
+            )["uri"]
         except NeonError as exc:
             if exc.status not in (400, 404, 412):
                 raise
-            hosts = {_endpoint(f"postgresql://{e['host']}/x")[0]
-                     for e in api.call("GET", f"/branches/{live['id']}/endpoints")["endpoints"]}
+            hosts = {
+                _endpoint(f"postgresql://{e['host']}/x")[0]
+                for e in api.call("GET", f"/branches/{live['id']}/endpoints")["endpoints"]
+            }
             return _endpoint(job.url)[0] in hosts
         return _endpoint(uri) == _endpoint(job.url)
 
     def _branch_of(self, api: NeonApi, checkpoint: Checkpoint) -> dict:
         found = api.branch_named(checkpoint.location)
         if found is None:
-            raise CheckpointCorrupt(f"checkpoint #{checkpoint.id}: its Neon branch {checkpoint.reference} no longer exists")
+            raise CheckpointCorrupt(
+                f"checkpoint #{checkpoint.id}: its Neon branch {checkpoint.reference} no longer exists"
+            )
         return found
 
     def _restore(self, job: Job, api: NeonApi, keep: Keep, source, what: str) -> Checkpoint:
@@ -282,14 +340,19 @@ class NeonStrategy:
         job.report(0, 1, f"Neon restores {live['name']} to {what}")
         job.close_pools()  # Neon drops the branch's connections: ours go first, and reopen after
         try:
-            answer = api.call("POST", f"/branches/{live['id']}/restore",
-                              body={**source(live), "preserve_under_name": preserved})
+            answer = api.call(
+                "POST", f"/branches/{live['id']}/restore", body={**source(live), "preserve_under_name": preserved}
+            )
             api.wait(answer.get("operations", []))
         except BaseException as exc:
             kept = _quietly_find(api, preserved)
-            catalog.update(job.registry, before.id, status="ready" if kept else "failed",
-                           size_bytes=(kept or {}).get("logical_size"),
-                           error=None if kept else f"restore to {what} did not happen: {failure_message(exc, job.secrets)}")
+            catalog.update(
+                job.registry,
+                before.id,
+                status="ready" if kept else "failed",
+                size_bytes=(kept or {}).get("logical_size"),
+                error=None if kept else f"restore to {what} did not happen: {failure_message(exc, job.secrets)}",
+            )
             raise
         finally:
             job.close_pools()
@@ -304,7 +367,7 @@ def _endpoint(url: str) -> tuple[str, int, str]:
     parts = dburl.parts(url)
     host = (parts.get("host") or "").lower()
     first, _, rest = host.partition(".")
-    host = (first.removesuffix("-pooler") + ("." + rest if rest else ""))
+    host = first.removesuffix("-pooler") + ("." + rest if rest else "")
     return host, int(parts.get("port") or 5432), parts.get("dbname") or ""
 
 
@@ -317,4 +380,3 @@ def _quietly_find(api: NeonApi, name: str) -> dict | None:
         return api.branch_named(name)
     except NeonError:
         return None
-

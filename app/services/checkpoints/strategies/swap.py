@@ -21,8 +21,10 @@ from ..catalog import Checkpoint
 from .base import Job, Keep, failure_message, quietly
 
 KEPT_AS = "clone"  # the replaced database is kept as it is, which is what a clone checkpoint is
-SWAP_EFFECT = ("The branch takes no connections for a moment while the databases are swapped; "
-               "open sessions are ended and reconnect to the restored database.")
+SWAP_EFFECT = (
+    "The branch takes no connections for a moment while the databases are swapped; "
+    "open sessions are ended and reconnect to the restored database."
+)
 
 
 def checkpoint_database(database: str, checkpoint_id: int) -> str:
@@ -44,8 +46,9 @@ def swap_in(job: Job, checkpoint: Checkpoint, keep: Keep, build_aside: Callable[
     previous = checkpoint_database(database, before.id)
     aside = f"{database[:40]}__restore_{before.id}_{server_admin.unique_part()}"
     catalog.update(registry, before.id, reference=previous)
-    journal = catalog.journal_start(registry, branch=job.branch, checkpoint_id=checkpoint.id, database=database,
-                                    aside=aside, previous=previous)
+    journal = catalog.journal_start(
+        registry, branch=job.branch, checkpoint_id=checkpoint.id, database=database, aside=aside, previous=previous
+    )
     swapped = False
     try:
         with job.maintenance() as conn:
@@ -71,8 +74,12 @@ def swap_in(job: Job, checkpoint: Checkpoint, keep: Keep, build_aside: Callable[
     except BaseException as exc:
         if not swapped and not isinstance(exc, NameTaken):  # what holds the name is not ours to drop
             quietly(job.drop, aside)
-            catalog.update(registry, before.id, status="failed", error=f"restore of #{checkpoint.id} did not happen: "
-                           + failure_message(exc, job.secrets))
+            catalog.update(
+                registry,
+                before.id,
+                status="failed",
+                error=f"restore of #{checkpoint.id} did not happen: " + failure_message(exc, job.secrets),
+            )
             catalog.journal_step(registry, journal, "rolled back")
         raise
     finally:
@@ -93,8 +100,12 @@ def settle_journal(job: Job) -> list[str]:
             server_admin.drop(conn, entry.aside)  # after a swap the aside name no longer exists
         for row in catalog.list_for_branch(job.registry, job.branch, statuses=("creating",)):
             if row.reference == entry.previous:
-                catalog.update(job.registry, row.id, status="ready" if swapped else "failed",
-                               error=None if swapped else "interrupted before the swap; the branch was not changed")
+                catalog.update(
+                    job.registry,
+                    row.id,
+                    status="ready" if swapped else "failed",
+                    error=None if swapped else "interrupted before the swap; the branch was not changed",
+                )
         catalog.journal_step(job.registry, entry.id, "done" if swapped else "rolled back")
         settled.append(f"restore of #{entry.checkpoint_id} {'finished' if swapped else 'rolled back'}")
     return settled

@@ -21,9 +21,14 @@ class User:
     is_superuser: bool
 
 
-USERS = {user.email: user for user in (User("admin@example.com", "admin-password", True),
-                                       User("user@example.com", "user-password", False),
-                                       User("outage@example.com", "outage-password", False))}
+USERS = {
+    user.email: user
+    for user in (
+        User("admin@example.com", "admin-password", True),
+        User("user@example.com", "user-password", False),
+        User("outage@example.com", "outage-password", False),
+    )
+}
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -1,4 +1,5 @@
 """backfill missing authors (a data migration: it reads rows, so it has no offline SQL)"""
+
 import sqlalchemy as sa
 from alembic import op
 

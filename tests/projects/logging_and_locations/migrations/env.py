@@ -21,8 +21,9 @@ if context.is_offline_mode():
     with context.begin_transaction():
         context.run_migrations()
 else:
-    engine = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
-                                poolclass=pool.NullPool, echo=True)
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool, echo=True
+    )
     with engine.connect() as connection:
         connection.execute(text("CREATE SCHEMA IF NOT EXISTS meta"))
         connection.commit()

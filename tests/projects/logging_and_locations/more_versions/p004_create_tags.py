@@ -1,4 +1,5 @@
 """create tags (kept in a second version location)"""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """create items"""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -9,8 +10,9 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table("items", sa.Column("id", sa.Integer, primary_key=True),
-                    sa.Column("title", sa.String(200), nullable=False))
+    op.create_table(
+        "items", sa.Column("id", sa.Integer, primary_key=True), sa.Column("title", sa.String(200), nullable=False)
+    )
 
 
 def downgrade():

@@ -1,4 +1,5 @@
 """add item price"""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -15,8 +15,10 @@ class Settings(BaseSettings):
     @property
     def SQLALCHEMY_DATABASE_URI(self) -> str:
         password = f":{quote(self.POSTGRES_PASSWORD, safe='')}" if self.POSTGRES_PASSWORD else ""
-        return (f"postgresql+psycopg://{quote(self.POSTGRES_USER, safe='')}{password}@{self.POSTGRES_SERVER}:"
-                f"{self.POSTGRES_PORT}/{self.POSTGRES_DB}")
+        return (
+            f"postgresql+psycopg://{quote(self.POSTGRES_USER, safe='')}{password}@{self.POSTGRES_SERVER}:"
+            f"{self.POSTGRES_PORT}/{self.POSTGRES_DB}"
+        )
 
 
 settings = Settings()

@@ -1,4 +1,5 @@
 """record the driver that ran the migration"""
+
 import sqlalchemy as sa
 from alembic import context, op
 
@@ -12,8 +13,11 @@ def upgrade():
     op.create_table("ran_with", sa.Column("driver", sa.Text), sa.Column("is_async", sa.Boolean))
     if not context.is_offline_mode():
         dialect = op.get_bind().dialect
-        op.execute(sa.text("INSERT INTO ran_with VALUES (:driver, :is_async)").bindparams(
-            driver=dialect.driver, is_async=bool(dialect.is_async)))
+        op.execute(
+            sa.text("INSERT INTO ran_with VALUES (:driver, :is_async)").bindparams(
+                driver=dialect.driver, is_async=bool(dialect.is_async)
+            )
+        )
 
 
 def downgrade():

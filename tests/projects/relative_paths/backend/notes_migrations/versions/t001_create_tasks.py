@@ -1,4 +1,5 @@
 """create tasks"""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """tasks can be done"""
+
 import sqlalchemy as sa
 from alembic import op
 
