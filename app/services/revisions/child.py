@@ -405,12 +405,12 @@ def main() -> None:
     os._exit(0)  # env.py may have left threads or an event loop behind
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _bound(connection: Any) -> Any:
     """The connection Alembic's context runs on (None only in offline mode, which inspect never is)."""
     if connection is None:
         raise RuntimeError("env.py gave Alembic no connection to inspect")
     return connection
+
+
+if __name__ == "__main__":
+    main()
