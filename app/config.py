@@ -213,6 +213,17 @@ class Settings(BaseSettings):
             raise ValueError("is not a Redis URL (expected redis://host:port/db)")
         return SecretStr(raw)
 
+    @field_validator("neon_api_url")
+    @classmethod
+    def _neon_over_tls(cls, value: str) -> str:
+        """The API key travels in every request: only over TLS, or to this machine (a local proxy)."""
+        parts = urlsplit(value.strip())
+        if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+            return value.strip()
+        raise ValueError(
+            "must be an https:// URL (http:// only to this machine): the API key is sent with every request"
+        )
+
     @field_validator("after_run_hook")
     @classmethod
     def _hook_spelling(cls, value: str | None) -> str | None:

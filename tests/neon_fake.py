@@ -436,6 +436,8 @@ class NeonFake:
             data = earlier[-1]
         if self._busy():
             return _error(423, "project already has running conflicting operations")
+        if self.failing_operations:  # the operation fails, and the branch stays as it was
+            return {"branch": self._json(target), "operations": [self._operation("restore_branch", target)]}
         restored = self._new_branch(target.name, None, data_from=data)
         restored.parent_id = None if target.parent_id is None else target.id
         restored.default, target.default = target.default, False

@@ -8,6 +8,7 @@ settled at the next start (``settle``).
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -432,7 +433,10 @@ class _Keep:
 
 def _history(context: Context, branch: Branch, strategy: TimeTravel) -> History:
     window = strategy.history(_job(context, branch, None, None))
-    return History(window.earliest.astimezone(UTC), window.latest.astimezone(UTC))
+    return History(_utc(window.earliest), _utc(window.latest))
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?")
 
 
 def _moment(value: object) -> datetime:
@@ -444,11 +448,16 @@ def _moment(value: object) -> datetime:
         try:
             moment = (
                 datetime.combine(datetime.now(UTC).date(), time.fromisoformat(text))
-                if len(text) <= 8
+                if _TIME_OF_DAY.fullmatch(text)
                 else datetime.fromisoformat(text)
             )
         except ValueError:
             raise InvalidInput(f"{text[:40]!r} is not a time: use ISO 8601 (2026-12-02T14:32:00Z) or HH:MM") from None
+    return _utc(moment)
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; one without a zone is taken to be UTC already (never the server's local time)."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 

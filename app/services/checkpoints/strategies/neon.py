@@ -39,11 +39,15 @@ DONE, ENDED = {"finished", "skipped"}, {"cancelled"}  # "failed" and "error" are
 
 
 class NeonError(CheckpointFailed):
-    """Neon answered with an error: ``status`` and Neon's message and request id in the sentence."""
+    """Neon answered with an error: ``status`` and Neon's message and request id in the sentence.
 
-    def __init__(self, message: str, status: int) -> None:
+    ``definite``: Neon said no (a 4xx answer, an operation it cancelled), so nothing was done;
+    otherwise (no answer, a 5xx, an operation still running at the deadline) it may still be.
+    """
+
+    def __init__(self, message: str, status: int, *, definite: bool) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.definite = status, definite
 
 
 class NeonApi:
@@ -53,52 +57,77 @@ class NeonApi:
         self, url: str, key: str, project: str, *, timeout: float, attempts: int = 6, backoff: float = 0.5
     ) -> None:
         self.url, self.project, self.timeout = url.rstrip("/"), project, timeout
-        self.attempts, self.backoff = attempts, backoff
+        self.attempts, self.backoff, self._key = attempts, backoff, key
         self._client = httpx.Client(
             headers={"Authorization": f"Bearer {key}", "Accept": "application/json"}, timeout=30
         )
 
     def call(self, method: str, path: str, *, body: dict | None = None, params: dict | None = None) -> dict:
-        """One request under ``/projects/{id}``; returns the JSON answer ({} for 204)."""
-        where = f"/projects/{self.project}{path}"
-        for attempt in range(self.attempts):
-            request_id = str(uuid.uuid4())
+        """One request under ``/projects/{id}``; returns the JSON answer ({} for 204).
+
+        423 (another operation holds the project: Dev's and Prod's share it) is retried until
+        NEON_OPERATION_TIMEOUT, 429 and 503 a few times; a GET, safe to repeat, also after no
+        answer or a 5xx.
+        """
+        where, deadline, attempt = f"/projects/{self.project}{path}", time.monotonic() + self.timeout, 0
+        while True:
+            request_id, attempt = str(uuid.uuid4()), attempt + 1
+            again = attempt < self.attempts
             try:
                 answer = self._client.request(
                     method, self.url + where, json=body, params=params, headers={"X-Request-ID": request_id}
                 )
             except httpx.HTTPError as exc:
+                if method == "GET" and again:
+                    time.sleep(self._backoff(attempt))
+                    continue
                 raise NeonError(
-                    f"Neon {method} {path or '/'}: {type(exc).__name__} reaching {self.url} (request {request_id})", 0
+                    f"Neon {method} {path or '/'}: {type(exc).__name__} reaching {self.url} (request {request_id})",
+                    0,
+                    definite=False,
                 ) from None
-            if answer.status_code in RETRIED and attempt + 1 < self.attempts:
+            status = answer.status_code
+            locked = status == 423 and time.monotonic() < deadline
+            if locked or (status in RETRIED and again) or (method == "GET" and status >= 500 and again):
                 time.sleep(self._delay(answer, attempt))
                 continue
-            if answer.status_code == 204:
+            if status == 204:
                 return {}
             if answer.is_success:
                 return answer.json()
             raise self._error(method, path, answer, request_id)
-        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     def wait(self, operations: list[dict]) -> None:
-        """Poll each operation to its end: finished or skipped, else an error naming it."""
+        """Poll each operation to its end: finished or skipped, else an error naming it (definite when
+        Neon cancelled it; not when it was still running at NEON_OPERATION_TIMEOUT).  Polls start at a
+        quarter second and slow to five, well inside Neon's rate limits."""
         deadline = time.monotonic() + self.timeout
         for operation in operations:
+            pause = 0.25
             while operation["status"] not in DONE:
                 if operation["status"] in ENDED or time.monotonic() > deadline:
-                    said = f": {operation['error']}" if operation.get("error") else ""
+                    said = f": {self._scrub(str(operation['error']))}" if operation.get("error") else ""
                     raise NeonError(
-                        f"Neon operation {operation['action']} ({operation['id']}) {operation['status']}{said}", 0
+                        f"Neon operation {operation['action']} ({operation['id']}) {operation['status']}{said}",
+                        0,
+                        definite=operation["status"] in ENDED,
                     )
-                time.sleep(0.25)
+                time.sleep(pause)
+                pause = min(pause * 1.5, 5.0)
                 operation = self.call("GET", f"/operations/{operation['id']}")["operation"]
 
     def branches(self, search: str | None = None) -> list[dict]:
         """Every branch (``search``: whose name or id contains it), following the cursor."""
         found, cursor = [], None
         while True:
-            params = {"limit": 100, **({"search": search} if search else {}), **({"cursor": cursor} if cursor else {})}
+            # sorted by creation, which operations meanwhile do not reorder (updated_at would)
+            params = {
+                "limit": 100,
+                "sort_by": "created_at",
+                "sort_order": "asc",
+                **({"search": search} if search else {}),
+                **({"cursor": cursor} if cursor else {}),
+            }
             page = self.call("GET", "/branches", params=params)
             found += page["branches"]
             cursor = (page.get("pagination") or {}).get("next")
@@ -113,21 +142,28 @@ class NeonApi:
 
     def _delay(self, answer: httpx.Response, attempt: int) -> float:
         try:
-            return min(float(answer.headers.get("Retry-After", "")), 30.0)
+            return max(0.0, min(float(answer.headers.get("Retry-After", "")), 30.0))
         except ValueError:
-            return min(self.backoff * 2**attempt, 8.0)
+            return self._backoff(attempt)
 
-    @staticmethod
-    def _error(method: str, path: str, answer: httpx.Response, request_id: str) -> NeonError:
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff * 2 ** (attempt - 1), 8.0)
+
+    def _scrub(self, text: str) -> str:
+        """Neon's words without the key, should they ever quote it."""
+        return text.replace(self._key, "[key]")
+
+    def _error(self, method: str, path: str, answer: httpx.Response, request_id: str) -> NeonError:
         try:
             said = answer.json()
         except ValueError:
             said = {}
-        message = str(said.get("message") or answer.reason_phrase)[:300]
+        message = self._scrub(str(said.get("message") or answer.reason_phrase)[:300])
         return NeonError(
             f"Neon {method} {path or '/'}: {message} (HTTP {answer.status_code}, "
             f"request {str(said.get('request_id') or request_id)[:64]})",
             answer.status_code,
+            definite=answer.status_code < 500,
         )
 
 
@@ -185,9 +221,15 @@ class NeonStrategy:
         )
 
     def history(self, job: Job) -> History:
-        """From the project's history window (or the branch's creation, if later) to now."""
+        """From the project's history window (or the branch's creation, if later) to now; refused on a
+        child branch, which Neon restores only to a branch's head, not to a moment."""
         api = self._api()
         live = self._live(job, api, check=False)
+        if live.get("parent_id"):
+            raise OperationRefused(
+                f"Neon restores to a moment only on root branches; {job.branch.label}'s Neon branch "
+                f"{live['name']} is a child branch: restore one of its checkpoints instead"
+            )
         window = api.call("GET", "")["project"].get("history_retention_seconds") or 0
         now = datetime.now(UTC)
         return History(max(now - timedelta(seconds=window), _moment(live["created_at"])), now)
@@ -213,7 +255,7 @@ class NeonStrategy:
         try:
             api.wait(api.call("DELETE", f"/branches/{found['id']}").get("operations", []))
         except NeonError as exc:
-            if 400 <= exc.status < 500 and exc.status not in (401, 403):
+            if 400 <= exc.status < 500 and exc.status not in (401, 403, 404):  # Neon's rules, not our set-up
                 raise CheckpointKept(f"checkpoint #{checkpoint.id}: {exc}") from None
             raise
 
@@ -345,21 +387,38 @@ class NeonStrategy:
             )
             api.wait(answer.get("operations", []))
         except BaseException as exc:
-            kept = _quietly_find(api, preserved)
-            catalog.update(
-                job.registry,
-                before.id,
-                status="ready" if kept else "failed",
-                size_bytes=(kept or {}).get("logical_size"),
-                error=None if kept else f"restore to {what} did not happen: {failure_message(exc, job.secrets)}",
-            )
-            raise
+            raise self._after_failure(job, api, before, preserved, what, exc) from None
         finally:
             job.close_pools()
         job.report(1, 1, f"Neon restored {live['name']} to {what}")
         job.restore_method = "neon restore"
-        kept = api.branch_named(preserved) or {}
+        kept = _quietly_find(api, preserved)
+        if kept is None:  # restored, but the replaced state is not where Neon was told to keep it (or unseen yet)
+            return catalog.update(
+                job.registry, before.id, status="failed", error=f"Neon did not show the preserved branch {preserved}"
+            )
         return catalog.update(job.registry, before.id, status="ready", size_bytes=kept.get("logical_size") or 0)
+
+    def _after_failure(
+        self, job: Job, api: NeonApi, before: Checkpoint, preserved: str, what: str, exc: BaseException
+    ) -> BaseException:
+        """Record what a failed restore left, and the error to raise: whatever Neon kept is the undo; a
+        refusal did nothing; anything else (no answer, a timeout) may still be under way, so the row stays
+        ``creating`` for the next start to settle, and the error says so."""
+        kept = _quietly_find(api, preserved)
+        said = failure_message(exc, job.secrets)
+        if kept is not None:
+            catalog.update(job.registry, before.id, status="ready", size_bytes=kept.get("logical_size") or 0)
+            return CheckpointFailed(
+                f"{said}; Neon did restore the branch to {what}: the replaced state is checkpoint #{before.id}"
+            )
+        if isinstance(exc, NeonError) and exc.definite:
+            catalog.update(job.registry, before.id, status="failed", error=f"restore to {what} did not happen: {said}")
+            return exc
+        return CheckpointFailed(
+            f"{said}; Neon may still be restoring the branch to {what}: checkpoint #{before.id} "
+            "is settled when dbadmin next starts"
+        )
 
 
 def _endpoint(url: str) -> tuple[str, int, str]:
@@ -372,7 +431,8 @@ def _endpoint(url: str) -> tuple[str, int, str]:
 
 
 def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # Neon's times are UTC
 
 
 def _quietly_find(api: NeonApi, name: str) -> dict | None:
