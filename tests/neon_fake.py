@@ -28,6 +28,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import psycopg
 import uvicorn
@@ -124,8 +125,22 @@ class NeonFake:
     def named(self, name: str) -> FakeBranch:
         return next(b for b in self.branches.values() if b.name == name)
 
-    def uri(self, branch: FakeBranch) -> str:
-        return dburl.with_database(self.server_url, self.endpoint_databases[branch.endpoint])
+    def uri(self, branch: FakeBranch, database: str | None = None) -> str:
+        """The URL of the branch's endpoint: a host of its own (``ep-….neon.test``, reached through
+        ``hostaddr`` on the test server, as Neon's hosts differ per endpoint), and its database."""
+        parts = dburl.parts(self.server_url)
+        server, port = parts.get("host", "127.0.0.1"), parts.get("port", "5432")
+        database = database or self.endpoint_databases[branch.endpoint]
+        if server.startswith("/"):  # a Unix socket: no host name to tell endpoints apart by
+            return dburl.with_database(self.server_url, database)
+        password = f":{quote(parts['password'], safe='')}" if parts.get("password") else ""
+        return (
+            f"postgresql://{quote(parts.get('user', 'postgres'), safe='')}{password}@{self.host(branch)}:{port}/"
+            f"{database}?hostaddr={server}"
+        )
+
+    def host(self, branch: FakeBranch) -> str:
+        return f"{branch.endpoint}.fake-region.neon.test"
 
     def mark(self, name: str) -> datetime:
         """Record the branch's data now in its history (what a restore to a later time finds)."""
@@ -361,13 +376,12 @@ class NeonFake:
             found = fake.branches.get(branch_id)
             if found is None:
                 return _error(404, f"branch {branch_id} not found")
-            host = dburl.conninfo_to_dict(fake.server_url).get("host")
             return {
                 "endpoints": [
                     {
                         "id": found.endpoint,
                         "branch_id": found.id,
-                        "host": host,
+                        "host": fake.host(found),
                         "type": "read_write",
                         "current_state": "active",
                     }
@@ -381,7 +395,7 @@ class NeonFake:
             found = fake.branches.get(branch_id) if branch_id else next(b for b in fake.branches.values() if b.default)
             if found is None or not found.endpoint:
                 return _error(404, "branch not found or it has no endpoint")
-            return {"uri": fake.uri(found)}
+            return {"uri": fake.uri(found, database_name)}  # the database asked for, as Neon answers
 
         @app.get(base + "/operations/{operation_id}")
         def operation(project: str, operation_id: str):

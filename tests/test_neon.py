@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from dbadmin.services import checkpoints
+from dbadmin.services import checkpoints, dburl
 from dbadmin.services.branch import Branch
 from dbadmin.services.checkpoints import catalog
 from dbadmin.services.errors import (
@@ -490,10 +490,16 @@ def test_the_same_scenario_against_a_real_neon_project(make_settings, databases)
         checkpoints.delete(context, "prod", made.id, actor=ME)
 
 
-def test_where_neon_gives_no_connection_uri_the_endpoint_host_is_compared(shop, neon):
+def test_where_neon_gives_no_connection_uri_the_endpoint_host_is_compared(make_neon, neon):
+    shop = make_neon()
     neon.fail_next(412, path="/connection_uri")  # a role whose password Neon does not keep
     made = checkpoints.create(shop, "prod", actor=ME, label="via the endpoints")
     assert made.status == "ready" and 200 in neon.statuses("GET", "/endpoints")
+    assert ".fake-region.neon.test:" in dburl.describe(shop.registry.url("prod"))  # endpoints have hosts of their own
+    wrong = make_neon(neon_branch_prod="dev")
+    neon.fail_next(412, path="/connection_uri")
+    with pytest.raises(WrongDatabase, match="is not the endpoint of Neon branch dev"):
+        checkpoints.create(wrong, "prod", actor=ME, label="the wrong branch, by its host")
 
 
 def test_the_api_key_only_travels_over_tls_or_to_this_machine(make_settings):
