@@ -136,33 +136,21 @@ class CheckpointsPanel:
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative")
             return
-        phrase = await actions.confirm(
+        await self._confirm_and_restore(
             f"Restore checkpoint #{checkpoint_id} on {self.branch.label}",
-            f"{self.branch.label} goes back to checkpoint #{checkpoint_id}. Its current state is kept as a new "
-            f"checkpoint, so this can be undone. {plan.effect}",
-            phrase=plan.phrase,
-            production=self.branch is Branch.PROD,
-            action="Restore",
-        )
-        if phrase is None:
-            return
-        before = await actions.run_operation(
+            f"checkpoint #{checkpoint_id}",
+            plan,
             f"Restoring #{checkpoint_id} on {self.branch.label}",
-            lambda progress, cancel: checkpoints.restore(
+            lambda confirm, progress, cancel: checkpoints.restore(
                 self.context,
                 self.branch,
                 checkpoint_id,
                 actor=self.who,
-                confirm=phrase or None,
+                confirm=confirm,
                 progress=progress,
                 cancel=cancel,
             ),
-            progress=True,
-            cancellable=True,
         )
-        if before is not None:
-            ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
-            self.on_change()
 
     async def _restore_to_time(self) -> None:
         try:
@@ -194,10 +182,29 @@ class CheckpointsPanel:
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative", multi_line=True)
             return
-        phrase = await actions.confirm(
+        await self._confirm_and_restore(
             f"Restore {self.branch.label} to {plan.moment:%Y-%m-%d %H:%M:%S} UTC",
-            f"{self.branch.label} goes back to how it was at that moment. Its current state is kept as a new "
-            f"checkpoint, so this can be undone. {plan.effect}",
+            "how it was at that moment",
+            plan,
+            f"Restoring {self.branch.label} to {plan.moment:%H:%M:%S}",
+            lambda confirm, progress, cancel: checkpoints.restore_to_time(
+                self.context,
+                self.branch,
+                plan.moment,
+                actor=self.who,
+                confirm=confirm,
+                progress=progress,
+                cancel=cancel,
+            ),
+        )
+
+    async def _confirm_and_restore(self, title: str, back_to: str, plan, running: str, restore) -> None:
+        """Ask for ``plan``'s phrase (and "are you sure" on Production), then run
+        ``restore(confirm, progress, cancel)`` with a progress card; say which checkpoint is the undo."""
+        phrase = await actions.confirm(
+            title,
+            f"{self.branch.label} goes back to {back_to}. Its current state is kept as a new checkpoint, so this can "
+            f"be undone. {plan.effect}",
             phrase=plan.phrase,
             production=self.branch is Branch.PROD,
             action="Restore",
@@ -205,18 +212,7 @@ class CheckpointsPanel:
         if phrase is None:
             return
         before = await actions.run_operation(
-            f"Restoring {self.branch.label} to {plan.moment:%H:%M:%S}",
-            lambda progress, cancel: checkpoints.restore_to_time(
-                self.context,
-                self.branch,
-                plan.moment,
-                actor=self.who,
-                confirm=phrase or None,
-                progress=progress,
-                cancel=cancel,
-            ),
-            progress=True,
-            cancellable=True,
+            running, lambda progress, cancel: restore(phrase or None, progress, cancel), progress=True, cancellable=True
         )
         if before is not None:
             ui.notify(f"The replaced state is checkpoint #{before.id}", type="info")
