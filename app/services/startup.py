@@ -46,6 +46,9 @@ def open_context(settings: Settings) -> Iterator[Context]:
             seed = "dev" in created and settings.migrations is None
             settings = embedded_settings(settings, server)
         strategies = checkpoint_strategies.build(settings)  # a wrong strategy setting stops here, before any connection
+        for strategy in strategies.values():
+            if isinstance(strategy, checkpoint_strategies.Closing):  # a provider's HTTP client, say
+                stack.callback(strategy.close)
         registry = Registry(settings)
         stack.callback(registry.close)
         # Identity first: the control store's tables must never be created inside a branch.

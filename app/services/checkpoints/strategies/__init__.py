@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from ....config import Settings
 from ...branch import Branch
 from ...errors import ConfigError, InvalidInput
-from .base import Created, Job, Keep, Progress, Strategy, Unavailability
+from .base import Closing, Created, Job, Keep, Progress, Strategy, Unavailability
 from .clone import CloneStrategy
 from .dump import DumpStrategy
 from .neon import NeonStrategy
@@ -21,6 +21,7 @@ REGISTERED: tuple[type[Strategy], ...] = (CloneStrategy, DumpStrategy, NeonStrat
 
 __all__ = [
     "REGISTERED",
+    "Closing",
     "Created",
     "Job",
     "Keep",

@@ -160,6 +160,13 @@ def quietly(call: Callable[..., object], *args: object) -> None:
         pass
 
 
+@runtime_checkable
+class Closing(Protocol):
+    """A strategy holding something to let go of when its context closes (a provider's HTTP client)."""
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Finding:
     """One line of ``dbadmin doctor`` about a strategy's own set-up (a provider's key, its branches)."""

@@ -278,6 +278,10 @@ class NeonStrategy:
             self.name, 0.0, "neon: Neon branches the live branch in moments (copy-on-write); the branch stays online."
         )
 
+    def close(self) -> None:
+        if self.api is not None:
+            self.api.close()
+
     def diagnose(self, job: Job) -> list[Finding]:
         """The key and project, the branch's Neon branch by name, and that its endpoint is the branch's URL."""
         try:
