@@ -22,6 +22,7 @@ from dbadmin.services.errors import (
     CheckpointFailed,
     CheckpointKept,
     ConfigError,
+    NotSetUp,
     OperationRefused,
     WrongDatabase,
 )
@@ -297,7 +298,9 @@ def test_a_branch_mapped_to_another_neon_branch_is_refused_before_anything_chang
 
 def test_without_its_settings_the_strategy_says_which_are_missing(make_neon):
     shop = make_neon(neon_api_key=None)
-    with pytest.raises(ConfigError, match="^the neon checkpoint strategy needs NEON_API_KEY and NEON_PROJECT_ID$"):
+    with pytest.raises(
+        NotSetUp, match="^the neon checkpoint strategy is not set up here: it needs NEON_API_KEY and NEON_PROJECT_ID$"
+    ):
         checkpoints.create(shop, "prod", actor=ME, label="no key")
 
 

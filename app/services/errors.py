@@ -66,6 +66,10 @@ class OperationRefused(DBAdminError):
     outcome = "refused"
 
 
+class NotSetUp(OperationRefused):
+    """What was asked for needs settings this dbadmin does not have (a strategy's key): refused, nothing changed."""
+
+
 class CheckpointKept(OperationRefused):
     """The checkpoint's provider will not delete it yet (a branch with children, say): it stays, and says why."""
 

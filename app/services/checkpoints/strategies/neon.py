@@ -29,7 +29,15 @@ import httpx
 from ....config import Settings
 from ... import dburl, server_admin
 from ...branch import Branch
-from ...errors import CheckpointCorrupt, CheckpointFailed, CheckpointKept, ConfigError, OperationRefused, WrongDatabase
+from ...errors import (
+    CheckpointCorrupt,
+    CheckpointFailed,
+    CheckpointKept,
+    ConfigError,
+    NotSetUp,
+    OperationRefused,
+    WrongDatabase,
+)
 from .. import catalog
 from ..catalog import Checkpoint
 from .base import Created, Finding, History, Job, Keep, Unavailability, failure_message
@@ -287,7 +295,7 @@ class NeonStrategy:
         try:
             api = self._api()
             project = api.call("GET", "")["project"]
-        except (ConfigError, NeonError) as exc:
+        except (NotSetUp, NeonError) as exc:
             return [
                 Finding(
                     "neon project", "fail", str(exc), "set NEON_API_KEY (a project-scoped key fits) and NEON_PROJECT_ID"
@@ -303,7 +311,7 @@ class NeonStrategy:
         ]
         try:
             live = self._live(job, api)
-        except (ConfigError, NeonError, WrongDatabase) as exc:
+        except (ConfigError, NotSetUp, NeonError, WrongDatabase) as exc:
             return [
                 *found,
                 Finding(
@@ -322,7 +330,7 @@ class NeonStrategy:
 
     def _api(self) -> NeonApi:
         if self.api is None:
-            raise ConfigError("the neon checkpoint strategy needs NEON_API_KEY and NEON_PROJECT_ID")
+            raise NotSetUp("the neon checkpoint strategy is not set up here: it needs NEON_API_KEY and NEON_PROJECT_ID")
         return self.api
 
     def _live(self, job: Job, api: NeonApi, *, check: bool = True) -> dict:
@@ -330,7 +338,7 @@ class NeonStrategy:
         endpoint is the database the branch's URL names, so nothing acts on another branch."""
         name = self.branches[job.branch]
         if not name:
-            raise ConfigError(f"NEON_BRANCH_{job.branch.name} is not set: which Neon branch is {job.branch.label}?")
+            raise NotSetUp(f"NEON_BRANCH_{job.branch.name} is not set: which Neon branch is {job.branch.label}?")
         live = api.branch_named(name)
         if live is None:
             raise ConfigError(f"NEON_BRANCH_{job.branch.name}: project {api.project} has no branch named {name[:80]!r}")
