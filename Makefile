@@ -1,12 +1,14 @@
 # The two commands the README names. Both set up what they need first (a virtualenv in
-# .venv with dbadmin and its test dependencies), so a fresh clone needs nothing else.
+# .venv with dbadmin, and for the tests their dependencies too), so a fresh clone needs nothing else.
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-test-$(SUM)
+SERVE_STAMP := $(VENV)/.installed-serve-$(SUM)
 
-.PHONY: run test lint screenshots setup clean
+.PHONY: run test lint screenshots setup setup-serve clean
 
-run: setup  ## the console on the embedded default: http://127.0.0.1:8080/admin
+run: setup-serve  ## the console on the embedded default: http://127.0.0.1:8080/admin
 	$(VENV)/bin/dbadmin serve
 
 test: setup  ## the whole test suite (services, CLI, browser)
@@ -26,13 +28,21 @@ screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	DBADMIN_SCREENSHOTS=$(CURDIR)/docs/screenshots $(VENV)/bin/python -m pytest tests/ui \
 		tests/test_neon.py::test_the_console_restores_prod_to_a_time_with_the_phrase
 
-setup: $(STAMP)
+setup: $(STAMP)  ## dbadmin and everything the tests and lint need
+
+setup-serve: $(SERVE_STAMP)  ## dbadmin and only what serving it needs
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	rm -f $(VENV)/.installed-test-* && touch $(STAMP) $(SERVE_STAMP)
+
+$(SERVE_STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-serve-* && touch $(SERVE_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results
