@@ -142,6 +142,10 @@ class NeonApi:
             if not cursor or not page["branches"]:
                 return found
 
+    def delete_branch(self, branch_id: str) -> None:
+        """Delete a branch and wait for it to go (204, already gone, is fine)."""
+        self.wait(self.call("DELETE", f"/branches/{branch_id}").get("operations", []))
+
     def branch_named(self, name: str) -> dict | None:
         return next((branch for branch in self.branches(search=name) if branch["name"] == name), None)
 
@@ -250,10 +254,11 @@ class NeonStrategy:
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
         api = self._api()
-        found = api.branch_named(checkpoint.location)
+        everything = api.branches()  # one listing finds the branch and its children
+        found = next((branch for branch in everything if branch["name"] == checkpoint.location), None)
         if found is None:
             return  # already gone (Neon soft-deletes for a week; it is not ours any more)
-        children = [branch["name"] for branch in api.branches() if branch.get("parent_id") == found["id"]]
+        children = [branch["name"] for branch in everything if branch.get("parent_id") == found["id"]]
         if children:
             shown = ", ".join(children[:3]) + (f" and {len(children) - 3} more" if len(children) > 3 else "")
             raise CheckpointKept(
@@ -261,7 +266,7 @@ class NeonStrategy:
                 f"child branches ({shown})"
             )
         try:
-            api.wait(api.call("DELETE", f"/branches/{found['id']}").get("operations", []))
+            api.delete_branch(found["id"])
         except NeonError as exc:
             if 400 <= exc.status < 500 and exc.status not in (401, 403, 404):  # Neon's rules, not our set-up
                 raise CheckpointKept(f"checkpoint #{checkpoint.id}: {exc}") from None
@@ -270,7 +275,7 @@ class NeonStrategy:
     def discard_partial(self, job: Job, reference: str) -> None:
         api = self._api()
         if (found := api.branch_named(reference)) is not None:
-            api.wait(api.call("DELETE", f"/branches/{found['id']}").get("operations", []))
+            api.delete_branch(found["id"])
 
     def verify(self, job: Job, checkpoint: Checkpoint) -> None:
         self._branch_of(self._api(), checkpoint)
@@ -369,8 +374,8 @@ class NeonStrategy:
             if exc.status not in (400, 404, 412):
                 raise
             hosts = {
-                _endpoint(f"postgresql://{e['host']}/x")[0]
-                for e in api.call("GET", f"/branches/{live['id']}/endpoints")["endpoints"]
+                _host(endpoint["host"])
+                for endpoint in api.call("GET", f"/branches/{live['id']}/endpoints")["endpoints"]
             }
             return _endpoint(job.url)[0] in hosts
         return _endpoint(uri) == _endpoint(job.url)
@@ -436,10 +441,13 @@ class NeonStrategy:
 def _endpoint(url: str) -> tuple[str, int, str]:
     """Host (a pooler's ``-pooler`` dropped), port and database of a URL: what says which endpoint it is."""
     parts = dburl.parts(url)
-    host = (parts.get("host") or "").lower()
-    first, _, rest = host.partition(".")
-    host = first.removesuffix("-pooler") + ("." + rest if rest else "")
-    return host, int(parts.get("port") or 5432), parts.get("dbname") or ""
+    return _host(parts.get("host") or ""), int(parts.get("port") or 5432), parts.get("dbname") or ""
+
+
+def _host(host: str) -> str:
+    """An endpoint's host as compared: lower case, a pooler's ``-pooler`` dropped (it is the same compute)."""
+    first, _, rest = host.lower().partition(".")
+    return first.removesuffix("-pooler") + ("." + rest if rest else "")
 
 
 def _moment(text: str) -> datetime:
