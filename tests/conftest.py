@@ -23,7 +23,7 @@ from dbadmin.config import Settings, load_settings
 from dbadmin.services import control_store, dburl
 from dbadmin.services.embedded import EmbeddedPostgres, example_migrations
 from dbadmin.services.startup import open_context
-from tests.helpers import CHROMIUM, SETTINGS_ENV, Databases
+from tests.helpers import CHROMIUM, SETTINGS_ENV, Databases, load_legacy_shop
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +108,25 @@ def make_context(databases, make_settings, tmp_path):
             return stack.enter_context(open_context(settings))
 
         yield make
+
+
+@pytest.fixture
+def legacy(databases, make_settings, tmp_path):
+    """Dev and Prod made by hand from the same script, no MIGRATIONS (the app as it is before ``dbadmin
+    init``): the context, the app's empty folder, and the two URLs."""
+    dev, prod = databases.new(), databases.new()
+    for url in (dev, prod):
+        load_legacy_shop(url)
+    folder = tmp_path / "app"
+    folder.mkdir()
+    settings = make_settings(
+        dev_database_url=dev,
+        prod_database_url=prod,
+        admin_database_url=databases.new("control"),
+        checkpoint_dir=tmp_path / "checkpoints",
+    )
+    with open_context(settings) as context:
+        yield context, folder, dev, prod
 
 
 @pytest.fixture

@@ -61,6 +61,15 @@ def admin(name: str) -> Principal:
     return Principal(name, Role.ADMIN, "test")
 
 
+LEGACY_SHOP = Path(__file__).parent / "adoption" / "legacy_shop.sql"
+
+
+def load_legacy_shop(url: str) -> None:
+    """An app's schema made by hand and create_all(), no migrations: what ``dbadmin init`` starts from."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(LEGACY_SHOP.read_text())
+
+
 def version(context, branch) -> list[str]:
     """The branch's alembic_version rows, read directly."""
     with context.registry.connection(branch) as conn:

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -17,10 +18,15 @@ from tests.helpers import SETTINGS_ENV, serve
 SECRET = "hunter2-secret"
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
     return subprocess.run(
-        [sys.executable, "-m", "dbadmin", *args], capture_output=True, text=True, env=base | (env or {}), timeout=120
+        [sys.executable, "-m", "dbadmin", *args],
+        capture_output=True,
+        text=True,
+        env=base | (env or {}),
+        timeout=120,
+        cwd=cwd,
     )
 
 

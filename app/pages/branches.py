@@ -61,6 +61,8 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
                     if last
                     else "none yet"
                 ).props(f"data-testid=checkpoint-{status.branch}")
+        if card.next_step:
+            ui.label(card.next_step).classes("text-sm text-sky-800").props(f"data-testid=next-step-{status.branch}")
         if card.busy:
             ui.label(card.busy.describe()).classes("text-sm text-amber-700").props(f"data-testid=busy-{status.branch}")
         if status.error:

@@ -156,9 +156,8 @@ def test_missing_branch_is_shown_as_missing_with_the_variable_to_set(page: Page,
         expect(page.get_by_test_id("state-dev")).to_have_text(re.compile("reachable"))
         expect(page.get_by_test_id("state-prod")).to_have_text(re.compile("missing"))
         expect(page.get_by_test_id("branch-prod")).to_contain_text("Set PROD_DATABASE_URL")
-        expect(page.get_by_test_id("schema-dev")).to_have_text(
-            "MIGRATIONS: not set; point it at your application's alembic.ini"
-        )
+        expect(page.get_by_test_id("schema-dev")).to_have_text("not under migrations yet (0 tables)")
+        expect(page.get_by_test_id("next-step-dev")).to_contain_text("run 'dbadmin init'")
         expect(page.get_by_test_id("tables-empty")).to_contain_text("no tables yet")
         screenshot(page, "admin-missing-prod")
         page.get_by_test_id("branch-prod").click()

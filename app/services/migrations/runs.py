@@ -68,11 +68,11 @@ def list_runs(registry: Registry, branch: Branch, *, limit: int = 200) -> list[R
 
 
 def last_applied(registry: Registry, branch: Branch) -> dict[str, Run]:
-    """For each revision, the newest successful run that applied it ("up")."""
+    """For each revision, the newest successful run that applied it ("up") or recorded it ("baseline")."""
     with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
         rows = cur.execute(
             f"""SELECT DISTINCT ON (revision) {_COLUMNS} FROM migration_runs
-                WHERE branch = %s AND direction = 'up' AND outcome = 'ok'
+                WHERE branch = %s AND direction IN ('up', 'baseline') AND outcome = 'ok'
                 ORDER BY revision, started_at DESC, id DESC""",
             (branch.value,),
         ).fetchall()

@@ -231,7 +231,7 @@ def history(context: Context, branch: Branch | str, *, limit: int = 200) -> Hist
             AppliedRevision(
                 revision=Revision.of(rev),
                 applied_at=run.finished_at if run else None,
-                applied_by=run.actor if run else None,
+                applied_by=(f"{run.actor} (baseline)" if run.direction == "baseline" else run.actor) if run else None,
                 duration_ms=run.duration_ms if run else None,
                 by_dbadmin=run is not None,
             )
@@ -471,16 +471,24 @@ def baseline(
     confirm: str | None = None,
     reason: str | None = None,
     progress: Progress | None = None,
+    locked: bool = True,
 ) -> Baseline:
     """Record that ``branch`` (tables made by ``create_all()``, a legacy Prod) is at ``revision``, running nothing.
 
     Flyway calls it baseline, Alembic ``stamp``.  First a scratch database on the branch's
     server is migrated to ``revision`` and its schema compared with the branch's; any
     difference is shown and refused.  Production needs the phrase ``BASELINE <revision>``.
+    ``locked=False``: called inside an operation that holds the branch already (``dbadmin init``).
     """
     revision = str(revision or "").strip()
     with operation(
-        context, "migrate.baseline", branch, actor=actor, reason=reason, details={"revision": revision[:64]}
+        context,
+        "migrate.baseline",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"revision": revision[:64]},
+        locked=locked,
     ) as (branch, running):
         tell = progress or (lambda done, total, message: None)
         plan = plan_baseline(context, branch, revision)
@@ -519,12 +527,18 @@ def baseline(
             running.details["differences"] = [change.describe() for change in difference.changes[:100]]
             raise BaselineMismatch(branch, revision, difference)
         tell(2, 3, f"recording {revision}")
+        run_id = migration_runs.start(
+            context.registry, branch=branch, revision=revision, direction="baseline", actor=actor.name
+        )
         try:
             alembic_runner.stamp(
                 alembic_branch.project(context.settings), alembic_branch.target(context, branch), revision
             )
         except EnvFailure as failure:
-            raise alembic_branch.translate(failure, context, branch) from None
+            error = alembic_branch.translate(failure, context, branch)
+            migration_runs.finish(context.registry, run_id, outcome="failed", error=str(error))
+            raise error from None
+        migration_runs.finish(context.registry, run_id, outcome="ok")
         tell(3, 3, f"{branch.label} is at {revision}")
     return Baseline(branch, revision, len(found["tables"]))
 

@@ -46,7 +46,10 @@ class DatabaseState:
 def project(settings: Settings) -> Project:
     """The project MIGRATIONS names, started the way the settings say (MIGRATIONS_ENV, MIGRATIONS_PATH)."""
     if settings.migrations is None:
-        raise ConfigError("MIGRATIONS: not set; point it at your application's alembic.ini")
+        raise ConfigError(
+            "MIGRATIONS: not set; point it at your application's alembic.ini, or run 'dbadmin init' in "
+            "your application's folder to start a project from your Development database"
+        )
     return Project(
         Path(settings.migrations),
         env_mapping=parse_env_mapping(settings.migrations_env),

@@ -170,7 +170,8 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELAT
 """
 _SNAPSHOT_COLUMNS = f"""
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default, a.attnum AS position
+       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default, a.attnum AS position,
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE {_USER_RELATIONS} AND a.attnum > 0 AND NOT a.attisdropped
@@ -185,6 +186,61 @@ SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, pg_get_constr
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {_USER_RELATIONS} AND k.contype <> 'n'
 """
+_SNAPSHOT_TRIGGERS = f"""
+SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid) AS definition
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_RELATIONS} AND NOT t.tgisinternal
+"""
+_SNAPSHOT_VIEWS = f"""
+SELECT n.nspname AS schema, c.relname AS name, pg_get_viewdef(c.oid) AS definition
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS} AND c.relkind IN ('v', 'm')
+"""
+# What lives beside the tables, by qualified name.  Objects an extension brings are its own
+# (they come and go with it), so only the extension is listed.  A function is known by its
+# signature and compared by a digest of its whole definition, so a snapshot stays small.  A
+# sequence a column owns (serial, identity) is part of its table, so it is not listed on its own.  These
+# run without parameters, so a % is itself.
+_NOT_SYSTEM = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+_NOT_FROM_EXTENSION = "NOT EXISTS (SELECT FROM pg_depend e WHERE e.objid = {oid} AND e.deptype = 'e')"
+_SNAPSHOT_OBJECTS = {
+    "types": f"""
+        SELECT n.nspname || '.' || t.typname AS name,
+               CASE t.typtype
+                   WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                                              FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
+                   WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod)
+                                 || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END
+                   WHEN 'r' THEN 'range'
+                   WHEN 'c' THEN 'composite'
+                   ELSE 'base'
+               END AS definition
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(oid="t.oid")}
+          AND (t.typtype IN ('e', 'd', 'r', 'b')
+               OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+          AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
+    """,
+    "functions": f"""
+        SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
+               CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window'
+                              ELSE 'function' END
+               || ' ' || CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END
+               AS definition
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(oid="p.oid")}
+    """,
+    "sequences": f"""
+        SELECT n.nspname || '.' || c.relname AS name,
+               format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL),
+                      s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
+                      CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS definition
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE {_NOT_SYSTEM} AND NOT EXISTS (SELECT FROM pg_depend o WHERE o.objid = c.oid AND o.deptype IN ('a', 'i')
+                                            AND o.refclassid = 'pg_class'::regclass AND o.refobjsubid > 0)
+    """,
+    "extensions": "SELECT x.extname AS name, n.nspname AS definition "
+    "FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'",
+}
 
 
 @dataclass(frozen=True)
@@ -459,8 +515,11 @@ def table_details(context: Context, branch: Branch | str, schema: str, table: st
 def snapshot(context: Context, branch: Branch | str) -> dict[str, Any]:
     """A normalized, JSON-serializable picture of the schema, for ``schema_diff`` and for checkpoints.
 
-    ``{"tables": {"schema.table": {"kind", "estimated_rows", "columns": {name: {"type", "nullable",
-    "default", "position"}}, "indexes": {name: definition}, "constraints": {name: definition}}}}``
+    ``{"version": 2, "tables": {"schema.table": {"kind", "estimated_rows", "definition" (views),
+    "columns": {name: {"type", "nullable", "default", "identity", "position"}}, "indexes", "constraints",
+    "triggers": {name: definition}}}, "types" | "functions" | "sequences" | "extensions": {name: definition}}``.
+    Version 1 (older checkpoints) had tables without definitions, identities or triggers, and
+    nothing beside the tables; ``schema_diff`` compares only what both sides have.
     """
     with reading(context, branch) as cur:
         return snapshot_of(cur)
@@ -473,22 +532,33 @@ def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
         tables[f"{row['schema']}.{row['name']}"] = {
             "kind": KINDS[row["relkind"]],
             "estimated_rows": row["estimated_rows"],
+            "definition": None,
             "columns": {},
             "indexes": {},
             "constraints": {},
+            "triggers": {},
         }
     for row in cur.execute(_SNAPSHOT_COLUMNS):
         tables[f"{row['schema']}.{row['table']}"]["columns"][row["name"]] = {
             "type": row["type"],
             "nullable": row["nullable"],
             "default": row["default"],
+            "identity": row["identity"],
             "position": row["position"],
         }
-    for row in cur.execute(_SNAPSHOT_INDEXES):
-        tables[f"{row['schema']}.{row['table']}"]["indexes"][row["name"]] = row["definition"]
-    for row in cur.execute(_SNAPSHOT_CONSTRAINTS):
-        tables[f"{row['schema']}.{row['table']}"]["constraints"][row["name"]] = row["definition"]
-    return {"version": 1, "tables": tables}
+    for row in cur.execute(_SNAPSHOT_VIEWS):
+        tables[f"{row['schema']}.{row['name']}"]["definition"] = row["definition"]
+    for query, member in (
+        (_SNAPSHOT_INDEXES, "indexes"),
+        (_SNAPSHOT_CONSTRAINTS, "constraints"),
+        (_SNAPSHOT_TRIGGERS, "triggers"),
+    ):
+        for row in cur.execute(query):
+            tables[f"{row['schema']}.{row['table']}"][member][row["name"]] = row["definition"]
+    found: dict[str, Any] = {"version": 2, "tables": tables}
+    for section, query in _SNAPSHOT_OBJECTS.items():
+        found[section] = {row["name"]: row["definition"] for row in cur.execute(query)}
+    return found
 
 
 def _table(row: dict[str, Any]) -> Table:

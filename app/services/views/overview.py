@@ -10,7 +10,7 @@ from .. import checkpoints, migrations
 from ..branch import Branch
 from ..checkpoints.catalog import Checkpoint
 from ..context import Context
-from ..errors import DBAdminError
+from ..errors import ConfigError, DBAdminError
 from ..frame import oplock
 from ..frame.oplock import Holder
 from ..migrations.verbs import AppliedRevision
@@ -29,6 +29,7 @@ class BranchOverview:
     last_checkpoint: Checkpoint | None = None
     busy: Holder | None = None
     summary: Summary | None = None  # tables by kind, size, version, latency
+    next_step: str | None = None  # what to do with a branch not under migrations yet
 
 
 def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
@@ -38,11 +39,17 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         return BranchOverview(status=status)
     revision: str | None
     problem: str | None
+    next_step: str | None = None
     try:
         found = migrations.status(context, status.branch)
         state, revision = found.summary, ", ".join(found.current) or None
         applied = migrations.history(context, status.branch, limit=1).applied
         last_migration = applied[0] if applied else None
+        next_step = _next_step(context, found)
+    except ConfigError as exc:
+        state, revision, last_migration, problem = "unknown", None, None, str(exc)
+        if context.settings.migrations is None:  # no project at all: the app has yet to adopt migrations
+            state, problem, next_step = _without_project(context, status.branch)
     except DBAdminError as exc:
         state, revision, last_migration, problem = "unknown", None, None, str(exc)
     else:
@@ -65,6 +72,52 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         last_checkpoint=listed[0] if listed else None,
         busy=holder,
         summary=summary,
+        next_step=next_step,
+    )
+
+
+def _without_project(context: Context, branch: Branch) -> tuple[str, None, str]:
+    tables = introspection.table_count(context, branch)
+    state = f"not under migrations yet ({tables} table{'s' if tables != 1 else ''})"
+    if branch is Branch.DEV:
+        return (
+            state,
+            None,
+            (
+                "In your application's folder, run 'dbadmin init': it writes an Alembic project whose first "
+                "revision is this schema, and records Development at it."
+            ),
+        )
+    return state, None, "'dbadmin init' starts from Development, then compares Production with it."
+
+
+def _next_step(context: Context, found: migrations.Status) -> str | None:
+    """The way onto migrations for an unmanaged branch: baseline one with tables, build an empty one."""
+    if found.state != "unmanaged":
+        return None
+    dev_branch = found.branch is Branch.DEV
+    if not found.tables:
+        if not found.pending:
+            return None
+        return (
+            "Empty: Run pending builds it from the first revision."
+            if dev_branch
+            else "Empty: Promote from Development builds it."
+        )
+    if dev_branch:
+        return (
+            "Record it at the revision it matches: Baseline… under Migrations "
+            "('dbadmin migrate baseline dev --revision <revision>')."
+        )
+    try:
+        dev = migrations.status(context, Branch.DEV).current
+    except DBAdminError:
+        dev = ()
+    if len(dev) != 1:
+        return "Baseline Development first; then Production at the same revision, once its schema matches."
+    return (
+        f"Development is at {dev[0]}: baseline Production there once its schema matches, with Baseline… "
+        f"under Migrations ('dbadmin migrate baseline prod --revision {dev[0]}')."
     )
 
 

@@ -1,0 +1,83 @@
+"""The files of a new Alembic project: ``alembic.ini`` beside a script directory with env.py,
+``script.py.mako`` and ``versions/``, written into a staging folder and moved into place
+only once the first revision has been proved, so a failed ``dbadmin init`` leaves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from ..errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the project goes: ``directory`` (the script directory) and ``ini`` beside it."""
+
+    directory: Path
+    ini: Path
+
+    @classmethod
+    def at(cls, directory: Path) -> Layout:
+        directory = directory.resolve()
+        return cls(directory, directory.parent / "alembic.ini")
+
+    def refuse_existing(self) -> None:
+        """``InvalidInput`` when either file is there already: init never overwrites."""
+        if self.ini.exists():
+            raise InvalidInput(f"{self.ini} already exists; dbadmin init never overwrites a project")
+        if self.directory.exists() and (not self.directory.is_dir() or any(self.directory.iterdir())):
+            raise InvalidInput(f"{self.directory} already exists and is not empty; dbadmin init never overwrites it")
+        if not self.directory.parent.is_dir():
+            raise InvalidInput(f"{self.directory.parent} is not a folder")
+
+
+@contextmanager
+def staged(layout: Layout) -> Iterator[Layout]:
+    """The project's files in a hidden folder beside their place, removed unless ``publish`` moved them."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=".dbadmin-init-", dir=layout.directory.parent))
+    except OSError as exc:
+        raise InvalidInput(f"cannot write in {layout.directory.parent}: {exc.strerror}") from None
+    try:
+        stage = Layout(folder / layout.directory.name, folder / "alembic.ini")
+        _write(stage)
+        yield stage
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish(stage: Layout, layout: Layout) -> None:
+    """Move the staged project into place (a rename on one filesystem: all or nothing per file)."""
+    layout.refuse_existing()  # again: someone may have written there meanwhile
+    if layout.directory.exists():  # an empty folder the user made for it
+        layout.directory.rmdir()
+    os.replace(stage.directory, layout.directory)
+    os.replace(stage.ini, layout.ini)
+
+
+def add_env_line(env_file: Path, name: str, value: str) -> bool:
+    """Append ``NAME=value`` to ``env_file`` unless it sets ``NAME`` already; True when written."""
+    existing = env_file.read_text() if env_file.exists() else ""
+    if any(line.split("=", 1)[0].strip().removeprefix("export ").strip() == name for line in existing.splitlines()):
+        return False
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    with env_file.open("a") as out:
+        out.write(f"{separator}{name}={value}\n")
+    return True
+
+
+def _write(stage: Layout) -> None:
+    templates = files("dbadmin.services.adoption.templates")
+    (stage.directory / "versions").mkdir(parents=True)
+    ini = (templates / "alembic.ini.tmpl").read_text().replace("{directory}", stage.directory.name)
+    stage.ini.write_text(ini)
+    for name in ("env.py", "script.py.mako"):
+        (stage.directory / name).write_text((templates / f"{name}.tmpl").read_text())
