@@ -1,7 +1,7 @@
 -- An application's schema as create_all() and a few hand-written statements left it: no Alembic
 -- project, no version table. dbadmin init must turn exactly this into a first revision.
 CREATE SCHEMA billing;
-CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped', 'cancelled');
+CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped', 'cancelled', 'remboursé');
 CREATE DOMAIN billing.money_cents AS bigint CHECK (VALUE >= 0);
 CREATE SEQUENCE invoice_numbers START 1000 INCREMENT 10;
 
@@ -75,3 +75,11 @@ CREATE MATERIALIZED VIEW sales_by_day AS
     SELECT date_trunc('day', updated_at) AS day, count(*) AS orders, sum(total_cents) AS cents FROM orders GROUP BY 1;
 CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE sessions (token text PRIMARY KEY, customer_id integer REFERENCES customers (id), expires_at timestamptz);
+COMMENT ON COLUMN customers.name IS 'Nom complet — café, 漢字';
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY live_sessions ON sessions USING (expires_at > now());
+
+-- Partitioned: each partition has its own copy of the parent's key and indexes.
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX events_kind ON events (kind);

@@ -4,6 +4,7 @@ live Dev schema, proved by rebuilding it, with both branches recorded at it only
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -12,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 
 from dbadmin.services import adoption, migrations, server_admin
-from dbadmin.services.adoption import first_revision, scaffold
+from dbadmin.services.adoption import ddl, first_revision, scaffold
 from dbadmin.services.errors import ConfirmationRequired, InvalidInput, OperationRefused, NotAllowed
 from dbadmin.services.frame.access import Principal, Role
 from dbadmin.services.schema import introspection
@@ -43,6 +44,8 @@ def comments_and_bodies(url: str) -> list[tuple]:
     with psycopg.connect(url) as conn:
         return conn.execute(
             "SELECT 'comment', obj_description('public.customers'::regclass) "
+            "UNION ALL SELECT 'column comment', col_description('public.customers'::regclass, 3) "
+            "UNION ALL SELECT 'policy', string_agg(policyname || ': ' || qual, ', ') FROM pg_policies "
             "UNION ALL SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p "
             "WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1"
         ).fetchall()
@@ -55,7 +58,7 @@ def test_the_first_revision_rebuilds_dev_exactly_and_downgrades_to_nothing(legac
     assert (result.ini, result.directory) == (folder / "alembic.ini", folder / "migrations")
     assert sorted(p.name for p in result.directory.iterdir()) == ["env.py", "script.py.mako", "versions"]
     assert result.file is not None and result.file.parent == result.directory / "versions"
-    assert result.tables == 10 and result.statements > 30
+    assert result.tables == 12 and result.statements > 30
     assert version(context, "dev") == [result.revision] and version(context, "prod") == []
     audited = {(a.action, a.branch, a.outcome, a.actor, a.reason) for a in actions(context)}
     assert audited == {
@@ -78,7 +81,8 @@ def test_the_first_revision_rebuilds_dev_exactly_and_downgrades_to_nothing(legac
     assert original["tables"]["public.customers"]["columns"]["id"]["identity"] == "always"
     # What a snapshot does not hold: a comment with ':name', '\:' and '%', function bodies with '%'.
     assert comments_and_bodies(scratch) == comments_and_bodies(dev)
-    assert "100% of revenue, see :notes and \\:raw" in comments_and_bodies(dev)[0][1]
+    assert "100% of revenue, see :notes and \\:raw" in dict(comments_and_bodies(dev))["comment"]
+    assert dict(comments_and_bodies(dev))["column comment"] == "Nom complet — café, 漢字"
 
     command.downgrade(alembic_config(result.ini, scratch), "base")
     emptied = schema_of(scratch)
@@ -225,3 +229,45 @@ def test_an_empty_prod_is_built_by_promoting_the_first_revision(databases, make_
         migrations.promote(project, actor=ADA, confirm=migrations.plan_promotion(project).phrase)
         assert version(context, "prod") == [result.revision]
         assert schema_of(context.registry.url("prod")) == schema_of(dev)
+
+
+def test_the_split_keeps_each_statement_whole_and_undoes_only_what_it_must():
+    """pg_dump's shapes that a naive split or undo gets wrong, without a server."""
+    script = """
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+\\restrict abc123
+CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;
+COMMENT ON EXTENSION citext IS 'case-insensitive text';
+COMMENT ON SCHEMA public IS 'standard public schema';
+SET default_table_access_method = heap;
+CREATE TABLE public.t (id integer NOT NULL, note text DEFAULT 'é:x');
+COMMENT ON TABLE public.t IS 'ééé; not the end';
+CREATE VIEW public.v AS SELECT NULL::integer AS id;
+CREATE AGGREGATE public.total(integer) (SFUNC = int4pl, STYPE = integer);
+CREATE OR REPLACE VIEW public.v AS SELECT t.id FROM public.t;
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_self FOREIGN KEY (id) REFERENCES public.t(id);
+\\unrestrict abc123
+"""
+    found = [(s.sql, s.undo, s.kept) for s in ddl.statements(script)]
+    assert found == [
+        ("CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public", "DROP EXTENSION IF EXISTS citext", False),
+        ("SET LOCAL default_table_access_method = heap", None, False),
+        ("CREATE TABLE public.t (id integer NOT NULL, note text DEFAULT 'é:x')", "DROP TABLE public.t", False),
+        ("COMMENT ON TABLE public.t IS 'ééé; not the end'", None, False),
+        ("CREATE VIEW public.v AS SELECT NULL::integer AS id", "DROP VIEW public.v", False),
+        ("CREATE AGGREGATE public.total(integer) (SFUNC = int4pl, STYPE = integer)", None, True),
+        ("CREATE OR REPLACE VIEW public.v AS SELECT t.id FROM public.t", None, False),
+        ("ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)", None, False),
+        (
+            "ALTER TABLE ONLY public.t ADD CONSTRAINT t_self FOREIGN KEY (id) REFERENCES public.t(id)",
+            "ALTER TABLE ONLY public.t DROP CONSTRAINT t_self",
+            False,
+        ),
+    ]
+    rendered = first_revision.render(
+        ddl.statements(script), revision="abc", message="Initial schema", source="here", created=datetime.now()
+    )
+    assert "# left in place (drop it by hand if it is in the way): CREATE AGGREGATE public.total(integer)" in rendered
+    compile(rendered, "revision.py", "exec")

@@ -29,7 +29,7 @@ def test_cards_say_how_to_adopt_migrations_before_and_after_init(page: Page, dat
     try:
         served.sign_in(page)
         page.goto(f"{served.base_url}/admin/")
-        expect(page.get_by_test_id("schema-dev")).to_have_text("not under migrations yet (8 tables)")
+        expect(page.get_by_test_id("schema-dev")).to_have_text("not under migrations yet (10 tables)")
         expect(page.get_by_test_id("next-step-dev")).to_contain_text("In your application's folder, run 'dbadmin init'")
         expect(page.get_by_test_id("next-step-prod")).to_contain_text("'dbadmin init' starts from Development")
         screenshot(page, "onboarding-before-init")
@@ -48,7 +48,7 @@ def test_cards_say_how_to_adopt_migrations_before_and_after_init(page: Page, dat
         page.goto(f"{served.base_url}/admin/")
         expect(page.get_by_test_id("schema-dev")).to_have_text(f"{revision} · up to date")
         expect(page.get_by_test_id("next-step-dev")).to_have_count(0)
-        expect(page.get_by_test_id("schema-prod")).to_have_text("not under migrations yet (8 tables)")
+        expect(page.get_by_test_id("schema-prod")).to_have_text("not under migrations yet (10 tables)")
         expect(page.get_by_test_id("next-step-prod")).to_contain_text(
             f"Development is at {revision}: baseline Production there once its schema matches"
         )

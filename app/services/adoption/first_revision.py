@@ -58,8 +58,11 @@ def for_text(sql: str) -> str:
 def render(statements: Sequence[Statement], *, revision: str, message: str, source: str, created: datetime) -> str:
     """The revision file's text."""
     upgrades = "\n".join(f"    # {_comment(s.label)}\n    op.execute({_literal(s.sql)})" for s in statements)
-    undos = [s.undo for s in reversed(statements) if s.undo]
-    downgrades = "\n".join(f"    op.execute({_literal(undo)})" for undo in undos) or "    pass"
+    kept = [
+        f"    # left in place (drop it by hand if it is in the way): {_comment(s.label)}" for s in statements if s.kept
+    ]
+    undos = [f"    op.execute({_literal(s.undo)})" for s in reversed(statements) if s.undo]
+    downgrades = "\n".join(kept + (undos or ["    pass"]))
     return _TEMPLATE.format(
         message=message,
         source=source,

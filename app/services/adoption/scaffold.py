@@ -1,6 +1,6 @@
 """The files of a new Alembic project: ``alembic.ini`` beside a script directory with env.py,
-``script.py.mako`` and ``versions/``, written into a staging folder and moved into place
-only once the first revision has been proved, so a failed ``dbadmin init`` leaves nothing.
+``script.py.mako`` and ``versions/``, written whole into a staging folder and moved into
+place without overwriting anything, so a failed ``dbadmin init`` leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -55,21 +55,33 @@ def staged(layout: Layout) -> Iterator[Layout]:
 
 
 def publish(stage: Layout, layout: Layout) -> None:
-    """Move the staged project into place (a rename on one filesystem: all or nothing per file)."""
-    layout.refuse_existing()  # again: someone may have written there meanwhile
-    if layout.directory.exists():  # an empty folder the user made for it
-        layout.directory.rmdir()
-    os.replace(stage.directory, layout.directory)
-    os.replace(stage.ini, layout.ini)
+    """Move the staged project into place, never over a file: the ini is linked (which fails if one
+    appeared meanwhile), then the folder renamed (onto nothing, or the empty folder the user made)."""
+    layout.refuse_existing()
+    try:
+        os.link(stage.ini, layout.ini)
+    except FileExistsError:
+        raise InvalidInput(f"{layout.ini} appeared meanwhile; dbadmin init never overwrites a project") from None
+    try:
+        os.rename(stage.directory, layout.directory)
+    except OSError as exc:
+        layout.ini.unlink()
+        raise InvalidInput(f"cannot create {layout.directory}: {exc.strerror}") from None
+
+
+def withdraw(layout: Layout) -> None:
+    """Remove a project ``publish`` just made, when what had to follow it failed."""
+    layout.ini.unlink(missing_ok=True)
+    shutil.rmtree(layout.directory, ignore_errors=True)
 
 
 def add_env_line(env_file: Path, name: str, value: str) -> bool:
     """Append ``NAME=value`` to ``env_file`` unless it sets ``NAME`` already; True when written."""
-    existing = env_file.read_text() if env_file.exists() else ""
+    existing = env_file.read_text(encoding="utf-8") if env_file.exists() else ""
     if any(line.split("=", 1)[0].strip().removeprefix("export ").strip() == name for line in existing.splitlines()):
         return False
     separator = "" if not existing or existing.endswith("\n") else "\n"
-    with env_file.open("a") as out:
+    with env_file.open("a", encoding="utf-8") as out:
         out.write(f"{separator}{name}={value}\n")
     return True
 
@@ -77,7 +89,7 @@ def add_env_line(env_file: Path, name: str, value: str) -> bool:
 def _write(stage: Layout) -> None:
     templates = files("dbadmin.services.adoption.templates")
     (stage.directory / "versions").mkdir(parents=True)
-    ini = (templates / "alembic.ini.tmpl").read_text().replace("{directory}", stage.directory.name)
-    stage.ini.write_text(ini)
+    ini = (templates / "alembic.ini.tmpl").read_text(encoding="utf-8").replace("{directory}", stage.directory.name)
+    stage.ini.write_text(ini, encoding="utf-8")
     for name in ("env.py", "script.py.mako"):
-        (stage.directory / name).write_text((templates / f"{name}.tmpl").read_text())
+        (stage.directory / name).write_text((templates / f"{name}.tmpl").read_text(encoding="utf-8"), encoding="utf-8")

@@ -91,11 +91,20 @@ def init(
         revision = uuid.uuid4().hex[:12] if statements else None
         with scaffold.staged(layout) as stage:
             file = _write_first_revision(context, stage, statements, revision) if revision else None
-            if revision:
-                migrations.baseline(
-                    adopted(context, stage.ini), Branch.DEV, actor=actor, revision=revision, reason=reason, locked=False
-                )
             scaffold.publish(stage, layout)
+        if revision:  # the files first: Dev is never recorded at a revision whose file is not in place
+            try:
+                migrations.baseline(
+                    adopted(context, layout.ini),
+                    Branch.DEV,
+                    actor=actor,
+                    revision=revision,
+                    reason=reason,
+                    locked=False,
+                )
+            except BaseException:
+                scaffold.withdraw(layout)
+                raise
         running.details.update(revision=revision, statements=len(statements), ini=str(layout.ini))
     env_line = _relative(layout.ini, cwd)
     written = scaffold.add_env_line(cwd / ".env", "MIGRATIONS", env_line)
@@ -129,15 +138,14 @@ def _write_first_revision(
     context: Context, stage: scaffold.Layout, statements: list[ddl.Statement], revision: str
 ) -> Path:
     file = stage.directory / "versions" / f"{datetime.now():%Y%m%d_%H%M}_{revision}_initial_schema.py"
-    file.write_text(
-        first_revision.render(
-            statements,
-            revision=revision,
-            message=MESSAGE,
-            source=context.registry.location(Branch.DEV) or "Development",
-            created=datetime.now(timezone.utc),
-        )
+    text = first_revision.render(
+        statements,
+        revision=revision,
+        message=MESSAGE,
+        source=context.registry.location(Branch.DEV) or "Development",
+        created=datetime.now(timezone.utc),
     )
+    file.write_text(text, encoding="utf-8")
     return file
 
 
@@ -158,6 +166,12 @@ def compare_prod(context: Context, dev: dict, revision: str | None) -> ProdVerdi
     if revision is not None and not any(prod.get(part) for part in ("tables", *_BESIDE_TABLES)):
         return ProdVerdict("empty", f"{prod_label} is empty: dbadmin migrate promote builds it from the first revision")
     difference = schema_diff.diff(dev, prod)  # as baseline shows it: what Prod has that the revision has not
+    if not difference.identical and revision is None:
+        return ProdVerdict(
+            "differs",
+            f"{prod_label} has a schema and {Branch.DEV.label} none; it was left alone",
+            tuple(change.describe() for change in difference.changes),
+        )
     if not difference.identical:
         return ProdVerdict(
             "differs",

@@ -197,11 +197,15 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELAT
 """
 # What lives beside the tables, by qualified name.  Objects an extension brings are its own
 # (they come and go with it), so only the extension is listed.  A function is known by its
-# signature and compared by a digest of its whole definition, so a snapshot stays small.  A
+# signature and compared by a digest of its whole definition (sha256: md5 is refused in FIPS mode),
+# so a snapshot stays small.  A
 # sequence a column owns (serial, identity) is part of its table, so it is not listed on its own.  These
 # run without parameters, so a % is itself.
 _NOT_SYSTEM = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
-_NOT_FROM_EXTENSION = "NOT EXISTS (SELECT FROM pg_depend e WHERE e.objid = {oid} AND e.deptype = 'e')"
+_NOT_FROM_EXTENSION = (
+    "NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '{catalog}'::regclass AND e.objid = {oid} "
+    "AND e.deptype = 'e')"
+)
 _SNAPSHOT_OBJECTS = {
     "types": f"""
         SELECT n.nspname || '.' || t.typname AS name,
@@ -215,7 +219,7 @@ _SNAPSHOT_OBJECTS = {
                    ELSE 'base'
                END AS definition
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(oid="t.oid")}
+        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(catalog="pg_type", oid="t.oid")}
           AND (t.typtype IN ('e', 'd', 'r', 'b')
                OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
           AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
@@ -224,10 +228,11 @@ _SNAPSHOT_OBJECTS = {
         SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
                CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window'
                               ELSE 'function' END
-               || ' ' || CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END
+               || ' ' || CASE WHEN p.prokind IN ('f', 'p')
+                              THEN encode(sha256(convert_to(pg_get_functiondef(p.oid), 'UTF8')), 'hex') ELSE '' END
                AS definition
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(oid="p.oid")}
+        WHERE {_NOT_SYSTEM} AND {_NOT_FROM_EXTENSION.format(catalog="pg_proc", oid="p.oid")}
     """,
     "sequences": f"""
         SELECT n.nspname || '.' || c.relname AS name,
@@ -235,7 +240,8 @@ _SNAPSHOT_OBJECTS = {
                       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
                       CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS definition
         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {_NOT_SYSTEM} AND NOT EXISTS (SELECT FROM pg_depend o WHERE o.objid = c.oid AND o.deptype IN ('a', 'i')
+        WHERE {_NOT_SYSTEM} AND NOT EXISTS (SELECT FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                                            AND o.objid = c.oid AND o.deptype IN ('a', 'i')
                                             AND o.refclassid = 'pg_class'::regclass AND o.refobjsubid > 0)
     """,
     "extensions": "SELECT x.extname AS name, n.nspname AS definition "
@@ -526,7 +532,13 @@ def snapshot(context: Context, branch: Branch | str) -> dict[str, Any]:
 
 
 def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
-    """``snapshot`` through any dict cursor (a scratch database has no pool)."""
+    """``snapshot`` through any dict cursor in a transaction (a scratch database has no pool).
+
+    Defaults, view and function definitions print names relative to the search path, and a
+    database may set its own (``ALTER DATABASE ... SET search_path``), which a scratch copy of
+    its schema does not have: every snapshot is read with the server's default path.
+    """
+    cur.execute("""SET LOCAL search_path = "$user", public""")
     tables: dict[str, dict[str, Any]] = {}
     for row in cur.execute(_SNAPSHOT_TABLES):
         tables[f"{row['schema']}.{row['name']}"] = {

@@ -172,7 +172,8 @@ def _migrations_check(context: Context) -> Check:
             "migrations",
             Level.WARN,
             "MIGRATIONS is not set: schema changes cannot be run from dbadmin",
-            "set MIGRATIONS to your app's alembic.ini",
+            "set MIGRATIONS to your app's alembic.ini, or run 'dbadmin init' in your app's folder to start a project "
+            "from the Development schema",
         )
     try:
         heads = alembic_branch.graph(context).heads

@@ -79,16 +79,10 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
 def _without_project(context: Context, branch: Branch) -> tuple[str, None, str]:
     tables = introspection.table_count(context, branch)
     state = f"not under migrations yet ({tables} table{'s' if tables != 1 else ''})"
-    if branch is Branch.DEV:
-        return (
-            state,
-            None,
-            (
-                "In your application's folder, run 'dbadmin init': it writes an Alembic project whose first "
-                "revision is this schema, and records Development at it."
-            ),
-        )
-    return state, None, "'dbadmin init' starts from Development, then compares Production with it."
+    if branch is Branch.PROD:
+        return state, None, "'dbadmin init' starts from Development, then compares Production with it."
+    what = "whose first revision is this schema, and records Development at it" if tables else "to start in"
+    return state, None, f"In your application's folder, run 'dbadmin init': it writes an Alembic project {what}."
 
 
 def _next_step(context: Context, found: migrations.Status) -> str | None:
