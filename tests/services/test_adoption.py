@@ -223,7 +223,8 @@ def test_an_empty_prod_is_built_by_promoting_the_first_revision(databases, make_
         dev_database_url=dev, prod_database_url=databases.new(), admin_database_url=databases.new("control")
     )
     with open_context(settings) as context:
-        result = adoption.init(context, actor=ADA, cwd=tmp_path)
+        result = adoption.init(context, "db/migrations", actor=ADA, cwd=tmp_path)  # db/ is made for it
+        assert (result.ini, result.env_line) == (tmp_path / "db" / "alembic.ini", "MIGRATIONS=db/alembic.ini")
         assert result.prod.state == "empty" and "dbadmin migrate promote builds it" in result.prod.message
         project = adoption.adopted(context, result.ini)
         migrations.promote(project, actor=ADA, confirm=migrations.plan_promotion(project).phrase)
@@ -271,3 +272,16 @@ ALTER TABLE ONLY public.t ADD CONSTRAINT t_self FOREIGN KEY (id) REFERENCES publ
     )
     assert "# left in place (drop it by hand if it is in the way): CREATE AGGREGATE public.total(integer)" in rendered
     compile(rendered, "revision.py", "exec")
+
+
+def test_a_proof_that_fails_takes_back_the_files_and_the_folders_made_for_them(legacy, monkeypatch):
+    context, folder, dev, prod = legacy
+
+    def refuse(*args, **kwargs):
+        raise OperationRefused("Development does not match (stand-in for a failed proof)")
+
+    monkeypatch.setattr(adoption.verbs.migrations, "baseline", refuse)
+    with pytest.raises(OperationRefused, match="stand-in"):
+        adoption.init(context, "db/migrations", actor=ADA, cwd=folder)
+    assert list(folder.iterdir()) == [] and version(context, "dev") == []
+    assert [(a.action, a.outcome) for a in actions(context)] == [("migrate.init", "refused")]

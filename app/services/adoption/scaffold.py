@@ -35,8 +35,17 @@ class Layout:
             raise InvalidInput(f"{self.ini} already exists; dbadmin init never overwrites a project")
         if self.directory.exists() and (not self.directory.is_dir() or any(self.directory.iterdir())):
             raise InvalidInput(f"{self.directory} already exists and is not empty; dbadmin init never overwrites it")
-        if not self.directory.parent.is_dir():
+        if any(folder.exists() and not folder.is_dir() for folder in self.directory.parents):
             raise InvalidInput(f"{self.directory.parent} is not a folder")
+
+    def make_parents(self) -> list[Path]:
+        """Create the folders above the project that are missing (``db/`` of ``db/migrations``); the new ones."""
+        missing = [folder for folder in self.directory.parents if not folder.exists()]
+        try:
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(f"cannot create {self.directory.parent}: {exc.strerror}") from None
+        return missing
 
 
 @contextmanager
@@ -69,10 +78,17 @@ def publish(stage: Layout, layout: Layout) -> None:
         raise InvalidInput(f"cannot create {layout.directory}: {exc.strerror}") from None
 
 
-def withdraw(layout: Layout) -> None:
-    """Remove a project ``publish`` just made, when what had to follow it failed."""
-    layout.ini.unlink(missing_ok=True)
-    shutil.rmtree(layout.directory, ignore_errors=True)
+def withdraw(layout: Layout, *, published: bool, made: list[Path]) -> None:
+    """Undo what init did to the folder when a later step failed: the project, if it was published,
+    and the folders made for it (nothing that was there before)."""
+    if published:
+        layout.ini.unlink(missing_ok=True)
+        shutil.rmtree(layout.directory, ignore_errors=True)
+    for folder in made:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def add_env_line(env_file: Path, name: str, value: str) -> bool:

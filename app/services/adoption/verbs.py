@@ -89,11 +89,13 @@ def init(
         _refuse_managed(context, dev)
         statements = ddl.statements(_dump(context, Branch.DEV))
         revision = uuid.uuid4().hex[:12] if statements else None
-        with scaffold.staged(layout) as stage:
-            file = _write_first_revision(context, stage, statements, revision) if revision else None
-            scaffold.publish(stage, layout)
-        if revision:  # the files first: Dev is never recorded at a revision whose file is not in place
-            try:
+        made, published = layout.make_parents(), False
+        try:
+            with scaffold.staged(layout) as stage:
+                file = _write_first_revision(context, stage, statements, revision) if revision else None
+                scaffold.publish(stage, layout)
+                published = True
+            if revision:  # the files first: Dev is never recorded at a revision whose file is not in place
                 migrations.baseline(
                     adopted(context, layout.ini),
                     Branch.DEV,
@@ -102,9 +104,9 @@ def init(
                     reason=reason,
                     locked=False,
                 )
-            except BaseException:
-                scaffold.withdraw(layout)
-                raise
+        except BaseException:
+            scaffold.withdraw(layout, published=published, made=made)
+            raise
         running.details.update(revision=revision, statements=len(statements), ini=str(layout.ini))
     env_line = _relative(layout.ini, cwd)
     written = scaffold.add_env_line(cwd / ".env", "MIGRATIONS", env_line)
