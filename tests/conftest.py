@@ -25,6 +25,9 @@ from dbadmin.services.embedded import EmbeddedPostgres, example_migrations
 from dbadmin.services.startup import open_context
 from tests.helpers import CHROMIUM, SETTINGS_ENV, Databases, load_legacy_shop
 
+# An application's source that `dbadmin doctor --app` scans; its tests are planted, not ours.
+collect_ignore = ["sample_app"]
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -160,9 +160,24 @@ def audit_verify() -> None:
 
 
 @cli.command()
-def doctor() -> None:
+def doctor(
+    app: Annotated[
+        Path | None,
+        typer.Option(
+            help="Scan this application's code instead: DDL in strings, create_all(), migration-like scripts, "
+            "DATABASE_URL-style variables that shadow the branches (exit 1 with findings).",
+            file_okay=False,
+            exists=True,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --app: the findings as JSON, for tools.")] = False,
+) -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
     from ..services.views.doctor import Level, run_checks
+
+    if app is not None:
+        _scan_app(app, as_json=as_json)
+        return
 
     checks = run_checks(_settings())
     marks = {Level.OK: "ok  ", Level.WARN: "warn", Level.FAIL: "FAIL"}
@@ -173,6 +188,29 @@ def doctor() -> None:
     failed = sum(check.level is Level.FAIL for check in checks)
     typer.echo(f"\n{len(checks)} checks, {failed} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+def _scan_app(folder: Path, *, as_json: bool) -> None:
+    import json
+
+    from ..services.adoption import app_scan
+
+    settings = _settings()
+    findings = app_scan.scan(
+        folder,
+        branch_urls={
+            "Development": settings.dev_database_url.get_secret_value() if settings.dev_database_url else None,
+            "Production": settings.prod_database_url.get_secret_value() if settings.prod_database_url else None,
+        },
+        migrations=settings.migrations,
+    )
+    if as_json:
+        typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            typer.echo(finding.describe())
+        typer.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {folder}")
+    raise typer.Exit(1 if findings else 0)
 
 
 @cli.command()

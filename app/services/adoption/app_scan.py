@@ -1,0 +1,236 @@
+"""``dbadmin doctor --app PATH``: what in an application's code changes the schema outside its migrations.
+
+The cleanup list of a project that adopts migrations: DDL in string literals (each candidate
+is parsed by PostgreSQL's own parser, pglast, so prose that says "create table" is not a
+finding and a CTE is not DDL), ``create_all()`` / ``drop_all()`` outside the tests and the
+migrations folder, migration-like scripts outside the Alembic project, and variables such
+as ``DATABASE_URL`` that point somewhere the branch URLs do not.  It reads files only.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pglast
+import pglast.parser
+
+from .. import dburl
+
+# Folders that are not the application's own code, or are allowed to change the schema.
+_SKIPPED_FOLDERS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", ".tox"}
+_TEST_FOLDERS = {"tests", "test", "testing"}
+# Where a value or a name is filled in later: %s, %(name)s (psycopg), {} and {name} (psycopg.sql, str.format).
+_PLACEHOLDER = re.compile(r"%s|%\(\w+\)s|\{\w*\}")
+_CANDIDATE = re.compile(r"\b(create|alter|drop|comment\s+on)\b", re.IGNORECASE)
+_READING = {
+    "SelectStmt",
+    "InsertStmt",
+    "UpdateStmt",
+    "DeleteStmt",
+    "MergeStmt",
+    "VariableSetStmt",
+    "VariableShowStmt",
+    "TransactionStmt",
+    "ExplainStmt",
+    "CopyStmt",
+    "GrantStmt",
+    "GrantRoleStmt",
+    "LockStmt",
+    "PrepareStmt",
+    "ExecuteStmt",
+    "DeallocateStmt",
+    "CallStmt",
+    "DoStmt",
+    "NotifyStmt",
+    "ListenStmt",
+    "VacuumStmt",
+    "TruncateStmt",
+}
+# Variables applications read their database from; any of them aimed elsewhere than the branch.
+SHADOWING_NAMES = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_DATABASE_URL", "POSTGRES_URL", "PG_URL")
+_MAX_FILE_BYTES = 2 * 2**20  # generated or vendored files are not the application's code
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str  # relative to the scanned folder, or "environment"
+    line: int
+    kind: str  # ddl | create_all | migration_script | shadowing_url
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.file}:{self.line}: {self.kind}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def scan(
+    root: Path,
+    *,
+    branch_urls: Mapping[str, str | None],
+    migrations: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Every finding under ``root``, ordered by file and line. ``branch_urls``: ``{"Development": url, ...}``."""
+    root = root.resolve()
+    project = _script_folder(migrations)
+    found: list[Finding] = []
+    for path in _python_files(root, project):
+        found += _scan_python(path, root)
+    found += _scan_env_file(root / ".env", root, branch_urls)
+    found += _scan_environment(os.environ if environ is None else environ, branch_urls)
+    return sorted(found, key=lambda f: (f.file, f.line, f.kind))
+
+
+def _script_folder(migrations: Path | None) -> Path | None:
+    """The Alembic project's script folder (where ``versions/`` lives), whose DDL is the point."""
+    if migrations is None:
+        return None
+    migrations = migrations.resolve()
+    if migrations.is_file():
+        text = migrations.read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"^script_location\s*=\s*(.+)$", text, re.MULTILINE)
+        location = (match[1].strip() if match else "migrations").replace("%(here)s", str(migrations.parent))
+        return (migrations.parent / location).resolve()
+    return migrations
+
+
+def _python_files(root: Path, project: Path | None) -> Iterator[Path]:
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if name not in _SKIPPED_FOLDERS
+            and name not in _TEST_FOLDERS
+            and not name.startswith(".")
+            and not _is_alembic_project(here / name, project)
+        )
+        for name in sorted(files):
+            if name.endswith(".py") and not _is_test_file(name):
+                path = here / name
+                if path.stat().st_size <= _MAX_FILE_BYTES:
+                    yield path
+
+
+def _is_alembic_project(folder: Path, project: Path | None) -> bool:
+    if project is not None and folder.resolve() == project:
+        return True
+    return (folder / "env.py").is_file() and (folder / "versions").is_dir()
+
+
+def _is_test_file(name: str) -> bool:
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+def _scan_python(path: Path, root: Path) -> list[Finding]:
+    relative = str(path.relative_to(root))
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=relative)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            statement = _ddl_in(node.value)
+            if statement:
+                found.append(Finding(relative, node.lineno, "ddl", f"schema change in a string: {statement}"))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("create_all", "drop_all"):
+                found.append(
+                    Finding(
+                        relative,
+                        node.lineno,
+                        "create_all",
+                        f"{node.func.attr}() changes the schema outside migrations; write a revision instead",
+                    )
+                )
+    if _looks_like_a_migration(tree):
+        found.append(
+            Finding(
+                relative,
+                1,
+                "migration_script",
+                "a migration-like script outside the Alembic project: move it into versions/ or remove it",
+            )
+        )
+    return found
+
+
+def _ddl_in(text: str) -> str | None:
+    """``text`` shortened when it is SQL that changes the schema; None when it is not SQL or changes none."""
+    if not _CANDIDATE.search(text) or len(text) > 100_000:
+        return None
+    filled = _PLACEHOLDER.sub(lambda m: "$1" if m[0].startswith("%") else "x", text)  # psycopg's, str.format's
+    try:
+        statements = pglast.parse_sql(filled)
+    except pglast.parser.ParseError:
+        return None
+    if all(raw.stmt is None or type(raw.stmt).__name__ in _READING for raw in statements):
+        return None
+    shown = " ".join(text.split())
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def _looks_like_a_migration(tree: ast.Module) -> bool:
+    """``from alembic import op`` (or ``import alembic.op``) beside ``revision = ...``: an Alembic revision."""
+    imports_op = any(
+        (isinstance(node, ast.ImportFrom) and node.module == "alembic" and any(a.name == "op" for a in node.names))
+        or (isinstance(node, ast.Import) and any(a.name == "alembic.op" for a in node.names))
+        for node in tree.body
+    )
+    names = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    return imports_op and {"revision", "down_revision"} <= names
+
+
+def _scan_env_file(path: Path, root: Path, branch_urls: Mapping[str, str | None]) -> list[Finding]:
+    if not path.is_file():
+        return []
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        name, _, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip().strip("'\"")
+        if name in SHADOWING_NAMES and value:
+            problem = _shadowing(name, value, branch_urls, local=True)
+            if problem:
+                found.append(Finding(str(path.relative_to(root)), number, "shadowing_url", problem))
+    return found
+
+
+def _scan_environment(environ: Mapping[str, str], branch_urls: Mapping[str, str | None]) -> list[Finding]:
+    found = []
+    for name in SHADOWING_NAMES:
+        value = environ.get(name)
+        problem = _shadowing(name, value, branch_urls, local=False) if value else None
+        if problem:
+            found.append(Finding("environment", 0, "shadowing_url", problem))
+    return found
+
+
+def _shadowing(name: str, value: str, branch_urls: Mapping[str, str | None], *, local: bool) -> str | None:
+    """Why ``name=value`` shadows the branches: it names neither, or (in a local .env) Production."""
+    try:
+        where = dburl.describe(dburl.normalize(value))
+    except ValueError:  # not a PostgreSQL URL: nothing to compare
+        return None
+    branches = {label: dburl.describe(dburl.normalize(url)) for label, url in branch_urls.items() if url}
+    matches = [label for label, location in branches.items() if location == where]
+    if not branches:
+        return None
+    if not matches:
+        return f"{name} names {where}, which is neither branch ({', '.join(branches.values())})"
+    if local and "Production" in matches:
+        return f"{name} in a local .env names Production ({where}): a developer's run would change Production"
+    return None

@@ -1,0 +1,76 @@
+"""``dbadmin doctor --app PATH``: a sample application with planted findings (each marked ``# finding:
+<kind>`` on its line) is reported file:line by file:line, and nothing else is."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dbadmin.services.adoption import app_scan
+from tests.test_cli import run_cli
+
+SAMPLE = Path(__file__).parent / "sample_app"
+DEV, PROD = "postgresql://app:pw@127.0.0.1:5432/shop_dev", "postgresql://app:pw@127.0.0.1:5432/shop_prod"
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    folder = tmp_path / "app"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "dot-env").rename(folder / ".env")  # kept out of the repository's own .env handling
+    return folder
+
+
+def planted(folder: Path) -> set[tuple[str, int, str]]:
+    marks = set()
+    for path in folder.rglob("*.py"):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if match := re.search(r"# finding: (\w+)", line):
+                marks.add((str(path.relative_to(folder)), number, match[1]))
+    return marks
+
+
+def test_each_planted_finding_is_listed_with_its_file_and_line_and_nothing_else(sample, databases):
+    env = {
+        "DEV_DATABASE_URL": DEV,
+        "PROD_DATABASE_URL": PROD,
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "DATABASE_URL": "postgresql://app:pw@10.0.0.9:5432/legacy",
+    }
+    done = run_cli("doctor", "--app", str(sample), env=env, cwd=sample.parent)
+    assert done.returncode == 1, done.stderr
+    expected = planted(sample) | {(".env", 2, "shadowing_url"), ("environment", 0, "shadowing_url")}
+    reported = {tuple(re.match(r"(.+?):(\d+): (\w+):", line).groups()) for line in done.stdout.splitlines()[:-1]}
+    assert {(file, int(line), kind) for file, line, kind in reported} == expected
+    assert len(expected) == 9 and done.stdout.splitlines()[-1] == f"9 findings in {sample}"
+    assert "DATABASE_URL names db.internal:5432/shop, which is neither branch" in done.stdout
+    assert "secret" not in done.stdout and "pw@" not in done.stdout  # locations, never credentials
+
+    as_json = run_cli("doctor", "--app", str(sample), "--json", env=env, cwd=sample.parent)
+    assert as_json.returncode == 1
+    assert {(f["file"], f["line"], f["kind"]) for f in json.loads(as_json.stdout)} == expected
+
+
+def test_a_clean_application_passes(tmp_path):
+    (tmp_path / "app.py").write_text('QUERY = "SELECT 1"\n')
+    done = run_cli("doctor", "--app", str(tmp_path), env={}, cwd=tmp_path)
+    assert (done.returncode, done.stdout.strip()) == (0, f"0 findings in {tmp_path}")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (DEV, None),
+        (PROD.replace("app:pw", "other"), "in a local .env names Production (127.0.0.1:5432/shop_prod)"),
+        ("postgresql://app@db.internal/shop", "names db.internal:5432/shop, which is neither branch"),
+        ("sqlite:///local.db", None),  # not PostgreSQL: nothing to compare
+    ],
+)
+def test_a_local_env_file_may_name_dev_but_never_prod_or_elsewhere(tmp_path, url, expected):
+    (tmp_path / ".env").write_text(f"export DATABASE_URL='{url}'\n")
+    found = app_scan.scan(tmp_path, branch_urls={"Development": DEV, "Production": PROD}, environ={})
+    assert [(f.file, f.line, expected in f.message) for f in found] == ([(".env", 1, True)] if expected else [])
