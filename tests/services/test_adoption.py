@@ -285,3 +285,12 @@ def test_a_proof_that_fails_takes_back_the_files_and_the_folders_made_for_them(l
         adoption.init(context, "db/migrations", actor=ADA, cwd=folder)
     assert list(folder.iterdir()) == [] and version(context, "dev") == []
     assert [(a.action, a.outcome) for a in actions(context)] == [("migrate.init", "refused")]
+
+
+def test_init_without_a_production_adopts_dev_and_says_prod_was_not_compared(databases, make_settings, tmp_path):
+    dev = databases.new()
+    load_legacy_shop(dev)
+    with open_context(make_settings(dev_database_url=dev, admin_database_url=databases.new("control"))) as context:
+        result = adoption.init(context, actor=ADA, cwd=tmp_path)
+    assert result.prod.state == "not compared" and "PROD_DATABASE_URL" in result.prod.message
+    assert result.revision is not None and (tmp_path / "alembic.ini").is_file()

@@ -1,6 +1,6 @@
 """Adopting migrations: an application with a Dev and a Prod database and no Alembic project yet
 gets one whose first revision is the live Dev schema (``dbadmin init``)."""
 
-from .verbs import Adoption, ProdVerdict, adopted, baseline_prod, compare_prod, init, plan_init
+from .verbs import Adoption, ProdVerdict, adopted, baseline_prod, init
 
-__all__ = ["Adoption", "ProdVerdict", "adopted", "baseline_prod", "compare_prod", "init", "plan_init"]
+__all__ = ["Adoption", "ProdVerdict", "adopted", "baseline_prod", "init"]

@@ -21,7 +21,7 @@ from ..branch import Branch
 from ..caches import ProjectCache
 from ..context import Context
 from ..embedded import example_migrations
-from ..errors import BranchUnavailable, DBAdminError, InvalidInput, OperationRefused
+from ..errors import DBAdminError, InvalidInput, OperationRefused
 from ..frame.access import Principal
 from ..frame.operations import operation
 from ..schema import diff as schema_diff
@@ -35,7 +35,7 @@ _BESIDE_TABLES = ("types", "functions", "sequences", "extensions")
 @dataclass(frozen=True)
 class ProdVerdict:
     """What init found on Prod: ``identical`` (ready to baseline), ``empty`` (promote builds it), ``differs``,
-    ``managed`` or ``unreachable``."""
+    ``managed`` or ``not compared`` (unreachable, not configured)."""
 
     state: str
     message: str
@@ -56,7 +56,7 @@ class Adoption:
     prod: ProdVerdict
 
 
-def plan_init(context: Context, directory: Path) -> scaffold.Layout:
+def _layout(context: Context, directory: Path) -> scaffold.Layout:
     """Where init would write, or why it will not (``InvalidInput``, ``OperationRefused``)."""
     configured = context.settings.migrations
     if configured is not None and Path(configured).resolve() != example_migrations().resolve():
@@ -84,7 +84,7 @@ def init(
     with operation(
         context, "migrate.init", Branch.DEV, actor=actor, reason=reason, details={"directory": str(directory)[:200]}
     ) as (_, running):
-        layout = plan_init(context, cwd / directory)
+        layout = _layout(context, cwd / directory)
         dev = introspection.snapshot(context, Branch.DEV)
         _refuse_managed(context, dev)
         statements = ddl.statements(_dump(context, Branch.DEV))
@@ -118,14 +118,14 @@ def init(
         statements=len(statements),
         tables=len(dev["tables"]),
         env_line=f"MIGRATIONS={env_line}" if written else None,
-        prod=compare_prod(context, dev, revision),
+        prod=_compare_prod(context, dev, revision),
     )
 
 
 def _refuse_managed(context: Context, dev: dict) -> None:
     if not _version_tables(dev):
         return
-    if context.settings.migrations is not None:  # plan_init let only the embedded example through
+    if context.settings.migrations is not None:  # _layout let only the embedded example through
         raise OperationRefused(
             f"{Branch.DEV.label} is the embedded example shop, already under migrations: point DEV_DATABASE_URL, "
             "PROD_DATABASE_URL and ADMIN_DATABASE_URL at your app's databases, then run dbadmin init"
@@ -156,13 +156,13 @@ def adopted(context: Context, ini: Path) -> Context:
     return replace(context, settings=context.settings.model_copy(update={"migrations": ini}), projects=ProjectCache())
 
 
-def compare_prod(context: Context, dev: dict, revision: str | None) -> ProdVerdict:
+def _compare_prod(context: Context, dev: dict, revision: str | None) -> ProdVerdict:
     """Prod beside the Dev schema the first revision holds: whether a baseline would be true."""
     prod_label = Branch.PROD.label
     try:
         prod = introspection.snapshot(context, Branch.PROD)
-    except BranchUnavailable as exc:
-        return ProdVerdict("unreachable", f"{prod_label} was not compared: {exc}")
+    except DBAdminError as exc:  # down, missing, timed out: init itself is done, Prod waits
+        return ProdVerdict("not compared", f"{prod_label} was not compared: {exc}")
     if _version_tables(prod):
         return ProdVerdict("managed", f"{prod_label} is already under migrations; it was left alone")
     if revision is not None and not any(prod.get(part) for part in ("tables", *_BESIDE_TABLES)):
