@@ -22,7 +22,7 @@ from ..config import Settings, load_settings
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
 from ..services.frame import access as auth
-from . import adopt, checkpoint, migrate, token
+from . import adopt, capture, checkpoint, migrate, token
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod."
@@ -30,6 +30,7 @@ cli = typer.Typer(
 cli.add_typer(migrate.app, name="migrate")
 cli.add_typer(checkpoint.app, name="checkpoint")
 cli.add_typer(token.app, name="token")
+cli.add_typer(capture.app, name="capture")
 cli.command("init")(adopt.init)
 
 

@@ -61,6 +61,11 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
                     if last
                     else "none yet"
                 ).props(f"data-testid=checkpoint-{status.branch}")
+        if card.outside_migrations:
+            ui.label(
+                f"⚠ {card.outside_migrations} schema change{'s' if card.outside_migrations != 1 else ''} "
+                f"outside migrations{' since the last one' if card.last_migration else ''}: see History"
+            ).classes("text-sm text-amber-800").props(f"data-testid=outside-{status.branch}")
         if card.next_step:
             ui.label(card.next_step).classes("text-sm text-sky-800").props(f"data-testid=next-step-{status.branch}")
         if card.busy:

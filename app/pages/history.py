@@ -10,6 +10,7 @@ from fastapi import Request
 from nicegui import ui
 
 from ..auth import Gate
+from ..services import capture
 from ..services.errors import DBAdminError, InvalidInput
 from ..services.frame import audit
 from . import formatting
@@ -92,6 +93,8 @@ def register(gate: Gate) -> None:
             except DBAdminError as exc:
                 formatting.problem(str(exc), testid="history-error")
                 return None
+            if not before:
+                await _outside_migrations(context, branch or None)
             if not entries:
                 ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props(
                     "data-testid=history-empty"
@@ -109,6 +112,37 @@ def register(gate: Gate) -> None:
                         "data-testid=history-older"
                     )
         return None
+
+
+async def _outside_migrations(context, branch: str | None) -> None:
+    """Schema changes no dbadmin run made, as the branches' DDL capture recorded them (shown when there are any)."""
+    try:
+        found = await io_bound(lambda: capture.outside_migrations(context, branch, limit=PAGE))
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid="outside-error")
+        return
+    if found:
+        formatting.section(
+            f"Changed outside migrations ({len(found)}{'+' if len(found) == PAGE else ''})",
+            [
+                {
+                    "when": formatting.when(e.at),
+                    "branch": {"dev": "Development", "prod": "Production"}[e.branch],
+                    "who": e.role or "",
+                    "from": " · ".join(part for part in (e.application_name, e.client_addr) if part),
+                    "command": e.command_tag,
+                    "object": e.object_identity or "",
+                    "statement": _shortened(e.statement or ""),
+                }
+                for e in found
+            ],
+            testid="outside-migrations",
+        )
+
+
+def _shortened(statement: str, limit: int = 160) -> str:
+    line = " ".join(statement.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _before(text: str) -> int | None:

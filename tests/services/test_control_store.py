@@ -20,6 +20,7 @@ TABLES = {
     "auth_sessions",
     "auth_tickets",
     "api_tokens",
+    "ddl_events",
     "dbadmin_alembic_version",
 }
 

@@ -25,6 +25,7 @@ from pglast.stream import RawStream
 
 from .. import dburl, pgtools
 from ..errors import ConfigError, DBAdminError
+from ..schema.introspection import CAPTURE_SCHEMA
 
 # What the schema is, without who owns it or may use it: the same revision must build it on
 # Prod's server, with Prod's roles.
@@ -38,6 +39,7 @@ DUMP_OPTIONS = (
     "--no-publications",
     "--no-password",
     "--encoding=UTF8",
+    f"--exclude-schema={CAPTURE_SCHEMA}",  # dbadmin's own DDL log, not the app's schema
 )
 # pglast's nodes type every attribute as optional; the tree walkers below take them as Any.
 # pg_dump 17.6+ brackets its script in psql meta-commands that no server understands.
@@ -133,6 +135,8 @@ def _left_out(node: Any) -> bool:
         return True
     if isinstance(node, ast.CommentStmt) and node.objtype == ObjectType.OBJECT_EXTENSION:
         return True
+    if isinstance(node, ast.CreateEventTrigStmt) and (node.trigname or "").startswith(CAPTURE_SCHEMA):
+        return True  # dbadmin's capture triggers
     return _is_public_schema(node)
 
 

@@ -9,6 +9,7 @@ operation, so refused attempts are in the audit log too.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -532,7 +533,7 @@ def baseline(
         )
         try:
             alembic_runner.stamp(
-                alembic_branch.project(context.settings), alembic_branch.target(context, branch), revision
+                alembic_branch.project(context.settings), _marked(alembic_branch.target(context, branch)), revision
             )
         except EnvFailure as failure:
             error = alembic_branch.translate(failure, context, branch)
@@ -624,7 +625,7 @@ def _run(
     try:
         alembic_runner.run(
             alembic_branch.project(context.settings),
-            alembic_branch.target(context, branch),
+            _marked(alembic_branch.target(context, branch)),
             destination,
             direction=direction,
             on_step=on_step,
@@ -642,6 +643,11 @@ def _run(
         raise MigrationFailed(failing, message) from None
     after = _read_state(context, branch).heads
     return RunResult(branch, direction, tuple(done), before, after)
+
+
+def _marked(target: alembic_runner.Target) -> alembic_runner.Target:
+    """``target`` with a run id of its own: the branch's DDL capture records what this run changed as dbadmin's."""
+    return replace(target, run=uuid.uuid4().hex[:16])
 
 
 def _settle_rolled_back(

@@ -54,6 +54,7 @@ class Target:
     label: str  # "Development", "Production", "scratch"
     location: str  # host:port/database as configured
     timeouts: Timeouts = Timeouts()
+    run: str = ""  # set as dbadmin.run in the run's sessions: DDL capture marks what a dbadmin run did
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def _call(
             "identity": target.identity.as_dict(),
             "branch_label": target.label,
             "location": target.location,
-            "session_settings": target.timeouts.session_settings(),
+            "session_settings": target.timeouts.session_settings()
+            | ({"dbadmin.run": target.run} if target.run else {}),
         }
     workdir = project.workdir()
     events_r, events_w = os.pipe()

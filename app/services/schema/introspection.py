@@ -41,9 +41,11 @@ _SORTS: dict[str, Callable[[Table], Any]] = {
     "rows": lambda t: t.estimated_rows,
 }
 
-_USER_RELATIONS = """
+# dbadmin's own objects on a branch (the DDL capture log and its trigger functions): not the app's schema.
+CAPTURE_SCHEMA = "dbadmin_capture"
+_USER_RELATIONS = f"""
     c.relkind IN ('r', 'p', 'v', 'm', 'f')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', '{CAPTURE_SCHEMA}')
     AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
 """
 
@@ -201,7 +203,9 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELAT
 # so a snapshot stays small.  A
 # sequence a column owns (serial, identity) is part of its table, so it is not listed on its own.  These
 # run without parameters, so a % is itself.
-_NOT_SYSTEM = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+_NOT_SYSTEM = (
+    f"n.nspname NOT IN ('pg_catalog', 'information_schema', '{CAPTURE_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_%'"
+)
 _NOT_FROM_EXTENSION = (
     "NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '{catalog}'::regclass AND e.objid = {oid} "
     "AND e.deptype = 'e')"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ...config import Settings
-from .. import control_store, embedded, migrations, pgtools
+from .. import capture, control_store, embedded, migrations, pgtools
 from ..branch import Branch
 from ..checkpoints import strategies
 from ..checkpoints.strategies import Job
@@ -63,6 +63,7 @@ def run_checks(settings: Settings) -> list[Check]:
             checks += [
                 _branch_migrations_check(context, branch) for branch in Branch if registry.location(branch) is not None
             ]
+        checks += [found for branch in Branch if (found := _capture_check(context, branch))]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
         checks += _strategy_findings(context)
     finally:
@@ -191,6 +192,27 @@ def _branch_migrations_check(context: Context, branch: Branch) -> Check:
     level = Level.WARN if status.state in ("ahead", "unmanaged") else Level.OK
     current = ", ".join(status.current) or "no revision"
     return Check(name, level, f"at {current}: {status.summary}")
+
+
+def _capture_check(context: Context, branch: Branch) -> Check | None:
+    """Whether the branch records its schema changes, or could (event triggers need a superuser)."""
+    if context.registry.location(branch) is None:
+        return None
+    try:
+        found = capture.status(context, branch)
+    except DBAdminError:
+        return None  # the branch's own check says why it cannot be read
+    name = f"{branch.label} DDL capture"
+    if found.installed:
+        return Check(name, Level.OK, found.summary)
+    if found.can_install:
+        return Check(name, Level.OK, f"off: dbadmin capture install {branch.value} records every schema change")
+    return Check(
+        name,
+        Level.WARN,
+        found.summary,
+        "connect the branch as a superuser (or a provider's equivalent role) to capture its schema changes",
+    )
 
 
 def _tool_check(name: str, server_majors: list[int]) -> Check:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import checkpoints, migrations
+from .. import capture, checkpoints, migrations
 from ..branch import Branch
 from ..checkpoints.catalog import Checkpoint
 from ..context import Context
@@ -30,6 +30,7 @@ class BranchOverview:
     busy: Holder | None = None
     summary: Summary | None = None  # tables by kind, size, version, latency
     next_step: str | None = None  # what to do with a branch not under migrations yet
+    outside_migrations: int = 0  # schema changes DDL capture saw since the last migration, made by no dbadmin run
 
 
 def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
@@ -58,6 +59,7 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         summary = introspection.summary(context, status.branch)
     except DBAdminError:
         summary = None
+    outside = _outside_migrations(context, status.branch, last_migration)
     try:
         listed = [c for c in checkpoints.list_for_branch(context, status.branch) if c.status == "ready"]
         holder = oplock.holder(context.registry, status.branch)
@@ -73,7 +75,18 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         busy=holder,
         summary=summary,
         next_step=next_step,
+        outside_migrations=outside,
     )
+
+
+def _outside_migrations(context: Context, branch: Branch, last: AppliedRevision | None) -> int:
+    """Changes made outside migrations since the last one (collected first); 0 where nothing is captured."""
+    try:
+        capture.collect(context, branch)
+        since = last.applied_at if last else None
+        return len(capture.events(context, branch, outside_only=True, since=since, limit=1000))
+    except DBAdminError:
+        return 0
 
 
 def _without_project(context: Context, branch: Branch) -> tuple[str, None, str]:
