@@ -24,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
 from .json_errors import error_response
-from .services import checkpoints, migrations
+from .services import capture, checkpoints, migrations
+from .services.capture import CaptureStatus, DdlEvent
 from .services.checkpoints import strategies
 from .services.checkpoints.catalog import Checkpoint
 from .services.errors import (
@@ -307,6 +308,29 @@ def router(gate: Gate) -> APIRouter:
         target: Annotated[str, Query(alias="to", max_length=40)],
     ) -> SchemaDiff:
         return compare.diff(gate.context, source, target)
+
+    @api.get("/{branch}/capture", summary="Whether the branch records its schema changes (DDL capture)")
+    def capture_status(branch: str, _: Reader) -> CaptureStatus:
+        return capture.status(gate.context, branch)
+
+    @api.post("/{branch}/capture", summary="Record every schema change on the branch (event triggers; superuser)")
+    def capture_install(branch: str, who: Changer, body: Change | None = None) -> CaptureStatus:
+        return capture.install(gate.context, branch, actor=who, reason=(body or Change()).reason)
+
+    @api.delete("/{branch}/capture", summary="Collect what the branch recorded, then stop recording")
+    def capture_remove(
+        branch: str, who: Changer, reason: Annotated[str | None, Query(max_length=1000)] = None
+    ) -> CaptureStatus:
+        return capture.remove(gate.context, branch, actor=who, reason=reason)
+
+    @api.get("/schema-changes", summary="Schema changes DDL capture recorded, newest first (collected first)")
+    def schema_changes(
+        _: Reader,
+        branch: Literal["dev", "prod"] | None = None,
+        outside_migrations: bool = True,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    ) -> list[DdlEvent]:
+        return capture.recent(gate.context, branch, outside_only=outside_migrations, limit=limit)
 
     @api.get("/audit", summary="The audit log, newest first; page with before_id")
     def audit_log(

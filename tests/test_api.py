@@ -30,6 +30,8 @@ READS = [
     f"{API}/dev/checkpoints",
     f"{API}/diff?from=prod&to=dev",
     f"{API}/audit",
+    f"{API}/dev/capture",
+    f"{API}/schema-changes",
 ]
 CHANGES = [
     ("POST", f"{API}/dev/migrate?dir=up", {}),
@@ -38,6 +40,8 @@ CHANGES = [
     ("POST", f"{API}/dev/checkpoints", {"label": "x"}),
     ("POST", f"{API}/dev/checkpoints/1/restore", {}),
     ("DELETE", f"{API}/dev/checkpoints/1", None),
+    ("POST", f"{API}/dev/capture", {}),
+    ("DELETE", f"{API}/dev/capture", None),
 ]
 
 
@@ -144,6 +148,8 @@ def test_a_viewer_reads_everything_and_changes_nothing(api_factory):
         ("checkpoint.create", "refused"),
         ("checkpoint.restore", "refused"),
         ("checkpoint.delete", "refused"),
+        ("capture.install", "refused"),
+        ("capture.remove", "refused"),
     ]
 
 
@@ -378,3 +384,17 @@ def test_where_a_checkpoint_lives_is_for_admins_only(api_factory):
     as_viewer = api.call("GET", f"{API}/prod/checkpoints", api.viewer_token).json()
     assert made.json()["reference"] in [c["reference"] for c in as_admin] and all(c["reference"] for c in as_admin)
     assert [c["reference"] for c in as_viewer] == [None] * len(as_admin) and as_viewer[0]["label"] == "nightly"
+
+
+def test_a_pipeline_turns_capture_on_and_reads_the_changes_made_outside_migrations(api_factory):
+    api = api_factory()
+    on = api.call("POST", f"{API}/dev/capture", api.admin_token, json={"reason": "alert on hand edits"})
+    assert on.status_code == 200 and on.json()["installed"] is True, on.text
+    with psycopg.connect(api.context.registry.url("dev"), autocommit=True, application_name="psql") as conn:
+        conn.execute("CREATE TABLE hand_made (id int)")
+    changes = api.call("GET", f"{API}/schema-changes?branch=dev", api.viewer_token).json()
+    assert [(c["command_tag"], c["object_identity"], c["application_name"]) for c in changes] == [
+        ("CREATE TABLE", "public.hand_made", "psql")
+    ]
+    off = api.call("DELETE", f"{API}/dev/capture?reason=done", api.admin_token)
+    assert off.status_code == 200 and off.json()["installed"] is False

@@ -117,7 +117,7 @@ def register(gate: Gate) -> None:
 async def _outside_migrations(context, branch: str | None) -> None:
     """Schema changes no dbadmin run made, as the branches' DDL capture recorded them (shown when there are any)."""
     try:
-        found = await io_bound(lambda: capture.outside_migrations(context, branch, limit=PAGE))
+        found = await io_bound(lambda: capture.recent(context, branch, limit=PAGE))
     except DBAdminError as exc:
         formatting.problem(str(exc), testid="outside-error")
         return

@@ -2,7 +2,7 @@
 statement (who, from where, which statement, inside a dbadmin run or not) into a log on the
 branch, which dbadmin collects into the control store."""
 
-from .verbs import CaptureStatus, CollectFailed, DdlEvent, collect, events, install, outside_migrations, remove, status
+from .verbs import CaptureStatus, CollectFailed, DdlEvent, collect, events, install, recent, remove, status
 
 __all__ = [
     "CaptureStatus",
@@ -11,7 +11,7 @@ __all__ = [
     "collect",
     "events",
     "install",
-    "outside_migrations",
+    "recent",
     "remove",
     "status",
 ]

@@ -159,15 +159,15 @@ def events(
         ).fetchall()
 
 
-def outside_migrations(context: Context, branch: Branch | str | None = None, *, limit: int = 50) -> list[DdlEvent]:
-    """What History shows: the branches' schema changes no dbadmin run made, newest first, collected just now.
-
-    A branch that cannot be collected from (down, capture not installed) shows what was collected before.
-    """
-    branches = list(Branch) if branch is None else [Branch.parse(branch)]
-    for each in branches:
+def recent(
+    context: Context, branch: Branch | str | None = None, *, outside_only: bool = True, limit: int = 50
+) -> list[DdlEvent]:
+    """What History and the API show: the branches' schema changes newest first, collected just now
+    (``outside_only``: those no dbadmin run made).  A branch that cannot be collected from (down,
+    capture not installed) shows what was collected before."""
+    for each in list(Branch) if branch is None else [Branch.parse(branch)]:
         try:
             collect(context, each)
         except DBAdminError:
             pass
-    return events(context, branch, outside_only=True, limit=limit)
+    return events(context, branch, outside_only=outside_only, limit=limit)
