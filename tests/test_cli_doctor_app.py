@@ -46,9 +46,10 @@ def test_each_planted_finding_is_listed_with_its_file_and_line_and_nothing_else(
     expected = planted(sample) | {(".env", 2, "shadowing_url"), ("environment", 0, "shadowing_url")}
     reported = {tuple(re.match(r"(.+?):(\d+): (\w+):", line).groups()) for line in done.stdout.splitlines()[:-1]}
     assert {(file, int(line), kind) for file, line, kind in reported} == expected
-    assert len(expected) == 9 and done.stdout.splitlines()[-1] == f"9 findings in {sample}"
+    assert len(expected) == 13 and done.stdout.splitlines()[-1] == f"13 findings in {sample}"
     assert "DATABASE_URL names db.internal:5432/shop, which is neither branch" in done.stdout
     assert "secret" not in done.stdout and "pw@" not in done.stdout  # locations, never credentials
+    assert "hunter2" not in done.stdout and "ALTER ROLE shop PASSWORD '…'" in done.stdout
 
     as_json = run_cli("doctor", "--app", str(sample), "--json", env=env, cwd=sample.parent)
     assert as_json.returncode == 1
@@ -56,7 +57,9 @@ def test_each_planted_finding_is_listed_with_its_file_and_line_and_nothing_else(
 
 
 def test_a_clean_application_passes(tmp_path):
-    (tmp_path / "app.py").write_text('QUERY = "SELECT 1"\n')
+    (tmp_path / "app.py").write_text('QUERY = "SELECT 1"\nODD = "CREATE \\ud800"\n')
+    (tmp_path / "gone.py").symlink_to(tmp_path / "nowhere.py")  # a broken link is skipped, not a crash
+    (tmp_path / "binary.py").write_bytes(b"\x00\xff CREATE TABLE")
     done = run_cli("doctor", "--app", str(tmp_path), env={}, cwd=tmp_path)
     assert (done.returncode, done.stdout.strip()) == (0, f"0 findings in {tmp_path}")
 
@@ -68,6 +71,7 @@ def test_a_clean_application_passes(tmp_path):
         (PROD.replace("app:pw", "other"), "in a local .env names Production (127.0.0.1:5432/shop_prod)"),
         ("postgresql://app@db.internal/shop", "names db.internal:5432/shop, which is neither branch"),
         ("sqlite:///local.db", None),  # not PostgreSQL: nothing to compare
+        (f"{DEV}  # the developer's own", None),  # an inline comment is not part of the value
     ],
 )
 def test_a_local_env_file_may_name_dev_but_never_prod_or_elsewhere(tmp_path, url, expected):

@@ -11,6 +11,7 @@ import pytest
 from psycopg import sql
 
 from dbadmin.services import capture, dburl, migrations
+from dbadmin.services.errors import OperationRefused
 from dbadmin.services.registry import CONTROL
 from dbadmin.services.schema import introspection
 from tests.helpers import actions, admin
@@ -104,7 +105,7 @@ def test_rows_wait_on_the_branch_while_the_control_store_refuses_them(shop):
         conn.execute("CREATE TABLE one (id int)")
     with shop.registry.connection(CONTROL) as control:
         control.execute("ALTER TABLE ddl_events ADD CONSTRAINT refuse CHECK (false) NOT VALID")
-    with pytest.raises(capture.CollectFailed, match="they wait on the branch"):
+    with pytest.raises(capture.CaptureFailed, match="they wait on the branch"):
         capture.collect(shop, "dev")
     assert capture.status(shop, "dev").waiting == 1
     with shop.registry.connection(CONTROL) as control:
@@ -124,3 +125,24 @@ def test_remove_collects_first_then_takes_everything_away_and_the_schema_never_s
         conn.execute("CREATE TABLE after_removal (id int)")
         assert conn.execute("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'dbadmin%'").fetchone() == (0,)
     assert [e.object_identity for e in capture.events(shop, "dev")] == ["public.last_one"]
+
+
+def test_a_capture_schema_someone_else_made_is_not_adopted(shop, app_role):
+    role, _ = app_role
+    with psycopg.connect(shop.registry.url("dev"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA dbadmin_capture AUTHORIZATION {}").format(sql.Identifier(role)))
+    with pytest.raises(OperationRefused, match="belongs to another role"):
+        capture.install(shop, "dev", actor=ADA)
+    assert not capture.status(shop, "dev").installed
+    with psycopg.connect(shop.registry.url("dev"), autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_event_trigger").fetchone() == (0,)
+
+
+def test_passwords_in_statements_never_leave_the_branch():
+    assert capture.masked("CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password 'se''cret')") == (
+        "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password '•••')"
+    )
+    assert capture.masked("CREATE SUBSCRIPTION s CONNECTION 'host=a password=secret' PUBLICATION p") == (
+        "CREATE SUBSCRIPTION s CONNECTION 'host=a password=•••' PUBLICATION p"
+    )
+    assert capture.masked("CREATE TABLE users (password text)") == "CREATE TABLE users (password text)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ _SKIPPED_FOLDERS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__py
 _TEST_FOLDERS = {"tests", "test", "testing"}
 # Where a value or a name is filled in later: %s, %(name)s (psycopg), {} and {name} (psycopg.sql, str.format).
 _PLACEHOLDER = re.compile(r"%s|%\(\w+\)s|\{\w*\}")
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
 _CANDIDATE = re.compile(r"\b(create|alter|drop|comment\s+on)\b", re.IGNORECASE)
 _READING = {
     "SelectStmt",
@@ -45,7 +47,6 @@ _READING = {
     "ExecuteStmt",
     "DeallocateStmt",
     "CallStmt",
-    "DoStmt",
     "NotifyStmt",
     "ListenStmt",
     "VacuumStmt",
@@ -115,7 +116,11 @@ def _python_files(root: Path, project: Path | None) -> Iterator[Path]:
         for name in sorted(files):
             if name.endswith(".py") and not _is_test_file(name):
                 path = here / name
-                if path.stat().st_size <= _MAX_FILE_BYTES:
+                try:
+                    found = path.lstat()  # a link, a FIFO or a device is not the app's source
+                except OSError:
+                    continue
+                if stat.S_ISREG(found.st_mode) and found.st_size <= _MAX_FILE_BYTES:
                     yield path
 
 
@@ -133,24 +138,27 @@ def _scan_python(path: Path, root: Path) -> list[Finding]:
     relative = str(path.relative_to(root))
     try:
         tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=relative)
-    except SyntaxError:
+    except (SyntaxError, ValueError, OSError):  # not Python, a NUL byte, unreadable
         return []
     found = []
+    in_fstring = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            statement = _ddl_in(node.value)
-            if statement:
-                found.append(Finding(relative, node.lineno, "ddl", f"schema change in a string: {statement}"))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("create_all", "drop_all"):
-                found.append(
-                    Finding(
-                        relative,
-                        node.lineno,
-                        "create_all",
-                        f"{node.func.attr}() changes the schema outside migrations; write a revision instead",
-                    )
+        text = _literal_text(node) if id(node) not in in_fstring else None
+        statement = _ddl_in(text) if text else None
+        if statement:
+            found.append(
+                Finding(relative, getattr(node, "lineno", 1), "ddl", f"schema change in a string: {statement}")
+            )
+        # A call, or a reference handed on (conn.run_sync(Base.metadata.create_all)).
+        if isinstance(node, ast.Attribute) and node.attr in ("create_all", "drop_all"):
+            found.append(
+                Finding(
+                    relative,
+                    node.lineno,
+                    "create_all",
+                    f"{node.attr}() changes the schema outside migrations; write a revision instead",
                 )
+            )
     if _looks_like_a_migration(tree):
         found.append(
             Finding(
@@ -163,19 +171,37 @@ def _scan_python(path: Path, root: Path) -> list[Finding]:
     return found
 
 
+def _literal_text(node: ast.AST) -> str | None:
+    """A string literal's text; an f-string's with each ``{...}`` as a placeholder."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "{}"
+            for part in node.values
+        )
+    return None
+
+
 def _ddl_in(text: str) -> str | None:
     """``text`` shortened when it is SQL that changes the schema; None when it is not SQL or changes none."""
     if not _CANDIDATE.search(text) or len(text) > 100_000:
         return None
-    filled = _PLACEHOLDER.sub(lambda m: "$1" if m[0].startswith("%") else "x", text)  # psycopg's, str.format's
+    filled = _PLACEHOLDER.sub("x", text)  # a name where a name or a value goes: both parse
     try:
         statements = pglast.parse_sql(filled)
-    except pglast.parser.ParseError:
+    except (pglast.parser.ParseError, UnicodeError):
         return None
-    if all(raw.stmt is None or type(raw.stmt).__name__ in _READING for raw in statements):
+    if all(raw.stmt is None or type(raw.stmt).__name__ in _READING or _temporary(raw.stmt) for raw in statements):
         return None
-    shown = " ".join(text.split())
+    shown = _QUOTED.sub("'…'", " ".join(text.split()))  # a literal may be a password: never printed
     return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def _temporary(node: object) -> bool:
+    """``CREATE TEMP TABLE``: gone with the session, not a change of the schema."""
+    relation = getattr(node, "relation", None) or getattr(getattr(node, "into", None), "rel", None)
+    return getattr(relation, "relpersistence", None) == "t"
 
 
 def _looks_like_a_migration(tree: ast.Module) -> bool:
@@ -188,8 +214,9 @@ def _looks_like_a_migration(tree: ast.Module) -> bool:
     names = {
         target.id
         for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
+        for target in (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
         if isinstance(target, ast.Name)
     }
     return imports_op and {"revision", "down_revision"} <= names
@@ -200,7 +227,10 @@ def _scan_env_file(path: Path, root: Path, branch_urls: Mapping[str, str | None]
         return []
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        name, _, value = line.removeprefix("export ").partition("=")
+        name, _, value = line.strip().removeprefix("export ").partition("=")
+        value = value.strip()
+        if value[:1] not in ("'", '"'):
+            value = value.split(" #", 1)[0]  # an inline comment, as python-dotenv reads it
         name, value = name.strip(), value.strip().strip("'\"")
         if name in SHADOWING_NAMES and value:
             problem = _shadowing(name, value, branch_urls, local=True)

@@ -2,15 +2,16 @@
 statement (who, from where, which statement, inside a dbadmin run or not) into a log on the
 branch, which dbadmin collects into the control store."""
 
-from .verbs import CaptureStatus, CollectFailed, DdlEvent, collect, events, install, recent, remove, status
+from .verbs import CaptureStatus, CaptureFailed, DdlEvent, collect, events, install, masked, recent, remove, status
 
 __all__ = [
     "CaptureStatus",
-    "CollectFailed",
+    "CaptureFailed",
     "DdlEvent",
     "collect",
     "events",
     "install",
+    "masked",
     "recent",
     "remove",
     "status",

@@ -8,6 +8,7 @@ and their own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,9 @@ from ..registry import CONTROL
 from . import triggers
 
 _BATCH = 1000
+# A password in a statement (CREATE USER MAPPING ... OPTIONS (password '...'), a subscription's
+# connection string) never leaves the branch: History and the API show the statement without it.
+_SECRET = re.compile(r"(\bpassword\s*=\s*)([^\s']+)|(\bpassword\s+)('(?:[^']|'')*')", re.IGNORECASE)
 _COLUMNS = "at, role, application_name, client_addr, command_tag, object_type, object_identity, statement, run_id"
 
 
@@ -65,6 +69,13 @@ class DdlEvent:
 
 def status(context: Context, branch: Branch | str) -> CaptureStatus:
     branch = Branch.parse(branch)
+    try:
+        return _status(context, branch)
+    except psycopg.Error as exc:
+        raise CaptureFailed(f"{branch.label}: its DDL capture could not be read ({_reason(exc)})") from None
+
+
+def _status(context: Context, branch: Branch) -> CaptureStatus:
     with context.registry.connection(branch) as conn, conn.cursor(row_factory=dict_row) as cur:
         state = cur.execute(triggers.STATE).fetchone() or {}
         waiting = (
@@ -89,21 +100,32 @@ def install(context: Context, branch: Branch | str, *, actor: Principal, reason:
                 "nothing was installed"
             )
         with context.registry.connection(branch) as conn, conn.transaction():
+            if conn.execute(triggers.OWNER).fetchone() == (False,):
+                raise OperationRefused(
+                    f"{branch.label}: schema {triggers.SCHEMA} exists and belongs to another role; dbadmin does not "
+                    "adopt it (its objects would run with dbadmin's rights): drop it, then install again"
+                )
             conn.execute(triggers.INSTALL)
     return status(context, branch)
 
 
 def remove(context: Context, branch: Branch | str, *, actor: Principal, reason: str | None = None) -> CaptureStatus:
-    """Collect what the log still holds, then take the triggers and the log off ``branch``, audited."""
+    """Stop the triggers, collect what the log still holds, then take the log off ``branch``, audited."""
     with operation(context, "capture.remove", branch, actor=actor, reason=reason) as (branch, running):
+        with context.registry.connection(branch) as conn:
+            conn.execute(triggers.STOP)  # first: nothing recorded after the last collection is lost
         running.details["collected"] = collect(context, branch)
-        with context.registry.connection(branch) as conn, conn.transaction():
+        with context.registry.connection(branch) as conn:
             conn.execute(triggers.REMOVE)
     return status(context, branch)
 
 
-class CollectFailed(DBAdminError):
-    """The log could not be read or stored; its rows wait on the branch for the next collection."""
+class CaptureFailed(DBAdminError):
+    """The branch's log could not be read, or its rows not stored; they wait on the branch."""
+
+
+def _reason(exc: psycopg.Error) -> str:
+    return exc.diag.message_primary or type(exc).__name__
 
 
 def collect(context: Context, branch: Branch | str) -> int:
@@ -112,10 +134,16 @@ def collect(context: Context, branch: Branch | str) -> int:
     try:
         return _collect(context, branch)
     except psycopg.Error as exc:
-        reason = exc.diag.message_primary or type(exc).__name__
-        raise CollectFailed(
-            f"{branch.label}: collecting its recorded schema changes failed ({reason}); they wait on the branch"
+        raise CaptureFailed(
+            f"{branch.label}: collecting its recorded schema changes failed ({_reason(exc)}); they wait on the branch"
         ) from None
+
+
+def masked(statement: str | None) -> str | None:
+    """``statement`` with every password in it replaced."""
+    return (
+        None if statement is None else _SECRET.sub(lambda m: (m[1] or m[3]) + ("•••" if m[1] else "'•••'"), statement)
+    )
 
 
 def _collect(context: Context, branch: Branch) -> int:
@@ -132,12 +160,14 @@ def _collect(context: Context, branch: Branch) -> int:
                 return stored
             with context.registry.connection(CONTROL) as control, control.transaction():
                 for row in rows:
+                    *fields, statement, run_id = row
                     stored += control.execute(
                         f"INSERT INTO ddl_events (branch, log_id, source_id, {_COLUMNS}) "
                         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                        (branch.value, log_id, *row),
+                        (branch.value, log_id, *fields, masked(statement), run_id),
                     ).rowcount
-            conn.execute(f"DELETE FROM {triggers.SCHEMA}.ddl_log WHERE id <= %s", (rows[-1][0],))
+            # By id, not up to the last: a transaction that took a lower id may commit meanwhile.
+            conn.execute(f"DELETE FROM {triggers.SCHEMA}.ddl_log WHERE id = ANY(%s)", ([row[0] for row in rows],))
 
 
 def events(

@@ -42,3 +42,19 @@ def drop_temp(conn, name) -> None:
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))  # finding: ddl
     conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT %s", ("new",))  # finding: ddl
     conn.execute("SELECT * FROM orders WHERE id = %(id)s", {"id": 1})
+
+
+async def start_async(conn) -> None:
+    await conn.run_sync(Base.metadata.create_all)  # finding: create_all
+
+
+def rename(conn, old: str, new: str) -> None:
+    conn.execute(f"ALTER TABLE {old} RENAME TO {new}")  # finding: ddl
+
+
+def reset_password(conn) -> None:
+    conn.execute("ALTER ROLE shop PASSWORD 'hunter2'")  # finding: ddl
+
+
+def scratch(conn) -> None:
+    conn.execute("CREATE TEMP TABLE batch (id int)")  # session-only: not a schema change
