@@ -11,8 +11,10 @@ from nicegui import ui
 
 from ..auth import Gate
 from ..services import capture
+from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput
 from ..services.frame import audit
+from ..services.text import shortened
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
@@ -127,22 +129,17 @@ async def _outside_migrations(context, branch: str | None) -> None:
             [
                 {
                     "when": formatting.when(e.at),
-                    "branch": {"dev": "Development", "prod": "Production"}[e.branch],
+                    "branch": Branch.parse(e.branch).label,
                     "who": e.role or "",
                     "from": " · ".join(part for part in (e.application_name, e.client_addr) if part),
                     "command": e.command_tag,
                     "object": e.object_identity or "",
-                    "statement": _shortened(e.statement or ""),
+                    "statement": shortened(e.statement or "", 160),
                 }
                 for e in found
             ],
             testid="outside-migrations",
         )
-
-
-def _shortened(statement: str, limit: int = 160) -> str:
-    line = " ".join(statement.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _before(text: str) -> int | None:

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import dburl
 from .embedded import bin_dir
 from .errors import EmbeddedServerError
 
@@ -69,6 +70,13 @@ def choose(tools: list[Tool], server_major: int | None) -> Tool | None:
     """Same major as the server, else the newest (pg_dump reads older servers, not newer ones)."""
     exact = [tool for tool in tools if tool.major == server_major]
     return exact[0] if exact else max(tools, key=lambda tool: tool.major, default=None)
+
+
+def environment(url: str, application_name: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its password, and the environment that carries it (PGPASSWORD): a command
+    line is visible to every user of the machine, an environment is not."""
+    target, password = dburl.without_password(url)
+    return target, {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": application_name}
 
 
 def find(name: str, server_major: int | None = None) -> Tool | None:

@@ -16,6 +16,12 @@ RECORDED_CHARS = 2000  # a string in an audit record (a label, an error, a state
 RECORDED_ITEMS = 200  # a list or mapping in an audit record at most
 
 
+def shortened(value: str, limit: int) -> str:
+    """``value`` on one line (runs of whitespace as one space), cut to ``limit`` characters with an ellipsis."""
+    line = " ".join(value.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def refuse_nul(value: str | None, what: str) -> str | None:
     """``value`` unchanged, or ``InvalidInput`` when it holds a NUL byte."""
     if value is not None and NUL in value:

@@ -19,8 +19,12 @@ from pathlib import Path
 
 import pglast
 import pglast.parser
+from dotenv.parser import parse_stream
 
 from .. import dburl
+from ..errors import ConfigError
+from ..revisions.project import Project
+from ..text import shortened
 
 # Folders that are not the application's own code, or are allowed to change the schema.
 _SKIPPED_FOLDERS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", ".tox"}
@@ -90,16 +94,14 @@ def scan(
 
 
 def _script_folder(migrations: Path | None) -> Path | None:
-    """The Alembic project's script folder (where ``versions/`` lives), whose DDL is the point."""
+    """The Alembic project's script folder (where ``versions/`` lives), whose DDL is the point; None when
+    MIGRATIONS names no project (folders holding env.py and versions/ are skipped anyway)."""
     if migrations is None:
         return None
-    migrations = migrations.resolve()
-    if migrations.is_file():
-        text = migrations.read_text(encoding="utf-8", errors="replace")
-        match = re.search(r"^script_location\s*=\s*(.+)$", text, re.MULTILINE)
-        location = (match[1].strip() if match else "migrations").replace("%(here)s", str(migrations.parent))
-        return (migrations.parent / location).resolve()
-    return migrations
+    try:
+        return Project(migrations).script_folder()
+    except ConfigError:
+        return None
 
 
 def _python_files(root: Path, project: Path | None) -> Iterator[Path]:
@@ -194,8 +196,7 @@ def _ddl_in(text: str) -> str | None:
         return None
     if all(raw.stmt is None or type(raw.stmt).__name__ in _READING or _temporary(raw.stmt) for raw in statements):
         return None
-    shown = _QUOTED.sub("'…'", " ".join(text.split()))  # a literal may be a password: never printed
-    return shown if len(shown) <= 80 else shown[:79] + "…"
+    return shortened(_QUOTED.sub("'…'", text), 80)  # a literal may be a password: never printed
 
 
 def _temporary(node: object) -> bool:
@@ -226,16 +227,12 @@ def _scan_env_file(path: Path, root: Path, branch_urls: Mapping[str, str | None]
     if not path.is_file():
         return []
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        name, _, value = line.strip().removeprefix("export ").partition("=")
-        value = value.strip()
-        if value[:1] not in ("'", '"'):
-            value = value.split(" #", 1)[0]  # an inline comment, as python-dotenv reads it
-        name, value = name.strip(), value.strip().strip("'\"")
-        if name in SHADOWING_NAMES and value:
-            problem = _shadowing(name, value, branch_urls, local=True)
-            if problem:
-                found.append(Finding(str(path.relative_to(root)), number, "shadowing_url", problem))
+    with path.open(encoding="utf-8", errors="replace") as stream:  # read as the app's settings read it
+        for binding in parse_stream(stream):
+            if binding.key in SHADOWING_NAMES and binding.value:
+                problem = _shadowing(binding.key, binding.value, branch_urls, local=True)
+                if problem:
+                    found.append(Finding(str(path.relative_to(root)), binding.original.line, "shadowing_url", problem))
     return found
 
 

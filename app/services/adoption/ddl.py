@@ -10,7 +10,6 @@ its undo is left to the object that contains it (a table's default, a column's c
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pglast.stream import RawStream
 from .. import dburl, pgtools
 from ..errors import ConfigError, DBAdminError
 from ..schema.introspection import CAPTURE_SCHEMA
+from ..text import shortened
 
 # What the schema is, without who owns it or may use it: the same revision must build it on
 # Prod's server, with Prod's roles.
@@ -86,8 +86,7 @@ def dump_schema(url: str, *, server_major: int, secrets: tuple[str, ...] = ()) -
         raise ConfigError(
             f"pg_dump for PostgreSQL {server_major} is not installed; dbadmin init reads the schema with it"
         )
-    target, password = dburl.without_password(url)
-    env = {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": "dbadmin init"}
+    target, env = pgtools.environment(url, "dbadmin init")
     done = subprocess.run(
         [str(tool.path), *DUMP_OPTIONS, target], env=env, capture_output=True, text=True, encoding="utf-8"
     )
@@ -152,7 +151,7 @@ def _label(sql: str) -> str:
     line = " ".join(sql.split()).rstrip(" ;")
     if line.startswith("CREATE "):
         line = line.split(" (", 1)[0].split(" AS ", 1)[0]
-    return line if len(line) <= 100 else line[:99] + "…"
+    return shortened(line, 100)
 
 
 def _is_public_schema(node: Any) -> bool:

@@ -5,6 +5,7 @@ place without overwriting anything, so a failed ``dbadmin init`` leaves nothing 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+
+from dotenv.parser import parse_stream
 
 from ..errors import InvalidInput
 
@@ -94,7 +97,7 @@ def withdraw(layout: Layout, *, published: bool, made: list[Path]) -> None:
 def add_env_line(env_file: Path, name: str, value: str) -> bool:
     """Append ``NAME=value`` to ``env_file`` unless it sets ``NAME`` already; True when written."""
     existing = env_file.read_text(encoding="utf-8") if env_file.exists() else ""
-    if any(line.split("=", 1)[0].strip().removeprefix("export ").strip() == name for line in existing.splitlines()):
+    if any(binding.key == name for binding in parse_stream(io.StringIO(existing))):  # as python-dotenv reads it
         return False
     separator = "" if not existing or existing.endswith("\n") else "\n"
     with env_file.open("a", encoding="utf-8") as out:

@@ -87,6 +87,14 @@ class Project:
             f"{Path.cwd()} nor from {ini_dir}"
         )
 
+    def script_folder(self) -> Path:
+        """The folder holding env.py and versions/, as Alembic finds it (``workdir`` plus script_location)."""
+        config = self._ini_config()
+        if config is None:
+            return Path(self.path).resolve()
+        workdir = self.workdir()  # checks script_location is there
+        return (workdir / str(config.get_alembic_option("script_location"))).resolve()
+
     def request(self) -> dict[str, Any]:
         """The part of every request to the env.py process that says where the project is."""
         ini = self.ini

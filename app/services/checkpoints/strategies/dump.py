@@ -7,7 +7,6 @@ restores in place instead, in one transaction, after a dump of the state it repl
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
@@ -194,8 +193,7 @@ def _run_tool(
     database_flag: bool = False,
 ) -> None:
     """Run pg_dump/pg_restore with the password in the environment (never on the command line)."""
-    target, password = dburl.without_password(url)
-    env = {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": job.purpose}
+    target, env = pgtools.environment(url, job.purpose)
     command = [str(tool.path), *args, f"--dbname={target}"] if database_flag else [str(tool.path), *args, target]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []
