@@ -168,19 +168,14 @@ def _compare_prod(context: Context, dev: dict, revision: str | None) -> ProdVerd
     if revision is not None and not any(prod.get(part) for part in ("tables", *_BESIDE_TABLES)):
         return ProdVerdict("empty", f"{prod_label} is empty: dbadmin migrate promote builds it from the first revision")
     difference = schema_diff.diff(dev, prod)  # as baseline shows it: what Prod has that the revision has not
-    if not difference.identical and revision is None:
-        return ProdVerdict(
-            "differs",
-            f"{prod_label} has a schema and {Branch.DEV.label} none; it was left alone",
-            tuple(change.describe() for change in difference.changes),
-        )
     if not difference.identical:
-        return ProdVerdict(
-            "differs",
-            f"{prod_label} differs from {Branch.DEV.label} ({difference.summary()} on Production); it was left alone: "
-            f"make it match, then dbadmin migrate baseline prod --revision {revision}",
-            tuple(change.describe() for change in difference.changes),
+        message = (
+            f"{prod_label} has a schema and {Branch.DEV.label} none; it was left alone"
+            if revision is None
+            else f"{prod_label} differs from {Branch.DEV.label} ({difference.summary()} on Production); it was left "
+            f"alone: make it match, then dbadmin migrate baseline prod --revision {revision}"
         )
+        return ProdVerdict("differs", message, tuple(change.describe() for change in difference.changes))
     if revision is None:
         return ProdVerdict("identical", f"{prod_label} is empty like {Branch.DEV.label}: nothing to record")
     return ProdVerdict("identical", f"{prod_label} has the same schema as {Branch.DEV.label}")
@@ -207,8 +202,6 @@ def _dump(context: Context, branch: Branch) -> str:
         major = server_admin.server_major(conn)
     try:
         return ddl.dump_schema(context.registry.url(branch), server_major=major, secrets=context.settings.secrets())
-    except DBAdminError:
-        raise
     except OSError as exc:
         raise ddl.DumpFailed(f"pg_dump could not start: {dburl.scrub(str(exc), context.settings.secrets())}") from None
 

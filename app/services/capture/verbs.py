@@ -190,14 +190,19 @@ def events(
 
 
 def recent(
-    context: Context, branch: Branch | str | None = None, *, outside_only: bool = True, limit: int = 50
+    context: Context,
+    branch: Branch | str | None = None,
+    *,
+    outside_only: bool = True,
+    since: datetime | None = None,
+    limit: int = 50,
 ) -> list[DdlEvent]:
-    """What History and the API show: the branches' schema changes newest first, collected just now
-    (``outside_only``: those no dbadmin run made).  A branch that cannot be collected from (down,
-    capture not installed) shows what was collected before."""
+    """What History, the branch card and the API show: the branches' schema changes newest first,
+    collected just now (``outside_only``: those no dbadmin run made).  A branch that cannot be
+    collected from (down, capture not installed) shows what was collected before."""
     for each in list(Branch) if branch is None else [Branch.parse(branch)]:
         try:
             collect(context, each)
         except DBAdminError:
             pass
-    return events(context, branch, outside_only=outside_only, limit=limit)
+    return events(context, branch, outside_only=outside_only, since=since, limit=limit)

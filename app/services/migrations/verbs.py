@@ -80,11 +80,16 @@ class Status:
     @property
     def summary(self) -> str:
         return {
-            "unmanaged": f"not under migrations yet ({self.tables} table{'s' if self.tables != 1 else ''})",
+            "unmanaged": not_under_migrations(self.tables),
             "ahead": f"ahead of the code ({', '.join(self.unknown)} not in the project)",
             "pending": f"{self.pending_count} pending",
             "up to date": "up to date",
         }[self.state]
+
+
+def not_under_migrations(tables: int) -> str:
+    """How a branch without a version table is shown, with the tables it has."""
+    return f"not under migrations yet ({tables} table{'s' if tables != 1 else ''})"
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,8 @@ FROM pg_class c WHERE c.oid = %(oid)s
 # The snapshot reads every user relation at once: four queries, whatever the schema's size.
 _SNAPSHOT_TABLES = f"""
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
-       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows
+       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS}
 """
 _SNAPSHOT_COLUMNS = f"""
@@ -192,10 +193,6 @@ _SNAPSHOT_TRIGGERS = f"""
 SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid) AS definition
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {_USER_RELATIONS} AND NOT t.tgisinternal
-"""
-_SNAPSHOT_VIEWS = f"""
-SELECT n.nspname AS schema, c.relname AS name, pg_get_viewdef(c.oid) AS definition
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS} AND c.relkind IN ('v', 'm')
 """
 # What lives beside the tables, by qualified name.  Objects an extension brings are its own
 # (they come and go with it), so only the extension is listed.  A function is known by its
@@ -548,7 +545,7 @@ def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
         tables[f"{row['schema']}.{row['name']}"] = {
             "kind": KINDS[row["relkind"]],
             "estimated_rows": row["estimated_rows"],
-            "definition": None,
+            "definition": row["definition"],  # a view's query; None for tables
             "columns": {},
             "indexes": {},
             "constraints": {},
@@ -562,8 +559,6 @@ def snapshot_of(cur: psycopg.Cursor[dict[str, Any]]) -> dict[str, Any]:
             "identity": row["identity"],
             "position": row["position"],
         }
-    for row in cur.execute(_SNAPSHOT_VIEWS):
-        tables[f"{row['schema']}.{row['name']}"]["definition"] = row["definition"]
     for query, member in (
         (_SNAPSHOT_INDEXES, "indexes"),
         (_SNAPSHOT_CONSTRAINTS, "constraints"),

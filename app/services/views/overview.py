@@ -50,7 +50,8 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
     except ConfigError as exc:
         state, revision, last_migration, problem = "unknown", None, None, str(exc)
         if context.settings.migrations is None:  # no project at all: the app has yet to adopt migrations
-            state, problem, next_step = _without_project(context, status.branch)
+            problem = None
+            state, next_step = _without_project(context, status.branch)
     except DBAdminError as exc:
         state, revision, last_migration, problem = "unknown", None, None, str(exc)
     else:
@@ -80,22 +81,21 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
 
 
 def _outside_migrations(context: Context, branch: Branch, last: AppliedRevision | None) -> int:
-    """Changes made outside migrations since the last one (collected first); 0 where nothing is captured."""
+    """Changes made outside migrations since the last one, as History lists them; 0 where nothing is captured."""
     try:
-        capture.collect(context, branch)
-        since = last.applied_at if last else None
-        return len(capture.events(context, branch, outside_only=True, since=since, limit=1000))
+        return len(capture.recent(context, branch, since=last.applied_at if last else None, limit=1000))
     except DBAdminError:
         return 0
 
 
-def _without_project(context: Context, branch: Branch) -> tuple[str, None, str]:
+def _without_project(context: Context, branch: Branch) -> tuple[str, str]:
+    """The state and next step of a branch when the app has no Alembic project at all."""
     tables = introspection.table_count(context, branch)
-    state = f"not under migrations yet ({tables} table{'s' if tables != 1 else ''})"
+    state = migrations.not_under_migrations(tables)
     if branch is Branch.PROD:
-        return state, None, "'dbadmin init' starts from Development, then compares Production with it."
+        return state, "'dbadmin init' starts from Development, then compares Production with it."
     what = "whose first revision is this schema, and records Development at it" if tables else "to start in"
-    return state, None, f"In your application's folder, run 'dbadmin init': it writes an Alembic project {what}."
+    return state, f"In your application's folder, run 'dbadmin init': it writes an Alembic project {what}."
 
 
 def _next_step(context: Context, found: migrations.Status) -> str | None:
