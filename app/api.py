@@ -31,6 +31,7 @@ from .services.checkpoints.catalog import Checkpoint
 from .services.errors import (
     DBAdminError,
     IdentityFailed,
+    InvalidInput,
     NotAllowed,
     NotAuthenticated,
     NotFound,
@@ -112,6 +113,15 @@ class TimeRestore(Change):
         max_length=40,
         description="ISO 8601 (2026-12-02T14:32:00Z) or HH:MM[:SS] today; UTC unless it names a zone.",
     )
+
+
+class GuardChange(Change):
+    on: bool = Field(..., description="true: refuse schema changes outside dbadmin's runs; false: let them through.")
+
+
+class Bypass(Change):
+    # Bounded by the service, so an attempt out of range is refused in the audit log like any other.
+    minutes: int = Field(..., description=f"How long the bypass lasts: 1 to {capture.BYPASS_MINUTES} minutes.")
 
 
 class NewCheckpoint(BaseModel):
@@ -323,6 +333,20 @@ def router(gate: Gate) -> APIRouter:
     ) -> CaptureStatus:
         return capture.remove(gate.context, branch, actor=who, reason=reason)
 
+    @api.put(
+        "/{branch}/guard",
+        summary="Turn the branch's guard on (only dbadmin's runs change its schema) or off ('GUARD OFF' on Prod)",
+    )
+    def guard(branch: str, who: Changer, body: GuardChange) -> CaptureStatus:
+        return capture.guard(gate.context, branch, body.on, actor=who, reason=body.reason, confirm=body.confirm)
+
+    @api.post(
+        "/{branch}/guard/bypass",
+        summary="Let schema changes through the guard for some minutes; confirm: 'BYPASS GUARD <minutes>'",
+    )
+    def guard_bypass(branch: str, who: Changer, body: Bypass) -> CaptureStatus:
+        return capture.bypass(gate.context, branch, body.minutes, actor=who, confirm=body.confirm, reason=body.reason)
+
     @api.get("/schema-changes", summary="Schema changes DDL capture recorded, newest first (collected first)")
     def schema_changes(
         _: Reader,
@@ -332,9 +356,14 @@ def router(gate: Gate) -> APIRouter:
     ) -> list[DdlEvent]:
         return capture.recent(gate.context, branch, outside_only=outside_migrations, limit=limit)
 
-    @api.get("/audit", summary="The audit log, newest first; page with before_id")
+    @api.get(
+        "/audit",
+        summary="The audit log, newest first; page with before_id. kind=schema-changes: the changes made "
+        "outside migrations instead, one row each (action schema.outside_migrations, actor the database role)",
+    )
     def audit_log(
         _: Reader,
+        kind: Literal["operations", "schema-changes"] = "operations",
         branch: Literal["dev", "prod"] | None = None,
         action: Annotated[str | None, Query(max_length=64)] = None,
         actor: Annotated[str | None, Query(max_length=200)] = None,
@@ -344,6 +373,17 @@ def router(gate: Gate) -> APIRouter:
         before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
         limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
     ) -> list[Action]:
+        if kind == "schema-changes":
+            if action or outcome:
+                raise InvalidInput(
+                    "action and outcome filter operations; schema changes are all action "
+                    f"{capture.OUTSIDE_MIGRATIONS}, outcome ok (filter them by branch, actor, since, until)"
+                )
+            return capture.as_actions(
+                capture.recent(
+                    gate.context, branch, since=since, until=until, before_id=before_id, limit=limit, role=actor
+                )
+            )
         return audit.list_actions(
             gate.context.registry.control_pool(),
             branch=branch,

@@ -141,6 +141,19 @@ class Settings(BaseSettings):
     auto_checkpoint_dev: bool = Field(
         False, description="Also take a checkpoint before Dev migrations (always on Prod)."
     )
+    guard_dev: bool = Field(
+        False, description="Keep Dev's guard on: only dbadmin's migration runs change its schema (needs DDL capture)."
+    )
+    guard_prod: bool = Field(
+        False, description="Keep Prod's guard on: only dbadmin's migration runs change its schema (needs DDL capture)."
+    )
+    schema_poll_minutes: float = Field(
+        10,
+        ge=0,
+        le=1440,
+        description="Minutes between schema snapshots of a branch without DDL capture, to see changes made "
+        "outside migrations (0: never).",
+    )
     redis_url: SecretStr | None = Field(
         None, description="Redis of the application's cache; enables cache invalidation after runs."
     )
@@ -321,6 +334,10 @@ class Settings(BaseSettings):
     @property
     def checkpoint_path(self) -> Path:
         return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    def guarded(self, branch: str) -> bool:
+        """Whether GUARD_DEV / GUARD_PROD asks for ``branch``'s guard to stay on."""
+        return bool(getattr(self, f"guard_{branch}"))
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value in the settings, so error text can be scrubbed of them: a URL's

@@ -15,11 +15,14 @@ signs in; otherwise dbadmin's login applies (OIDC when configured, else local li
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from contextlib import ExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from nicegui import app as nicegui_app
+from nicegui import background_tasks
 from nicegui import ui
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
@@ -28,9 +31,13 @@ from . import api, pages
 from .auth import LOGIN_COOKIE, Gate, Identity
 from .config import Settings, load_settings
 from .live import LivePages
+from .services import capture
 from .services.context import Context
-from .services.errors import ConfigError
+from .services.errors import ConfigError, DBAdminError
 from .services.startup import open_context
+
+
+_log = logging.getLogger(__name__)
 
 
 def mount_admin(
@@ -82,6 +89,7 @@ def mount_admin(
         include_in_schema=context is not None if include_in_schema is None else include_in_schema,
     )
     pages.register(gate)
+    nicegui_app.on_startup(lambda: background_tasks.create(_watch_schemas(gate), name="dbadmin: schema changes"))
     ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False, reconnect_timeout=10)
     return gate
 
@@ -110,6 +118,20 @@ class NotFramed:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+async def _watch_schemas(gate: Gate) -> None:
+    """Every minute, collect what the branches' DDL capture recorded, or poll those without it."""
+    while True:
+        await asyncio.sleep(capture.watch.EVERY_SECONDS)
+        try:
+            context = gate.context
+        except DBAdminError:  # stopping, or not started yet
+            continue
+        try:
+            await run_in_threadpool(capture.watch_once, context)
+        except Exception:  # the watch goes on next minute; the console never depends on it
+            _log.exception("dbadmin: the schema watch failed")
 
 
 def _open_in_lifespan(app: FastAPI, gate: Gate) -> None:

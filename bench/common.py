@@ -21,6 +21,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dbadmin.config import Settings, load_settings  # noqa: E402
 from dbadmin.services import dburl  # noqa: E402
 from dbadmin.services.embedded import EmbeddedPostgres  # noqa: E402
 
@@ -37,6 +38,17 @@ class Server:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         self.urls[role] = dburl.with_database(self.url, name)
         return self.urls[role]
+
+    def settings(self, dev: str = "dev", control: str = "control", **overrides: object) -> Settings:
+        """dbadmin's settings on this server's databases: Dev and the control store by role, Prod
+        the ``prod`` one (``open_context`` creates the control store's tables)."""
+        return load_settings(
+            _env_file=None,
+            dev_database_url=self.urls[dev],
+            prod_database_url=self.urls["prod"],
+            admin_database_url=self.urls[control],
+            **overrides,
+        )
 
 
 @contextmanager

@@ -29,9 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server  # noqa: E402
 from bench.introspection import build_schema  # noqa: E402
-from dbadmin.config import load_settings  # noqa: E402
 from dbadmin.services.frame import access as auth  # noqa: E402
-from dbadmin.services import control_store
 from dbadmin.services.frame.access import Principal, Role  # noqa: E402
 from dbadmin.services.embedded import example_migrations  # noqa: E402
 from dbadmin.services.startup import open_context
@@ -163,15 +161,7 @@ def main() -> None:
             conn.execute(
                 "CREATE TABLE events AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 1000000) g"
             )
-        control_store.upgrade(server.urls["control"])
-        settings = load_settings(
-            _env_file=None,
-            dev_database_url=server.urls["dev"],
-            prod_database_url=server.urls["prod"],
-            admin_database_url=server.urls["control"],
-            migrations=example_migrations(),
-            checkpoint_dir=server.work / "store",
-        )
+        settings = server.settings(migrations=example_migrations(), checkpoint_dir=server.work / "store")
         with open_context(settings) as context:
             _, token = auth.create_token(context.registry, name="load", role="admin", created_by=BENCH)
         port = 18000 + os.getpid() % 1000

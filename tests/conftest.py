@@ -114,6 +114,24 @@ def make_context(databases, make_settings, tmp_path):
 
 
 @pytest.fixture
+def app_role(shop, pg_server):
+    """A login role like an application's own: no superuser, may create tables in public."""
+    name = f"app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-pw'").format(sql.Identifier(name)))
+    dev = shop.registry.url("dev")
+    with psycopg.connect(dev, autocommit=True) as conn:
+        conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(name)))
+    params = dburl.parts(dev) | {"user": name, "password": "app-pw"}
+    yield name, psycopg.conninfo.make_conninfo(**params)
+    with psycopg.connect(dev, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # past a guard a test left on
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture
 def legacy(databases, make_settings, tmp_path):
     """Dev and Prod made by hand from the same script, no MIGRATIONS (the app as it is before ``dbadmin
     init``): the context, the app's empty folder, and the two URLs."""

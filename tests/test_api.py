@@ -32,6 +32,7 @@ READS = [
     f"{API}/audit",
     f"{API}/dev/capture",
     f"{API}/schema-changes",
+    f"{API}/audit?kind=schema-changes",
 ]
 CHANGES = [
     ("POST", f"{API}/dev/migrate?dir=up", {}),
@@ -42,6 +43,8 @@ CHANGES = [
     ("DELETE", f"{API}/dev/checkpoints/1", None),
     ("POST", f"{API}/dev/capture", {}),
     ("DELETE", f"{API}/dev/capture", None),
+    ("PUT", f"{API}/dev/guard", {"on": True}),
+    ("POST", f"{API}/dev/guard/bypass", {"minutes": 5, "confirm": "BYPASS GUARD 5"}),
 ]
 
 
@@ -150,6 +153,8 @@ def test_a_viewer_reads_everything_and_changes_nothing(api_factory):
         ("checkpoint.delete", "refused"),
         ("capture.install", "refused"),
         ("capture.remove", "refused"),
+        ("guard.on", "refused"),
+        ("guard.bypass", "refused"),
     ]
 
 
@@ -398,3 +403,41 @@ def test_a_pipeline_turns_capture_on_and_reads_the_changes_made_outside_migratio
     ]
     off = api.call("DELETE", f"{API}/dev/capture?reason=done", api.admin_token)
     assert off.status_code == 200 and off.json()["installed"] is False
+
+
+def test_a_pipeline_guards_prod_bypasses_it_with_the_phrase_and_alerts_from_the_audit_log(api_factory):
+    api = api_factory()
+    token = api.admin_token
+    assert api.call("POST", f"{API}/prod/capture", token, json={}).status_code == 200
+    on = api.call("PUT", f"{API}/prod/guard", token, json={"on": True, "reason": "release freeze"})
+    assert on.status_code == 200 and on.json()["guarded"] is True, on.text
+
+    def hand_edit(name: str) -> None:
+        with psycopg.connect(api.context.registry.url("prod"), autocommit=True, application_name="psql") as conn:
+            conn.execute(f"CREATE TABLE {name} (id int)")
+
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        hand_edit("refused_one")
+    wrong = api.call("POST", f"{API}/prod/guard/bypass", token, json={"minutes": 5, "confirm": "BYPASS GUARD 50"})
+    assert wrong.status_code == 400 and "needs the exact phrase 'BYPASS GUARD 5'" in wrong.json()["detail"]
+    too_long = api.call("POST", f"{API}/prod/guard/bypass", token, json={"minutes": 10_000, "confirm": "x"})
+    assert too_long.status_code == 400 and error(too_long) == "invalid_input"
+    bypassed = api.call(
+        "POST", f"{API}/prod/guard/bypass", token, json={"minutes": 5, "confirm": "BYPASS GUARD 5", "reason": "fix"}
+    )
+    assert bypassed.status_code == 200 and bypassed.json()["bypass_until"], bypassed.text
+    hand_edit("hot_fix")
+    alerts = api.call("GET", f"{API}/audit?kind=schema-changes&branch=prod", api.viewer_token)
+    assert alerts.status_code == 200, alerts.text
+    assert [(a["action"], a["details"]["object"], a["details"]["under_bypass"]) for a in alerts.json()] == [
+        ("schema.outside_migrations", "public.hot_fix", True)
+    ]
+    assert alerts.json()[0]["actor"] == dburl.parts(api.context.registry.url("prod"))["user"]
+    operations = api.call("GET", f"{API}/audit?branch=prod&action=guard.bypass", api.viewer_token).json()
+    assert [(a["outcome"], a["reason"]) for a in operations] == [("ok", "fix"), ("refused", None), ("refused", None)]
+    mixed = api.call("GET", f"{API}/audit?kind=schema-changes&outcome=refused", api.viewer_token)
+    assert mixed.status_code == 400 and "action and outcome filter operations" in mixed.json()["detail"]
+    still_on = api.call("PUT", f"{API}/prod/guard", token, json={"on": False})
+    assert still_on.status_code == 400 and "needs the exact phrase 'GUARD OFF'" in still_on.json()["detail"]
+    off = api.call("PUT", f"{API}/prod/guard", token, json={"on": False, "confirm": "GUARD OFF"})
+    assert off.status_code == 200 and off.json()["guarded"] is False, off.text

@@ -52,3 +52,45 @@ def test_a_branch_whose_role_is_no_superuser_is_refused_in_one_line(databases, p
     finally:
         with psycopg.connect(pg_server, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_guard_on_bypass_off(databases):
+    env = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    refused = run_cli("guard", "on", "prod", env=env)
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines() == [
+        "dbadmin: error: Production: the guard works through DDL capture, which is not installed: "
+        "dbadmin capture install prod first"
+    ]
+    assert run_cli("capture", "install", "prod", env=env).returncode == 0
+    on = run_cli("guard", "on", "prod", "--reason", "migrations only", env=env)
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "Production: capturing schema changes; guard on: only migrations change the schema"
+
+    def hand_edit() -> None:
+        with psycopg.connect(env["PROD_DATABASE_URL"], autocommit=True, application_name="psql") as conn:
+            conn.execute("CREATE TABLE hand_made (id int)")
+
+    try:
+        hand_edit()
+        raise AssertionError("the guard let a hand edit through")
+    except psycopg.errors.InsufficientPrivilege as exc:
+        assert "refused outside a migration" in str(exc)
+    wrong = run_cli("guard", "bypass", "prod", "--minutes", "5", "--confirm", "BYPASS GUARD", env=env)
+    assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1
+    assert "needs the exact phrase 'BYPASS GUARD 5'" in wrong.stderr
+    bypassed = run_cli("guard", "bypass", "prod", "--minutes", "5", "--confirm", "BYPASS GUARD 5", env=env)
+    assert bypassed.returncode == 0, bypassed.stderr
+    assert "guard bypassed until" in bypassed.stdout
+    hand_edit()
+    status = run_cli("capture", "status", "prod", env=env)
+    assert "public.hand_made" in status.stdout and "under a bypass of the guard" in status.stdout
+    unconfirmed = run_cli("guard", "off", "prod", env=env)
+    assert unconfirmed.returncode == 1 and unconfirmed.stderr.strip().splitlines() == [
+        "dbadmin: error: turning Production's guard off needs the exact phrase 'GUARD OFF'"
+    ]
+    off = run_cli("guard", "off", "prod", "--confirm", "GUARD OFF", env=env)
+    assert off.returncode == 0 and off.stdout.strip() == "Production: capturing schema changes"

@@ -46,6 +46,10 @@ def status(branch: BranchArg) -> None:
                 event.application_name or event.client_addr or "",
                 event.command_tag,
                 event.object_identity or "",
-                "yes" if event.by_dbadmin else "[yellow]no: outside migrations[/]",
+                "yes"
+                if event.by_dbadmin
+                else (
+                    "[red]no: under a bypass of the guard[/]" if event.bypass else "[yellow]no: outside migrations[/]"
+                ),
             )
         out.print(table)

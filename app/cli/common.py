@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ..config import load_settings
+from ..services.branch import Branch
 from ..services.context import Context
 from ..services.frame.access import Principal, cli_principal
 from ..services.startup import open_context
@@ -44,6 +45,12 @@ def confirm_plan(plan, given: str | None, yes: bool) -> str | None:
         return given
     if given is None and sys.stdin.isatty():
         given = typer.prompt(f"{plan.what[:1].upper()}{plan.what[1:]}: type {plan.phrase!r} to go on")
-    if not yes and sys.stdin.isatty() and not typer.confirm("This changes Production. Are you sure?", default=False):
+    production = getattr(plan, "branch", Branch.PROD) is Branch.PROD  # a plan that names no branch is Prod's
+    if (
+        production
+        and not yes
+        and sys.stdin.isatty()
+        and not typer.confirm("This changes Production. Are you sure?", default=False)
+    ):
         raise typer.Exit(1)
     return given  # the service checks it (and audits a wrong or missing one)

@@ -7,6 +7,7 @@ from nicegui import ui
 
 from ..auth import Gate
 from ..services import migrations
+from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.views import compare as compare_service
@@ -26,7 +27,7 @@ def register(gate: Gate) -> None:
             if not await shown():
                 return None
             await _migrations(visit.context)
-            await _schema(visit.context)
+            await _schema(visit)
         return None
 
 
@@ -59,7 +60,8 @@ async def _migrations(context: Context) -> None:
     ).props("data-testid=compare-promotion")
 
 
-async def _schema(context: Context) -> None:
+async def _schema(visit: Visit) -> None:
+    context = visit.context
     ui.label("Schema").classes("text-lg font-semibold mt-4")
     try:
         result = await io_bound(compare_service.diff, context, "prod", "dev")
@@ -67,22 +69,41 @@ async def _schema(context: Context) -> None:
         formatting.problem(str(exc), testid="compare-schema-error")
         return
     ui.label(f"From Production to Development: {result.summary()}").props("data-testid=compare-summary")
-    if result.changes:
-        formatting.section(
-            "Differences",
-            [
-                {
-                    "object": c.object,
-                    "change": c.action,
-                    "table": c.table,
-                    "name": c.name or "",
-                    "production": _show(c.before),
-                    "development": _show(c.after),
-                }
-                for c in result.changes
-            ],
-            testid="compare-changes",
-        )
+    if not result.changes:
+        return
+    try:
+        explained = await io_bound(compare_service.explanations, context, result.changes)
+    except DBAdminError:  # the differences stand without their explanations
+        explained = [[] for _ in result.changes]
+    formatting.section(
+        "Differences",
+        [
+            {
+                "object": c.object,
+                "change": c.action,
+                "table": c.table,
+                "name": c.name or "",
+                "production": _show(c.before),
+                "development": _show(c.after),
+                "changed outside migrations": "; ".join(_outside(e) for e in events[:3])
+                + (f"; {len(events) - 3} more" if len(events) > 3 else ""),
+            }
+            for c, events in zip(result.changes, explained, strict=True)
+        ],
+        testid="compare-changes",
+    )
+    if any(explained):
+        ui.label(
+            "Differences with a change outside migrations beside them were made by hand on that branch: "
+            "History has the whole statement."
+        ).classes("text-sm text-slate-600")
+        ui.link("History of changes outside migrations", visit.url("/history")).props("data-testid=compare-history")
+
+
+def _outside(event) -> str:
+    """One recorded change outside migrations, as short as the Differences table needs it."""
+    who = event.role or "polling (who is not known)"
+    return f"{event.command_tag} on {Branch.parse(event.branch).label} by {who}, {formatting.when(event.at)}"
 
 
 async def _both(read, context: Context, *, testid: str) -> tuple:

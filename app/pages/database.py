@@ -19,11 +19,13 @@ from ..services.schema import introspection
 from ..services.views import overview
 from . import formatting
 from .branches import branch_card
+from .capture_panel import CapturePanel
 from .checkpoints_panel import CheckpointsPanel
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 from .migrations_panel import MigrationsPanel
 
 PAGE_SIZE = 25
+TABS = ("tables", "migrations", "checkpoints", "schema-changes")
 SORTS = {"name": "Name", "size": "Size", "rows": "Rows", "schema": "Schema", "kind": "Kind"}
 COLUMNS = formatting.columns(
     ("schema", "Schema"),
@@ -79,19 +81,20 @@ def register(gate: Gate) -> None:
                 ui.tab("tables", "Tables").props("data-testid=tab-tables")
                 ui.tab("migrations", "Migrations").props("data-testid=tab-migrations")
                 ui.tab("checkpoints", "Checkpoints").props("data-testid=tab-checkpoints")
+                ui.tab("schema-changes", "Schema changes").props("data-testid=tab-schema-changes")
 
             def reload() -> None:  # after a change, everything on the page is read again
                 ui.navigate.to(visit.url(branch=selected.value, tab=tabs.value))
 
-            with ui.tab_panels(tabs, value=tab if tab in ("tables", "migrations", "checkpoints") else "tables").classes(
-                "w-full bg-transparent"
-            ):
+            with ui.tab_panels(tabs, value=tab if tab in TABS else "tables").classes("w-full bg-transparent"):
                 with ui.tab_panel("tables").classes("p-0"):
                     await TablesView(context, selected).build()
                 with ui.tab_panel("migrations"):
                     await MigrationsPanel(visit, selected, reload).build()
                 with ui.tab_panel("checkpoints"):
                     await CheckpointsPanel(visit, selected, reload).build()
+                with ui.tab_panel("schema-changes"):
+                    await CapturePanel(visit, selected, reload).build()
             _footer(visit)
         return None
 

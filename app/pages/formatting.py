@@ -6,6 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
+from ..services.text import shortened
 from ..units import count, size, when  # noqa: F401  (the pages' formatting vocabulary)
 
 
@@ -52,6 +53,18 @@ def section(title: str, rows: list[dict[str, Any]], *, testid: str | None = None
         .classes("w-full")
     )
     table.pagination = {"rowsPerPage": 0}
+
+
+def schema_change(event: Any) -> dict[str, str]:
+    """One row of a table of schema changes (``capture.DdlEvent``), as History and the Schema changes tab show it."""
+    return {
+        "when": when(event.at),
+        "who": event.role or "unknown (polled)",
+        "from": " · ".join(part for part in (event.application_name, event.client_addr) if part),
+        "command": event.command_tag + (" (guard bypassed)" if event.bypass else ""),
+        "object": event.object_identity or "",
+        "statement": shortened(event.statement or "", 160),
+    }
 
 
 def relationship_diagram(details: Any) -> str | None:

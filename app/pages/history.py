@@ -14,7 +14,6 @@ from ..services import capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput
 from ..services.frame import audit
-from ..services.text import shortened
 from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
@@ -126,18 +125,7 @@ async def _outside_migrations(context, branch: str | None) -> None:
     if found:
         formatting.section(
             f"Changed outside migrations ({len(found)}{'+' if len(found) == PAGE else ''})",
-            [
-                {
-                    "when": formatting.when(e.at),
-                    "branch": Branch.parse(e.branch).label,
-                    "who": e.role or "",
-                    "from": " · ".join(part for part in (e.application_name, e.client_addr) if part),
-                    "command": e.command_tag,
-                    "object": e.object_identity or "",
-                    "statement": shortened(e.statement or "", 160),
-                }
-                for e in found
-            ],
+            [{"branch": Branch.parse(e.branch).label} | formatting.schema_change(e) for e in found],
             testid="outside-migrations",
         )
 

@@ -72,11 +72,15 @@ def choose(tools: list[Tool], server_major: int | None) -> Tool | None:
     return exact[0] if exact else max(tools, key=lambda tool: tool.major, default=None)
 
 
-def environment(url: str, application_name: str) -> tuple[str, dict[str, str]]:
+def environment(url: str, application_name: str, settings: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
     """``url`` without its password, and the environment that carries it (PGPASSWORD): a command
-    line is visible to every user of the machine, an environment is not."""
+    line is visible to every user of the machine, an environment is not.  ``settings``: session
+    settings for the tool's connections (PGOPTIONS; names and values of dbadmin's own, no spaces)."""
     target, password = dburl.without_password(url)
-    return target, {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": application_name}
+    env = {**os.environ, "PGPASSWORD": password or "", "PGAPPNAME": application_name}
+    if settings:
+        env["PGOPTIONS"] = " ".join(f"-c {name}={value}" for name, value in settings.items())
+    return target, env
 
 
 def find(name: str, server_major: int | None = None) -> Tool | None:

@@ -10,13 +10,14 @@ verb imports it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 import psycopg
 
 from ..config import Settings
-from . import checkpoints, control_store, migrations
+from . import capture, checkpoints, control_store, migrations
 from .branch import Branch
 from .checkpoints import strategies as checkpoint_strategies
 from .context import Context
@@ -26,6 +27,8 @@ from .frame import audit, oplock
 from .frame.access import SYSTEM
 from .migrations import runs as migration_runs
 from .registry import CONTROL, Registry
+
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -58,6 +61,7 @@ def open_context(settings: Settings) -> Iterator[Context]:
         recover(context)
         if seed:
             _seed_example(context)
+        keep_guards(context)
         yield context
 
 
@@ -87,6 +91,29 @@ def recover(context: Context) -> None:
                 outcome="ok",
                 details={"settled": settled},
             )
+
+
+def keep_guards(context: Context) -> None:
+    """GUARD_DEV / GUARD_PROD=on: put the branch's guard on (installing DDL capture first) when it is off.
+
+    Each step is an audited operation of dbadmin's own; a branch that is down or refuses
+    (no superuser) is left as it is, and doctor says so.
+    """
+    why = "{}=on in the settings"
+    for branch in Branch:
+        if not context.settings.guarded(branch.value) or context.registry.location(branch) is None:
+            continue
+        try:
+            found = capture.status(context, branch)
+            if not found.installed and not found.can_install:  # refused at every start: doctor says so once
+                _log.warning("%s: GUARD_%s=on, but %s", branch.label, branch.name, found.summary)
+                continue
+            if not found.installed:
+                found = capture.install(context, branch, actor=SYSTEM, reason=why.format(f"GUARD_{branch.name}"))
+            if not found.guarded:
+                capture.guard(context, branch, True, actor=SYSTEM, reason=why.format(f"GUARD_{branch.name}"))
+        except (DBAdminError, psycopg.Error) as exc:
+            _log.warning("%s: its guard could not be put on: %s", branch.label, exc)
 
 
 def _seed_example(context: Context) -> None:

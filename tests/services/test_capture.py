@@ -4,36 +4,18 @@ reaches the control store without losing a row."""
 
 from __future__ import annotations
 
-import uuid
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from dbadmin.services import capture, dburl, migrations
+from dbadmin.services import capture, migrations
 from dbadmin.services.errors import OperationRefused
 from dbadmin.services.registry import CONTROL
 from dbadmin.services.schema import introspection
 from tests.helpers import actions, admin
 
 ADA = admin("ada")
-
-
-@pytest.fixture
-def app_role(shop, pg_server):
-    """A login role like an application's own: no superuser, may create tables in public."""
-    name = f"app_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-pw'").format(sql.Identifier(name)))
-    dev = shop.registry.url("dev")
-    with psycopg.connect(dev, autocommit=True) as conn:
-        conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(name)))
-    params = dburl.parts(dev) | {"user": name, "password": "app-pw"}
-    yield name, psycopg.conninfo.make_conninfo(**params)
-    with psycopg.connect(dev, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 def recorded(context, branch="dev"):

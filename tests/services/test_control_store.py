@@ -21,6 +21,7 @@ TABLES = {
     "auth_tickets",
     "api_tokens",
     "ddl_events",
+    "schema_polls",
     "dbadmin_alembic_version",
 }
 

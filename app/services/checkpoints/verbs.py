@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from .. import server_admin
+from .. import capture, server_admin
 from ..branch import Branch
 from ..context import Context
 from ..errors import CheckpointKept, DBAdminError, InvalidInput, NameTaken, OperationRefused
@@ -198,9 +198,11 @@ def restore(
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
-        before = strategy.restore(
-            job, checkpoint, _Keep(context, job, actor.name, f"before restore of #{checkpoint.id}")
-        )
+        with capture.kept(context, branch, running.details) as token:
+            job.session_settings = {"dbadmin.run": token}
+            before = strategy.restore(
+                job, checkpoint, _Keep(context, job, actor.name, f"before restore of #{checkpoint.id}")
+            )
         running.details.update(
             method=job.restore_method or strategy.name,
             checkpoint_id=checkpoint.id,
@@ -286,7 +288,9 @@ def restore_to_time(
         context.registry.identity(branch)  # the branch answers, and is the database it names
         job = _job(context, branch, progress, cancel)
         keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
-        before = strategy.restore_to_time(job, plan.moment, keep)
+        with capture.kept(context, branch, running.details) as token:
+            job.session_settings = {"dbadmin.run": token}
+            before = strategy.restore_to_time(job, plan.moment, keep)
         running.details.update(
             method=job.restore_method or strategy.name,
             to_time=plan.moment.isoformat(),

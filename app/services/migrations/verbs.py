@@ -9,13 +9,14 @@ operation, so refused attempts are in the audit log too.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import checkpoints, server_admin
+from .. import capture, checkpoints, server_admin
 from ..branch import Branch
 from ..checkpoints.strategies import Progress
 from ..context import Context
@@ -537,9 +538,8 @@ def baseline(
             context.registry, branch=branch, revision=revision, direction="baseline", actor=actor.name
         )
         try:
-            alembic_runner.stamp(
-                alembic_branch.project(context.settings), _marked(alembic_branch.target(context, branch)), revision
-            )
+            with _marked(context, branch) as target:
+                alembic_runner.stamp(alembic_branch.project(context.settings), target, revision)
         except EnvFailure as failure:
             error = alembic_branch.translate(failure, context, branch)
             migration_runs.finish(context.registry, run_id, outcome="failed", error=str(error))
@@ -628,14 +628,15 @@ def _run(
         start_next()
 
     try:
-        alembic_runner.run(
-            alembic_branch.project(context.settings),
-            _marked(alembic_branch.target(context, branch)),
-            destination,
-            direction=direction,
-            on_step=on_step,
-            on_plan=on_plan,
-        )
+        with _marked(context, branch) as target:
+            alembic_runner.run(
+                alembic_branch.project(context.settings),
+                target,
+                destination,
+                direction=direction,
+                on_step=on_step,
+                on_plan=on_plan,
+            )
     except EnvFailure as failure:
         error = alembic_branch.translate(failure, context, branch)
         failing = planned[len(done)] if len(done) < len(planned) else None
@@ -650,9 +651,12 @@ def _run(
     return RunResult(branch, direction, tuple(done), before, after)
 
 
-def _marked(target: alembic_runner.Target) -> alembic_runner.Target:
-    """``target`` with a run id of its own: the branch's DDL capture records what this run changed as dbadmin's."""
-    return replace(target, run=uuid.uuid4().hex[:16])
+@contextmanager
+def _marked(context: Context, branch: Branch) -> Iterator[alembic_runner.Target]:
+    """``branch``'s target carrying a run token of its own: the branch's DDL capture records what
+    this run changed as dbadmin's, and its guard lets the run through."""
+    with capture.run_mark(context, branch) as token:
+        yield replace(alembic_branch.target(context, branch), run=token)
 
 
 def _settle_rolled_back(

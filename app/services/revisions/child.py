@@ -99,8 +99,10 @@ class Guard:
         self._check(dbapi_connection)
         cursor = dbapi_connection.cursor()
         try:
+            # Literals, not bound parameters: each DBAPI (psycopg, psycopg2, asyncpg) has its own
+            # placeholder style.  Names and values are dbadmin's own (timeouts, a run's hex token).
             for name, value in self.settings.items():
-                cursor.execute(f"SELECT set_config('{name}', '{value}', false)")
+                cursor.execute(f"SELECT set_config({_literal(name)}, {_literal(str(value))}, false)")
         finally:
             cursor.close()
         dbapi_connection.commit()
@@ -410,6 +412,11 @@ def _bound(connection: Any) -> Any:
     if connection is None:
         raise RuntimeError("env.py gave Alembic no connection to inspect")
     return connection
+
+
+def _literal(text: str) -> str:
+    """``text`` as a standard SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 if __name__ == "__main__":

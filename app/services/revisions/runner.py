@@ -54,7 +54,7 @@ class Target:
     label: str  # "Development", "Production", "scratch"
     location: str  # host:port/database as configured
     timeouts: Timeouts = Timeouts()
-    run: str = ""  # set as dbadmin.run in the run's sessions: DDL capture marks what a dbadmin run did
+    run: str = ""  # the run's token, set as dbadmin.run in its sessions: DDL capture records its changes as dbadmin's, the guard lets them through
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,8 @@ def _branch_migrations_check(context: Context, branch: Branch) -> Check:
 
 
 def _capture_check(context: Context, branch: Branch) -> Check | None:
-    """Whether the branch records its schema changes, or could (event triggers need a superuser)."""
+    """Whether the branch records its schema changes, could (event triggers need a superuser), or is
+    polled instead; and whether its guard is as GUARD_DEV / GUARD_PROD asks."""
     if context.registry.location(branch) is None:
         return None
     try:
@@ -203,14 +204,29 @@ def _capture_check(context: Context, branch: Branch) -> Check | None:
     except DBAdminError:
         return None  # the branch's own check says why it cannot be read
     name = f"{branch.label} DDL capture"
+    minutes = context.settings.schema_poll_minutes
+    polling = (
+        f"polled instead: a schema snapshot every {minutes:g} minutes shows what changed, not who"
+        if minutes
+        else "and SCHEMA_POLL_MINUTES=0: changes made outside migrations go unseen"
+    )
+    if context.settings.guarded(branch.value) and not found.guarded:
+        return Check(
+            name,
+            Level.FAIL,
+            f"GUARD_{branch.name}=on but the guard is off: {found.summary}",
+            f"dbadmin capture install {branch.value}, then dbadmin guard on {branch.value} (as a superuser)",
+        )
     if found.installed:
-        return Check(name, Level.OK, found.summary)
+        return Check(name, Level.WARN if found.bypass_until else Level.OK, found.summary)
     if found.can_install:
-        return Check(name, Level.OK, f"off: dbadmin capture install {branch.value} records every schema change")
+        return Check(
+            name, Level.OK, f"off: dbadmin capture install {branch.value} records every schema change; {polling}"
+        )
     return Check(
         name,
         Level.WARN,
-        found.summary,
+        f"{found.summary}; {polling}",
         "connect the branch as a superuser (or a provider's equivalent role) to capture its schema changes",
     )
 

@@ -43,6 +43,9 @@ class Job:
     unavailable_ms: int = 0  # filled in by strategies that keep the branch from taking connections
     copy_method: str | None = None  # how a clone copied the files
     restore_method: str | None = None  # how a restore brought the checkpoint back ("swap", "in place", ...)
+    # Settings for the sessions a restore opens on the branch itself: a run's token, so the
+    # branch's guard lets a restore in place by and records its DDL as dbadmin's.
+    session_settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

@@ -193,7 +193,7 @@ def _run_tool(
     database_flag: bool = False,
 ) -> None:
     """Run pg_dump/pg_restore with the password in the environment (never on the command line)."""
-    target, env = pgtools.environment(url, job.purpose)
+    target, env = pgtools.environment(url, job.purpose, job.session_settings)
     command = [str(tool.path), *args, f"--dbname={target}"] if database_flag else [str(tool.path), *args, target]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []
