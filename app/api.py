@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
 from .json_errors import error_response
-from .services import capture, checkpoints, migrations
+from .services import capture, checkpoints, data, migrations
 from .services.capture import CaptureStatus, DdlEvent
 from .services.checkpoints import strategies
 from .services.checkpoints.catalog import Checkpoint
@@ -124,6 +124,12 @@ class Bypass(Change):
     minutes: int = Field(..., description=f"How long the bypass lasts: 1 to {capture.BYPASS_MINUTES} minutes.")
 
 
+class Sql(BaseModel):
+    sql: str = Field(..., max_length=1_000_000, description="One statement (SQL_MAX_LENGTH characters at most).")
+    explain: Literal["plan", "analyze"] | None = Field(None, description="EXPLAIN, or EXPLAIN ANALYZE (it runs).")
+    confirm: str | None = Field(None, max_length=200, description="'EXPLAIN ANALYZE' on Production.")
+
+
 class NewCheckpoint(BaseModel):
     label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
     notes: str | None = Field(None, max_length=5000)
@@ -177,8 +183,16 @@ def router(gate: Gate) -> APIRouter:
             raise
         return principal
 
+    def querier(request: Request, principal: Annotated[Principal, Depends(reader)]) -> Principal:
+        """A read sent by POST (a query's text is too long for a URL): same-site, like a change, not rate limited."""
+        if gate.cross_site(request, principal):
+            gate.refuse(request, principal.name, "cross-site request (no CSRF token, foreign or missing Origin)")
+            raise NotAllowed("refused: a query needs the X-CSRF-Token header or a same-origin request")
+        return principal
+
     Reader = Annotated[Principal, Depends(reader)]
     Changer = Annotated[Principal, Depends(changer)]
+    Querier = Annotated[Principal, Depends(querier)]
 
     @api.get("/branches", summary="Both branches: configured, reachable, where (never a password)")
     def branches(_: Reader) -> list[BranchStatus]:
@@ -346,6 +360,13 @@ def router(gate: Gate) -> APIRouter:
     )
     def guard_bypass(branch: str, who: Changer, body: Bypass) -> CaptureStatus:
         return capture.bypass(gate.context, branch, body.minutes, actor=who, confirm=body.confirm, reason=body.reason)
+
+    @api.post(
+        "/{branch}/sql",
+        summary="One read-only statement as the branch's reader (a role that cannot write); audited on Prod",
+    )
+    def run_sql(branch: str, who: Querier, body: Sql) -> data.QueryResult:
+        return data.run(gate.context, branch, body.sql, actor=who, explain=body.explain, confirm=body.confirm)
 
     @api.get("/schema-changes", summary="Schema changes DDL capture recorded, newest first (collected first)")
     def schema_changes(

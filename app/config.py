@@ -154,6 +154,25 @@ class Settings(BaseSettings):
         description="Minutes between schema snapshots of a branch without DDL capture, to see changes made "
         "outside migrations (0: never).",
     )
+    dev_reader_url: SecretStr | None = Field(
+        None, description="A login that cannot write, for read-only SQL on Dev (else dbadmin manages one when it may)."
+    )
+    prod_reader_url: SecretStr | None = Field(
+        None, description="A login that cannot write, for read-only SQL on Prod (else dbadmin manages one when it may)."
+    )
+    sql_row_limit: int = Field(1000, ge=1, le=100_000, description="Rows one read-only query returns at most.")
+    sql_byte_limit: int = Field(
+        8 * 2**20, ge=1024, le=256 * 2**20, description="Bytes of values one read-only query returns at most."
+    )
+    sql_max_length: int = Field(100_000, ge=100, le=1_000_000, description="Characters of one read-only query.")
+    data_access_prod: Literal["admin", "viewer", "off"] = Field(
+        "admin", description="Who may run read-only SQL on Prod: admins, viewers too, or nobody."
+    )
+    audit_dev_queries: bool = Field(False, description="Also write an audit row for every read-only query on Dev.")
+    masked_columns: str = Field(
+        "password,passwd,secret,token,api_key,apikey,ssn,email,phone,iban,card_number",
+        description="Comma-separated parts of column names that are sensitive: Prod's reader may not select them.",
+    )
     redis_url: SecretStr | None = Field(
         None, description="Redis of the application's cache; enables cache invalidation after runs."
     )
@@ -208,7 +227,14 @@ class Settings(BaseSettings):
     )
     embedded_postgres_version: Literal[16, 18] = Field(18, description="Major version of the embedded PostgreSQL.")
 
-    @field_validator("dev_database_url", "prod_database_url", "admin_database_url", mode="before")
+    @field_validator(
+        "dev_database_url",
+        "prod_database_url",
+        "admin_database_url",
+        "dev_reader_url",
+        "prod_reader_url",
+        mode="before",
+    )
     @classmethod
     def _valid_url(cls, value: Any) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):

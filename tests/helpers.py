@@ -61,6 +61,11 @@ def admin(name: str) -> Principal:
     return Principal(name, Role.ADMIN, "test")
 
 
+def viewer(name: str) -> Principal:
+    """A viewer asking from a test."""
+    return Principal(name, Role.VIEWER, "test")
+
+
 LEGACY_SHOP = Path(__file__).parent / "adoption" / "legacy_shop.sql"
 
 

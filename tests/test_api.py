@@ -441,3 +441,30 @@ def test_a_pipeline_guards_prod_bypasses_it_with_the_phrase_and_alerts_from_the_
     assert still_on.status_code == 400 and "needs the exact phrase 'GUARD OFF'" in still_on.json()["detail"]
     off = api.call("PUT", f"{API}/prod/guard", token, json={"on": False, "confirm": "GUARD OFF"})
     assert off.status_code == 200 and off.json()["guarded"] is False, off.text
+
+
+def test_read_only_sql_over_http_as_the_reader_audited_on_prod(api_factory):
+    api = api_factory()
+    query = {"sql": "SELECT current_user AS who, 1 + 1 AS two"}
+    dev = api.call("POST", f"{API}/dev/sql", api.viewer_token, json=query)
+    assert dev.status_code == 200, dev.text
+    body = dev.json()
+    assert [c["name"] for c in body["columns"]] == ["who", "two"] and body["rows"][0][1] == 2
+    assert body["rows"][0][0].startswith("dbadmin_reader_")
+    written = api.call("POST", f"{API}/dev/sql", api.viewer_token, json={"sql": "DELETE FROM users"})
+    assert written.status_code == 400 and "read-only transaction" in written.json()["detail"]
+    as_viewer = api.call("POST", f"{API}/prod/sql", api.viewer_token, json=query)
+    assert as_viewer.status_code == 403 and "only admins may run SQL on Production" in as_viewer.json()["detail"]
+    masked = api.call("POST", f"{API}/prod/sql", api.admin_token, json={"sql": "SELECT email FROM users"})
+    assert masked.status_code == 409 and "masked column (email)" in masked.json()["detail"]
+    analyze = {"sql": "SELECT 1", "explain": "analyze"}
+    assert api.call("POST", f"{API}/prod/sql", api.admin_token, json=analyze).status_code == 400
+    analyzed = api.call("POST", f"{API}/prod/sql", api.admin_token, json=analyze | {"confirm": "EXPLAIN ANALYZE"})
+    assert analyzed.status_code == 200 and "actual time" in analyzed.json()["rows"][0][0]
+    audited = api.call("GET", f"{API}/audit?action=data.sql", api.viewer_token).json()
+    assert [(a["branch"], a["outcome"]) for a in audited] == [
+        ("prod", "ok"),
+        ("prod", "refused"),
+        ("prod", "refused"),
+        ("prod", "refused"),
+    ]

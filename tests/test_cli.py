@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 
+from dbadmin.services.embedded import example_migrations
 from tests.helpers import SETTINGS_ENV, serve
 
 SECRET = "hunter2-secret"
@@ -28,6 +29,20 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         timeout=120,
         cwd=cwd,
     )
+
+
+def shop_at_head(databases, store: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Three new databases, the example shop on both branches at head (through the CLI, as a person
+    would): the URLs, and the whole environment a served console needs."""
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    env = urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(store)}
+    assert run_cli("migrate", "up", "dev", env=env).returncode == 0
+    assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", "--yes", env=env).returncode == 0
+    return urls, env
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

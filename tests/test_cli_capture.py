@@ -3,6 +3,7 @@ branch's role may not create event triggers."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import psycopg
@@ -94,3 +95,21 @@ def test_guard_on_bypass_off(databases):
     ]
     off = run_cli("guard", "off", "prod", "--confirm", "GUARD OFF", env=env)
     assert off.returncode == 0 and off.stdout.strip() == "Production: capturing schema changes"
+
+
+def test_sql_prints_a_table_or_csv_and_cannot_write(databases):
+    env = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    as_csv = run_cli("sql", "dev", "SELECT 'a,b' AS pair, NULL AS nothing, '[red]x' AS markup", "--csv", env=env)
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert as_csv.stdout.splitlines() == ["pair,nothing,markup", '"a,b",,[red]x']
+    assert re.fullmatch(r"1 row in \d+ ms", as_csv.stderr.strip())
+    table = run_cli("sql", "dev", "SELECT '[red]x' AS markup", env=env)
+    assert table.returncode == 0 and "[red]x" in table.stdout  # data is never rich markup
+    refused = run_cli("sql", "dev", "CREATE TABLE planted (id int)", env=env)
+    assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [
+        "dbadmin: error: cannot execute CREATE TABLE in a read-only transaction"
+    ]

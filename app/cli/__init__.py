@@ -22,7 +22,7 @@ from ..config import Settings, load_settings
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
 from ..services.frame import access as auth
-from . import adopt, capture, checkpoint, guard, migrate, token
+from . import adopt, capture, checkpoint, guard, migrate, sql, token
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod."
@@ -33,6 +33,7 @@ cli.add_typer(token.app, name="token")
 cli.add_typer(capture.app, name="capture")
 cli.add_typer(guard.app, name="guard")
 cli.command("init")(adopt.init)
+cli.command("sql")(sql.sql)
 
 
 def main() -> None:

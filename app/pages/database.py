@@ -23,9 +23,10 @@ from .capture_panel import CapturePanel
 from .checkpoints_panel import CheckpointsPanel
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 from .migrations_panel import MigrationsPanel
+from .sql_panel import SqlPanel
 
 PAGE_SIZE = 25
-TABS = ("tables", "migrations", "checkpoints", "schema-changes")
+TABS = ("tables", "migrations", "checkpoints", "schema-changes", "sql")
 SORTS = {"name": "Name", "size": "Size", "rows": "Rows", "schema": "Schema", "kind": "Kind"}
 COLUMNS = formatting.columns(
     ("schema", "Schema"),
@@ -82,6 +83,7 @@ def register(gate: Gate) -> None:
                 ui.tab("migrations", "Migrations").props("data-testid=tab-migrations")
                 ui.tab("checkpoints", "Checkpoints").props("data-testid=tab-checkpoints")
                 ui.tab("schema-changes", "Schema changes").props("data-testid=tab-schema-changes")
+                ui.tab("sql", "SQL").props("data-testid=tab-sql")
 
             def reload() -> None:  # after a change, everything on the page is read again
                 ui.navigate.to(visit.url(branch=selected.value, tab=tabs.value))
@@ -95,6 +97,8 @@ def register(gate: Gate) -> None:
                     await CheckpointsPanel(visit, selected, reload).build()
                 with ui.tab_panel("schema-changes"):
                     await CapturePanel(visit, selected, reload).build()
+                with ui.tab_panel("sql"):
+                    await SqlPanel(visit, selected).build()
             _footer(visit)
         return None
 

@@ -62,6 +62,11 @@ def with_database(url: str, database: str) -> str:
     return _build(params)
 
 
+def with_login(url: str, user: str, password: str) -> str:
+    """The same server and database, logged in as another role (a reader dbadmin manages)."""
+    return _build(conninfo_to_dict(url) | {"user": user, "password": password})
+
+
 def without_password(url: str) -> tuple[str, str | None]:
     """``url`` without its password, and the password: tools get it through PGPASSWORD,
     because a command line is visible to every user of the machine."""

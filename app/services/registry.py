@@ -21,7 +21,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ..config import Settings
 from . import dburl
 from .branch import Branch
-from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase
+from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase, WrongDatabase
 from .identity import Identity
 from .identity import of_connection as identity_of
 from .rows import scalar
@@ -59,6 +59,14 @@ class Registry:
             CONTROL: _secret(settings.admin_database_url),
         }
         self._pools: dict[str, ConnectionPool] = {}
+        # Read-only SQL logs in as a role that cannot write: a configured reader URL per branch,
+        # or one dbadmin manages (``data.readers``); its pool must reach the branch's own database.
+        self._reader_urls: dict[Branch, str | None] = {
+            Branch.DEV: _secret(settings.dev_reader_url),
+            Branch.PROD: _secret(settings.prod_reader_url),
+        }
+        self._readers: dict[Branch, ConnectionPool] = {}
+        self._reader_lock = threading.Lock()
         self._identities: dict[str, Identity] = {}
         # One lock per target, so a server that hangs on connect never delays the others.
         self._locks = {key: threading.Lock() for key in self._urls}
@@ -135,6 +143,66 @@ class Registry:
                 self._identities.pop(key, None)
             if pool is not None:
                 pool.close()
+            if key != CONTROL:  # a branch's reader goes with it (a swapped database is a new one)
+                with self._reader_lock:
+                    reader = self._readers.pop(Branch(key), None)
+                if reader is not None:
+                    reader.close()
+
+    # -- readers -----------------------------------------------------------------------------
+
+    def reader_url(self, branch: Branch | str) -> str | None:
+        return self._reader_urls[Branch.parse(branch)]
+
+    def set_reader_url(self, branch: Branch | str, url: str) -> None:
+        """Use ``url`` for ``branch``'s reader from now on (a reader dbadmin manages)."""
+        branch = Branch.parse(branch)
+        with self._reader_lock:
+            if self._reader_urls[branch] == url:
+                return
+            self._reader_urls[branch] = url
+            pool = self._readers.pop(branch, None)
+        if pool is not None:
+            pool.close()
+
+    @contextmanager
+    def reader_connection(self, branch: Branch | str) -> Iterator[psycopg.Connection]:
+        """A pooled connection as ``branch``'s reader, to the branch's own database (checked once per pool)."""
+        branch = Branch.parse(branch)
+        pool = self._reader_pool(branch)
+        try:
+            with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise self._unavailable(branch, exc, pool) from None
+
+    def _reader_pool(self, branch: Branch) -> ConnectionPool:
+        expected = self.identity(branch)  # first: the branch's own pool, identity-checked
+        with self._reader_lock:
+            pool = self._readers.get(branch)
+            if pool is not None:
+                return pool
+            url = self._reader_urls[branch]
+            if url is None:
+                raise BranchNotConfigured(f"{branch.label} has no reader: set {branch.name}_READER_URL")
+            pool = self._open_pool(url, f"dbadmin-{branch.value}-reader", application_name="dbadmin-reader")
+            try:
+                with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                    found = identity_of(conn)
+            except (PoolTimeout, psycopg.OperationalError) as exc:
+                pool.close()
+                why = dburl.reason(exc, self._settings.secrets()) if isinstance(exc, psycopg.Error) else "no answer"
+                raise BranchUnavailable(
+                    f"{branch.label}'s reader ({dburl.describe(url)}) is unavailable: {why}"
+                ) from None
+            if found.key != expected.key:
+                pool.close()
+                raise WrongDatabase(
+                    f"{branch.name}_READER_URL leads to {found.location}, not to the {branch.label} branch's "
+                    f"database ({expected.location}): nothing was run"
+                )
+            self._readers[branch] = pool
+            return pool
 
     # -- status and identity -------------------------------------------------------------
 
@@ -177,18 +245,7 @@ class Registry:
             url = self._urls[key]
             if url is None:
                 raise self._not_configured(key)
-            pool = ConnectionPool(
-                url,
-                connection_class=_recording_connection_class(key),
-                kwargs=self._connect_kwargs(url),
-                min_size=1,
-                max_size=self._settings.pool_max_size,
-                timeout=self._settings.pool_timeout,
-                check=ConnectionPool.check_connection,
-                name=f"dbadmin-{key}",
-                open=False,
-            )
-            pool.open()
+            pool = self._open_pool(url, f"dbadmin-{key}", connection_class=_recording_connection_class(key))
             try:
                 with pool.connection(timeout=wait or self._settings.pool_timeout) as conn:
                     identity = identity_of(conn)
@@ -207,6 +264,28 @@ class Registry:
                 )
             self._pools[key] = pool
             return pool
+
+    def _open_pool(
+        self,
+        url: str,
+        name: str,
+        *,
+        connection_class: type[psycopg.Connection] = psycopg.Connection,
+        application_name: str = "dbadmin",
+    ) -> ConnectionPool:
+        pool = ConnectionPool(
+            url,
+            connection_class=connection_class,
+            kwargs=self._connect_kwargs(url) | {"application_name": application_name},
+            min_size=1,
+            max_size=self._settings.pool_max_size,
+            timeout=self._settings.pool_timeout,
+            check=ConnectionPool.check_connection,
+            name=name,
+            open=False,
+        )
+        pool.open()
+        return pool
 
     def _connect_kwargs(self, url: str) -> dict[str, object]:
         # autocommit: a service that needs a transaction says so with ``conn.transaction()``,

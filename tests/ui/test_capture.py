@@ -8,9 +8,8 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from dbadmin.services.embedded import example_migrations
 from tests.helpers import serve
-from tests.test_cli import run_cli
+from tests.test_cli import run_cli, shop_at_head
 from tests.ui.test_admin import screenshot
 from tests.ui.test_flows import confirm_with
 
@@ -92,14 +91,7 @@ def test_an_admin_records_guards_and_bypasses_from_the_schema_changes_tab(page: 
 
 
 def test_dev_vs_prod_names_the_change_outside_migrations_behind_a_drift(page: Page, databases, tmp_path):
-    urls = {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-    }
-    env = urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store")}
-    assert run_cli("migrate", "up", "dev", env=env).returncode == 0
-    assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", "--yes", env=env).returncode == 0
+    urls, env = shop_at_head(databases, tmp_path / "store")
     assert run_cli("capture", "install", "prod", env=env).returncode == 0
     psql(urls, "ALTER TABLE users ADD COLUMN hotfix_flag boolean", branch="prod")
     served = serve(env, tmp_path / "serve.log")

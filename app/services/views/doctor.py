@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ...config import Settings
-from .. import capture, control_store, embedded, migrations, pgtools
+from .. import capture, control_store, data, embedded, migrations, pgtools
 from ..branch import Branch
 from ..checkpoints import strategies
 from ..checkpoints.strategies import Job
@@ -64,6 +64,7 @@ def run_checks(settings: Settings) -> list[Check]:
                 _branch_migrations_check(context, branch) for branch in Branch if registry.location(branch) is not None
             ]
         checks += [found for branch in Branch if (found := _capture_check(context, branch))]
+        checks += [_reader_check(context, branch) for branch in Branch if registry.location(branch) is not None]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
         checks += _strategy_findings(context)
     finally:
@@ -228,6 +229,17 @@ def _capture_check(context: Context, branch: Branch) -> Check | None:
         Level.WARN,
         f"{found.summary}; {polling}",
         "connect the branch as a superuser (or a provider's equivalent role) to capture its schema changes",
+    )
+
+
+def _reader_check(context: Context, branch: Branch) -> Check:
+    """Whether read-only SQL has a role that cannot write on the branch (made by dbadmin, or configured)."""
+    found = data.describe(context, branch)
+    return Check(
+        f"{branch.label} reader",
+        Level.OK if found.available else Level.WARN,
+        found.detail,
+        None if found.available else f"set {branch.name}_READER_URL to a login that may only read",
     )
 
 

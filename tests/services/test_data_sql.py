@@ -1,0 +1,195 @@
+"""Read-only SQL, attacked: every statement that could write, signal, escape its role or run long is
+refused or harmless, and row counts and the schema snapshot before and after prove nothing changed.
+On Prod the reader holds column grants without the sensitive columns, and every query is audited."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import psycopg
+import pytest
+from pydantic import SecretStr
+
+from dbadmin.services import data, migrations
+from dbadmin.services.errors import (
+    ConfirmationRequired,
+    InvalidInput,
+    NotAllowed,
+    OperationRefused,
+    QueryTimedOut,
+)
+from dbadmin.services.schema import introspection
+from dbadmin.services.startup import open_context
+from dbadmin.services.views import doctor
+from tests.helpers import actions, admin, viewer
+
+ADA = admin("ada")
+VIC = viewer("vic")
+
+
+@pytest.fixture
+def loaded(shop):
+    """Both branches at head, with rows, a sequence, and functions and a procedure that write."""
+    migrations.upgrade(shop, "dev", actor=ADA)
+    migrations.promote(shop, actor=ADA, confirm=migrations.plan_promotion(shop).phrase)
+    for branch in ("dev", "prod"):
+        with psycopg.connect(shop.registry.url(branch), autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada'), ('bob@example.com', 'Bob');"
+                "CREATE SEQUENCE counter;"
+                "CREATE FUNCTION add_user() RETURNS int VOLATILE LANGUAGE sql "
+                "AS $$ INSERT INTO users (email, name) VALUES ('x@example.com', 'X') RETURNING 1 $$;"
+                "CREATE FUNCTION add_user_as_owner() RETURNS int VOLATILE SECURITY DEFINER LANGUAGE sql "
+                "AS $$ INSERT INTO users (email, name) VALUES ('y@example.com', 'Y') RETURNING 1 $$;"
+                "CREATE PROCEDURE wipe() LANGUAGE sql AS $$ DELETE FROM orders; DELETE FROM users $$;"
+                "GRANT EXECUTE ON FUNCTION add_user, add_user_as_owner TO PUBLIC; GRANT EXECUTE ON PROCEDURE wipe TO PUBLIC"
+            )
+    return shop
+
+
+ATTACKS = [
+    "UPDATE users SET name = 'changed'",
+    "DELETE FROM users",
+    "INSERT INTO users (email, name) VALUES ('z@example.com', 'Z')",
+    "WITH gone AS (DELETE FROM users RETURNING *) SELECT count(*) FROM gone",
+    "SELECT nextval('counter')",
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
+    "COPY (SELECT 1) TO PROGRAM 'touch /tmp/dbadmin-owned'",
+    "SET ROLE postgres",
+    "SELECT set_config('role', 'postgres', false)",
+    "SELECT lo_import('/etc/passwd')",
+    "CALL wipe()",
+    "SELECT add_user()",
+    "SELECT add_user_as_owner()",
+    "SELECT 1; DELETE FROM users",
+    "CREATE TABLE planted (id int)",
+    "DROP TABLE orders",
+    "GRANT ALL ON users TO PUBLIC",
+    "TRUNCATE users CASCADE",
+    "COMMIT",
+]
+
+
+def state(context, branch):
+    with psycopg.connect(context.registry.url(branch)) as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM orders), "
+            "(SELECT last_value FROM counter), (SELECT count(*) FROM pg_largeobject_metadata)"
+        ).fetchone()
+    return counts, introspection.snapshot(context, branch)["tables"]
+
+
+@pytest.mark.parametrize("branch", ["dev", "prod"])
+def test_nothing_a_query_sends_can_change_the_branch(loaded, branch):
+    before = state(loaded, branch)
+    for attack in ATTACKS:
+        try:
+            data.run(loaded, branch, attack, actor=ADA)
+        except (InvalidInput, OperationRefused) as refused:  # one line each, never a traceback
+            assert "\n" not in str(refused) and str(refused)
+    assert state(loaded, branch) == before
+    with pytest.raises(QueryTimedOut, match="STATEMENT_TIMEOUT"):
+        data.run(with_settings(loaded, statement_timeout=0.5), branch, "SELECT pg_sleep(1000)", actor=ADA)
+    assert data.run(loaded, branch, "SELECT 'still answers' AS status", actor=ADA).rows == [["still answers"]]
+
+
+def with_settings(context, **changes):
+    return dataclasses.replace(context, settings=context.settings.model_copy(update=changes))
+
+
+def test_a_query_runs_as_a_reader_that_cannot_write(loaded):
+    result = data.run(
+        loaded, "dev", "SELECT current_user, pg_has_role(current_user, 'pg_read_all_data', 'USAGE')", actor=VIC
+    )
+    role, reads_all = result.rows[0]
+    assert role.startswith("dbadmin_reader_") and reads_all is True
+    with psycopg.connect(loaded.registry.url("dev")) as conn:
+        attributes = conn.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = %s", (role,)
+        ).fetchone()
+    assert attributes == (False, False, False, False)
+
+
+def test_results_are_typed_capped_and_percent_signs_are_plain_text(loaded):
+    result = data.run(
+        loaded, "dev", "SELECT email, name FROM users WHERE email LIKE '%@example.com' ORDER BY 1", actor=VIC
+    )
+    assert [(c.name, c.type) for c in result.columns] == [("email", "text"), ("name", "text")]
+    assert result.rows == [["ada@example.com", "Ada"], ["bob@example.com", "Bob"]] and result.capped is None
+    capped = data.run(
+        with_settings(loaded, sql_row_limit=10), "dev", "SELECT g FROM generate_series(1, 1000000) g", actor=VIC
+    )
+    assert capped.row_count == 10 and capped.capped == "capped at 10 rows"
+    with pytest.raises(InvalidInput, match="cannot insert multiple commands"):
+        data.run(loaded, "dev", "SELECT 1; SELECT 2", actor=VIC)
+    with pytest.raises(InvalidInput, match="at most"):
+        data.run(loaded, "dev", "SELECT 1 -- " + "x" * loaded.settings.sql_max_length, actor=VIC)
+
+
+def test_prod_hides_sensitive_columns_by_privilege_and_audits_every_query(loaded):
+    with pytest.raises(OperationRefused, match="email"):
+        data.run(loaded, "prod", "SELECT email FROM users", actor=ADA)
+    with pytest.raises(OperationRefused, match="email"):
+        data.run(loaded, "prod", "SELECT * FROM users", actor=ADA)
+    names = data.run(loaded, "prod", "SELECT name FROM users ORDER BY 1", actor=ADA)
+    assert names.rows == [["Ada"], ["Bob"]]
+    with pytest.raises(NotAllowed, match="only admins may run SQL on Production"):
+        data.run(loaded, "prod", "SELECT name FROM users", actor=VIC)
+    audited = [(a.actor, a.outcome, a.details.get("sql")) for a in actions(loaded) if a.action == "data.sql"]
+    assert audited[-4:] == [
+        ("ada", "refused", "SELECT email FROM users"),
+        ("ada", "refused", "SELECT * FROM users"),
+        ("ada", "ok", "SELECT name FROM users ORDER BY 1"),
+        ("vic", "refused", "SELECT name FROM users"),
+    ]
+    assert not [a for a in actions(loaded) if a.action == "data.sql" and a.branch == "dev"]  # Dev: not by default
+
+
+def test_explain_and_explain_analyze_which_on_prod_needs_its_phrase(loaded):
+    plan = data.run(loaded, "dev", "SELECT name FROM users", actor=VIC, explain="plan")
+    assert plan.columns[0].name == "QUERY PLAN" and "Seq Scan" in plan.rows[0][0]
+    with pytest.raises(ConfirmationRequired, match="EXPLAIN ANALYZE"):
+        data.run(loaded, "prod", "SELECT name FROM users", actor=ADA, explain="analyze")
+    analyzed = data.run(
+        loaded, "prod", "SELECT name FROM users", actor=ADA, explain="analyze", confirm="EXPLAIN ANALYZE"
+    )
+    assert any("actual time" in row[0] for row in analyzed.rows)
+    before = state(loaded, "dev")
+    with pytest.raises(InvalidInput, match="read-only transaction"):
+        data.run(loaded, "dev", "DELETE FROM users", actor=VIC, explain="analyze")
+    assert state(loaded, "dev") == before
+
+
+def test_a_reader_url_that_could_write_is_refused(shop):
+    own_login = SecretStr(shop.registry.url("dev"))  # the branch's own superuser
+    with open_context(shop.settings.model_copy(update={"dev_reader_url": own_login})) as unsafe:
+        found = data.ready(unsafe, "dev")
+        assert not found.available and "superuser" in found.detail
+        with pytest.raises(OperationRefused, match="read-only SQL is off"):
+            data.run(unsafe, "dev", "SELECT 1", actor=ADA)
+
+
+def test_a_reader_url_that_leads_to_another_database_is_refused(shop):
+    prod_reader = SecretStr(shop.registry.url("prod"))
+    with open_context(shop.settings.model_copy(update={"dev_reader_url": prod_reader})) as crossed:
+        found = data.ready(crossed, "dev")
+        assert not found.available and "not to the Development branch's database" in found.detail
+
+
+def test_a_branch_role_that_may_not_create_roles_has_no_reader_and_says_how_to_get_one(shop, app_role):
+    _, app_url = app_role
+    with open_context(shop.settings.model_copy(update={"dev_database_url": SecretStr(app_url)})) as limited:
+        found = data.ready(limited, "dev")
+        assert not found.available and "may not create one (that needs CREATEROLE)" in found.detail
+        assert "set DEV_READER_URL" in data.describe(limited, "dev").detail
+        with pytest.raises(OperationRefused, match="read-only SQL is off"):
+            data.run(limited, "dev", "SELECT 1", actor=ADA)
+
+
+def test_doctor_says_whether_each_branch_has_a_safe_reader(shop):
+    checks = {check.name: check for check in doctor.run_checks(shop.settings)}
+    assert checks["Development reader"].level == "ok"
+    assert checks["Development reader"].detail == "dbadmin manages a reader that cannot write (made on first use)"
+    unsafe = shop.settings.model_copy(update={"prod_reader_url": SecretStr(shop.registry.url("prod"))})
+    prod = {check.name: check for check in doctor.run_checks(unsafe)}["Production reader"]
+    assert prod.level == "warn" and prod.detail.startswith("PROD_READER_URL is not a safe reader: superuser")
