@@ -373,7 +373,7 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if not isinstance(value, SecretStr) or not value.get_secret_value():
                 continue
-            if name.endswith("_database_url"):
+            if name.endswith(("_database_url", "_reader_url")):
                 found.append(dburl.parts(value.get_secret_value()).get("password") or "")
             elif name.endswith("_url"):
                 found.append(urlsplit(value.get_secret_value()).password or "")

@@ -10,7 +10,7 @@ socket vs TCP) are refused instead of letting "Dev" operations land on Prod.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -185,7 +185,13 @@ class Registry:
             url = self._reader_urls[branch]
             if url is None:
                 raise BranchNotConfigured(f"{branch.label} has no reader: set {branch.name}_READER_URL")
-            pool = self._open_pool(url, f"dbadmin-{branch.value}-reader", application_name="dbadmin-reader")
+            pool = self._open_pool(
+                url,
+                f"dbadmin-{branch.value}-reader",
+                application_name="dbadmin-reader",
+                reset=_discard_session,
+                prepare_threshold=None,  # DISCARD ALL would drop what psycopg prepared behind its back
+            )
             try:
                 with pool.connection(timeout=self._settings.pool_timeout) as conn:
                     found = identity_of(conn)
@@ -272,11 +278,14 @@ class Registry:
         *,
         connection_class: type[psycopg.Connection] = psycopg.Connection,
         application_name: str = "dbadmin",
+        reset: Callable[[psycopg.Connection], None] | None = None,
+        **connect: object,
     ) -> ConnectionPool:
         pool = ConnectionPool(
             url,
             connection_class=connection_class,
-            kwargs=self._connect_kwargs(url) | {"application_name": application_name},
+            reset=reset,
+            kwargs=self._connect_kwargs(url) | {"application_name": application_name} | connect,
             min_size=1,
             max_size=self._settings.pool_max_size,
             timeout=self._settings.pool_timeout,
@@ -329,6 +338,12 @@ class _RecordingConnection(psycopg.Connection):
             raise
         cls.last_error = None
         return conn
+
+
+def _discard_session(conn: psycopg.Connection) -> None:
+    """What a reader's statement left in its session (advisory locks, prepared statements, LISTEN,
+    settings: none survive the rollback's reach otherwise) is gone before the next one."""
+    conn.execute("DISCARD ALL")
 
 
 def _recording_connection_class(key: str) -> type[_RecordingConnection]:

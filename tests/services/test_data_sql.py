@@ -5,12 +5,13 @@ On Prod the reader holds column grants without the sensitive columns, and every 
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import psycopg
 import pytest
 from pydantic import SecretStr
 
-from dbadmin.services import data, migrations
+from dbadmin.services import data, dburl, migrations
 from dbadmin.services.errors import (
     ConfirmationRequired,
     InvalidInput,
@@ -44,6 +45,8 @@ def loaded(shop):
                 "CREATE PROCEDURE wipe() LANGUAGE sql AS $$ DELETE FROM orders; DELETE FROM users $$;"
                 "GRANT EXECUTE ON FUNCTION add_user, add_user_as_owner TO PUBLIC; GRANT EXECUTE ON PROCEDURE wipe TO PUBLIC"
             )
+    with psycopg.connect(shop.registry.url("prod"), autocommit=True) as conn:  # else it turns Prod's SQL off
+        conn.execute("REVOKE EXECUTE ON FUNCTION add_user_as_owner FROM PUBLIC")
     return shop
 
 
@@ -102,7 +105,8 @@ def test_a_query_runs_as_a_reader_that_cannot_write(loaded):
         loaded, "dev", "SELECT current_user, pg_has_role(current_user, 'pg_read_all_data', 'USAGE')", actor=VIC
     )
     role, reads_all = result.rows[0]
-    assert role.startswith("dbadmin_reader_") and reads_all is True
+    assert role.startswith("dbadmin_reader_") and reads_all is False  # it would read every database of the server
+    assert data.run(loaded, "dev", "SELECT count(*) FROM users", actor=VIC).rows == [[2]]  # granted table by table
     with psycopg.connect(loaded.registry.url("dev")) as conn:
         attributes = conn.execute(
             "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = %s", (role,)
@@ -193,3 +197,58 @@ def test_doctor_says_whether_each_branch_has_a_safe_reader(shop):
     unsafe = shop.settings.model_copy(update={"prod_reader_url": SecretStr(shop.registry.url("prod"))})
     prod = {check.name: check for check in doctor.run_checks(unsafe)}["Production reader"]
     assert prod.level == "warn" and prod.detail.startswith("PROD_READER_URL is not a safe reader: superuser")
+
+
+def test_views_that_read_a_sensitive_column_are_closed_to_prods_reader(loaded):
+    with psycopg.connect(loaded.registry.url("prod"), autocommit=True) as conn:
+        conn.execute("CREATE VIEW contacts AS SELECT name, email AS reach_at FROM users")
+        conn.execute("CREATE VIEW contacts_again AS SELECT reach_at AS c FROM contacts")  # through another view
+        conn.execute("CREATE VIEW whole_rows AS SELECT row_to_json(u) AS j FROM users u")  # a whole row
+        conn.execute("CREATE VIEW people AS SELECT id, name FROM users")
+    for view, column in (("contacts", "reach_at"), ("contacts_again", "c"), ("whole_rows", "j")):
+        with pytest.raises(OperationRefused, match=f"permission denied for view {view}"):
+            data.run(loaded, "prod", f"SELECT {column} FROM {view}", actor=ADA)
+    with pytest.raises(OperationRefused, match="permission denied for table users"):
+        data.run(loaded, "prod", "SELECT row_to_json(u) FROM users u", actor=ADA)
+    assert data.run(loaded, "prod", "SELECT name FROM people ORDER BY 1", actor=ADA).rows == [["Ada"], ["Bob"]]
+
+
+def test_what_could_still_hand_out_a_sensitive_column_turns_prods_sql_off_until_revoked(loaded):
+    assert data.run(loaded, "prod", "SELECT count(*) FROM users", actor=ADA).rows == [[2]]  # grants made, then:
+    with psycopg.connect(loaded.registry.url("prod"), autocommit=True) as conn:
+        conn.execute("GRANT SELECT ON users TO PUBLIC")
+    with pytest.raises(OperationRefused, match=r"could still select public\.users\.email"):
+        data.run(loaded, "prod", "SELECT name FROM users", actor=ADA)
+    with psycopg.connect(loaded.registry.url("prod"), autocommit=True) as conn:
+        conn.execute("REVOKE SELECT ON users FROM PUBLIC")
+        conn.execute(
+            "CREATE FUNCTION leak() RETURNS SETOF text SECURITY DEFINER LANGUAGE sql AS $$ SELECT email FROM users $$"
+        )
+    with pytest.raises(OperationRefused, match=r"SECURITY DEFINER functions? .*leak\(\)"):
+        data.run(loaded, "prod", "SELECT * FROM leak()", actor=ADA)
+    with psycopg.connect(loaded.registry.url("prod"), autocommit=True) as conn:
+        conn.execute("REVOKE EXECUTE ON FUNCTION leak FROM PUBLIC")
+    assert data.run(loaded, "prod", "SELECT count(*) FROM users", actor=ADA).rows == [[2]]
+
+
+def test_a_reader_in_a_powerful_role_is_refused_even_without_inheriting_it(shop, pg_server):
+    name = f"rd_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN NOINHERIT PASSWORD 'pw'; GRANT pg_signal_backend TO {name}")
+    try:
+        url = dburl.with_login(shop.registry.url("dev"), name, "pw")
+        with open_context(shop.settings.model_copy(update={"dev_reader_url": SecretStr(url)})) as signalling:
+            found = data.ready(signalling, "dev")
+            assert not found.available and "member of pg_signal_backend" in found.detail
+            assert "pw" not in found.detail
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"DROP ROLE {name}")
+
+
+def test_nothing_a_query_leaves_in_its_session_reaches_the_next_one(loaded):
+    data.run(loaded, "dev", "SELECT pg_advisory_lock(42)", actor=VIC)
+    with psycopg.connect(loaded.registry.url("dev")) as conn:  # the application takes the same lock
+        assert conn.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
+    data.run(loaded, "dev", "SELECT set_config('search_path', 'nowhere', false)", actor=VIC)
+    assert data.run(loaded, "dev", "SHOW search_path", actor=VIC).rows == [['"$user", public']]

@@ -13,6 +13,8 @@ every query re-checks that the asker's session or token is still live.
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +27,16 @@ from psycopg import sql
 from .. import dburl
 from ..branch import Branch
 from ..context import Context
-from ..errors import ConfirmationRequired, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
+from ..errors import ConfirmationRequired, DBAdminError, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
 from ..frame import audit
 from ..frame.access import Principal, require_admin, require_live
 from . import readers
 
 EXPLAINS = ("plan", "analyze")
+# Queries at once per process: the byte cap bounds what is kept, not one huge value on its way in,
+# so the number of results being read at the same time is bounded too.
+RUNNING_AT_ONCE = 4
+_RUNNING = threading.BoundedSemaphore(RUNNING_AT_ONCE)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def run(
     """Run one read-only statement on ``branch`` as its reader; ``explain``: ``plan`` or ``analyze``."""
     parsed = Branch.parse(branch)
     text = text or ""
-    details = {"sql": text.strip()[:2000], "explain": explain}
+    details = {"sql": text.strip()[:2000], "explain": str(explain)[:20] if explain is not None else None}
     with _frame(context, parsed, actor, details) as running:
         if len(text) > context.settings.sql_max_length:
             raise InvalidInput(f"a query is at most {context.settings.sql_max_length} characters")
@@ -86,7 +92,12 @@ def run(
         reader = readers.ready(context, parsed)
         if not reader.available:
             raise OperationRefused(f"{parsed.label}: read-only SQL is off ({reader.detail})")
-        result = _execute(context, parsed, text, explain)
+        if not _RUNNING.acquire(timeout=context.settings.statement_timeout):
+            raise OperationRefused(f"busy: {RUNNING_AT_ONCE} queries are running in this process; try again")
+        try:
+            result = _execute(context, parsed, text, explain)
+        finally:
+            _RUNNING.release()
         running.details.update(rows=result.row_count, elapsed_ms=result.elapsed_ms, capped=result.capped)
         return result
 
@@ -176,9 +187,13 @@ def _type_name(conn: psycopg.Connection, oid: int) -> str:
 def _privilege_message(context: Context, branch: Branch, exc: psycopg.Error) -> str:
     """The server says which table; on Prod, say which of its columns are masked (the server does not)."""
     message = exc.diag.message_primary or "permission denied"
-    table = message.removeprefix("permission denied for table ").strip() if "for table" in message else None
+    named = re.fullmatch(r"permission denied for (?:table|view|materialized view) (.+)", message)
+    table = named.group(1).strip() if named else None
     if branch is Branch.PROD and table:
-        masked = sorted(column for _, name, column in readers.masked_columns(context, branch) if name == table)
+        try:
+            masked = sorted(column for _, name, column in readers.masked_columns(context, branch) if name == table)
+        except (DBAdminError, psycopg.Error):  # the refusal stands without the names
+            masked = []
         if masked:
             return (
                 f"{message}: on Production its masked column{'s' if len(masked) > 1 else ''} "

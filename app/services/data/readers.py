@@ -1,22 +1,30 @@
 """Who read-only SQL runs as: a login that cannot write, by construction rather than by reading SQL.
 
-A branch's reader is either configured (``DEV_READER_URL`` / ``PROD_READER_URL``: it is
-checked, not trusted: a superuser, a role that may create roles or databases, bypass row
-security, or that holds a write privilege on any table is refused) or one dbadmin manages
-where the branch's role may create roles (the embedded server always): ``dbadmin_reader_*``,
-``NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS``, its password derived from
-the session secret (so replicas agree and nothing is stored).
+A branch's reader is either configured (``DEV_READER_URL`` / ``PROD_READER_URL``), checked
+and not trusted, or one dbadmin manages where the branch's role may create roles (the
+embedded server always): ``dbadmin_reader_*``, ``NOSUPERUSER NOCREATEDB NOCREATEROLE
+NOREPLICATION NOBYPASSRLS``, its password derived from the session secret (replicas agree,
+nothing is stored) and sent to the server only as a SCRAM verifier (so no log holds it).
 
-On Dev the managed reader holds ``pg_read_all_data``.  On Prod it holds explicit column grants
-instead, without the sensitive columns (``MASKED_COLUMNS`` name parts, or a column comment
-with ``[sensitive]``), so a query that names one fails with the column's name; the grants are
-brought in step with the schema whenever its columns changed, however they changed.
+A reader is refused when its role is a superuser, may create roles or databases, bypasses
+row security, replicates, is a member (inherited or not) of a role that could do more
+(``pg_write_all_data``, ``pg_signal_backend``, the server-files and -program roles, any role
+with those attributes), may write to, or owns, any table or sequence, or may use a foreign
+server.  A managed reader gets ``SELECT`` table by table (never ``pg_read_all_data``, which
+reads every database of the server, Production's too).  On Production it gets column grants
+without the sensitive columns (``MASKED_COLUMNS`` name parts, or a comment with
+``[sensitive]``; all columns of a view that reads one, directly, through another view, or as
+a whole row), and before every query dbadmin checks that none of them is readable anyway
+(granted to PUBLIC, say) and that no ``SECURITY DEFINER`` function could hand one out;
+either turns Production's SQL off, with what to revoke.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -31,8 +39,8 @@ from ..errors import DBAdminError
 from ..frame.access import session_secret
 
 PREFIX = "dbadmin_reader_"
-RECHECK_SECONDS = 300
 SENSITIVE_TAG = "[sensitive]"
+RECHECK_SECONDS = 300  # a reader found safe is checked again after this long
 # Roles whose members could write, signal backends or reach the server's files and programs.
 _POWERFUL = (
     "pg_write_all_data",
@@ -42,32 +50,69 @@ _POWERFUL = (
     "pg_write_server_files",
     "pg_checkpoint",
 )
-_PROBLEMS = """
+_USER_SCHEMAS = """n.nspname NOT IN ('pg_catalog', 'information_schema', 'dbadmin_capture')
+      AND n.nspname NOT LIKE 'pg\\_%%'"""
+_PROBLEMS = f"""
 SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, r.rolreplication,
-       (SELECT array_agg(p) FROM unnest(%(powerful)s::text[]) p
-         WHERE to_regrole(p) IS NOT NULL AND pg_has_role(current_user, p, 'USAGE')) AS powerful,
+       (SELECT array_agg(g.rolname ORDER BY g.rolname) FROM pg_roles g
+         WHERE g.oid <> r.oid AND pg_has_role(r.oid, g.oid, 'MEMBER')
+           AND (g.rolname = ANY(%(powerful)s) OR (g.rolname = 'pg_read_all_data' AND %(prod)s)
+                OR g.rolsuper OR g.rolcreaterole OR g.rolcreatedb OR g.rolbypassrls)) AS powerful,
        (SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_USER_SCHEMAS}
            AND (c.relowner = r.oid
                 OR has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
                 OR (c.relkind = 'S' AND has_sequence_privilege(c.oid, 'USAGE, UPDATE')))
-         LIMIT 1) AS writable
+         LIMIT 1) AS writable,
+       (SELECT s.srvname FROM pg_foreign_server s WHERE has_server_privilege(s.oid, 'USAGE') LIMIT 1) AS server
 FROM pg_roles r WHERE r.rolname = current_user
 """
-# Every column a reader could select on Prod, with whether it is sensitive; its md5 is the
-# fingerprint that says when the grants need bringing in step.
-_COLUMNS = """
-SELECT n.nspname, c.relname, a.attname,
-       (lower(a.attname) ~ %(pattern)s OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s) AS masked
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'dbadmin_capture')
-  AND n.nspname NOT LIKE 'pg\\_%%'
-ORDER BY 1, 2, a.attnum
+# Every column of the app's tables and views, with whether Prod's reader must not see it; the
+# md5 of the rows (and the reader) is the fingerprint that says when the grants need redoing.
+_COLUMNS = f"""
+WITH RECURSIVE cols AS (
+    SELECT c.oid AS rel, n.nspname, c.relname, a.attnum, a.attname,
+           (lower(a.attname) ~ %(pattern)s OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s) AS named
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
+),
+-- A view reads with its owner's rights: one that uses a sensitive column (by name, as a whole
+-- row, or through a view that does) would hand it out under any name.
+revealing (rel) AS (
+    SELECT DISTINCT r.ev_class
+    FROM pg_rewrite r
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+    JOIN cols m ON m.rel = d.refobjid AND m.named AND (d.refobjsubid = m.attnum OR d.refobjsubid = 0)
+    WHERE r.ev_class <> d.refobjid
+    UNION
+    SELECT r.ev_class
+    FROM revealing v
+    JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = v.rel AND d.classid = 'pg_rewrite'::regclass
+    JOIN pg_rewrite r ON r.oid = d.objid
+    WHERE r.ev_class <> v.rel
+)
+SELECT nspname, relname, attname, named OR rel IN (SELECT rel FROM revealing) AS masked
+FROM cols
+ORDER BY nspname, relname, attnum
 """
+# Run as the branch's role before each query on Prod: what could still reach a sensitive column.
+_EXPOSED = """
+SELECT (SELECT array_agg(m.sch || '.' || m.tab || '.' || m.col)
+          FROM unnest(%(schemas)s::text[], %(tables)s::text[], %(columns)s::text[]) AS m(sch, tab, col)
+          JOIN pg_namespace n ON n.nspname = m.sch
+          JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = m.tab
+          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = m.col
+         WHERE has_column_privilege(%(reader)s, c.oid, a.attnum, 'SELECT')) AS readable,
+       (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+           AND has_function_privilege(%(reader)s, p.oid, 'EXECUTE')) AS definers
+"""
+
+
+class ReaderUnsafe(DBAdminError):
+    """The reader could read or do more than it may."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +124,13 @@ class ReaderStatus:
 
 
 class _Kept:
-    """Per process: the fingerprint of the columns Prod's reader's grants were last made for, and
-    when each reader was last found unable to write (checked again after ``RECHECK_SECONDS``)."""
+    """Per process: the fingerprint each reader's grants were last made for, and when each reader was
+    last found unable to write (checked again after ``RECHECK_SECONDS``)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.fingerprints: dict[Branch, str] = {}
-        self.checked: dict[tuple[Branch, str], float] = {}  # (branch, reader URL) -> when found safe
+        self.fingerprints: dict[tuple[Branch, str], str] = {}
+        self.checked: dict[tuple[Branch, str], tuple[float, str]] = {}  # -> (when, the reader's role)
 
 
 _KEPT = _Kept()
@@ -100,15 +145,15 @@ def ready(context: Context, branch: Branch | str) -> ReaderStatus:
             problem = _manage(context, branch)
             if problem:
                 return ReaderStatus(branch, False, "none", problem)
-        problems = _checked(context, branch)
-        if problems:
-            return ReaderStatus(
-                branch, False, "none", f"{branch.name}_READER_URL is not a safe reader: {problems}; it is not used"
-            )
+        role = _checked(context, branch)
+        if branch is Branch.PROD:
+            _check_exposure(context, branch, role)
+    except ReaderUnsafe as exc:
+        return ReaderStatus(branch, False, "none", str(exc))
     except (DBAdminError, psycopg.Error) as exc:
         return ReaderStatus(branch, False, "none", f"no reader: {dburl.reason(exc, context.settings.secrets())}")
     how = "configured" if configured else "managed"
-    scope = "every column but the sensitive ones" if branch is Branch.PROD and not configured else "what it may read"
+    scope = "every column but the sensitive ones" if branch is Branch.PROD else "every table"
     return ReaderStatus(branch, True, how, f"read-only SQL runs as a role that cannot write ({how}; {scope})")
 
 
@@ -117,13 +162,12 @@ def describe(context: Context, branch: Branch | str) -> ReaderStatus:
     branch = Branch.parse(branch)
     try:
         if branch.value in _configured(context):
-            with context.registry.reader_connection(branch) as conn:
-                problems = _problems(conn)
-            if problems:
-                return ReaderStatus(branch, False, "none", f"{branch.name}_READER_URL is not a safe reader: {problems}")
+            _checked(context, branch)
             return ReaderStatus(branch, True, "configured", f"{branch.name}_READER_URL cannot write")
         with context.registry.connection(branch) as conn:
             may = _may_create_roles(conn)
+    except ReaderUnsafe as exc:
+        return ReaderStatus(branch, False, "none", str(exc))
     except (DBAdminError, psycopg.Error) as exc:
         return ReaderStatus(branch, False, "none", f"no reader: {dburl.reason(exc, context.settings.secrets())}")
     if may:
@@ -136,30 +180,42 @@ def describe(context: Context, branch: Branch | str) -> ReaderStatus:
     )
 
 
-def _checked(context: Context, branch: Branch) -> str:
-    """``_problems`` of the branch's reader, read at most every ``RECHECK_SECONDS`` once it had none."""
-    key = (branch, context.registry.reader_url(branch) or "")
-    with _KEPT.lock:
-        if time.monotonic() - _KEPT.checked.get(key, -RECHECK_SECONDS) < RECHECK_SECONDS:
-            return ""
-    with context.registry.reader_connection(branch) as conn:
-        problems = _problems(conn)
-    if not problems:
-        with _KEPT.lock:
-            _KEPT.checked[key] = time.monotonic()
-    return problems
+def masked_columns(context: Context, branch: Branch | str) -> set[tuple[str, str, str]]:
+    """The (schema, table, column) Prod's reader may not select (none on Dev)."""
+    branch = Branch.parse(branch)
+    if branch is Branch.DEV:
+        return set()
+    with context.registry.connection(branch) as conn:
+        return {(schema, table, column) for schema, table, column, masked in _columns(context, conn) if masked}
 
 
 def _configured(context: Context) -> set[str]:
     return {b.value for b in Branch if getattr(context.settings, f"{b.value}_reader_url") is not None}
 
 
-def _problems(conn: psycopg.Connection) -> str:
-    """What makes the connection's role able to write (or more), in a few words; empty when nothing."""
-    row = conn.execute(_PROBLEMS, {"powerful": list(_POWERFUL)}).fetchone()
+def _checked(context: Context, branch: Branch) -> str:
+    """The reader's role, once ``_problems`` found nothing (read at most every ``RECHECK_SECONDS``)."""
+    key = (branch, context.registry.reader_url(branch) or "")
+    with _KEPT.lock:
+        when, role = _KEPT.checked.get(key, (-RECHECK_SECONDS, ""))
+    if time.monotonic() - when < RECHECK_SECONDS:
+        return role
+    with context.registry.reader_connection(branch) as conn:
+        role, problems = _problems(conn, prod=branch is Branch.PROD)
+    if problems:
+        raise ReaderUnsafe(f"{branch.name}_READER_URL is not a safe reader: {problems}; it is not used")
+    with _KEPT.lock:
+        _KEPT.checked[key] = (time.monotonic(), role)
+    return role
+
+
+def _problems(conn: psycopg.Connection, *, prod: bool) -> tuple[str, str]:
+    """The connection's role, and what makes it able to write (or more), in a few words (empty: nothing)."""
+    role = conn.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+    row = conn.execute(_PROBLEMS, {"powerful": list(_POWERFUL), "prod": prod}).fetchone()
     if row is None:
-        return "its role is not found"
-    superuser, createrole, createdb, bypassrls, replication, powerful, writable = row
+        return role, "its role is not found"
+    superuser, createrole, createdb, bypassrls, replication, powerful, writable, server = row
     found = [
         name
         for name, flag in (
@@ -174,30 +230,64 @@ def _problems(conn: psycopg.Connection) -> str:
     found += [f"member of {p}" for p in powerful or ()]
     if writable:
         found.append(f"may write to or owns {writable}")
-    return ", ".join(found)
+    if server:
+        found.append(f"may use the foreign server {server}")
+    return role, ", ".join(found)
+
+
+def _check_exposure(context: Context, branch: Branch, role: str) -> None:
+    """Refuse Prod's SQL while a sensitive column is readable by the reader anyway, or a SECURITY
+    DEFINER function it may call could hand one out (checked before every query: grants change)."""
+    with context.registry.connection(branch) as conn:
+        masked = [row[:3] for row in _columns(context, conn) if row[3]]
+        readable, definers = conn.execute(  # type: ignore[misc]
+            _EXPOSED,
+            {
+                "schemas": [m[0] for m in masked],
+                "tables": [m[1] for m in masked],
+                "columns": [m[2] for m in masked],
+                "reader": role,
+            },
+        ).fetchone()
+    if readable:
+        raise ReaderUnsafe(
+            f"Production: the reader could still select {', '.join(readable[:5])} (granted to PUBLIC or to a role "
+            "it is in): revoke that grant to use read-only SQL on Production"
+        )
+    if definers and masked:
+        raise ReaderUnsafe(
+            f"Production: the reader may call SECURITY DEFINER function{'s' if len(definers) > 1 else ''} "
+            f"{', '.join(definers[:5])}, which run with their owner's rights and could return a sensitive column: "
+            "REVOKE EXECUTE ... FROM PUBLIC to use read-only SQL on Production"
+        )
+
+
+def _columns(context: Context, conn: psycopg.Connection) -> list[tuple[str, str, str, bool]]:
+    parts = [p.strip().lower() for p in context.settings.masked_columns.split(",") if p.strip()]
+    pattern = "|".join(_escape(p) for p in parts) or "$^"
+    return conn.execute(_COLUMNS, {"pattern": pattern, "tag": f"%{SENSITIVE_TAG}%"}).fetchall()
 
 
 def _manage(context: Context, branch: Branch) -> str | None:
     """Create or bring in step the reader dbadmin manages on ``branch``; None, or why it cannot.
 
-    The role is made once per process (then its URL is known); Prod's grants are checked
-    against the columns every time.
+    The role is made (or its password set again) once per process; its grants are checked
+    against the schema on every call and redone when the tables or columns changed.
     """
-    identity = context.registry.identity(branch)
-    name = PREFIX + hashlib.sha1(f"{identity.server}/{identity.database}".encode()).hexdigest()[:12]
+    location = context.registry.location(branch) or branch.value
+    name = PREFIX + hashlib.sha1(location.encode()).hexdigest()[:12]  # host:port/db: the same after restarts
     password = hmac.new(session_secret(context.settings).encode(), name.encode(), hashlib.sha256).hexdigest()
     url = dburl.with_login(context.registry.url(branch), name, password)
     with context.registry.connection(branch) as conn:
-        if context.registry.reader_url(branch) != url:
+        if context.registry.reader_url(branch) != url:  # once per process (the statement carries a verifier only)
             if not _may_create_roles(conn):
                 return (
                     f"no reader: {branch.name}_READER_URL is not set and {branch.label}'s role may not create one "
                     "(that needs CREATEROLE); read-only SQL is off on this branch"
                 )
-            _make_role(conn, name, password, identity.database, read_all=branch is Branch.DEV)
+            _make_role(conn, name, password, context.registry.identity(branch).database)
             context.registry.set_reader_url(branch, url)
-        if branch is Branch.PROD:
-            _grant_columns(context, conn, name)
+        _grant(context, conn, branch, name)
     return None
 
 
@@ -207,38 +297,48 @@ def _may_create_roles(conn: psycopg.Connection) -> bool:
     )
 
 
-def _make_role(conn: psycopg.Connection, name: str, password: str, database: str, *, read_all: bool) -> None:
+def _make_role(conn: psycopg.Connection, name: str, password: str, database: str) -> None:
     role = sql.Identifier(name)
+    attributes = sql.SQL(
+        "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 20 PASSWORD {}"
+    ).format(sql.Literal(_scram(password)))
     with conn.transaction():
-        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
-        conn.execute(
-            sql.SQL(
-                "{} ROLE {} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT "
-                "CONNECTION LIMIT 20 PASSWORD {}"
-            ).format(sql.SQL("ALTER" if exists else "CREATE"), role, sql.Literal(password))
-        )
+        try:
+            with conn.transaction():
+                conn.execute(sql.SQL("CREATE ROLE {} WITH ").format(role) + attributes)
+        except psycopg.errors.DuplicateObject:  # made before, or by another process just now
+            conn.execute(sql.SQL("ALTER ROLE {} WITH ").format(role) + attributes)
         conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), role))
-        if read_all:  # Dev: every table; Prod's reader gets column grants instead
-            conn.execute(sql.SQL("GRANT pg_read_all_data TO {}").format(role))
 
 
-def _grant_columns(context: Context, conn: psycopg.Connection, name: str) -> None:
-    """Prod's reader may select every column but the sensitive ones, table by table (when they changed)."""
-    parts = [p.strip().lower() for p in context.settings.masked_columns.split(",") if p.strip()]
-    pattern = "|".join(_escape(p) for p in parts) or "$^"
-    rows = conn.execute(_COLUMNS, {"pattern": pattern, "tag": f"%{SENSITIVE_TAG}%"}).fetchall()
+def _scram(password: str, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (RFC 5802/7677), so the
+    password itself is never in a statement a server could log."""
+    salt = os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    b64 = base64.b64encode
+    return f"SCRAM-SHA-256${iterations}:{b64(salt).decode()}${b64(stored_key).decode()}:{b64(server_key).decode()}"
+
+
+def _grant(context: Context, conn: psycopg.Connection, branch: Branch, name: str) -> None:
+    """``SELECT`` for the reader table by table (on Prod, column by column without the sensitive
+    ones), redone only when the tables or columns changed."""
+    rows = _columns(context, conn)
     fingerprint = hashlib.md5(repr((name, rows)).encode()).hexdigest()
     with _KEPT.lock:
-        if _KEPT.fingerprints.get(Branch.PROD) == fingerprint:
+        if _KEPT.fingerprints.get((branch, name)) == fingerprint:
             return
     role = sql.Identifier(name)
     tables: dict[tuple[str, str], list[str]] = {}
     for schema, table, column, masked in rows:
         columns = tables.setdefault((schema, table), [])
-        if not masked:
+        if not masked or branch is Branch.DEV:
             columns.append(column)
     with conn.transaction():
-        conn.execute(sql.SQL("REVOKE pg_read_all_data FROM {}").format(role))
+        conn.execute(sql.SQL("REVOKE pg_read_all_data FROM {}").format(role))  # a reader made before reads per table
         for schema in sorted({schema for schema, _ in tables}):
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), role))
         for (schema, table), columns in tables.items():
@@ -251,19 +351,7 @@ def _grant_columns(context: Context, conn: psycopg.Connection, name: str) -> Non
                     )
                 )
     with _KEPT.lock:
-        _KEPT.fingerprints[Branch.PROD] = fingerprint
-
-
-def masked_columns(context: Context, branch: Branch | str) -> set[tuple[str, str, str]]:
-    """The (schema, table, column) Prod's reader may not select (none on Dev)."""
-    branch = Branch.parse(branch)
-    if branch is Branch.DEV:
-        return set()
-    parts = [p.strip().lower() for p in context.settings.masked_columns.split(",") if p.strip()]
-    pattern = "|".join(_escape(p) for p in parts) or "$^"
-    with context.registry.connection(branch) as conn:
-        rows = conn.execute(_COLUMNS, {"pattern": pattern, "tag": f"%{SENSITIVE_TAG}%"}).fetchall()
-    return {(schema, table, column) for schema, table, column, masked in rows if masked}
+        _KEPT.fingerprints[(branch, name)] = fingerprint
 
 
 def _escape(part: str) -> str:
