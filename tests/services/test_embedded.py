@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from dbadmin.services import dburl
+from dbadmin.services.schema import introspection
 from dbadmin.services.startup import open_context
 from dbadmin.services.embedded import EmbeddedPostgres
 from dbadmin.services.errors import EmbeddedServerError
@@ -104,13 +105,18 @@ def test_embedded_default_context_creates_branches_and_example_history(tmp_path,
                 ("migrate.up", "dev", "ok", "dbadmin"),
                 ("migrate.promote", "prod", "ok", "dbadmin"),
                 ("migrate.up", "dev", "ok", "dbadmin"),
+                ("example.rows", "dev", "ok", "dbadmin"),
+                ("example.rows", "prod", "ok", "dbadmin"),
             ]
             runs = conn.execute(
                 "SELECT branch, count(*) FROM migration_runs WHERE outcome = 'ok' GROUP BY branch ORDER BY 1"
             )
             assert runs.fetchall() == [("dev", 5), ("prod", 4)]
+        for branch in Branch:  # the first screen has rows to count, analyzed: sizes and counts are known
+            listed = {t.name: t for t in introspection.list_tables(context, branch, limit=10).tables}
+            assert (listed["users"].estimated_rows, listed["orders"].estimated_rows) == (250, 600)
         port = context.embedded.port
     assert not answers(f"postgresql://postgres@127.0.0.1:{port}/postgres")
     with open_context(settings) as again:  # second start: same databases, nothing re-seeded
         with again.registry.connection("control") as conn:
-            assert conn.execute("SELECT count(*) FROM admin_actions").fetchone()[0] == 3
+            assert conn.execute("SELECT count(*) FROM admin_actions").fetchone()[0] == 5

@@ -88,6 +88,8 @@ def test_tables_grid_search_and_details(page: Page, embedded_console):
     page.goto(f"{served.base_url}/admin/?branch=dev")
     grid = page.get_by_test_id("tables-grid")
     expect(grid).to_contain_text("orders")
+    expect(grid).to_contain_text("600")  # the example shop's orders, analyzed: a count, not "unknown"
+    expect(grid).not_to_contain_text("unknown")
     expect(page.get_by_test_id("tables-range")).to_have_text("1–4 of 4")
     page.get_by_placeholder("Search schema.table").fill("ord")
     expect(page.get_by_test_id("tables-range")).to_have_text("1–1 of 1")
