@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -229,6 +229,27 @@ def router(gate: Gate) -> APIRouter:
             limit=limit,
             offset=offset,
             fresh=fresh,
+        )
+
+    @api.get(
+        "/{branch}/tables/{schema}/{table}/rows",
+        summary="A page of a table's rows from typed filters (column:op:value), after the last row's key; "
+        "masked on Prod",
+    )
+    def table_rows(
+        branch: str,
+        schema: Annotated[str, Path(max_length=200)],
+        table: Annotated[str, Path(max_length=200)],
+        who: Reader,
+        where: Annotated[
+            list[str], Query(max_length=1100, description="column:op:value, op one of the OPERATORS")
+        ] = [],  # noqa: B006
+        after: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006
+        limit: Annotated[int, Query(ge=1, le=data.rows.MAX_PAGE)] = 50,
+    ) -> data.RowsPage:
+        filters = [data.Filter(*(part.split(":", 2) + [""])[:3]) for part in where[: data.rows.MAX_FILTERS + 1]]
+        return data.page(
+            gate.context, branch, schema, table, actor=who, filters=filters, after=after or None, limit=limit
         )
 
     @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")

@@ -454,7 +454,7 @@ def test_read_only_sql_over_http_as_the_reader_audited_on_prod(api_factory):
     written = api.call("POST", f"{API}/dev/sql", api.viewer_token, json={"sql": "DELETE FROM users"})
     assert written.status_code == 400 and "read-only transaction" in written.json()["detail"]
     as_viewer = api.call("POST", f"{API}/prod/sql", api.viewer_token, json=query)
-    assert as_viewer.status_code == 403 and "only admins may run SQL on Production" in as_viewer.json()["detail"]
+    assert as_viewer.status_code == 403 and "only admins may read Production's data" in as_viewer.json()["detail"]
     masked = api.call("POST", f"{API}/prod/sql", api.admin_token, json={"sql": "SELECT email FROM users"})
     assert masked.status_code == 409 and "masked column (email)" in masked.json()["detail"]
     analyze = {"sql": "SELECT 1", "explain": "analyze"}
@@ -468,3 +468,25 @@ def test_read_only_sql_over_http_as_the_reader_audited_on_prod(api_factory):
         ("prod", "refused"),
         ("prod", "refused"),
     ]
+
+
+def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factory):
+    api = api_factory()
+    for branch in ("dev", "prod"):
+        with psycopg.connect(api.context.registry.url(branch), autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO users (email, name) SELECT format('u%s@example.com', g), format('U %s', g) "
+                "FROM generate_series(1, 30) g"
+            )
+    first = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=20", api.viewer_token)
+    assert first.status_code == 200, first.text
+    assert len(first.json()["rows"]) == 20 and first.json()["after"] == ["20"]
+    rest = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=20&after=20", api.viewer_token).json()
+    assert [r[0] for r in rest["rows"]] == [str(n) for n in range(21, 31)] and rest["after"] is None
+    found = api.call("GET", f"{API}/dev/tables/public/users/rows?where=email:eq:u7@example.com", api.viewer_token)
+    assert [r[1] for r in found.json()["rows"]] == ["u7@example.com"]
+    bad = api.call("GET", f"{API}/dev/tables/public/users/rows?where=email:like:u7", api.viewer_token)
+    assert bad.status_code == 400 and "a filter is one of" in bad.json()["detail"]
+    assert api.call("GET", f"{API}/prod/tables/public/users/rows", api.viewer_token).status_code == 403
+    masked = api.call("GET", f"{API}/prod/tables/public/users/rows?limit=1", api.admin_token).json()
+    assert masked["masked"] == ["email"] and masked["rows"][0][1] == "u•••@example.com"

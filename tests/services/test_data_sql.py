@@ -137,7 +137,7 @@ def test_prod_hides_sensitive_columns_by_privilege_and_audits_every_query(loaded
         data.run(loaded, "prod", "SELECT * FROM users", actor=ADA)
     names = data.run(loaded, "prod", "SELECT name FROM users ORDER BY 1", actor=ADA)
     assert names.rows == [["Ada"], ["Bob"]]
-    with pytest.raises(NotAllowed, match="only admins may run SQL on Production"):
+    with pytest.raises(NotAllowed, match="only admins may read Production's data"):
         data.run(loaded, "prod", "SELECT name FROM users", actor=VIC)
     audited = [(a.actor, a.outcome, a.details.get("sql")) for a in actions(loaded) if a.action == "data.sql"]
     assert audited[-4:] == [

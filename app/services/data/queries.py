@@ -76,7 +76,7 @@ def run(
     parsed = Branch.parse(branch)
     text = text or ""
     details = {"sql": text.strip()[:2000], "explain": str(explain)[:20] if explain is not None else None}
-    with _frame(context, parsed, actor, details) as running:
+    with frame(context, parsed, actor, details, action="data.sql") as running:
         if len(text) > context.settings.sql_max_length:
             raise InvalidInput(f"a query is at most {context.settings.sql_max_length} characters")
         text = text.strip()
@@ -103,8 +103,9 @@ def run(
 
 
 @contextmanager
-def _frame(context: Context, branch: Branch, actor: Principal, details: dict) -> Iterator[audit.Running]:
-    """Who may ask, checked now; on Prod (and on Dev when configured) inside an audit row."""
+def frame(context: Context, branch: Branch, actor: Principal, details: dict, *, action: str) -> Iterator[audit.Running]:
+    """Who may read ``branch``'s data, checked now; on Prod (and on Dev when configured) inside an
+    audit row ``action``.  Shared by the SQL tab and the Rows view."""
     audited = branch is Branch.PROD or context.settings.audit_dev_queries
     if not audited:
         require_live(context.registry, actor, context.settings)
@@ -113,7 +114,7 @@ def _frame(context: Context, branch: Branch, actor: Principal, details: dict) ->
     with audit.operation(
         context.registry.control_pool(),
         actor=actor.name,
-        action="data.sql",
+        action=action,
         branch=branch,
         details=details,
         secrets=context.settings.secrets(),
@@ -121,9 +122,9 @@ def _frame(context: Context, branch: Branch, actor: Principal, details: dict) ->
         require_live(context.registry, actor, context.settings)
         access = context.settings.data_access_prod if branch is Branch.PROD else "viewer"
         if access == "off":
-            raise NotAllowed("read-only SQL on Production is off (DATA_ACCESS_PROD=off)")
+            raise NotAllowed("reading Production's data is off (DATA_ACCESS_PROD=off)")
         if access == "admin":
-            require_admin(actor, "run SQL on Production")
+            require_admin(actor, "read Production's data")
         yield running
 
 

@@ -12,8 +12,8 @@ row security, replicates, is a member (inherited or not) of a role that could do
 with those attributes), may write to, or owns, any table or sequence, or may use a foreign
 server.  A managed reader gets ``SELECT`` table by table (never ``pg_read_all_data``, which
 reads every database of the server, Production's too).  On Production it gets column grants
-without the sensitive columns (``MASKED_COLUMNS`` name parts, or a comment with
-``[sensitive]``; all columns of a view that reads one, directly, through another view, or as
+without the sensitive columns (``MASKED_COLUMNS`` name parts, except on boolean, date and
+time columns, or a comment with ``[sensitive]``; all columns of a view that reads one, directly, through another view, or as
 a whole row), and before every query dbadmin checks that none of them is readable anyway
 (granted to PUBLIC, say) and that no ``SECURITY DEFINER`` function could hand one out;
 either turns Production's SQL off, with what to revoke.
@@ -50,6 +50,9 @@ _POWERFUL = (
     "pg_write_server_files",
     "pg_checkpoint",
 )
+# Types that cannot hold a secret itself: a name part alone does not make such a column
+# sensitive (``email_verified_at``, ``password_changed``), a ``[sensitive]`` comment still does.
+_PLAIN = ("boolean", "date", "timestamp", "timestamptz", "time", "timetz", "interval")
 _USER_SCHEMAS = """n.nspname NOT IN ('pg_catalog', 'information_schema', 'dbadmin_capture')
       AND n.nspname NOT LIKE 'pg\\_%%'"""
 _PROBLEMS = f"""
@@ -72,7 +75,8 @@ FROM pg_roles r WHERE r.rolname = current_user
 _COLUMNS = f"""
 WITH RECURSIVE cols AS (
     SELECT c.oid AS rel, n.nspname, c.relname, a.attnum, a.attname,
-           (lower(a.attname) ~ %(pattern)s OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s) AS named
+           ((lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
+            OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s) AS named
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -265,7 +269,7 @@ def _check_exposure(context: Context, branch: Branch, role: str) -> None:
 def _columns(context: Context, conn: psycopg.Connection) -> list[tuple[str, str, str, bool]]:
     parts = [p.strip().lower() for p in context.settings.masked_columns.split(",") if p.strip()]
     pattern = "|".join(_escape(p) for p in parts) or "$^"
-    return conn.execute(_COLUMNS, {"pattern": pattern, "tag": f"%{SENSITIVE_TAG}%"}).fetchall()
+    return conn.execute(_COLUMNS, {"pattern": pattern, "tag": f"%{SENSITIVE_TAG}%", "plain": list(_PLAIN)}).fetchall()
 
 
 def _manage(context: Context, branch: Branch) -> str | None:
