@@ -54,6 +54,17 @@ def test_filters_are_typed_and_values_are_cut_on_the_server(filled):
         filled, "dev", "public", "users", actor=VIC, filters=[data.Filter("email_verified_at", "is_null")]
     )
     assert len(nulls.rows) == 50 and nulls.after is not None
+    ranged = data.page(
+        filled,
+        "dev",
+        "public",
+        "users",
+        actor=VIC,
+        filters=[data.Filter("id", "gte", "9"), data.Filter("id", "lte", "11")],
+    )
+    assert [row[0] for row in ranged.rows] == ["9", "10", "11"]  # numbers compared as numbers, not as text
+    with pytest.raises(InvalidInput, match="invalid input syntax for type bigint"):
+        data.page(filled, "dev", "public", "users", actor=VIC, filters=[data.Filter("id", "eq", "ten")])
     notes = data.page(filled, "dev", "public", "notes", actor=VIC, limit=20)
     assert notes.key == ["ctid"] and len(notes.rows) == 20
     rest = data.page(filled, "dev", "public", "notes", actor=VIC, after=notes.after, limit=20)

@@ -100,8 +100,8 @@ def page(
             query, params = _query(schema, table, columns, key, masked, filters, after, limit)
             try:
                 fetched = cur.execute(query, params).fetchall()
-            except psycopg.errors.DataError as exc:  # an ``after`` that is not of the key's type
-                raise InvalidInput(f"after: {exc.diag.message_primary or 'not a value of the key'}") from None
+            except psycopg.errors.DataError as exc:  # a filter or ``after`` value not of its column's type
+                raise InvalidInput(exc.diag.message_primary or "a value is not of its column's type") from None
         more = len(fetched) > limit
         fetched = fetched[:limit]
         width = len(columns)
@@ -142,14 +142,17 @@ def _query(
         column = sql.Identifier(wanted.column)
         name = f"f{n}"
         params[name] = (wanted.value or "")[:1000]
+        # Compared in the column's own type (numbers as numbers, and an index can serve it);
+        # ``contains`` looks into the value as text.
+        value = sql.SQL("CAST(%({})s AS {})").format(sql.SQL(name), _type_of(columns, wanted.column))
         where.append(
             {
-                "eq": sql.SQL("{}::text = %({})s").format(column, sql.SQL(name)),
+                "eq": sql.SQL("{} = {}").format(column, value),
                 "contains": sql.SQL("strpos({}::text, %({})s) > 0").format(column, sql.SQL(name)),
                 "is_null": sql.SQL("{} IS NULL").format(column),
                 "not_null": sql.SQL("{} IS NOT NULL").format(column),
-                "gte": sql.SQL("{}::text >= %({})s").format(column, sql.SQL(name)),
-                "lte": sql.SQL("{}::text <= %({})s").format(column, sql.SQL(name)),
+                "gte": sql.SQL("{} >= {}").format(column, value),
+                "lte": sql.SQL("{} <= {}").format(column, value),
             }[wanted.op]
         )
     if after is not None:
