@@ -4,6 +4,8 @@ and a release pipeline's flow with an API token."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 import time
 from dataclasses import dataclass
@@ -118,6 +120,7 @@ def error(response: httpx.Response) -> str:
 
 def test_anonymous_gets_401_everywhere_and_is_audited(api_factory):
     api = api_factory()
+    minute = int(time.time() // 60)
     for path in READS:
         answer = api.call("GET", path)
         assert answer.status_code == 401 and error(answer) == "not_authenticated", path
@@ -126,8 +129,11 @@ def test_anonymous_gets_401_everywhere_and_is_audited(api_factory):
     assert api.call("GET", f"{API}/branches", token="dbadmin_forged").status_code == 401
     refused = [a for a in actions(api.context) if a.action == "auth.refused"]
     assert {a.actor for a in refused} == {"anonymous"}
-    # one row per route, reason and client a minute (the forged token's GET /branches was counted, not written)
-    assert len({a.details["route"] for a in refused}) == len(refused) <= len(READS) + len(CHANGES)
+    # one row per route, reason and client a minute: the forged token's GET /branches was counted, not
+    # written, unless a new minute began meanwhile (then each route may have a row in each minute)
+    routes = Counter(a.details["route"] for a in refused)
+    most = 1 if int(time.time() // 60) == minute else 2
+    assert max(routes.values()) <= most and len(routes) <= len(READS) + len(CHANGES)
     assert {"route": f"POST {API}/promote", "reason": "not logged in", "client": "127.0.0.1"} in [
         a.details for a in refused
     ]
