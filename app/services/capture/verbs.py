@@ -27,7 +27,7 @@ from ..context import Context
 from ..errors import DBAdminError, InvalidInput, OperationRefused
 from ..frame.access import Principal
 from ..frame.audit import Action
-from ..frame.operations import check_plan, operation
+from ..frame.operations import check_plan, on_production, operation
 from ..registry import CONTROL
 from . import polling, triggers
 
@@ -119,13 +119,14 @@ def _status(context: Context, branch: Branch) -> CaptureStatus:
 def install(context: Context, branch: Branch | str, *, actor: Principal, reason: str | None = None) -> CaptureStatus:
     """Put the log and its event triggers on ``branch`` (again: it is idempotent), audited."""
     with operation(context, "capture.install", branch, actor=actor, reason=reason) as (branch, _):
-        if not status(context, branch).can_install:
+        found = status(context, branch)
+        if not found.can_install:
             raise OperationRefused(
                 f"{branch.label}: creating event triggers needs a superuser (or a provider's equivalent role); "
                 "nothing was installed"
             )
         try:
-            _install(context, branch, guarded=status(context, branch).guarded)  # a repair keeps the guard as it was
+            _install(context, branch, guarded=found.guarded)  # a repair keeps the guard as it was
         except psycopg.errors.InsufficientPrivilege:
             raise OperationRefused(
                 f"{branch.label}: its role may not create event triggers (that needs a superuser, or a "
@@ -213,7 +214,7 @@ class GuardOffPlan:
 
     @property
     def phrase(self) -> str | None:
-        return "GUARD OFF" if self.branch is Branch.PROD else None
+        return on_production(self.branch, "GUARD OFF")
 
     @property
     def what(self) -> str:
@@ -318,7 +319,7 @@ def run_mark(context: Context, branch: Branch) -> Iterator[str]:
     snapshotted around the run, so the run's changes are not reported as made outside it."""
     token, run_id = secrets.token_urlsafe(24), uuid.uuid4().hex[:16]
     with context.registry.connection(branch) as conn:
-        opened = conn.execute(f"SELECT to_regclass('{triggers.SCHEMA}.runs') IS NOT NULL").fetchone() == (True,)
+        opened = _has_runs(conn)
         if opened:
             conn.execute(triggers.OPEN_RUN, (token, run_id))
     try:
@@ -329,11 +330,16 @@ def run_mark(context: Context, branch: Branch) -> Iterator[str]:
             _close_run(context, branch, token)
 
 
+def _has_runs(conn: psycopg.Connection) -> bool:
+    """Whether the branch's log has the runs table a token is proved against (an older log has not)."""
+    return conn.execute(f"SELECT to_regclass('{triggers.SCHEMA}.runs') IS NOT NULL").fetchone() == (True,)
+
+
 def _close_run(context: Context, branch: Branch, token: str) -> None:
     """Best effort: a token left behind (the branch went away) expires by itself."""
     try:
         with context.registry.connection(branch) as conn:
-            if conn.execute(f"SELECT to_regclass('{triggers.SCHEMA}.runs') IS NOT NULL").fetchone() == (True,):
+            if _has_runs(conn):
                 conn.execute(triggers.CLOSE_RUN, (token,))
     except (DBAdminError, psycopg.Error) as exc:
         _log.warning("%s: a run's token was left to expire: %s", branch.label, exc)

@@ -27,9 +27,10 @@ from psycopg import sql
 from .. import dburl
 from ..branch import Branch
 from ..context import Context
-from ..errors import ConfirmationRequired, DBAdminError, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
+from ..errors import DBAdminError, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
 from ..frame import audit
 from ..frame.access import Principal, require_admin, require_live
+from ..frame.operations import check_phrase, on_production
 from . import readers
 
 EXPLAINS = ("plan", "analyze")
@@ -60,7 +61,7 @@ class QueryResult:
 
 def analyze_phrase(branch: Branch) -> str | None:
     """EXPLAIN ANALYZE runs the statement: on Prod it asks for this phrase."""
-    return "EXPLAIN ANALYZE" if branch is Branch.PROD else None
+    return on_production(branch, "EXPLAIN ANALYZE")
 
 
 def run(
@@ -85,10 +86,8 @@ def run(
         if explain not in (None, *EXPLAINS):
             raise InvalidInput(f"explain is one of {', '.join(EXPLAINS)}, not {str(explain)[:20]!r}")
         phrase = analyze_phrase(parsed) if explain == "analyze" else None
-        if phrase is not None and (confirm or "").strip() != phrase:
-            raise ConfirmationRequired(
-                f"EXPLAIN ANALYZE runs the query on {parsed.label}: it needs the phrase {phrase!r}"
-            )
+        if phrase is not None:
+            check_phrase(confirm, phrase, f"EXPLAIN ANALYZE on {parsed.label} (it runs the query)")
         reader = readers.ready(context, parsed)
         if not reader.available:
             raise OperationRefused(f"{parsed.label}: read-only SQL is off ({reader.detail})")
