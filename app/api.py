@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -233,8 +233,9 @@ def router(gate: Gate) -> APIRouter:
 
     @api.get(
         "/{branch}/tables/{schema}/{table}/rows",
-        summary="A page of a table's rows from typed filters (column:op:value), after the last row's key; "
-        "masked on Prod",
+        summary="A page of a table's rows from typed filters (column:op:value), sorted, after the cursor of the "
+        "page before; format=csv streams every matching row (up to EXPORT_ROW_LIMIT) instead. Masked on Prod",
+        response_model=data.RowsPage,
     )
     def table_rows(
         branch: str,
@@ -244,13 +245,47 @@ def router(gate: Gate) -> APIRouter:
         where: Annotated[
             list[str], Query(max_length=1100, description="column:op:value, op one of the OPERATORS")
         ] = [],  # noqa: B006
-        after: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006
-        limit: Annotated[int, Query(ge=1, le=data.rows.MAX_PAGE)] = 50,
-    ) -> data.RowsPage:
-        filters = [data.Filter(*(part.split(":", 2) + [""])[:3]) for part in where[: data.rows.MAX_FILTERS + 1]]
+        sort: Annotated[str | None, Query(max_length=200)] = None,
+        desc: bool = False,
+        after: Annotated[str | None, Query(max_length=data.rows.CURSOR_LIMIT)] = None,
+        limit: Annotated[int | None, Query(ge=1, description="rows of a page (at most 500), or of an export")] = None,
+        format: Literal["json", "csv"] = "json",
+    ) -> Response | data.RowsPage:
+        filters = [data.Filter.parse(part) for part in where[: data.rows.MAX_FILTERS + 1]]
+        if format == "csv":
+            chunks = data.export(
+                gate.context, branch, schema, table, actor=who, filters=filters, sort=sort, descending=desc, limit=limit
+            )
+            name = f"{branch}-{schema}.{table}.csv".replace('"', "")
+            return StreamingResponse(
+                chunks, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            )
         return data.page(
-            gate.context, branch, schema, table, actor=who, filters=filters, after=after or None, limit=limit
+            gate.context,
+            branch,
+            schema,
+            table,
+            actor=who,
+            filters=filters,
+            sort=sort,
+            descending=desc,
+            after=after,
+            limit=limit or 50,
         )
+
+    @api.get(
+        "/{branch}/tables/{schema}/{table}/value",
+        summary="One value of one row in full (JSON pretty-printed); a masked one on Prod for admins, audited",
+    )
+    def table_value(
+        branch: str,
+        schema: Annotated[str, Path(max_length=200)],
+        table: Annotated[str, Path(max_length=200)],
+        who: Reader,
+        column: Annotated[str, Query(max_length=200)],
+        row: Annotated[str, Query(max_length=data.rows.CURSOR_LIMIT, description="a row_keys entry of a page")],
+    ) -> data.Value:
+        return data.value(gate.context, branch, schema, table, column, row, actor=who)
 
     @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
     def table(branch: str, schema: str, table: str, _: Reader) -> TableDetails:

@@ -165,6 +165,12 @@ class Settings(BaseSettings):
         8 * 2**20, ge=1024, le=256 * 2**20, description="Bytes of values one read-only query returns at most."
     )
     sql_max_length: int = Field(100_000, ge=100, le=1_000_000, description="Characters of one read-only query.")
+    export_row_limit: int = Field(
+        1_000_000, ge=1, le=100_000_000, description="Rows one CSV export of the Rows view streams at most."
+    )
+    export_timeout: float = Field(
+        600.0, gt=0, le=86400, description="Seconds one CSV export may stream before it is cancelled."
+    )
     data_access_prod: Literal["admin", "viewer", "off"] = Field(
         "admin", description="Who may run read-only SQL on Prod: admins, viewers too, or nobody."
     )

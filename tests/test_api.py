@@ -486,9 +486,18 @@ def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factor
             )
     first = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=20", api.viewer_token)
     assert first.status_code == 200, first.text
-    assert len(first.json()["rows"]) == 20 and first.json()["after"] == ["20"]
-    rest = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=20&after=20", api.viewer_token).json()
+    assert len(first.json()["rows"]) == 20
+    after = first.json()["after"]
+    rest = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=20&after={after}", api.viewer_token).json()
     assert [r[0] for r in rest["rows"]] == [str(n) for n in range(21, 31)] and rest["after"] is None
+    newest = api.call("GET", f"{API}/dev/tables/public/users/rows?limit=2&sort=name&desc=true", api.viewer_token)
+    assert [r[2] for r in newest.json()["rows"]] == ["U 9", "U 8"]  # text order, descending
+    csv = api.call("GET", f"{API}/dev/tables/public/users/rows?format=csv&where=id:lte:3", api.viewer_token)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="dev-public.users.csv"' in csv.headers["content-disposition"]
+    assert csv.text.splitlines()[0].startswith("id,email,name,") and len(csv.text.splitlines()) == 4
+    refused = api.call("GET", f"{API}/dev/tables/public/users/rows?format=csv&where=id:eq:x", api.viewer_token)
+    assert refused.status_code == 400 and "invalid input syntax" in refused.json()["detail"]  # JSON, not a CSV
     found = api.call("GET", f"{API}/dev/tables/public/users/rows?where=email:eq:u7@example.com", api.viewer_token)
     assert [r[1] for r in found.json()["rows"]] == ["u7@example.com"]
     bad = api.call("GET", f"{API}/dev/tables/public/users/rows?where=email:like:u7", api.viewer_token)
@@ -496,3 +505,6 @@ def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factor
     assert api.call("GET", f"{API}/prod/tables/public/users/rows", api.viewer_token).status_code == 403
     masked = api.call("GET", f"{API}/prod/tables/public/users/rows?limit=1", api.admin_token).json()
     assert masked["masked"] == ["email"] and masked["rows"][0][1] == "u•••@example.com"
+    value = f"{API}/prod/tables/public/users/value?column=email&row={masked['row_keys'][0]}"
+    assert api.call("GET", value, api.admin_token).json()["text"] == "u1@example.com"
+    assert api.call("GET", value, api.viewer_token).status_code == 403

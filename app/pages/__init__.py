@@ -8,7 +8,7 @@ pages by closure.  Routes are relative to the mount prefix (``/`` is ``/admin``)
 from __future__ import annotations
 
 from ..auth import Gate
-from . import compare, database, history, login
+from . import compare, database, history, login, rows
 
 
 def register(gate: Gate) -> None:
@@ -16,3 +16,4 @@ def register(gate: Gate) -> None:
     compare.register(gate)
     history.register(gate)
     login.register(gate)
+    rows.register(gate)

@@ -8,6 +8,8 @@ details panel per table.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Request
 from nicegui import ui
 
@@ -302,7 +304,18 @@ class DetailsPanel:
     async def show(self, schema: str, table: str) -> None:
         self.body.clear()
         with self.body:
-            ui.label(f"{schema}.{table}").classes("text-xl font-semibold font-mono").props("data-testid=details-title")
+            with ui.row().classes("w-full items-center"):
+                ui.label(f"{schema}.{table}").classes("text-xl font-semibold font-mono").props(
+                    "data-testid=details-title"
+                )
+                ui.space()
+                ui.button(
+                    "Browse rows",
+                    icon="table_rows",
+                    on_click=lambda: ui.navigate.to(
+                        "/rows?" + urlencode({"branch": self.branch.value, "schema": schema, "table": table})
+                    ),
+                ).props("outline dense data-testid=details-rows")
             try:
                 details = await io_bound(introspection.table_details, self.context, self.branch, schema, table)
             except DBAdminError as exc:

@@ -1,7 +1,11 @@
-"""The Rows view's service: pages by primary key (or ctid) from typed filters, values cut on the
-server, and on Production the sensitive columns masked in the SQL and closed to filters."""
+"""The Rows view's service: pages by primary key (or ctid) from typed filters and a sort, values cut
+on the server, foreign keys both ways, CSV streamed from COPY, one value in full, and on Production
+the sensitive columns masked in the SQL, closed to filters, and revealed to admins only (audited)."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 import psycopg
 import pytest
@@ -88,11 +92,22 @@ def test_bad_input_is_refused_in_one_line(filled):
             "a filter is one of",
         ),
         (
-            lambda: data.page(filled, "dev", "public", "users", actor=VIC, after=["1", "2"]),
+            lambda: data.page(filled, "dev", "public", "users", actor=VIC, after=data.rows._encode(["1", "2"])),
             InvalidInput,
-            "after gives 1",
+            "not one this table gave",
         ),
-        (lambda: data.page(filled, "dev", "public", "users", actor=VIC, after=["not a number"]), InvalidInput, None),
+        (lambda: data.page(filled, "dev", "public", "users", actor=VIC, after="%%%"), InvalidInput, "not one"),
+        (
+            lambda: data.page(filled, "dev", "public", "users", actor=VIC, after=data.rows._encode(["ten"])),
+            InvalidInput,
+            "invalid input syntax for type bigint",
+        ),
+        (lambda: data.page(filled, "dev", "public", "users", actor=VIC, sort="nope"), InvalidInput, "has no column"),
+        (
+            lambda: list(data.export(filled, "dev", "public", "users", actor=VIC, limit=10**9)),
+            InvalidInput,
+            "EXPORT_ROW_LIMIT",
+        ),
     ):
         with pytest.raises(error, match=message):
             call()
@@ -114,3 +129,98 @@ def test_prod_masks_sensitive_columns_in_the_sql_and_audits_each_page(filled):
         ("ada", "refused", "public.users"),
         ("vic", "refused", "public.users"),
     ]
+
+
+def _walk(context, branch, table, actor, **view):
+    """Every row of ``table`` in the view's order, a page of 7 at a time."""
+    seen, after = [], None
+    while True:
+        found = data.page(context, branch, "public", table, actor=actor, after=after, limit=7, **view)
+        seen += found.rows
+        if found.after is None:
+            return seen
+        after = found.after
+
+
+def test_sorted_pages_keep_ties_and_nulls_in_order(filled):
+    with psycopg.connect(filled.registry.url("dev"), autocommit=True) as conn:
+        conn.execute("UPDATE users SET email_verified_at = '2026-01-01'::timestamptz + (id % 4) * interval '1 day'")
+        conn.execute("UPDATE users SET email_verified_at = NULL WHERE id % 5 = 0")
+        expected = {
+            way: [
+                str(r[0])
+                for r in conn.execute(
+                    f"SELECT id FROM users ORDER BY email_verified_at {way} NULLS LAST, id {way}"  # noqa: S608
+                )
+            ]
+            for way in ("ASC", "DESC")
+        }
+    for descending, way in ((False, "ASC"), (True, "DESC")):
+        rows = _walk(filled, "dev", "users", VIC, sort="email_verified_at", descending=descending)
+        assert [r[0] for r in rows] == expected[way]  # ties broken by key, nulls last, none twice
+    assert [r[0] for r in _walk(filled, "dev", "users", VIC, descending=True)][:2] == ["121", "120"]
+    with pytest.raises(OperationRefused, match="cannot be sorted on"):
+        data.page(filled, "prod", "public", "users", actor=ADA, sort="email")
+
+
+def test_foreign_keys_lead_both_ways(filled):
+    with psycopg.connect(filled.registry.url("dev"), autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (user_id, total_cents) VALUES (3, 100), (3, 250), (5, 10)")
+    orders = data.page(filled, "dev", "public", "orders", actor=VIC)
+    [link] = orders.references
+    assert (link.columns, link.other, link.other_columns) == (["user_id"], "public.users", ["id"])
+    assert [row["user_id"] for row in orders.linked] == ["3", "3", "5"]
+    users = data.page(filled, "dev", "public", "users", actor=VIC, limit=3)
+    [back] = users.referenced_by
+    assert (back.columns, back.other, back.other_columns) == (["id"], "public.orders", ["user_id"])
+    assert users.linked[2] == {"id": "3"}
+    referrers = data.page(filled, "dev", "public", "orders", actor=VIC, filters=[data.Filter.parse("user_id:eq:3")])
+    assert [row[2] for row in referrers.rows] == ["100", "250"]
+
+
+def test_csv_streams_the_view_from_copy_masked_on_prod(filled):
+    text = b"".join(
+        data.export(filled, "dev", "public", "users", actor=VIC, filters=[data.Filter("id", "lte", "3")])
+    ).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["id", "email", "name"] and [r[:2] for r in rows[1:]] == [
+        ["1", "user1@example.com"],
+        ["2", "user2@example.com"],
+        ["3", "user3@example.com"],
+    ]
+    whole = b"".join(data.export(filled, "dev", "public", "users", actor=VIC, filters=[data.Filter("id", "eq", "121")]))
+    assert len(whole) > 5000  # an export is never cut like a page
+    prod = b"".join(data.export(filled, "prod", "public", "users", actor=ADA, limit=2)).decode()
+    assert [r[1] for r in list(csv.reader(io.StringIO(prod)))[1:]] == ["u•••@example.com"] * 2
+    for _ in range(data.rows.EXPORTS_AT_ONCE + 1):  # a download stopped half way gives its place back
+        chunks = data.export(filled, "dev", "public", "users", actor=VIC)
+        next(chunks)
+        chunks.close()
+    exports = [(a.outcome, a.details.get("rows")) for a in actions(filled) if a.action == "data.export"]
+    assert exports == [("ok", 2)]  # Prod's only: Dev is audited with AUDIT_DEV_QUERIES
+
+
+def test_one_value_in_full_and_a_masked_one_revealed_to_admins_only(make_context):
+    context = make_context(data_access_prod="viewer")
+    migrations.upgrade(context, "dev", actor=ADA)
+    migrations.promote(context, actor=ADA, confirm=migrations.plan_promotion(context).phrase)
+    for branch in ("dev", "prod"):
+        with psycopg.connect(context.registry.url(branch), autocommit=True) as conn:
+            conn.execute("INSERT INTO users (email, name) VALUES ('ada@example.com', repeat('y', 300))")
+            conn.execute("CREATE TABLE docs (id int PRIMARY KEY, body jsonb)")
+            conn.execute("""INSERT INTO docs VALUES (1, '{"b": [1, 2], "a": {"c": null}}')""")
+    docs = data.page(context, "dev", "public", "docs", actor=VIC)
+    pretty = data.value(context, "dev", "public", "docs", "body", docs.row_keys[0], actor=VIC)
+    assert pretty.text == '{\n    "a": {\n        "c": null\n    },\n    "b": [\n        1,\n        2\n    ]\n}'
+    users = data.page(context, "prod", "public", "users", actor=VIC)
+    assert users.rows[0][1] == "a•••@example.com"
+    name = data.value(context, "prod", "public", "users", "name", users.row_keys[0], actor=VIC)
+    assert name.text == "y" * 300 and name.size == 300 and not name.revealed
+    with pytest.raises(NotAllowed, match="only admins may reveal a masked value"):
+        data.value(context, "prod", "public", "users", "email", users.row_keys[0], actor=VIC)
+    shown = data.value(context, "prod", "public", "users", "email", users.row_keys[0], actor=ADA)
+    assert shown.text == "ada@example.com" and shown.revealed
+    with pytest.raises(NotFound, match="no longer exists"):
+        data.value(context, "prod", "public", "users", "email", data.rows._encode(["999"]), actor=ADA)
+    reveals = [(a.actor, a.outcome, a.details["column"]) for a in actions(context) if a.action == "data.reveal"]
+    assert reveals == [("vic", "refused", "email"), ("ada", "ok", "email"), ("ada", "refused", "email")]

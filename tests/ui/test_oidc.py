@@ -44,6 +44,7 @@ def oidc_console(pg_server, templates, tmp_path_factory) -> Iterator[tuple[Serve
                 "ADMIN_EMAILS": "admin@example.test,unverified-admin@example.test",
                 "ADMIN_GROUPS": "dbadmin-admins",
                 "VIEWER_EMAILS": "viewer@example.test",
+                "DATA_ACCESS_PROD": "viewer",  # viewers browse Prod's rows, masked (test_data)
             },
             folder / "serve.log",
             port=port,

@@ -389,10 +389,14 @@ class Summary:
 
 
 @contextmanager
-def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
-    """A dict cursor in a read-only transaction limited by STATEMENT_TIMEOUT; a cancelled query becomes ``QueryTimedOut``."""
+def reading(
+    context: Context, branch: Branch | str, timeout: str = "statement_timeout"
+) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
+    """A dict cursor in a read-only transaction limited by the setting ``timeout`` (seconds); a
+    cancelled query becomes ``QueryTimedOut`` naming it."""
     branch = Branch.parse(branch)
-    timeout_ms = int(context.settings.statement_timeout * 1000)
+    seconds = getattr(context.settings, timeout)
+    timeout_ms = int(seconds * 1000)
     with context.registry.connection(branch) as conn:
         try:
             with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
@@ -401,8 +405,7 @@ def reading(context: Context, branch: Branch | str) -> Iterator[psycopg.Cursor[d
                 yield cur
         except psycopg.errors.QueryCanceled:
             raise QueryTimedOut(
-                f"timed out: the {branch.label} branch took longer than "
-                f"STATEMENT_TIMEOUT={context.settings.statement_timeout:g}s to answer"
+                f"timed out: the {branch.label} branch took longer than {timeout.upper()}={seconds:g}s to answer"
             ) from None
 
 
