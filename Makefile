@@ -14,7 +14,7 @@ run: setup-serve  ## the console on the embedded default: http://127.0.0.1:8080/
 test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest --durations=25 $(PYTEST_ARGS)  # the slowest, for keeping CI short
 
 lint: setup  ## the layer contracts (import-linter), ruff's checks and format, and a type check of app/ (mypy)
 	$(VENV)/bin/lint-imports
