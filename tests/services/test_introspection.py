@@ -95,7 +95,7 @@ def test_list_tables_pages_filters_and_sorts_on_the_server(branch):
     assert by["customers"].estimated_rows == 50 and by["customers"].estimated_bytes > 0
     assert by["orders"].estimated_rows is None  # never analyzed: unknown, not 0
     assert (by["events"].kind, by["events_2026"].is_partition) == ("partitioned table", True)
-    assert by["orders"].estimated_bytes is None
+    assert by["orders"].estimated_bytes >= 8192  # never analyzed but few such: its exact size
     assert (by["big_customers"].kind, by["big_customers"].estimated_bytes) == ("view", None)
     assert by["order_counts"].kind == "materialized view"
 
@@ -220,3 +220,18 @@ def test_snapshot_and_diff_between_branches(branch):
     assert any(c.object == "column" and c.name == "name" and c.action == "changed" for c in result.changes)
     assert result.summary().startswith("1 column added") or "column added" in result.summary()
     assert schema_diff.diff(dev, dev).identical and schema_diff.diff(dev, dev).summary() == "no schema differences"
+
+
+def test_a_table_never_analyzed_and_locked_stays_unknown(branch):
+    """The exact size of a table never analyzed takes a lock: one another session holds (a
+    migration's ALTER, say) is "unknown" after a short wait, and the listing still comes."""
+    url = branch.registry.url("dev")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE fresh_a (id int); CREATE TABLE fresh_b (id int); INSERT INTO fresh_b VALUES (1)")
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE fresh_a IN ACCESS EXCLUSIVE MODE")
+        by = {t.name: t for t in introspection.list_tables(branch, "dev", limit=500, fresh=True).tables}
+    assert by["fresh_a"].estimated_bytes is None  # not granted within the lock timeout
+    assert by["fresh_b"].estimated_bytes is None  # read in the same statement, so unknown with it
+    by = {t.name: t for t in introspection.list_tables(branch, "dev", limit=500, fresh=True).tables}
+    assert by["fresh_a"].estimated_bytes == 0 and by["fresh_b"].estimated_bytes == 8192

@@ -60,7 +60,8 @@ _LISTING = f"""
 WITH index_pages AS (SELECT x.indrelid AS oid, sum(i.relpages) AS pages
                      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid GROUP BY 1),
      keyed AS (SELECT DISTINCT conrelid AS oid FROM pg_constraint WHERE contype = 'p')
-SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispartition AS is_partition,
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispartition AS is_partition, c.oid,
+       c.relkind IN ('r', 'm') AND c.reltuples < 0 AS never_analyzed,
        CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN
            (c.relpages::bigint + coalesce(t.relpages, 0) + coalesce(ip.pages, 0)) * current_setting('block_size')::bigint
        END AS estimated_bytes,
@@ -256,7 +257,7 @@ class Table:
     name: str
     kind: str
     is_partition: bool
-    estimated_bytes: int | None  # None: never analyzed ("unknown") or no storage (views)
+    estimated_bytes: int | None  # None: unknown (never analyzed, and too many such to read) or no storage (views)
     estimated_rows: int | None  # None: never analyzed ("unknown")
     has_primary_key: bool
     comment: str | None
@@ -485,11 +486,37 @@ def list_tables(
 
 
 def listing_of(context: Context, branch: Branch | str) -> Listing:
-    """Every relation of the branch, read from the catalog now (one query)."""
+    """Every relation of the branch, read from the catalog now (one query; a second for the
+    exact sizes of a few tables never analyzed, ``_exact_sizes``)."""
     with reading(context, branch) as cur:
         rows = cur.execute(_LISTING).fetchall()
+        _exact_sizes(cur, rows)
     tables = sorted((_table(row) for row in rows), key=lambda t: (t.schema.encode(), t.name.encode()))
     return Listing(tables=tables, read_at=datetime.now(UTC))
+
+
+EXACT_SIZES_UP_TO = 50  # tables never analyzed whose size is read exactly; past it they stay "unknown"
+_EXACT_SIZES = """
+SELECT o.oid, pg_total_relation_size(o.oid) AS bytes FROM unnest(%(oids)s::oid[]) AS o(oid)
+"""
+
+
+def _exact_sizes(cur: psycopg.Cursor[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    """A table never analyzed has no estimate: a new database's first screen would be a column of
+    "unknown"s.  When such tables are few, their exact size is cheap, so it is read; each size
+    takes a lock, so a table another session holds (a migration's ALTER) stays "unknown" after
+    a short wait rather than holding the page back."""
+    never = [row for row in rows if row["never_analyzed"]]
+    if not never or len(never) > EXACT_SIZES_UP_TO:
+        return
+    try:
+        with cur.connection.transaction():  # a savepoint: a lock not granted leaves the listing's transaction usable
+            cur.execute("SELECT set_config('lock_timeout', '200', true)")
+            sizes = {row["oid"]: row["bytes"] for row in cur.execute(_EXACT_SIZES, {"oids": [r["oid"] for r in never]})}
+    except psycopg.errors.LockNotAvailable:
+        return
+    for row in never:
+        row["estimated_bytes"] = sizes.get(row["oid"])
 
 
 def table_details(context: Context, branch: Branch | str, schema: str, table: str) -> TableDetails | None:
