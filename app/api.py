@@ -130,6 +130,11 @@ class Sql(BaseModel):
     confirm: str | None = Field(None, max_length=200, description="'EXPLAIN ANALYZE' on Production.")
 
 
+class SavedQueryBody(BaseModel):
+    name: str = Field(..., max_length=100, description="Its name in your list.")
+    sql: str = Field(..., max_length=1_000_000, description="The query (SQL_MAX_LENGTH characters at most).")
+
+
 class NewCheckpoint(BaseModel):
     label: str = Field(..., max_length=200, description="1 to 200 printable characters.")
     notes: str | None = Field(None, max_length=5000)
@@ -272,6 +277,19 @@ def router(gate: Gate) -> APIRouter:
             after=after,
             limit=limit or 50,
         )
+
+    @api.get("/saved-queries", summary="Your saved read-only queries, by name")
+    def saved_queries(who: Reader) -> list[data.SavedQuery]:
+        return data.saved(gate.context, who)
+
+    @api.put("/saved-queries", summary="Save a read-only query under a name (the same name again replaces it)")
+    def save_query(who: Querier, body: SavedQueryBody) -> data.SavedQuery:
+        return data.save(gate.context, who, body.name, body.sql)
+
+    @api.delete("/saved-queries/{query_id}", summary="Delete one of your saved queries", status_code=204)
+    def forget_query(query_id: Annotated[int, Path(ge=1, le=2**62)], who: Querier) -> Response:
+        data.forget(gate.context, who, query_id)
+        return Response(status_code=204)
 
     @api.get(
         "/{branch}/tables/{schema}/{table}/value",

@@ -476,6 +476,19 @@ def test_read_only_sql_over_http_as_the_reader_audited_on_prod(api_factory):
     ]
 
 
+def test_saved_queries_over_http_are_each_persons_own(api_factory):
+    api = api_factory()
+    saved = api.call("PUT", f"{API}/saved-queries", api.viewer_token, json={"name": "n", "sql": "SELECT 1"})
+    assert saved.status_code == 200, saved.text
+    assert [q["name"] for q in api.call("GET", f"{API}/saved-queries", api.viewer_token).json()] == ["n"]
+    assert api.call("GET", f"{API}/saved-queries", api.admin_token).json() == []
+    gone = api.call("DELETE", f"{API}/saved-queries/{saved.json()['id']}", api.admin_token)
+    assert gone.status_code == 404  # not the admin's to delete
+    assert api.call("DELETE", f"{API}/saved-queries/{saved.json()['id']}", api.viewer_token).status_code == 204
+    bad = api.call("PUT", f"{API}/saved-queries", api.viewer_token, json={"name": "", "sql": "SELECT 1"})
+    assert bad.status_code == 400 and "1 to 100 characters" in bad.json()["detail"]
+
+
 def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factory):
     api = api_factory()
     for branch in ("dev", "prod"):

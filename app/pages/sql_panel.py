@@ -47,7 +47,7 @@ class SqlPanel:
             .classes("w-full h-40 border rounded")
             .props("data-testid=sql-editor")
         )
-        with ui.row().classes("gap-2"):
+        with ui.row().classes("w-full items-center gap-2"):
             ui.button("Run", icon="play_arrow", on_click=lambda: self._run(None)).props("data-testid=sql-run")
             ui.button("Explain", icon="account_tree", on_click=lambda: self._run("plan")).props(
                 "outline data-testid=sql-explain"
@@ -55,7 +55,67 @@ class SqlPanel:
             ui.button("Explain analyze", icon="speed", on_click=lambda: self._run("analyze")).props(
                 "flat data-testid=sql-analyze"
             ).tooltip("Runs the statement to time it (rolled back); Production asks for a phrase")
+            ui.space()
+            await self._saved_queries()
         self.results = ui.column().classes("w-full gap-2")
+
+    @ui.refreshable_method
+    async def _saved_queries(self) -> None:
+        """Your saved queries: choosing one puts it in the editor; save the editor's text under a name."""
+        try:
+            kept = await io_bound(data.saved, self.context, self.who)
+        except DBAdminError as exc:
+            formatting.problem(str(exc))
+            return
+        self.kept = {q.id: q for q in kept}
+        with ui.row().classes("items-center gap-1"):
+            chosen = (
+                ui.select(
+                    {q.id: q.name for q in kept},
+                    label="Saved queries" if kept else "No saved queries yet",
+                    on_change=lambda e: self._load(e.value),
+                )
+                .props("dense clearable data-testid=sql-saved")
+                .classes("w-56")
+            )
+            ui.button(icon="bookmark_add", on_click=self._save).props("flat dense round data-testid=sql-save").tooltip(
+                "Save the editor's query under a name"
+            )
+            ui.button(icon="delete", on_click=lambda: self._forget(chosen.value)).props(
+                "flat dense round data-testid=sql-forget"
+            ).tooltip("Delete the chosen saved query").bind_enabled_from(chosen, "value", backward=bool)
+
+    def _load(self, query_id: int | None) -> None:
+        if query_id in self.kept:
+            self.editor.value = self.kept[query_id].sql
+
+    async def _save(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes("w-[28rem]").props("data-testid=sql-save-dialog"):
+            ui.label("Save this query").classes("text-lg font-semibold")
+            name = ui.input("Name").props("outlined dense maxlength=100 data-testid=sql-save-name").classes("w-full")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
+                ui.button("Save", on_click=lambda: dialog.submit(name.value)).props("data-testid=sql-save-ok")
+        given = await dialog
+        if given is None:
+            return
+        try:
+            await io_bound(data.save, self.context, self.who, given, self.editor.value or "")
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative")
+            return
+        ui.notify(f"Saved as {given.strip()}", type="positive")
+        await self._saved_queries.refresh()
+
+    async def _forget(self, query_id: int | None) -> None:
+        if query_id is None:
+            return
+        try:
+            await io_bound(data.forget, self.context, self.who, query_id)
+        except DBAdminError as exc:
+            ui.notify(str(exc), type="negative")
+            return
+        await self._saved_queries.refresh()
 
     async def _run(self, explain: str | None) -> None:
         confirm = None

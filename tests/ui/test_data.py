@@ -44,6 +44,17 @@ def test_a_query_on_dev_and_a_masked_column_on_prod(page: Page, databases, tmp_p
         expect(results).to_contain_text("email (text)")
         expect(results).to_contain_text("ada@example.com")
         screenshot(page, "sql-dev")
+        page.get_by_test_id("sql-save").click()
+        page.get_by_test_id("sql-save-name").fill("everyone")
+        page.get_by_test_id("sql-save-ok").click()
+        expect(page.get_by_text("Saved as everyone")).to_be_visible()
+        page.reload()
+        run_query(page, "SELECT 1")
+        page.get_by_test_id("sql-saved").click()
+        page.get_by_role("option", name="everyone").click()  # a saved query comes back into the editor
+        expect(page.get_by_test_id("sql-editor").locator(".cm-content")).to_have_text(
+            "SELECT id, email, name FROM users ORDER BY id"
+        )
         run_query(page, "DELETE FROM users")
         expect(page.get_by_test_id("sql-error")).to_contain_text("cannot execute DELETE in a read-only transaction")
 
