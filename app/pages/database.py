@@ -3,7 +3,7 @@
 Both branches at a glance (cards that also select the branch, so the choice lives in the
 URL), then the selected branch's summary, its tables (searched, sorted and paged from the
 branch's listing, read afresh on each visit) with a chart of the largest ones, and a
-details panel per table.
+details panel per table.  The other tabs are built the first time they are shown.
 """
 
 from __future__ import annotations
@@ -90,17 +90,26 @@ def register(gate: Gate) -> None:
             def reload() -> None:  # after a change, everything on the page is read again
                 ui.navigate.to(visit.url(branch=selected.value, tab=tabs.value))
 
-            with ui.tab_panels(tabs, value=tab if tab in TABS else "tables").classes("w-full bg-transparent"):
-                with ui.tab_panel("tables").classes("p-0"):
-                    await TablesView(context, selected).build()
-                with ui.tab_panel("migrations"):
-                    await MigrationsPanel(visit, selected, reload).build()
-                with ui.tab_panel("checkpoints"):
-                    await CheckpointsPanel(visit, selected, reload).build()
-                with ui.tab_panel("schema-changes"):
-                    await CapturePanel(visit, selected, reload).build()
-                with ui.tab_panel("sql"):
-                    await SqlPanel(visit, selected).build()
+            builders = {
+                "tables": lambda: TablesView(context, selected).build(),
+                "migrations": lambda: MigrationsPanel(visit, selected, reload).build(),
+                "checkpoints": lambda: CheckpointsPanel(visit, selected, reload).build(),
+                "schema-changes": lambda: CapturePanel(visit, selected, reload).build(),
+                "sql": lambda: SqlPanel(visit, selected).build(),
+            }
+            built: set[str] = set()
+
+            async def opened(name: str) -> None:
+                """A tab is built when first shown: a visit reads only what it looks at."""
+                if name in builders and name not in built:
+                    built.add(name)
+                    with panels[name]:
+                        await builders[name]()
+
+            first = tab if tab in TABS else "tables"
+            with ui.tab_panels(tabs, value=first, on_change=lambda e: opened(e.value)).classes("w-full bg-transparent"):
+                panels = {name: ui.tab_panel(name).classes("p-0" if name == "tables" else "") for name in TABS}
+            await opened(first)
             _footer(visit)
         return None
 
