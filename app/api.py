@@ -10,10 +10,11 @@ Errors are always JSON ``{"error": <kind>, "detail": <message>}`` with the statu
 says what to do (``json_errors``, shared with the login routes).
 """
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -147,6 +148,16 @@ class Migrations(BaseModel):
     history: History
 
 
+async def _closing(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """``chunks`` read off the event loop, and closed when the client goes away: Starlette never
+    closes a plain iterator, which would hold the export's connection until it is collected."""
+    try:
+        while (chunk := await run_in_threadpool(next, chunks, None)) is not None:
+            yield chunk
+    finally:
+        await run_in_threadpool(chunks.close)  # type: ignore[attr-defined]  # a generator
+
+
 def router(gate: Gate) -> APIRouter:
     api = APIRouter(
         route_class=ErrorsAsJson,
@@ -258,13 +269,12 @@ def router(gate: Gate) -> APIRouter:
     ) -> Response | data.RowsPage:
         filters = [data.Filter.parse(part) for part in where[: data.rows.MAX_FILTERS + 1]]
         if format == "csv":
+            name = quote(f"{branch}-{schema}.{table}.csv", safe="")
+            headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
             chunks = data.export(
                 gate.context, branch, schema, table, actor=who, filters=filters, sort=sort, descending=desc, limit=limit
             )
-            name = f"{branch}-{schema}.{table}.csv".replace('"', "")
-            return StreamingResponse(
-                chunks, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-            )
+            return StreamingResponse(_closing(chunks), media_type="text/csv", headers=headers)
         return data.page(
             gate.context,
             branch,

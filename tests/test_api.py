@@ -507,7 +507,7 @@ def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factor
     assert [r[2] for r in newest.json()["rows"]] == ["U 9", "U 8"]  # text order, descending
     csv = api.call("GET", f"{API}/dev/tables/public/users/rows?format=csv&where=id:lte:3", api.viewer_token)
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-    assert 'filename="dev-public.users.csv"' in csv.headers["content-disposition"]
+    assert "filename*=UTF-8''dev-public.users.csv" in csv.headers["content-disposition"]
     assert csv.text.splitlines()[0].startswith("id,email,name,") and len(csv.text.splitlines()) == 4
     refused = api.call("GET", f"{API}/dev/tables/public/users/rows?format=csv&where=id:eq:x", api.viewer_token)
     assert refused.status_code == 400 and "invalid input syntax" in refused.json()["detail"]  # JSON, not a CSV

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from nicegui import ui
@@ -111,10 +111,9 @@ class View:
         path = "/rows?" + urlencode(kept, doseq=True)
         return self.visit.gate.prefix + path if absolute else path
 
-    def elsewhere(self, table: str, where: list[str]) -> str:
-        """The first page of another table of this branch, filtered (where a foreign key leads)."""
-        schema, name = table.split(".", 1)
-        query = {"branch": self.branch_name, "schema": schema, "table": name, "where": where}
+    def elsewhere(self, link: data.Link, where: list[str]) -> str:
+        """The first page of the table at the other end of ``link``, filtered to the rows it leads to."""
+        query = {"branch": self.branch_name, "schema": link.other_schema, "table": link.other_table, "where": where}
         return self.visit.gate.prefix + "/rows?" + urlencode(query, doseq=True)
 
     async def build(self) -> None:
@@ -202,7 +201,8 @@ class View:
     def _export_url(self) -> str:
         query = {"where": self.where, "sort": self.sort, "desc": "true" if self.descending else None, "format": "csv"}
         kept = {k: v for k, v in query.items() if v not in (None, "", [])}
-        base = f"/api{self.visit.gate.prefix}/db/{self.branch.value}/tables/{self.schema}/{self.table}/rows"
+        where = f"{quote(self.schema, safe='')}/{quote(self.table, safe='')}"
+        base = f"/api{self.visit.gate.prefix}/db/{self.branch.value}/tables/{where}/rows"
         return base + "?" + urlencode(kept, doseq=True)
 
     def _grid(self) -> None:
@@ -228,13 +228,13 @@ class View:
                 link = links.get(c.name)
                 if link is not None and linked.get(c.name) is not None:
                     target = link.other_columns[0]
-                    row[f"href_c{i}"] = self.elsewhere(link.other, [f"{target}:eq:{linked[c.name]}"])
+                    row[f"href_c{i}"] = self.elsewhere(link, [f"{target}:eq:{linked[c.name]}"])
                 row[f"open_c{i}"] = self._opener(c, shown_value)
             row["referrers"] = [
                 {
                     "label": f"{link.other} ({', '.join(link.other_columns)})",
                     "href": self.elsewhere(
-                        link.other,
+                        link,
                         [f"{o}:eq:{linked[c]}" for c, o in zip(link.columns, link.other_columns, strict=True)],
                     ),
                 }
@@ -306,8 +306,9 @@ class View:
             if found.text is None:
                 ui.label("null").classes("italic text-slate-400")
             else:
-                ui.code(found.text, language="json" if found.type in ("json", "jsonb") else None).classes(
-                    "w-full max-h-[60vh] overflow-auto"
+                ui.label(found.text).classes(  # text, never markdown or HTML: it is data
+                    "w-full max-h-[60vh] overflow-auto whitespace-pre-wrap break-all font-mono text-sm "
+                    "bg-slate-100 rounded p-3"
                 ).props("data-testid=value-text")
             ui.button("Close", on_click=dialog.close).props("flat")
         dialog.open()

@@ -224,3 +224,44 @@ def test_one_value_in_full_and_a_masked_one_revealed_to_admins_only(make_context
         data.value(context, "prod", "public", "users", "email", data.rows._encode(["999"]), actor=ADA)
     reveals = [(a.actor, a.outcome, a.details["column"]) for a in actions(context) if a.action == "data.reveal"]
     assert reveals == [("vic", "refused", "email"), ("ada", "ok", "email"), ("ada", "refused", "email")]
+
+
+def test_what_a_review_found_stays_closed(filled):
+    """The system catalogs are no table of the branch's; a masked key never travels in a cursor or a
+    row key; a foreign key copying a masked value is masked; odd values and tables are one-line refusals."""
+    for branch in ("dev", "prod"):
+        with psycopg.connect(filled.registry.url(branch), autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE subscribers (email text PRIMARY KEY, plan text);"
+                "INSERT INTO subscribers VALUES ('amy@secret.io', 'pro'), ('bob@secret.io', 'free');"
+                "CREATE TABLE invites (id int PRIMARY KEY, invitee text REFERENCES users (email));"
+                "INSERT INTO invites VALUES (1, 'user7@example.com');"
+                "CREATE DOMAIN small AS int CHECK (VALUE < 10); CREATE TABLE odd (id small PRIMARY KEY, code varchar(3));"
+                "INSERT INTO odd VALUES (1, 'abc'); CREATE TABLE empty_one ()"
+            )
+    for schema, table in (("pg_catalog", "pg_authid"), ("pg_catalog", "pg_statistic"), ("dbadmin_capture", "runs")):
+        with pytest.raises(NotFound, match="is not a table or view"):
+            data.page(filled, "dev", schema, table, actor=ADA)
+    subscribers = data.page(filled, "prod", "public", "subscribers", actor=ADA)
+    assert subscribers.key == ["ctid"] and subscribers.masked == ["email"]
+    leaked = (
+        subscribers.row_keys + [subscribers.after or ""] + [str(v) for row in subscribers.linked for v in row.values()]
+    )
+    assert not any("secret" in data.rows._decode(k, 1)[0] for k in subscribers.row_keys)
+    assert "secret" not in repr(leaked) and [row[0] for row in subscribers.rows] == ["a•••@secret.io", "b•••@secret.io"]
+    invites = data.page(filled, "prod", "public", "invites", actor=ADA)
+    assert invites.masked == ["invitee"] and invites.rows[0][1] == "u•••@example.com" and invites.references == []
+    with pytest.raises(OperationRefused, match="masked on Production"):
+        data.page(filled, "prod", "public", "invites", actor=ADA, filters=[data.Filter("invitee", "eq", "x")])
+    assert data.page(filled, "dev", "public", "invites", actor=ADA).rows[0][1] == "user7@example.com"  # Dev: as is
+    for wanted, message in (
+        (data.Filter("id", "eq", "99"), "violates check constraint"),
+        (data.Filter("code", "eq", "x" * 1001), "at most 1000 characters"),
+    ):
+        with pytest.raises(InvalidInput, match=message):
+            data.page(filled, "dev", "public", "odd", actor=ADA, filters=[wanted])
+    assert (
+        data.page(filled, "dev", "public", "odd", actor=ADA, filters=[data.Filter("code", "eq", "abcZZZ")]).rows == []
+    )
+    with pytest.raises(OperationRefused, match="has no columns"):
+        data.page(filled, "dev", "public", "empty_one", actor=ADA)

@@ -144,7 +144,7 @@ def test_rows_browse_filter_follow_export_and_reveal(page: Page, databases, tmp_
         grid.locator("tbody tr").first.get_by_test_id("cell-open").click()
         expect(page.get_by_test_id("confirm-dialog")).to_contain_text("recorded in the audit log")
         page.get_by_test_id("confirm-ok").click()
-        expect(page.get_by_test_id("value-text").locator("code")).to_have_text("user1@example.com")
+        expect(page.get_by_test_id("value-text")).to_have_text("user1@example.com")
         page.goto(f"{served.base_url}/admin/history?action=data.reveal")
         expect(page.get_by_test_id("history")).to_contain_text("data.reveal — ok")
     finally:

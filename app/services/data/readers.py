@@ -184,13 +184,18 @@ def describe(context: Context, branch: Branch | str) -> ReaderStatus:
     )
 
 
-def masked_columns(context: Context, branch: Branch | str) -> set[tuple[str, str, str]]:
-    """The (schema, table, column) Prod's reader may not select (none on Dev)."""
+def masked_columns(
+    context: Context, branch: Branch | str, conn: psycopg.Connection | None = None
+) -> set[tuple[str, str, str]]:
+    """The (schema, table, column) Prod's reader may not select (none on Dev); read on ``conn``
+    when given (one the caller holds on the branch), else on a connection of the branch's pool."""
     branch = Branch.parse(branch)
     if branch is Branch.DEV:
         return set()
-    with context.registry.connection(branch) as conn:
+    if conn is not None:
         return {(schema, table, column) for schema, table, column, masked in _columns(context, conn) if masked}
+    with context.registry.connection(branch) as held:
+        return masked_columns(context, branch, held)
 
 
 def _configured(context: Context) -> set[str]:

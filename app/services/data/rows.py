@@ -34,15 +34,16 @@ from psycopg import sql
 
 from ..branch import Branch
 from ..context import Context
-from ..errors import InvalidInput, NotFound, OperationRefused
+from ..errors import DBAdminError, InvalidInput, NotFound, OperationRefused
 from ..frame.access import Principal, require_admin
-from ..schema.introspection import reading
+from ..schema.introspection import USER_RELATIONS, reading
 from ..text import refuse_nul
 from . import queries, readers
 
 OPERATORS = ("eq", "contains", "is_null", "not_null", "gte", "lte")
 MAX_PAGE = 500
 MAX_FILTERS = 10
+FILTER_VALUE_LIMIT = 1000
 VALUE_CHARACTERS = 200  # characters of one value shown in a page; its full size is given beside it
 VALUE_LIMIT = 2**20  # characters of one value shown in full
 CURSOR_LIMIT = 20_000  # characters of a page cursor (a sort value and the key, encoded)
@@ -52,21 +53,21 @@ _EXPORTING = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 EXPORT_CHUNK = 2**16  # bytes sent at a time
 MASK = "••••"
 
-_TABLE = """
+_TABLE = f"""
 SELECT c.oid, c.relkind,
        (SELECT array_agg(a.attname ORDER BY array_position(i.indkey, a.attnum))
           FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
          WHERE i.indrelid = c.oid AND i.indisprimary) AS key
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %(schema)s AND c.relname = %(table)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+WHERE n.nspname = %(schema)s AND c.relname = %(table)s AND {USER_RELATIONS}
 """
 _COLUMNS = """
-SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS base
 FROM pg_attribute a WHERE a.attrelid = %(oid)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
 _LINKS = """
 SELECT con.conname AS name, con.conrelid = %(oid)s AS outgoing, con.confrelid = %(oid)s AS incoming,
-       format('%%s.%%s', cn.nspname, c.relname) AS from_table, format('%%s.%%s', fn.nspname, f.relname) AS to_table,
+       cn.nspname AS from_schema, c.relname AS from_table, fn.nspname AS to_schema, f.relname AS to_table,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, n)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.n) AS from_columns,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, n)
@@ -101,8 +102,13 @@ class Link:
 
     name: str
     columns: list[str]
-    other: str  # schema.table
+    other_schema: str
+    other_table: str
     other_columns: list[str]
+
+    @property
+    def other(self) -> str:
+        return f"{self.other_schema}.{self.other_table}"
 
 
 @dataclass(frozen=True)
@@ -138,21 +144,28 @@ class _Table:
     schema: str
     name: str
     columns: list[queries.Column]
+    bases: dict[str, str]  # column -> its type without length or precision (what a given value is cast to)
     key: list[str]
     masked: set[str]
     references: list[Link]
     referenced_by: list[Link]
+    only: bool  # paged by ctid: the parent's own rows (a child's ctid may repeat the parent's)
 
     @property
     def label(self) -> str:
         return f"{self.schema}.{self.name}"
 
+    @property
+    def source(self) -> sql.Composable:
+        table = sql.Identifier(self.schema, self.name)
+        return sql.SQL("ONLY {}").format(table) if self.only else table
+
     def type_of(self, name: str) -> sql.Composable:
-        return sql.SQL(next(c.type for c in self.columns if c.name == name))  # format_type(): no user text
+        return sql.SQL(self.bases[name])  # format_type() of the catalog: no user text
 
     def column(self, name: str, purpose: str) -> sql.Identifier:
         """A column named by the asker, checked against the catalog and closed when masked."""
-        if name not in {c.name for c in self.columns}:
+        if name not in self.bases:
             raise InvalidInput(f"{self.label} has no column {name[:63]!r}")
         if name in self.masked:
             raise OperationRefused(f"{name} is masked on Production: it cannot be {purpose}")
@@ -192,7 +205,7 @@ def page(
             query = sql.SQL("SELECT {shown}, {returned} FROM {table}{where} {order} LIMIT {limit}").format(
                 shown=_aliased(shown, "c"),
                 returned=_aliased([sql.SQL("{}::text").format(r) for r in returned], "k"),
-                table=sql.Identifier(schema, table),
+                table=found.source,
                 where=_joined(where),
                 order=_order(found, sort, descending),
                 limit=sql.Literal(limit + 1),
@@ -253,7 +266,11 @@ def value(
     A masked column on Prod is revealed to an admin only, each time an audit row ``data.reveal``."""
     parsed = Branch.parse(branch)
     details = _details(schema, table, ()) | {"column": str(column)[:100], "row": str(row)[:200]}
-    masked = column in _masked(context, parsed, schema, table)
+    try:  # which audit row this is: a reveal when the column is masked (the frame's read says why not)
+        with reading(context, parsed) as cur:
+            masked = column in _table(context, parsed, cur, schema, table).masked
+    except (DBAdminError, psycopg.Error):
+        masked = False
     action = "data.reveal" if masked else "data.value"
     with queries.frame(context, parsed, actor, details, action=action) as running:
         if masked:
@@ -272,7 +289,7 @@ def value(
                     text=text,
                     limit=sql.Literal(VALUE_LIMIT),
                     c=identifier,
-                    t=sql.Identifier(schema, table),
+                    t=found.source,
                     w=sql.SQL("({}) = ({})").format(
                         sql.SQL(", ").join(_key(found, k) for k in found.key), _typed(found, found.key, keys)
                     ),
@@ -313,7 +330,7 @@ def _export(
                         sql.SQL("{} AS {}").format(e, sql.Identifier(c.name))
                         for e, c in zip(shown, found.columns, strict=True)
                     ),
-                    table=sql.Identifier(schema, table),
+                    table=found.source,
                     where=_joined(_where(found, filters)),
                     order=_order(found, sort, descending),
                     limit=sql.Literal(limit),
@@ -340,10 +357,6 @@ def _details(schema: str, table: str, filters: list[Filter] | tuple[Filter, ...]
     return {"table": f"{schema}.{table}"[:200], "filters": [f"{f.column} {f.op}"[:100] for f in filters][:20]}
 
 
-def _masked(context: Context, branch: Branch, schema: str, table: str) -> set[str]:
-    return {c for s, t, c in readers.masked_columns(context, branch) if (s, t) == (schema, table)}
-
-
 def _table(
     context: Context,
     branch: Branch,
@@ -358,24 +371,36 @@ def _table(
     found = cur.execute(_TABLE, {"schema": schema, "table": table}).fetchone()
     if found is None:
         raise NotFound(f"{schema}.{table} is not a table or view of {branch.label}")
-    columns = [queries.Column(**row) for row in cur.execute(_COLUMNS, {"oid": found["oid"]})]
-    key = list(found["key"] or ()) if found["key"] else (["ctid"] if found["relkind"] in ("r", "m") else [])
-    if not key:
-        raise OperationRefused(f"{schema}.{table} has no primary key to page by (a view or foreign table)")
-    everywhere = set(readers.masked_columns(context, branch))
+    read = cur.execute(_COLUMNS, {"oid": found["oid"]}).fetchall()
+    if not read:
+        raise OperationRefused(f"{schema}.{table} has no columns to show")
+    columns = [queries.Column(row["name"], row["type"]) for row in read]
+    everywhere = readers.masked_columns(context, branch, cur.connection)
     masked = {c for s, t, c in everywhere if (s, t) == (schema, table)} - unmasked
     references, referenced_by = [], []
     for link in cur.execute(_LINKS, {"oid": found["oid"], "limit": MAX_LINKS}):
-        ends = [(link["from_table"], c) for c in link["from_columns"]] + [
-            (link["to_table"], c) for c in link["to_columns"]
-        ]
-        if any(tuple(t.split(".", 1)) + (c,) in everywhere for t, c in ends):
+        targets = {(link["to_schema"], link["to_table"], c) for c in link["to_columns"]}
+        sources = {(link["from_schema"], link["from_table"], c) for c in link["from_columns"]}
+        if link["outgoing"] and targets & everywhere:  # a copy of a masked value is masked too
+            masked |= set(link["from_columns"]) - unmasked
+        if (targets | sources) & everywhere:
             continue  # following it would show a masked value
         if link["outgoing"]:
-            references.append(Link(link["name"], link["from_columns"], link["to_table"], link["to_columns"]))
+            references.append(
+                Link(link["name"], link["from_columns"], link["to_schema"], link["to_table"], link["to_columns"])
+            )
         if link["incoming"]:
-            referenced_by.append(Link(link["name"], link["to_columns"], link["from_table"], link["from_columns"]))
-    return _Table(schema, table, columns, key, masked, references, referenced_by)
+            referenced_by.append(
+                Link(link["name"], link["to_columns"], link["from_schema"], link["from_table"], link["from_columns"])
+            )
+    key = list(found["key"] or ())
+    if not key or masked & set(key):  # a masked key would travel in cursors and row keys: page by ctid
+        key = ["ctid"] if found["relkind"] in ("r", "m") else []
+    if not key:
+        kind = {"p": "a partitioned table without a primary key"}.get(found["relkind"], "a view or foreign table")
+        raise OperationRefused(f"{schema}.{table} has no key dbadmin may page by ({kind})")
+    bases = {row["name"]: row["base"] for row in read}
+    return _Table(schema, table, columns, bases, key, masked, references, referenced_by, only=key == ["ctid"])
 
 
 def _linked_columns(found: _Table) -> list[str]:
@@ -391,7 +416,9 @@ def _where(found: _Table, filters: list[Filter] | tuple[Filter, ...]) -> list[sq
         column = found.column(wanted.column, "filtered on")
         if wanted.op not in OPERATORS:
             raise InvalidInput(f"a filter is one of {', '.join(OPERATORS)}, not {wanted.op[:20]!r}")
-        given = sql.Literal((wanted.value or "")[:1000])
+        if len(wanted.value or "") > FILTER_VALUE_LIMIT:
+            raise InvalidInput(f"a filter's value is at most {FILTER_VALUE_LIMIT} characters")
+        given = sql.Literal(wanted.value or "")
         # Compared in the column's own type (numbers as numbers, and an index can serve it);
         # ``contains`` looks into the value as text.
         typed = sql.SQL("CAST({} AS {})").format(given, found.type_of(wanted.column))
@@ -455,10 +482,14 @@ def _values_refused(sort: str | None) -> Iterator[None]:
     """The server's refusal of a value the asker gave, as one line."""
     try:
         yield
-    except psycopg.errors.DataError as exc:  # a filter or cursor value not of its column's type
+    except psycopg.errors.UndefinedFunction:  # e.g. ORDER BY or = on a json column
+        raise InvalidInput(
+            f"{sort + ' cannot be sorted on' if sort else 'that filter cannot be applied'}: the column's type has "
+            "no such comparison"
+        ) from None
+    except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as exc:
+        # a filter or cursor value not of its column's type, outside a domain's CHECK, naming no table (regclass)
         raise InvalidInput(exc.diag.message_primary or "a value is not of its column's type") from None
-    except psycopg.errors.UndefinedFunction:  # e.g. ORDER BY a json column
-        raise InvalidInput(f"{sort or 'that column'} cannot be sorted on: its type has no order") from None
 
 
 def _aliased(expressions: list[sql.Composable], prefix: str) -> sql.Composable:
@@ -473,7 +504,11 @@ def _joined(where: list[sql.Composable]) -> sql.Composable:
 
 def _encode(values: list[Any]) -> str:
     """A page cursor or row key: the values as text, opaque to the asker."""
-    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def _decode(token: str, width: int) -> list[str | None]:

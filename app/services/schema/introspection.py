@@ -43,7 +43,7 @@ _SORTS: dict[str, Callable[[Table], Any]] = {
 
 # dbadmin's own objects on a branch (the DDL capture log and its trigger functions): not the app's schema.
 CAPTURE_SCHEMA = "dbadmin_capture"
-_USER_RELATIONS = f"""
+USER_RELATIONS = f"""
     c.relkind IN ('r', 'p', 'v', 'm', 'f')
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', '{CAPTURE_SCHEMA}')
     AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
@@ -72,16 +72,16 @@ LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
 LEFT JOIN index_pages ip ON ip.oid = c.oid
 LEFT JOIN keyed k ON k.oid = c.oid
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-WHERE {_USER_RELATIONS}"""
+WHERE {USER_RELATIONS}"""
 
 _COUNT_BY_KIND = f"""
 SELECT c.relkind::text AS relkind, count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE {_USER_RELATIONS} GROUP BY 1
+WHERE {USER_RELATIONS} GROUP BY 1
 """
 
 _FIND_TABLE = f"""
 SELECT c.oid, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE {_USER_RELATIONS} AND n.nspname = %(schema)s AND c.relname = %(table)s
+WHERE {USER_RELATIONS} AND n.nspname = %(schema)s AND c.relname = %(table)s
 """
 
 _TABLE_ROW = _LISTING + " AND c.oid = %(oid)s"
@@ -170,7 +170,7 @@ _SNAPSHOT_TABLES = f"""
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
        CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS estimated_rows,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS}
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_RELATIONS}
 """
 _SNAPSHOT_COLUMNS = f"""
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
@@ -178,22 +178,22 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE {_USER_RELATIONS} AND a.attnum > 0 AND NOT a.attisdropped
+WHERE {USER_RELATIONS} AND a.attnum > 0 AND NOT a.attisdropped
 """
 _SNAPSHOT_INDEXES = f"""
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_RELATIONS}
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_RELATIONS}
 """
 _SNAPSHOT_CONSTRAINTS = f"""
 SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE {_USER_RELATIONS} AND k.contype <> 'n'
+WHERE {USER_RELATIONS} AND k.contype <> 'n'
 """
 _SNAPSHOT_TRIGGERS = f"""
 SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid) AS definition
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE {_USER_RELATIONS} AND NOT t.tgisinternal
+WHERE {USER_RELATIONS} AND NOT t.tgisinternal
 """
 # What lives beside the tables, by qualified name.  Objects an extension brings are its own
 # (they come and go with it), so only the extension is listed.  A function is known by its
