@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 
 from dbadmin.config import env_names
-from dbadmin.services import dburl
+from dbadmin.services import dburl, migrations
 from dbadmin.services.frame import audit
 from dbadmin.services.frame.access import Principal, Role
 
@@ -81,6 +81,20 @@ def version(context, branch) -> list[str]:
         if conn.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:
             return []
         return sorted(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
+
+
+def at_head(context) -> None:
+    """Both branches at the project's head: Dev upgraded, then promoted to Prod (as an admin)."""
+    who = admin("setup")
+    migrations.upgrade(context, "dev", actor=who)
+    migrations.promote(context, actor=who, confirm=migrations.plan_promotion(context).phrase)
+
+
+def on_both(context, statements: str) -> None:
+    """Run ``statements`` on Dev and on Prod, as each branch's own role (autocommit)."""
+    for branch in ("dev", "prod"):
+        with psycopg.connect(context.registry.url(branch), autocommit=True) as conn:
+            conn.execute(statements)
 
 
 def actions(context):

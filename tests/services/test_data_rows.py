@@ -10,9 +10,9 @@ import io
 import psycopg
 import pytest
 
-from dbadmin.services import data, migrations
+from dbadmin.services import data
 from dbadmin.services.errors import InvalidInput, NotAllowed, NotFound, OperationRefused
-from tests.helpers import actions, admin, viewer
+from tests.helpers import actions, admin, at_head, on_both, viewer
 
 ADA = admin("ada")
 VIC = viewer("vic")
@@ -20,17 +20,15 @@ VIC = viewer("vic")
 
 @pytest.fixture
 def filled(shop):
-    migrations.upgrade(shop, "dev", actor=ADA)
-    migrations.promote(shop, actor=ADA, confirm=migrations.plan_promotion(shop).phrase)
-    for branch in ("dev", "prod"):
-        with psycopg.connect(shop.registry.url(branch), autocommit=True) as conn:
-            conn.execute(
-                "INSERT INTO users (email, name) SELECT format('user%s@example.com', g), format('User %s', g) "
-                "FROM generate_series(1, 120) g;"
-                "INSERT INTO users (email, name) VALUES ('long@example.com', repeat('x', 5000));"
-                "CREATE TABLE notes (body text);"  # no primary key: paged by ctid
-                "INSERT INTO notes SELECT format('note %s', g) FROM generate_series(1, 30) g"
-            )
+    at_head(shop)
+    on_both(
+        shop,
+        "INSERT INTO users (email, name) SELECT format('user%s@example.com', g), format('User %s', g) "
+        "FROM generate_series(1, 120) g;"
+        "INSERT INTO users (email, name) VALUES ('long@example.com', repeat('x', 5000));"
+        "CREATE TABLE notes (body text);"  # no primary key: paged by ctid
+        "INSERT INTO notes SELECT format('note %s', g) FROM generate_series(1, 30) g",
+    )
     return shop
 
 
@@ -202,13 +200,13 @@ def test_csv_streams_the_view_from_copy_masked_on_prod(filled):
 
 def test_one_value_in_full_and_a_masked_one_revealed_to_admins_only(make_context):
     context = make_context(data_access_prod="viewer")
-    migrations.upgrade(context, "dev", actor=ADA)
-    migrations.promote(context, actor=ADA, confirm=migrations.plan_promotion(context).phrase)
-    for branch in ("dev", "prod"):
-        with psycopg.connect(context.registry.url(branch), autocommit=True) as conn:
-            conn.execute("INSERT INTO users (email, name) VALUES ('ada@example.com', repeat('y', 300))")
-            conn.execute("CREATE TABLE docs (id int PRIMARY KEY, body jsonb)")
-            conn.execute("""INSERT INTO docs VALUES (1, '{"b": [1, 2], "a": {"c": null}}')""")
+    at_head(context)
+    on_both(
+        context,
+        "INSERT INTO users (email, name) VALUES ('ada@example.com', repeat('y', 300));"
+        "CREATE TABLE docs (id int PRIMARY KEY, body jsonb);"
+        """INSERT INTO docs VALUES (1, '{"b": [1, 2], "a": {"c": null}}')""",
+    )
     docs = data.page(context, "dev", "public", "docs", actor=VIC)
     pretty = data.value(context, "dev", "public", "docs", "body", docs.row_keys[0], actor=VIC)
     assert pretty.text == '{\n    "a": {\n        "c": null\n    },\n    "b": [\n        1,\n        2\n    ]\n}'
@@ -229,16 +227,15 @@ def test_one_value_in_full_and_a_masked_one_revealed_to_admins_only(make_context
 def test_what_a_review_found_stays_closed(filled):
     """The system catalogs are no table of the branch's; a masked key never travels in a cursor or a
     row key; a foreign key copying a masked value is masked; odd values and tables are one-line refusals."""
-    for branch in ("dev", "prod"):
-        with psycopg.connect(filled.registry.url(branch), autocommit=True) as conn:
-            conn.execute(
-                "CREATE TABLE subscribers (email text PRIMARY KEY, plan text);"
-                "INSERT INTO subscribers VALUES ('amy@secret.io', 'pro'), ('bob@secret.io', 'free');"
-                "CREATE TABLE invites (id int PRIMARY KEY, invitee text REFERENCES users (email));"
-                "INSERT INTO invites VALUES (1, 'user7@example.com');"
-                "CREATE DOMAIN small AS int CHECK (VALUE < 10); CREATE TABLE odd (id small PRIMARY KEY, code varchar(3));"
-                "INSERT INTO odd VALUES (1, 'abc'); CREATE TABLE empty_one ()"
-            )
+    on_both(
+        filled,
+        "CREATE TABLE subscribers (email text PRIMARY KEY, plan text);"
+        "INSERT INTO subscribers VALUES ('amy@secret.io', 'pro'), ('bob@secret.io', 'free');"
+        "CREATE TABLE invites (id int PRIMARY KEY, invitee text REFERENCES users (email));"
+        "INSERT INTO invites VALUES (1, 'user7@example.com');"
+        "CREATE DOMAIN small AS int CHECK (VALUE < 10); CREATE TABLE odd (id small PRIMARY KEY, code varchar(3));"
+        "INSERT INTO odd VALUES (1, 'abc'); CREATE TABLE empty_one ()",
+    )
     for schema, table in (("pg_catalog", "pg_authid"), ("pg_catalog", "pg_statistic"), ("dbadmin_capture", "runs")):
         with pytest.raises(NotFound, match="is not a table or view"):
             data.page(filled, "dev", schema, table, actor=ADA)

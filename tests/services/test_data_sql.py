@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
-from dbadmin.services import data, dburl, migrations
+from dbadmin.services import data, dburl
 from dbadmin.services.errors import (
     ConfirmationRequired,
     InvalidInput,
@@ -22,7 +22,7 @@ from dbadmin.services.errors import (
 from dbadmin.services.schema import introspection
 from dbadmin.services.startup import open_context
 from dbadmin.services.views import doctor
-from tests.helpers import actions, admin, viewer
+from tests.helpers import actions, admin, at_head, on_both, viewer
 
 ADA = admin("ada")
 VIC = viewer("vic")
@@ -31,20 +31,18 @@ VIC = viewer("vic")
 @pytest.fixture
 def loaded(shop):
     """Both branches at head, with rows, a sequence, and functions and a procedure that write."""
-    migrations.upgrade(shop, "dev", actor=ADA)
-    migrations.promote(shop, actor=ADA, confirm=migrations.plan_promotion(shop).phrase)
-    for branch in ("dev", "prod"):
-        with psycopg.connect(shop.registry.url(branch), autocommit=True) as conn:
-            conn.execute(
-                "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada'), ('bob@example.com', 'Bob');"
-                "CREATE SEQUENCE counter;"
-                "CREATE FUNCTION add_user() RETURNS int VOLATILE LANGUAGE sql "
-                "AS $$ INSERT INTO users (email, name) VALUES ('x@example.com', 'X') RETURNING 1 $$;"
-                "CREATE FUNCTION add_user_as_owner() RETURNS int VOLATILE SECURITY DEFINER LANGUAGE sql "
-                "AS $$ INSERT INTO users (email, name) VALUES ('y@example.com', 'Y') RETURNING 1 $$;"
-                "CREATE PROCEDURE wipe() LANGUAGE sql AS $$ DELETE FROM orders; DELETE FROM users $$;"
-                "GRANT EXECUTE ON FUNCTION add_user, add_user_as_owner TO PUBLIC; GRANT EXECUTE ON PROCEDURE wipe TO PUBLIC"
-            )
+    at_head(shop)
+    on_both(
+        shop,
+        "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada'), ('bob@example.com', 'Bob');"
+        "CREATE SEQUENCE counter;"
+        "CREATE FUNCTION add_user() RETURNS int VOLATILE LANGUAGE sql "
+        "AS $$ INSERT INTO users (email, name) VALUES ('x@example.com', 'X') RETURNING 1 $$;"
+        "CREATE FUNCTION add_user_as_owner() RETURNS int VOLATILE SECURITY DEFINER LANGUAGE sql "
+        "AS $$ INSERT INTO users (email, name) VALUES ('y@example.com', 'Y') RETURNING 1 $$;"
+        "CREATE PROCEDURE wipe() LANGUAGE sql AS $$ DELETE FROM orders; DELETE FROM users $$;"
+        "GRANT EXECUTE ON FUNCTION add_user, add_user_as_owner TO PUBLIC; GRANT EXECUTE ON PROCEDURE wipe TO PUBLIC",
+    )
     with psycopg.connect(shop.registry.url("prod"), autocommit=True) as conn:  # else it turns Prod's SQL off
         conn.execute("REVOKE EXECUTE ON FUNCTION add_user_as_owner FROM PUBLIC")
     return shop
