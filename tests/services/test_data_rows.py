@@ -251,6 +251,9 @@ def test_what_a_review_found_stays_closed(filled):
     with pytest.raises(OperationRefused, match="masked on Production"):
         data.page(filled, "prod", "public", "invites", actor=ADA, filters=[data.Filter("invitee", "eq", "x")])
     assert data.page(filled, "dev", "public", "invites", actor=ADA).rows[0][1] == "user7@example.com"  # Dev: as is
+    with pytest.raises(OperationRefused, match=r"masked column \(invitee\) may not be selected"):
+        data.run(filled, "prod", "SELECT invitee FROM invites", actor=ADA)  # the SQL tab's grants know it too
+    assert data.run(filled, "prod", "SELECT id FROM invites", actor=ADA).rows == [[1]]
     for wanted, message in (
         (data.Filter("id", "eq", "99"), "violates check constraint"),
         (data.Filter("code", "eq", "x" * 1001), "at most 1000 characters"),

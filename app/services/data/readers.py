@@ -13,8 +13,9 @@ with those attributes), may write to, or owns, any table or sequence, or may use
 server.  A managed reader gets ``SELECT`` table by table (never ``pg_read_all_data``, which
 reads every database of the server, Production's too).  On Production it gets column grants
 without the sensitive columns (``MASKED_COLUMNS`` name parts, except on boolean, date and
-time columns, or a comment with ``[sensitive]``; all columns of a view that reads one, directly, through another view, or as
-a whole row), and before every query dbadmin checks that none of them is readable anyway
+time columns, or a comment with ``[sensitive]``; a foreign key to one, which holds copies of
+its values; all columns of a view that reads one, directly, through another view, or as a
+whole row), and before every query dbadmin checks that none of them is readable anyway
 (granted to PUBLIC, say) and that no ``SECURITY DEFINER`` function could hand one out;
 either turns Production's SQL off, with what to revoke.
 """
@@ -82,13 +83,21 @@ WITH RECURSIVE cols AS (
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
 ),
+-- A foreign key to a sensitive column holds a copy of its values (invites.invitee -> users.email).
+marked AS (
+    SELECT f.*, f.named OR EXISTS (
+        SELECT 1 FROM pg_constraint k JOIN cols t ON t.rel = k.confrelid AND t.named
+         WHERE k.contype = 'f' AND k.conrelid = f.rel AND f.attnum = ANY(k.conkey)
+           AND t.attnum = k.confkey[array_position(k.conkey, f.attnum)]) AS sensitive
+    FROM cols f
+),
 -- A view reads with its owner's rights: one that uses a sensitive column (by name, as a whole
 -- row, or through a view that does) would hand it out under any name.
 revealing (rel) AS (
     SELECT DISTINCT r.ev_class
     FROM pg_rewrite r
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
-    JOIN cols m ON m.rel = d.refobjid AND m.named AND (d.refobjsubid = m.attnum OR d.refobjsubid = 0)
+    JOIN marked m ON m.rel = d.refobjid AND m.sensitive AND (d.refobjsubid = m.attnum OR d.refobjsubid = 0)
     WHERE r.ev_class <> d.refobjid
     UNION
     SELECT r.ev_class
@@ -97,8 +106,8 @@ revealing (rel) AS (
     JOIN pg_rewrite r ON r.oid = d.objid
     WHERE r.ev_class <> v.rel
 )
-SELECT nspname, relname, attname, named OR rel IN (SELECT rel FROM revealing) AS masked
-FROM cols
+SELECT nspname, relname, attname, sensitive OR rel IN (SELECT rel FROM revealing) AS masked
+FROM marked
 ORDER BY nspname, relname, attnum
 """
 # Run as the branch's role before each query on Prod: what could still reach a sensitive column.

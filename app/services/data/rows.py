@@ -381,8 +381,6 @@ def _table(
     for link in cur.execute(_LINKS, {"oid": found["oid"], "limit": MAX_LINKS}):
         targets = {(link["to_schema"], link["to_table"], c) for c in link["to_columns"]}
         sources = {(link["from_schema"], link["from_table"], c) for c in link["from_columns"]}
-        if link["outgoing"] and targets & everywhere:  # a copy of a masked value is masked too
-            masked |= set(link["from_columns"]) - unmasked
         if (targets | sources) & everywhere:
             continue  # following it would show a masked value
         if link["outgoing"]:
