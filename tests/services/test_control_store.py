@@ -22,6 +22,7 @@ TABLES = {
     "api_tokens",
     "ddl_events",
     "schema_polls",
+    "saved_queries",
     "dbadmin_alembic_version",
 }
 
