@@ -5,6 +5,9 @@ VENV := .venv
 SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-test-$(SUM)
 SERVE_STAMP := $(VENV)/.installed-serve-$(SUM)
+# A worker per core (at most 4), each with its own embedded PostgreSQL, browser and ports; a
+# file's tests stay on one worker, so its module fixtures (a served console) start once.
+XDIST := -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: run test lint screenshots setup setup-serve clean
 
@@ -14,7 +17,7 @@ run: setup-serve  ## the console on the embedded default: http://127.0.0.1:8080/
 test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
-	$(VENV)/bin/python -m pytest --durations=25 $(PYTEST_ARGS)  # the slowest, for keeping CI short
+	$(VENV)/bin/python -m pytest $(XDIST) --durations=25 $(PYTEST_ARGS)  # the slowest, for keeping CI short
 
 lint: setup  ## the layer contracts (import-linter), ruff's checks and format, and a type check of app/ (mypy)
 	$(VENV)/bin/lint-imports

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .auth import Gate
 from .json_errors import error_response
-from .services import capture, checkpoints, data, migrations
+from .services import capture, checkpoints, data, migrations, schedules
 from .services.capture import CaptureStatus, DdlEvent
 from .services.checkpoints import strategies
 from .services.checkpoints.catalog import Checkpoint
@@ -46,7 +46,8 @@ from .services.registry import BranchStatus
 from .services.schema import introspection
 from .services.schema.diff import SchemaDiff
 from .services.schema.introspection import TableDetails, TablePage
-from .services.views import compare, overview
+from .services.views import backups, compare, overview
+from .services.views.backups import Backups
 from .services.views.overview import BranchOverview
 
 MAX_BODY = 64 * 1024  # every body the API takes is a few small fields
@@ -143,6 +144,22 @@ class NewCheckpoint(BaseModel):
     reason: str | None = Field(None, max_length=1000)
 
 
+class ScheduleChange(BaseModel):
+    crontab: str = Field(
+        ..., max_length=500, description="Crontab lines in UTC separated by ';' (0 3 * * *; 0 9-17 * * 1-5), or off."
+    )
+    keep: str | None = Field(
+        None, max_length=500, description="What to keep: last=N hourly=N daily=N weekly=N monthly=N within=7d."
+    )
+    strategy: Literal[strategies.names()] | None = None  # type: ignore[valid-type]
+    reason: str | None = Field(None, max_length=1000)
+
+
+def _without_owners(found: Backups) -> Backups:
+    """Which host and process ran each time is for the server's log, not for every reader."""
+    return replace(found, runs=[replace(run, owner=None) for run in found.runs])
+
+
 class Migrations(BaseModel):
     status: Status
     history: History
@@ -193,7 +210,7 @@ def router(gate: Gate) -> APIRouter:
             gate.refuse(request, principal.name, "cross-site request (no CSRF token, foreign or missing Origin)")
             raise NotAllowed("refused: a change needs the X-CSRF-Token header or a same-origin request")
         try:
-            gate.limiter.check(principal.name)
+            gate.check_rate(principal)
         except RateLimited:
             gate.refuse(request, principal.name, "rate limited")
             raise
@@ -384,6 +401,26 @@ def router(gate: Gate) -> APIRouter:
         return checkpoints.restore(
             gate.context, branch, checkpoint_id, actor=who, confirm=body.confirm, reason=body.reason
         )
+
+    @api.post(
+        "/{branch}/checkpoints/{checkpoint_id}/drill",
+        summary="Restore a checkpoint into a scratch database and check it against its record (409 when it fails)",
+    )
+    def checkpoint_drill(
+        branch: str, checkpoint_id: int, who: Changer, body: Change | None = None
+    ) -> checkpoints.Drill:
+        return checkpoints.drill(gate.context, branch, checkpoint_id, actor=who, reason=(body or Change()).reason)
+
+    @api.get("/{branch}/schedule", summary="The branch's checkpoint schedule, recent runs and last verified backup")
+    def schedule_get(branch: str, who: Reader) -> Backups:
+        return _without_owners(backups.backups(gate.context, branch))
+
+    @api.put("/{branch}/schedule", summary="Set the branch's checkpoint schedule (crontab 'off': none)")
+    def schedule_put(branch: str, who: Changer, body: ScheduleChange) -> Backups:
+        schedules.set_schedule(
+            gate.context, branch, body.crontab, keep=body.keep, strategy=body.strategy, actor=who, reason=body.reason
+        )
+        return _without_owners(backups.backups(gate.context, branch))
 
     @api.get(
         "/{branch}/history", summary="The moments the branch can be restored to (null: its strategy keeps no history)"

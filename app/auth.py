@@ -61,7 +61,7 @@ from .services.errors import (
     RateLimited,
 )
 from .services.frame import access as auth
-from .services.frame import audit
+from .services.frame import audit, rates
 from .services.frame.access import Principal, Role
 
 SESSION_COOKIE = "dbadmin_session"
@@ -79,7 +79,12 @@ R = TypeVar("R", bound=Response)
 
 @dataclass
 class RateLimiter:
-    """At most ``limit`` requests per key (an actor, a client address) in any 60 seconds (in this process)."""
+    """At most ``limit`` requests per client address in any 60 seconds, in this process.
+
+    For requests nobody is logged in for: counting them in the control store would give
+    anyone a way to make it write.  The limit on changes, which people ask for, holds
+    across processes (``Gate.check_rate``, ``services.frame.rates``).
+    """
 
     limit: int
     window: float = 60.0
@@ -168,7 +173,6 @@ class Gate:
         self.cookie_paths = (prefix, f"/api{prefix}")
         self.signer = Signer(self.secret, salt="dbadmin-session")
         self.policy = auth.RolePolicy.from_settings(settings)
-        self.limiter = RateLimiter(settings.action_rate_limit)
         self.anonymous = RefusalCounter()
         self.anonymous_limiter = RateLimiter(ANONYMOUS_PER_MINUTE, what="requests without a login")
         self.oauth = self._oauth() if settings.login == "oidc" and identity is None else None
@@ -188,6 +192,11 @@ class Gate:
 
     def stop(self) -> None:
         self._context, self.settings = None, self.configured
+
+    def check_rate(self, principal: Principal) -> None:
+        """Count a change ``principal`` asks for, or raise ``RateLimited`` past ACTION_RATE_LIMIT a minute
+        (counted in the control store, so every console process shares one count)."""
+        rates.check(self.context.registry, f"changes:{principal.name}", limit=self.settings.action_rate_limit)
 
     @property
     def mode(self) -> str:
@@ -467,7 +476,7 @@ class Gate:
                     NotAllowed("refused: send the application's bearer token, or a same-origin request")
                 )
             try:
-                self.limiter.check(principal.name)  # each session is a row: as many a minute as changes
+                await run_in_threadpool(self.check_rate, principal)  # each session is a row: limited as changes
             except RateLimited as exc:
                 return error_response(exc)
             raw = await run_in_threadpool(self._new_session, principal)

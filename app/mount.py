@@ -34,6 +34,7 @@ from .live import LivePages
 from .services import capture
 from .services.context import Context
 from .services.errors import ConfigError, DBAdminError
+from .services.schedules.runner import Runner
 from .services.startup import open_context
 
 
@@ -90,6 +91,10 @@ def mount_admin(
     )
     pages.register(gate)
     nicegui_app.on_startup(lambda: background_tasks.create(_watch_schemas(gate), name="dbadmin: schema changes"))
+    if gate.configured.scheduler:  # SCHEDULER=off leaves the schedules to other processes (or to a crontab)
+        runner = Runner(lambda: gate.context)
+        nicegui_app.on_startup(runner.start)
+        nicegui_app.on_shutdown(runner.stop)
     ui.run_with(app, mount_path=prefix, title="dbadmin", favicon="🗄️", show_welcome_message=False, reconnect_timeout=10)
     return gate
 

@@ -20,7 +20,7 @@ from dbadmin.services import checkpoints, dburl, migrations
 from dbadmin.services.context import Context
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context
-from tests.helpers import Served, actions, admin, serve, version
+from tests.helpers import SETTINGS_ENV, Served, actions, admin, serve, version
 
 API = "/api/admin/db"
 READS = [
@@ -283,9 +283,22 @@ def test_cookie_sessions_need_a_csrf_token_or_same_origin_for_changes(api_factor
     client.close()
 
 
-def test_changes_are_rate_limited_per_actor_with_retry_after(api_factory):
+def test_changes_are_rate_limited_per_actor_with_retry_after_across_processes(api_factory, tmp_path):
     api = api_factory(ACTION_RATE_LIMIT="3")
-    answers = [api.call("POST", f"{API}/promote", api.admin_token, json={"confirm": "wrong"}) for _ in range(4)]
+    replica = serve({k: v for k, v in api.served.env.items() if k in SETTINGS_ENV}, tmp_path / "replica.log")
+    try:  # two console processes on one control store, as replicas behind a load balancer: one budget
+        answers = []
+        for base in (api.served.base_url, replica.base_url, api.served.base_url, replica.base_url):
+            answers.append(
+                httpx.post(
+                    f"{base}{API}/promote",
+                    json={"confirm": "wrong"},
+                    headers={"Authorization": f"Bearer {api.admin_token}"},
+                    timeout=60,
+                )
+            )
+    finally:
+        assert replica.stop() == 0
     assert [a.status_code for a in answers] == [400, 400, 400, 429]
     assert error(answers[-1]) == "rate_limited" and 1 <= int(answers[-1].headers["Retry-After"]) <= 60
     assert api.call("GET", f"{API}/branches", api.admin_token).status_code == 200  # reads are not limited

@@ -22,13 +22,14 @@ from ..config import Settings, load_settings
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
 from ..services.frame import access as auth
-from . import adopt, capture, checkpoint, guard, migrate, sql, token
+from . import adopt, capture, checkpoint, guard, migrate, schedule, sql, token
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod."
 )
 cli.add_typer(migrate.app, name="migrate")
 cli.add_typer(checkpoint.app, name="checkpoint")
+cli.add_typer(schedule.app, name="schedule")
 cli.add_typer(token.app, name="token")
 cli.add_typer(capture.app, name="capture")
 cli.add_typer(guard.app, name="guard")

@@ -60,8 +60,12 @@ def list_(branch: BranchArg) -> None:
     """Checkpoints of a branch, newest first."""
     with console_context() as context:
         found = checkpoints.list_for_branch(context, branch)
-    table = Table("id", "label", "created by", "created at", "strategy", "size", "revision", "status", "expires")
+        drilled = checkpoints.drills.last_of(context, [c.id for c in found])
+    table = Table(
+        "id", "label", "created by", "created at", "strategy", "size", "revision", "status", "expires", "last drill"
+    )
     for c in found:
+        drill = drilled.get(c.id)
         table.add_row(
             str(c.id),
             c.label,
@@ -72,8 +76,26 @@ def list_(branch: BranchArg) -> None:
             c.revision or "",
             c.status if c.status == "ready" else f"[red]{c.status}[/]",
             f"{c.expires_at:%Y-%m-%d}" if c.expires_at else "",
+            "" if drill is None else f"{drill.outcome} {units.when(drill.started_at)}",
         )
     out.print(table)
+
+
+@app.command()
+def drill(checkpoint_id: Annotated[str, typer.Argument(metavar="ID")], reason: Reason = None) -> None:
+    """Prove a checkpoint restores: restore it into a scratch database beside its branch (never the branch
+    itself), check its schema and rows against what the checkpoint recorded, drop the scratch database."""
+    with console_context() as context, _bar() as bar:
+        task = bar.add_task("drill", total=None)
+        done = checkpoints.drill(
+            context,
+            checkpoints.branch_of(context, checkpoint_id),
+            checkpoint_id,
+            actor=actor(),
+            reason=reason,
+            progress=lambda done, total, _: bar.update(task, completed=done, total=total or None),
+        )
+    out.print(done.describe(), markup=False, highlight=False)
 
 
 @app.command()

@@ -119,6 +119,10 @@ class CheckpointCorrupt(DBAdminError):
     """A checkpoint's data is missing or does not match its checksum: it cannot be restored."""
 
 
+class DrillFailed(CheckpointCorrupt):
+    """A restore drill found that a checkpoint does not restore as it was recorded (the branch was never touched)."""
+
+
 class Cancelled(DBAdminError):
     """The operation was cancelled; what it had made is cleaned up."""
 

@@ -177,6 +177,14 @@ def scratch_database(url: str, *, secrets: tuple[str, ...] = ()) -> Iterator[str
 
 
 @contextmanager
+def session(url: str, *, purpose: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to a database dbadmin made beside a branch (a checkpoint's copy, a
+    drill's scratch database): it has no pool, since it lives for one operation."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=10, application_name=purpose) as conn:
+        yield conn
+
+
+@contextmanager
 def reading(url: str) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
     """A dict cursor in a read-only transaction on a scratch database (it has no pool: it lives for one operation)."""
     with psycopg.connect(url, connect_timeout=10, application_name="dbadmin-scratch") as conn:

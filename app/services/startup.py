@@ -17,15 +17,15 @@ from contextlib import ExitStack, contextmanager
 import psycopg
 
 from ..config import Settings
-from . import capture, checkpoints, control_store, migrations
+from . import capture, control_store, migrations
 from .branch import Branch
 from .checkpoints import strategies as checkpoint_strategies
 from .context import Context
 from .embedded import EMBEDDED_DATABASES, EmbeddedPostgres, embedded_settings
 from .errors import DataDirInUse, DBAdminError
-from .frame import audit, oplock
+from .frame import audit
 from .frame.access import SYSTEM
-from .migrations import runs as migration_runs
+from .recovery import recover_all
 from .registry import CONTROL, Registry
 
 _log = logging.getLogger(__name__)
@@ -58,39 +58,11 @@ def open_context(settings: Settings) -> Iterator[Context]:
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
         context = Context(settings=settings, registry=registry, embedded=server, checkpoint_strategies=strategies)
-        recover(context)
+        recover_all(context)
         if seed:
             _seed_example(context)
         keep_guards(context)
         yield context
-
-
-def recover(context: Context) -> None:
-    """At start, per configured branch and under its lock: settle what a killed process left.
-
-    Taking the lock also records an operation whose process died as interrupted (``oplock``);
-    then migration runs left ``running`` are marked interrupted, and half-made checkpoints
-    and restores are finished or undone.  A branch that is busy (another dbadmin works on
-    it) or unreachable is skipped: the console still starts, and the next start tries again.
-    """
-    for branch in Branch:
-        if context.registry.location(branch) is None:
-            continue
-        try:
-            with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
-                migration_runs.mark_interrupted(context.registry, branch)
-                settled = checkpoints.settle(context, branch)
-        except (DBAdminError, psycopg.Error):
-            continue
-        if settled:
-            audit.record(
-                context.registry.control_pool(),
-                actor=SYSTEM.name,
-                action="checkpoint.recover",
-                branch=branch,
-                outcome="ok",
-                details={"settled": settled},
-            )
 
 
 def keep_guards(context: Context) -> None:

@@ -33,7 +33,8 @@ from dbadmin.services.errors import (
     OperationRefused,
 )
 from dbadmin.services.embedded import example_migrations
-from dbadmin.services.startup import open_context, recover
+from dbadmin.services.recovery import recover_all as recover
+from dbadmin.services.startup import open_context
 from dbadmin.services.branch import Branch
 from tests.alembic_projects import write_project
 from tests.helpers import actions, admin, tables

@@ -23,6 +23,10 @@ TABLES = {
     "ddl_events",
     "schema_polls",
     "saved_queries",
+    "checkpoint_drills",
+    "schedules",
+    "schedule_runs",
+    "action_rates",
     "dbadmin_alembic_version",
 }
 

@@ -13,7 +13,8 @@ from dbadmin.services import checkpoints, migrations
 from dbadmin.services.migrations import runs as migration_runs
 from dbadmin.services.frame import oplock
 from dbadmin.services.embedded import example_migrations
-from dbadmin.services.startup import open_context, recover
+from dbadmin.services.recovery import recover_all as recover
+from dbadmin.services.startup import open_context
 from dbadmin.services.errors import (
     BranchBusy,
     BranchUnavailable,

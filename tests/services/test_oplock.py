@@ -53,3 +53,18 @@ def test_a_lock_held_by_a_killed_process_is_released_by_the_server(shop):
     finally:
         if holder.poll() is None:
             holder.kill()
+
+
+def test_a_running_operation_shows_its_progress_to_every_process(shop):
+    """The progress goes on the lock's row in the control store: what another console process reads."""
+    seen: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        found = oplock.holder(shop.registry, "dev")
+        seen.append(found.describe() if found else "free")
+
+    checkpoints.create(shop, "dev", actor=admin("tester"), label="watched", strategy="dump", progress=progress)
+    assert seen[0].startswith("busy: checkpoint.create by tester since") and " UTC: " not in seen[0]  # nothing told yet
+    told = [line.split(" UTC: ", 1)[1] for line in seen if " UTC: " in line]  # what an earlier report said
+    assert told and set(told) <= {"counting rows", "pg_dump started"}, seen
+    assert oplock.holder(shop.registry, "dev") is None  # and it goes with the lock

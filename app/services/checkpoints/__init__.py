@@ -1,6 +1,8 @@
 """Checkpoints of a branch: create, list, restore, delete, prune (``verbs``), over a catalog in the
 control store (``catalog``), archive stores (``stores``) and the ways a checkpoint is made
-(``strategies``)."""
+(``strategies``), and restore drills that prove a checkpoint restores (``drills``)."""
+
+from .drills import Drill, drill, last_verified
 
 from .verbs import (
     Checkpoint,
@@ -29,6 +31,7 @@ from .verbs import (
 __all__ = [
     "Checkpoint",
     "CheckpointNotFound",
+    "Drill",
     "History",
     "Pruned",
     "RestorePlan",
@@ -39,8 +42,10 @@ __all__ = [
     "create",
     "create_locked",
     "delete",
+    "drill",
     "expected_unavailability",
     "history",
+    "last_verified",
     "list_for_branch",
     "plan_restore",
     "plan_restore_to_time",

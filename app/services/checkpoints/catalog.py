@@ -90,7 +90,7 @@ def insert(
 
 
 def update(registry: Registry, checkpoint_id: int, **values: object) -> Checkpoint:
-    allowed = {"reference", "size_bytes", "status", "checksum", "error", "unavailable_ms", "copy_method"}
+    allowed = {"reference", "size_bytes", "status", "checksum", "error", "unavailable_ms", "copy_method", "expires_at"}
     if not values or set(values) - allowed:
         raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
@@ -115,13 +115,26 @@ def last_measured(registry: Registry, branch: Branch, strategy: str) -> Checkpoi
         ).fetchone()
 
 
-def store_snapshot(registry: Registry, checkpoint_id: int, snapshot: dict | None) -> None:
-    """Keep the schema as it was at the checkpoint, so a diff needs no restore."""
+def store_snapshot(
+    registry: Registry, checkpoint_id: int, snapshot: dict | None, row_counts: dict | None = None
+) -> None:
+    """Keep the schema as it was at the checkpoint, so a diff needs no restore, and each table's rows
+    in the copy, so a drill can check what a restore brings back."""
     with registry.connection(CONTROL) as conn:
         conn.execute(
-            "UPDATE admin_checkpoints SET schema_snapshot = %s WHERE id = %s",
-            (Jsonb(snapshot) if snapshot is not None else None, checkpoint_id),
+            "UPDATE admin_checkpoints SET schema_snapshot = %s, row_counts = %s WHERE id = %s",
+            (
+                None if snapshot is None else Jsonb(snapshot),
+                None if row_counts is None else Jsonb(row_counts),
+                checkpoint_id,
+            ),
         )
+
+
+def row_counts_of(registry: Registry, checkpoint_id: int) -> dict | None:
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute("SELECT row_counts FROM admin_checkpoints WHERE id = %s", (checkpoint_id,)).fetchone()
+    return row[0] if row else None
 
 
 def snapshot_of(registry: Registry, checkpoint_id: int) -> dict | None:

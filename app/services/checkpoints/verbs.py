@@ -26,7 +26,7 @@ from ..revisions import branch as revisions_branch
 from ..rows import scalar
 from ..schema import introspection
 from ..text import refuse_nul
-from . import catalog, strategies
+from . import catalog, drills, strategies
 from .catalog import Checkpoint, CheckpointNotFound
 from .strategies import Job, Progress, Strategy, Unavailability
 from .strategies.base import History, TimeTravel, failure_message, quietly
@@ -76,7 +76,13 @@ def create(
 ) -> Checkpoint:
     """Snapshot ``branch`` now (audited, under the branch lock)."""
     with operation(
-        context, "checkpoint.create", branch, actor=actor, reason=reason, details={"label": label, "strategy": strategy}
+        context,
+        "checkpoint.create",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"label": label, "strategy": strategy},
+        progress=progress,
     ) as (branch, running):
         checkpoint = create_locked(
             context,
@@ -85,7 +91,7 @@ def create(
             label=label,
             notes=notes,
             strategy=strategy,
-            progress=progress,
+            progress=running.progress,
             cancel=cancel,
             details=running.details,
         )
@@ -129,7 +135,7 @@ def create_locked(
             quietly(chosen.discard_partial, job, reference)
         catalog.update(context.registry, row.id, status="failed", error=failure_message(exc, job.secrets))
         raise
-    catalog.store_snapshot(context.registry, row.id, snapshot)
+    catalog.store_snapshot(context.registry, row.id, snapshot, created.row_counts)
     measured = {"unavailable_ms": job.unavailable_ms, "copy_method": job.copy_method}
     if details is not None:
         details.update(
@@ -191,13 +197,14 @@ def restore(
         actor=actor,
         reason=reason,
         details={"checkpoint_id": str(checkpoint_id)[:20]},
+        progress=progress,
     ) as (branch, running):
         plan = plan_restore(context, branch, checkpoint_id)
         checkpoint = plan.checkpoint
         check_plan(plan, confirm)
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
-        job = _job(context, branch, progress, cancel)
+        job = _job(context, branch, running.progress, cancel)
         with capture.kept(context, branch, running.details) as token:
             job.session_settings = {"dbadmin.run": token}
             before = strategy.restore(
@@ -279,14 +286,20 @@ def restore_to_time(
     Production needs the phrase ``RESTORE TO <YYYY-MM-DD HH:MM:SS>``.
     """
     with operation(
-        context, "checkpoint.restore", branch, actor=actor, reason=reason, details={"to_time": str(moment)[:40]}
+        context,
+        "checkpoint.restore",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"to_time": str(moment)[:40]},
+        progress=progress,
     ) as (branch, running):
         plan = plan_restore_to_time(context, branch, moment)
         check_plan(plan, confirm)
         strategy = _strategy(context, branch, None)
         assert isinstance(strategy, TimeTravel)  # the plan refused one that is not
         context.registry.identity(branch)  # the branch answers, and is the database it names
-        job = _job(context, branch, progress, cancel)
+        job = _job(context, branch, running.progress, cancel)
         keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
         with capture.kept(context, branch, running.details) as token:
             job.session_settings = {"dbadmin.run": token}
@@ -384,6 +397,7 @@ def settle(context: Context, branch: Branch) -> list[str]:
         if ended := server_admin.end_orphans(conn, job.purpose):
             settled.append(f"ended {ended} session(s) a stopped dbadmin left running")
     settled += settle_journal(job)
+    settled += drills.settle(context, job)
     for row in catalog.list_for_branch(registry, branch, statuses=("creating",)):
         # Not quietly: a branch a killed clone left fenced off must be reopened, or this start fails
         # for the branch and the next one tries again (the row stays "creating" until then).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -56,9 +56,11 @@ class Action:
 
 @dataclass
 class Running:
-    """Handed to the body of ``operation``: what it adds to ``details`` is recorded with the outcome."""
+    """Handed to the body of ``operation``: what it adds to ``details`` is recorded with the outcome;
+    ``progress`` is what it tells of its progress to (the operation frame shares it on the branch's lock)."""
 
     details: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[int, int, str], None] = field(default=lambda done, total, message: None)
 
 
 _INSERT = """

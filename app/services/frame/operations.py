@@ -30,8 +30,12 @@ def operation(
     details: dict[str, Any] | None = None,
     also_lock: Branch | None = None,
     locked: bool = True,
+    progress: oplock.Progress | None = None,
 ) -> Iterator[tuple[Branch, audit.Running]]:
     """Yield the parsed branch and the audit record's details; hold the branch lock(s) unless ``locked=False``.
+
+    The body tells its progress to ``running.progress``: it reaches ``progress`` and, while
+    the lock is held, the lock's row, where a console served by another process reads it.
 
     ``locked=False`` is for an operation nested in one that already holds the lock (the
     automatic checkpoint before a Prod migration): advisory locks are per session, so
@@ -61,6 +65,9 @@ def operation(
             if locked:
                 for held in branches:
                     locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
+                running.progress = oplock.sharing(context.registry, parsed, progress)
+            elif progress is not None:
+                running.progress = progress
             try:
                 yield parsed, running
             finally:

@@ -5,14 +5,16 @@ connection held for the whole operation.  ``pg_try_advisory_lock`` never waits, 
 second caller is told at once who is busy instead of queueing; and PostgreSQL releases
 the lock when the holding session ends, so a killed dbadmin never leaves a stale lock.
 
-A killed holder does leave its ``branch_locks`` row (who, what, since), and never wrote
+The row also carries the operation's progress (``sharing``), so every console process can
+show how far it got.  A killed holder does leave its ``branch_locks`` row (who, what, since), and never wrote
 its audit row.  The next ``hold`` on the branch finds that row and records the operation
 as ``interrupted`` in the audit log, so history says what really happened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +22,7 @@ from datetime import datetime
 import psycopg
 
 from ..branch import Branch
-from ..errors import BranchBusy
+from ..errors import BranchBusy, DBAdminError
 from ..registry import CONTROL, Registry
 from ..rows import scalar
 from . import audit
@@ -28,6 +30,7 @@ from . import audit
 # Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.
 _NAMESPACE = 0x64626164
 _KEYS = {Branch.DEV: 1, Branch.PROD: 2}
+Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), message
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,20 @@ class Holder:
     operation: str
     actor: str
     since: datetime
+    done: int | None = None  # how far it got, as its last report said (every process sees it)
+    total: int | None = None
+    message: str | None = None
 
     def describe(self) -> str:
-        return f"busy: {self.operation} by {self.actor} since {self.since:%Y-%m-%d %H:%M:%S %Z}".rstrip()
+        said = f"busy: {self.operation} by {self.actor} since {self.since:%Y-%m-%d %H:%M:%S %Z}".rstrip()
+        if self.message:
+            share = f" ({self.done / self.total:.0%})" if self.total and self.done is not None else ""
+            said += f": {self.message}{share}"
+        return said
 
 
 _HOLDER = """
-SELECT l.operation, l.actor, l.since
+SELECT l.operation, l.actor, l.since, l.progress_done, l.progress_total, l.progress_message
 FROM branch_locks l
 JOIN pg_locks k ON k.locktype = 'advisory' AND k.pid = l.pid AND k.granted
                 AND k.classid::bigint = %(namespace)s AND k.objid::bigint = %(key)s AND k.objsubid = 2
@@ -88,6 +98,28 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
             with suppress(psycopg.Error):
                 conn.execute("DELETE FROM branch_locks WHERE branch = %(branch)s AND pid = pg_backend_pid()", params)
                 conn.execute("SELECT pg_advisory_unlock(%(namespace)s, %(key)s)", params)
+
+
+def sharing(registry: Registry, branch: Branch, progress: Progress | None) -> Progress:
+    """``progress``, whose reports also go on ``branch``'s lock row (at most one a second), so that a
+    console served by another process shows how far the operation got."""
+    last = [0.0]
+
+    def report(done: int, total: int, message: str) -> None:
+        if progress is not None:
+            progress(done, total, message)
+        if time.monotonic() - last[0] < 1.0:
+            return
+        last[0] = time.monotonic()
+        with suppress(DBAdminError, psycopg.Error):  # progress is told on the way; it never fails the work
+            with registry.connection(CONTROL) as conn:
+                conn.execute(
+                    """UPDATE branch_locks SET progress_done = %s, progress_total = %s, progress_message = %s,
+                              progress_at = clock_timestamp() WHERE branch = %s""",
+                    (done, total or None, message[:200], branch.value),
+                )
+
+    return report
 
 
 def holder(registry: Registry, branch: Branch | str) -> Holder | None:

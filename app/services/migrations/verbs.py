@@ -381,7 +381,9 @@ def upgrade(
     progress: Progress | None = None,
 ) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
-    with operation(context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}) as (
+    with operation(
+        context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
+    ) as (
         branch,
         running,
     ):
@@ -395,7 +397,7 @@ def upgrade(
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
         _auto_checkpoint(
-            context, branch, actor=actor.name, action="migrate.up", details=running.details, progress=progress
+            context, branch, actor=actor.name, action="migrate.up", details=running.details, progress=running.progress
         )
         result = _run(
             context,
@@ -403,7 +405,7 @@ def upgrade(
             "heads" if steps is None else f"+{steps}",
             direction="up",
             actor=actor.name,
-            progress=progress,
+            progress=running.progress,
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.up", actor.name, result)
@@ -420,17 +422,19 @@ def downgrade(
     progress: Progress | None = None,
 ) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
-    with operation(context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}) as (
+    with operation(
+        context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
+    ) as (
         branch,
         running,
     ):
         plan = plan_rollback(context, branch, steps)
         check_plan(plan, confirm)
         _auto_checkpoint(
-            context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=progress
+            context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=running.progress
         )
         results = [
-            _run(context, branch, target, direction="down", actor=actor.name, progress=progress)
+            _run(context, branch, target, direction="down", actor=actor.name, progress=running.progress)
             for target in plan.targets
         ]
         result = RunResult(
@@ -449,7 +453,9 @@ def promote(
     progress: Progress | None = None,
 ) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
-    with operation(context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV) as (
+    with operation(
+        context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV, progress=progress
+    ) as (
         _,
         running,
     ):
@@ -457,10 +463,16 @@ def promote(
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
         check_plan(plan, confirm)
         _auto_checkpoint(
-            context, Branch.PROD, actor=actor.name, action="migrate.promote", details=running.details, progress=progress
+            context,
+            Branch.PROD,
+            actor=actor.name,
+            action="migrate.promote",
+            details=running.details,
+            progress=running.progress,
         )
         results = [
-            _run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=progress) for head in plan.dev
+            _run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=running.progress)
+            for head in plan.dev
         ]
         result = RunResult(
             Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after
@@ -496,8 +508,9 @@ def baseline(
         reason=reason,
         details={"revision": revision[:64]},
         locked=locked,
+        progress=progress,
     ) as (branch, running):
-        tell = progress or (lambda done, total, message: None)
+        tell = running.progress
         plan = plan_baseline(context, branch, revision)
         check_plan(plan, confirm)
         state = _read_state(context, branch)

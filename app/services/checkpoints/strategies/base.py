@@ -7,7 +7,8 @@ half-made, and say before anything starts what making one costs the branch
 (``unavailability``) and what a restore does to it (``restore_effect``).  Its own settings
 come through ``from_settings``, once, at start-up.  A strategy whose provider keeps the
 branch's history may also restore to a moment (``TimeTravel``), and one that depends on
-more than the branch's server checks it for ``dbadmin doctor`` (``Diagnosable``).
+more than the branch's server checks it for ``dbadmin doctor`` (``Diagnosable``), and one
+that can rebuild a checkpoint beside the branch can have it drilled (``Drillable``).
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class Job:
 class Created:
     size_bytes: int
     checksum: str | None = None
+    # Each table's rows in the copy (``schema.counts``), for restore drills to check; None: not counted.
+    row_counts: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,15 @@ def quietly(call: Callable[..., object], *args: object) -> None:
         call(*args)
     except (DBAdminError, psycopg.Error, OSError):
         pass
+
+
+@runtime_checkable
+class Drillable(Protocol):
+    """A strategy whose checkpoints can be rebuilt as a new database beside the branch, for a restore drill."""
+
+    def restore_into(self, job: Job, checkpoint: Checkpoint, database: str) -> None:
+        """Build checkpoint's data as the new database ``database`` on the branch's server (the
+        branch itself untouched); as a restore would, so a drill proves the restore."""
 
 
 @runtime_checkable

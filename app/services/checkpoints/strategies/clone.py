@@ -21,6 +21,7 @@ from .... import units
 from ....config import Settings
 from ... import dburl, filesystems, server_admin
 from ...errors import CheckpointCorrupt, CheckpointFailed, NameTaken, OperationRefused
+from ...schema import counts
 from .. import catalog
 from ..catalog import Checkpoint
 from . import swap
@@ -52,11 +53,13 @@ class CloneStrategy:
             server_admin.flush(conn)  # the flush the copy forces, done before the fence (skipped if not allowed)
             with fenced(conn, job, self.sessions, self.wait):
                 job.copy_method = _copy(conn, target, job.database)
+            with server_admin.session(dburl.with_database(job.url, target), purpose=job.purpose) as copy:
+                row_counts = counts.of(copy)  # the copy holds no other session: these are its rows
             # Nobody may write into a checkpoint: it is only ever a template.
             server_admin.allow_connections(conn, target, False)
             size = server_admin.size(conn, target)
         job.report(1, 1, f"copied {job.database}")
-        return Created(size_bytes=size)
+        return Created(size_bytes=size, row_counts=row_counts)
 
     def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint:
         self.verify(job, checkpoint)
@@ -72,6 +75,11 @@ class CloneStrategy:
             job.report(1, 1, f"copied checkpoint #{checkpoint.id}")
 
         return swap.swap_in(job, checkpoint, keep, build_aside)
+
+    def restore_into(self, job: Job, checkpoint: Checkpoint, database: str) -> None:
+        self.verify(job, checkpoint)
+        with job.maintenance() as conn:
+            _copy(conn, database, checkpoint.location, owner_of=job.database)
 
     def delete(self, job: Job, checkpoint: Checkpoint) -> None:
         self.discard_partial(job, checkpoint.location)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
 from ....config import Settings
 from ... import dburl, pgtools, server_admin
 from ...errors import Cancelled, CheckpointCorrupt, CheckpointFailed, NameTaken
+from ...schema import counts
 from ..catalog import Checkpoint
 from ..stores import LocalStore, S3Store, Store, sha256_of
 from . import swap
@@ -68,20 +71,21 @@ class DumpStrategy:
                 f"{estimate // 2**20} MiB, so a dump may not fit"
             )
         try:
-            _run_tool(
-                job,
-                tool,
-                ["--format=custom", f"--file={staged}", "--no-password"],
-                job.url,
-                watch=staged,
-                total=estimate,
-            )
+            with _exported_snapshot(job) as (snapshot, row_counts):
+                _run_tool(
+                    job,
+                    tool,
+                    ["--format=custom", f"--file={staged}", "--no-password", f"--snapshot={snapshot}"],
+                    job.url,
+                    watch=staged,
+                    total=estimate,
+                )
             checksum = sha256_of(staged)
             size = self.store.keep(staged, reference)
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        return Created(size_bytes=size, checksum=checksum)
+        return Created(size_bytes=size, checksum=checksum, row_counts=row_counts)
 
     def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint:
         self.verify(job, checkpoint)
@@ -95,6 +99,10 @@ class DumpStrategy:
             job.close_pools()
         job.restore_method = "in place"
         return before
+
+    def restore_into(self, job: Job, checkpoint: Checkpoint, database: str) -> None:
+        self.verify(job, checkpoint)
+        self._restore_aside(job, checkpoint, database)
 
     def _restore_aside(self, job: Job, checkpoint: Checkpoint, aside: str) -> None:
         archive = self.store.fetch(checkpoint.location)
@@ -160,6 +168,21 @@ class DumpStrategy:
 
     def unavailability(self, job: Job) -> Unavailability:
         return Unavailability(self.name, 0.0, "dump: pg_dump reads a snapshot while the branch stays online.")
+
+
+@contextmanager
+def _exported_snapshot(job: Job) -> Iterator[tuple[str, dict]]:
+    """A snapshot of the branch for pg_dump to read (``--snapshot``), and each table's rows in it.
+
+    The counts and the archive see the very same data, however busy the branch is, so a
+    drill can hold the restored copy to exact counts.  The exporting transaction stays open
+    (read-only) until the dump is done.
+    """
+    with job.registry.connection(job.branch) as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])  # type: ignore[index]
+        job.report(0, 0, "counting rows")
+        yield snapshot, counts.of(conn)
 
 
 def _check_archive(job: Job, checkpoint: Checkpoint, archive: Path) -> None:

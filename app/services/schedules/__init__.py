@@ -1,0 +1,20 @@
+"""Scheduled checkpoints: what a schedule says (``spec``), which checkpoints it keeps
+(``retention``), its runs claimed once across processes (``runs``), the verbs (``verbs``)
+and the console's background scheduler (``runner``)."""
+
+from .spec import Keep, Schedule
+from .verbs import SCHEDULER, BranchSchedule, Handled, configured, get, prune, run_due, set_schedule, sync_settings
+
+__all__ = [
+    "SCHEDULER",
+    "BranchSchedule",
+    "Handled",
+    "Keep",
+    "Schedule",
+    "configured",
+    "get",
+    "prune",
+    "run_due",
+    "set_schedule",
+    "sync_settings",
+]

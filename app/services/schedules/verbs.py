@@ -1,0 +1,363 @@
+"""Checkpoint schedules: show and set them, and run what is due, once, whatever the number of processes.
+
+A branch's schedule comes from its setting (``PROD_SCHEDULE``, ``PROD_SCHEDULE_KEEP``) when
+that is set, and cannot then be changed from a front end; otherwise from the control store,
+set by an admin (audited).  Either way it is kept in ``schedules``, so every replica runs the
+same one and the time it took effect is known (times before it are never "missed").
+
+``run_due`` is one look at the clock: for each branch, the latest time due since the last
+one handled is claimed and run (a checkpoint, its restore drill, then retention) unless it
+is older than the grace period; every other is recorded as missed; and a run whose process died is taken
+over once its lease runs out.  APScheduler calls it every few seconds in the console
+(``runner``); ``dbadmin schedule run`` calls it once, from a crontab say.  The clock is a
+parameter, so tests drive it without waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from .. import checkpoints, recovery
+from ..branch import Branch
+from ..checkpoints import catalog, drills
+from ..context import Context
+from ..errors import BranchBusy, DBAdminError, DrillFailed, OperationRefused
+from ..frame import oplock
+from ..frame.access import Principal, Role
+from ..frame.operations import operation
+from ..registry import CONTROL
+from . import retention, runs
+from .runs import Run
+from .spec import Keep, Schedule
+
+SCHEDULER = Principal("dbadmin schedule", Role.ADMIN, "system")
+CATCH_UP = 100  # at most this many past times are looked at in one go (the rest were missed long ago)
+_log = logging.getLogger("dbadmin")
+
+
+def process_name() -> str:
+    """Who claims runs from this process, in the control store: host, pid and a random part."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class BranchSchedule:
+    """A branch's schedule as the front ends show it."""
+
+    branch: Branch
+    schedule: Schedule
+    source: str  # settings | console
+    updated_by: str
+    updated_at: datetime
+    next_at: datetime | None
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return self.source == "console"
+
+
+def configured(context: Context, branch: Branch) -> Schedule | None:
+    """The schedule ``branch``'s settings declare, or None when they declare none."""
+    settings = context.settings
+    crontab = getattr(settings, f"{branch.value}_schedule")
+    if not (crontab or "").strip():
+        return None
+    return Schedule.parse(crontab, getattr(settings, f"{branch.value}_schedule_keep"))
+
+
+def sync_settings(context: Context) -> None:
+    """Make the control store hold what the settings declare (at start-up, and before each look)."""
+    for branch in Branch:
+        declared = configured(context, branch)
+        if declared is None:
+            with context.registry.connection(CONTROL) as conn:
+                conn.execute("DELETE FROM schedules WHERE branch = %s AND source = 'settings'", (branch.value,))
+            continue
+        _store(context, branch, declared, source="settings", actor="settings")
+
+
+def get(context: Context, branch: Branch | str, *, now: datetime | None = None) -> BranchSchedule | None:
+    """``branch``'s schedule, its next time and its recent runs, or None when it has none."""
+    branch = Branch.parse(branch)
+    with context.registry.connection(CONTROL) as conn:
+        row = conn.execute(
+            "SELECT crontab, keep, strategy, source, updated_by, updated_at FROM schedules WHERE branch = %s",
+            (branch.value,),
+        ).fetchone()
+    if row is None:
+        return None
+    schedule = Schedule(tuple(row[0]), Keep.parse(row[1]), row[2])
+    return BranchSchedule(
+        branch,
+        schedule,
+        source=row[3],
+        updated_by=row[4],
+        updated_at=row[5],
+        next_at=schedule.next_time(now or datetime.now(UTC)),
+        runs=runs.recent(context.registry, branch),
+    )
+
+
+def set_schedule(
+    context: Context,
+    branch: Branch | str,
+    crontab: str | list[str] | None,
+    *,
+    keep: str | None = None,
+    strategy: str | None = None,
+    actor: Principal,
+    reason: str | None = None,
+) -> BranchSchedule | None:
+    """Set ``branch``'s schedule (None or "off": no schedule), as an audited admin operation.
+
+    Refused when the branch's settings declare its schedule: they would put it back at the
+    next start, so the change must be made there.
+    """
+    text = "; ".join(crontab) if isinstance(crontab, list) else (crontab or "")
+    with operation(
+        context,
+        "schedule.set",
+        branch,
+        actor=actor,
+        reason=reason,
+        details={"crontab": text[:200] or "off", "keep": (keep or "")[:100] or None, "strategy": strategy},
+        locked=False,  # a checkpoint running meanwhile keeps going; the next look uses the new schedule
+    ) as (branch, running):
+        if configured(context, branch) is not None:
+            raise OperationRefused(
+                f"{branch.label}'s schedule is set by {branch.name}_SCHEDULE in the settings: change it there"
+            )
+        if text.strip().lower() in ("", "off"):
+            with context.registry.connection(CONTROL) as conn:
+                conn.execute("DELETE FROM schedules WHERE branch = %s", (branch.value,))
+            return None
+        schedule = Schedule.parse(text, keep or getattr(context.settings, f"{branch.value}_schedule_keep"), strategy)
+        if schedule.strategy is not None:
+            checkpoints.strategies.choose(context.checkpoint_strategies, context.settings, branch, schedule.strategy)
+        _store(context, branch, schedule, source="console", actor=actor.name)
+        running.details.update(crontab=schedule.describe(), keep=schedule.keep.describe())
+    return get(context, branch)
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What one look at the schedule did for one time of one branch."""
+
+    branch: Branch
+    due_at: datetime
+    outcome: str  # ok | failed | missed | busy | lost (another process took it over)
+    detail: str = ""
+    checkpoint_id: int | None = None
+
+
+def run_due(
+    context: Context,
+    *,
+    now: datetime | None = None,
+    owner: str | None = None,
+    branches: tuple[Branch, ...] = tuple(Branch),
+    stop: threading.Event | None = None,
+) -> list[Handled]:
+    """Run what is due at ``now`` (default: the time now) for ``owner`` (this process), once.
+
+    Returns what was done, in order; an empty list when nothing was due.  Setting ``stop``
+    cancels the checkpoint running then and leaves its run to be taken over.
+    """
+    stop = stop or threading.Event()
+    now = now or datetime.now(UTC)
+    owner = owner or process_name()
+    lease = context.settings.schedule_lease_seconds
+    grace = timedelta(minutes=context.settings.schedule_grace_minutes)
+    handled: list[Handled] = []
+    sync_settings(context)
+    for run in runs.abandon_exhausted(context.registry):
+        handled.append(Handled(Branch(run.branch), run.due_at, "failed", run.error or ""))
+    while (taken := runs.take_over(context.registry, owner, lease)) is not None:
+        branch = Branch(taken.branch)
+        current = get(context, branch, now=now)
+        if current is None or branch not in branches:
+            runs.finish(context.registry, taken, owner, state="failed", error="its schedule was removed")
+            continue
+        try:
+            recovery.recover(context, branch)  # what the dead process left half-way
+        except BranchBusy:
+            runs.release(context.registry, taken, owner)
+            handled.append(Handled(branch, taken.due_at, "busy"))
+            continue
+        handled.append(_execute(context, taken, current.schedule, owner, lease, stop))
+    for branch in branches:
+        current = get(context, branch, now=now)
+        if current is None:
+            continue
+        after = max(filter(None, (runs.latest_due(context.registry, branch), current.updated_at)))
+        due = list(current.schedule.times(after, now))[-CATCH_UP:]
+        for number, moment in enumerate(due):
+            superseded = number < len(due) - 1  # a later time is due too: only the latest runs
+            if superseded or now - moment > grace:
+                why = "a later time was due before it started" if superseded and now - moment <= grace else (
+                    f"not started within {_minutes(grace)} of its time"
+                )
+                missed = runs.miss(context.registry, branch, moment, why)
+                if missed is not None:
+                    handled.append(Handled(branch, moment, "missed", why))
+                continue
+            if (holder := oplock.holder(context.registry, branch)) is not None:  # asked again next look, unaudited
+                handled.append(Handled(branch, moment, "busy", holder.describe()))
+                continue
+            claimed = runs.claim(context.registry, branch, moment, owner, lease)
+            if claimed is not None:
+                handled.append(_execute(context, claimed, current.schedule, owner, lease, stop))
+    return handled
+
+
+def _execute(
+    context: Context, run: Run, schedule: Schedule, owner: str, lease: float, stop: threading.Event
+) -> Handled:
+    """Take the checkpoint of ``run``, drill it, apply retention; holding the lease all along."""
+    branch = Branch(run.branch)
+    registry = context.registry
+    lost = threading.Event()  # set when the lease is no longer ours: the checkpoint is cancelled
+    with _renewing(context, run, owner, lease, lost, stop):
+        checkpoint = _made_before(context, run)  # taken over after its checkpoint was made: resume from there
+        if checkpoint is None:
+            try:
+                checkpoint = checkpoints.create(
+                    context,
+                    branch,
+                    actor=SCHEDULER,
+                    label=f"scheduled {run.due_at:%Y-%m-%d %H:%M} UTC",
+                    strategy=schedule.strategy,
+                    reason=f"schedule: {schedule.describe()}",
+                    cancel=lost,
+                )
+            except BranchBusy as busy:
+                runs.release(registry, run, owner)
+                return Handled(branch, run.due_at, "busy", str(busy))
+            except DBAdminError as exc:
+                return _ended(context, run, owner, "failed", f"the checkpoint failed: {exc}", lost)
+            catalog.update(registry, checkpoint.id, expires_at=None)  # kept or pruned by the schedule's keep rule
+            runs.note(registry, run, owner, checkpoint_id=checkpoint.id)
+        problem = None
+        try:
+            drilled = checkpoints.drill(
+                context, branch, checkpoint.id, actor=SCHEDULER, reason="after a scheduled checkpoint", cancel=lost
+            )
+            runs.note(registry, run, owner, drill_id=drilled.id)
+        except DrillFailed as exc:
+            problem = str(exc)
+            drill = drills.last_of(context, [checkpoint.id]).get(checkpoint.id)
+            if drill is not None:
+                runs.note(registry, run, owner, drill_id=drill.id)
+        except OperationRefused as exc:  # a strategy whose checkpoints cannot be drilled
+            _log.info("scheduled checkpoint #%s of %s not drilled: %s", checkpoint.id, branch.label, exc)
+        except DBAdminError as exc:
+            problem = f"the drill could not run: {exc}"
+        prune(context, branch, schedule.keep)
+        return _ended(context, run, owner, "failed" if problem else "ok", problem, lost, checkpoint.id)
+
+
+def _made_before(context: Context, run: Run) -> catalog.Checkpoint | None:
+    """The ready checkpoint an earlier attempt of ``run`` made, if any."""
+    if run.checkpoint_id is None:
+        return None
+    try:
+        found = catalog.get(context.registry, run.checkpoint_id)
+    except catalog.CheckpointNotFound:
+        return None
+    return found if found.status == "ready" else None
+
+
+def _ended(
+    context: Context,
+    run: Run,
+    owner: str,
+    state: str,
+    error: str | None,
+    lost: threading.Event,
+    checkpoint_id: int | None = None,
+) -> Handled:
+    branch = Branch(run.branch)
+    if lost.is_set() or runs.finish(context.registry, run, owner, state=state, error=error) is None:
+        return Handled(branch, run.due_at, "lost", "another process took this run over", checkpoint_id)
+    return Handled(branch, run.due_at, state, error or "", checkpoint_id)
+
+
+class _renewing:
+    """Renew ``owner``'s lease on ``run`` every third of it while the body runs; set ``lost`` if it
+    is taken over meanwhile (this process hung past its lease) or the process is stopping."""
+
+    def __init__(
+        self, context: Context, run: Run, owner: str, lease: float, lost: threading.Event, stop: threading.Event
+    ) -> None:
+        self.context, self.run, self.owner, self.lease, self.lost, self.stop = context, run, owner, lease, lost, stop
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name="dbadmin-schedule-lease", daemon=True)
+
+    def _renew(self) -> None:
+        renewed = time.monotonic()
+        while not self.done.wait(min(0.5, self.lease / 3)):
+            if self.stop.is_set():
+                self.lost.set()
+                return
+            if time.monotonic() - renewed < self.lease / 3:
+                continue
+            try:
+                if not runs.renew(self.context.registry, self.run, self.owner, self.lease):
+                    self.lost.set()
+                    return
+                renewed = time.monotonic()
+            except DBAdminError:  # the control store is away: keep trying while the lease may still hold
+                continue
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def prune(context: Context, branch: Branch, keep: Keep, *, now: datetime | None = None) -> list[int]:
+    """Delete the scheduled checkpoints of ``branch`` that ``keep`` does not keep (each an audited delete)."""
+    now = now or datetime.now(UTC)
+    candidates = [retention.Candidate(*row) for row in runs.checkpoints_of(context.registry, branch)]
+    kept = retention.kept(candidates, keep, now)
+    deleted = []
+    for candidate in candidates:
+        if candidate.id in kept:
+            continue
+        try:
+            checkpoints.delete(context, branch, candidate.id, actor=SCHEDULER, reason=f"retention: {keep.describe()}")
+        except DBAdminError as exc:  # busy, or its provider keeps it for now: the next run tries again
+            _log.info("scheduled checkpoint #%s of %s not pruned: %s", candidate.id, branch.label, exc)
+            continue
+        deleted.append(candidate.id)
+    return deleted
+
+
+def _store(context: Context, branch: Branch, schedule: Schedule, *, source: str, actor: str) -> None:
+    """Upsert ``branch``'s schedule; ``updated_at`` moves only when something changed."""
+    with context.registry.connection(CONTROL) as conn:
+        conn.execute(
+            """INSERT INTO schedules (branch, crontab, keep, strategy, source, updated_by)
+               VALUES (%s, %s, %s, %s, %s, %s)
+               ON CONFLICT (branch) DO UPDATE
+               SET crontab = excluded.crontab, keep = excluded.keep, strategy = excluded.strategy,
+                   source = excluded.source, updated_by = excluded.updated_by, updated_at = clock_timestamp()
+               WHERE (schedules.crontab, schedules.keep, schedules.strategy, schedules.source)
+                     IS DISTINCT FROM (excluded.crontab, excluded.keep, excluded.strategy, excluded.source)""",
+            (branch.value, list(schedule.crontab), schedule.keep.describe(), schedule.strategy, source, actor),
+        )
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = span.total_seconds() / 60
+    return f"{minutes:g} minute{'s' if minutes != 1 else ''}"
