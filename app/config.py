@@ -179,6 +179,13 @@ class Settings(BaseSettings):
         le=1440,
         description="A scheduled checkpoint not started this many minutes after its time is recorded as missed.",
     )
+    webhook_urls: SecretStr | None = Field(
+        None,
+        description="Where to tell about failed or missed backups, failed drills and every Prod change: URLs separated by spaces, slack+https://... for a Slack incoming webhook, https://... for a JSON body signed with WEBHOOK_SECRET. Secret: never shown.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="The key JSON webhooks are signed with (HMAC-SHA256 in the X-Dbadmin-Signature header)."
+    )
     schema_poll_minutes: float = Field(
         10,
         ge=0,
@@ -411,7 +418,9 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if not isinstance(value, SecretStr) or not value.get_secret_value():
                 continue
-            if name.endswith(("_database_url", "_reader_url")):
+            if name == "webhook_urls":  # each URL whole: a Slack webhook's path is its secret
+                found += value.get_secret_value().split()
+            elif name.endswith(("_database_url", "_reader_url")):
                 found.append(dburl.parts(value.get_secret_value()).get("password") or "")
             elif name.endswith("_url"):
                 found.append(urlsplit(value.get_secret_value()).password or "")

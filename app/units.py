@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 
 def size(value: int | None, *, unknown: str = "unknown") -> str:
@@ -24,3 +24,21 @@ def count(value: int | None) -> str:
 
 def when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
+def span(length: timedelta) -> str:
+    """``3 min``, ``5 h``, ``2 days``: a length of time as a person says it, rounded."""
+    hours = length.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"{round(hours)} h"
+    return f"{round(hours / 24)} days"
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """``5 h ago`` (``just now`` under a minute); empty without a moment."""
+    if moment is None:
+        return ""
+    length = (now or datetime.now(UTC)) - moment
+    return "just now" if length < timedelta(minutes=1) else f"{span(length)} ago"

@@ -534,3 +534,35 @@ def test_rows_over_http_page_by_key_with_typed_filters_masked_on_prod(api_factor
     value = f"{API}/prod/tables/public/users/value?column=email&row={masked['row_keys'][0]}"
     assert api.call("GET", value, api.admin_token).json()["text"] == "u1@example.com"
     assert api.call("GET", value, api.viewer_token).status_code == 403
+
+
+def test_schedules_and_drills_over_the_api(api_factory):
+    api = api_factory()
+    got = api.call("GET", f"{API}/prod/schedule", api.viewer_token)
+    assert got.status_code == 200 and got.json()["crontab"] == [] and got.json()["editable"] is True
+    assert got.json()["last_verified"] is None
+
+    bad = api.call("PUT", f"{API}/prod/schedule", api.admin_token, json={"crontab": "0 3 * *"})
+    assert bad.status_code == 400 and error(bad) == "invalid_input" and "needs five fields" in bad.json()["detail"]
+    assert api.call("PUT", f"{API}/prod/schedule", api.viewer_token, json={"crontab": "0 3 * * *"}).status_code == 403
+    put = api.call("PUT", f"{API}/prod/schedule", api.admin_token, json={"crontab": "0 3 * * *", "keep": "daily=7"})
+    assert put.status_code == 200, put.text
+    body = put.json()
+    assert (body["crontab"], body["keep"], body["source"]) == (["0 3 * * *"], "daily=7", "console")
+    assert "T03:00:00" in body["next_at"]
+
+    made = api.call("POST", f"{API}/prod/checkpoints", api.admin_token, json={"label": "nightly"})
+    checkpoint_id = made.json()["id"]
+    drilled = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/drill", api.admin_token)
+    assert drilled.status_code == 200, drilled.text
+    assert (drilled.json()["outcome"], drilled.json()["checkpoint_id"]) == ("passed", checkpoint_id)
+    verified = api.call("GET", f"{API}/prod/schedule", api.viewer_token).json()["last_verified"]
+    assert verified["checkpoint_id"] == checkpoint_id and verified["drilled_at"]
+
+    with psycopg.connect(api.context.settings.admin_database_url.get_secret_value(), autocommit=True) as conn:
+        conn.execute('UPDATE admin_checkpoints SET row_counts = \'{"public.gone": {"rows": 1, "exact": true}}\'')
+    failed = api.call("POST", f"{API}/prod/checkpoints/{checkpoint_id}/drill", api.admin_token)
+    assert failed.status_code == 409 and error(failed) == "drill_failed"
+    assert "public.gone is missing from the restored copy" in failed.json()["detail"]
+    assert api.call("GET", f"{API}/prod/schedule", api.viewer_token).json()["last_verified"] is None
+    assert api.call("POST", f"{API}/prod/checkpoints/99999/drill", api.admin_token).status_code == 404

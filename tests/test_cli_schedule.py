@@ -66,3 +66,28 @@ def test_set_list_and_run_a_schedule(env, tmp_path):  # noqa: F811
     assert off.returncode == 0 and off.stdout == "Development: no schedule\n"
     declared = run_cli("schedule", "set", "prod", "0 4 * * *", env=env | {"PROD_SCHEDULE": "0 3 * * *"})
     assert declared.returncode == 1 and "set by PROD_SCHEDULE in the settings: change it there" in declared.stderr
+
+
+def test_webhook_test_tells_each_webhook_and_fails_when_one_fails(env):  # noqa: F811
+    from tests import webhook_receiver
+
+    receiver = webhook_receiver.start()
+    try:
+        urls = f"slack+{receiver.url('/slack')} {receiver.url('/json')}"
+        hooked = env | {"WEBHOOK_URLS": urls, "WEBHOOK_SECRET": "k"}
+        sent = run_cli("webhook", "test", env=hooked)
+        assert sent.returncode == 0, sent.stderr
+        assert sent.stdout.splitlines() == [
+            "slack 127.0.0.1: delivered (1 attempt(s))",
+            "json 127.0.0.1: delivered (1 attempt(s))",
+        ]
+        assert receiver.requests_to("/slack")[0].json["text"].startswith("dbadmin: a test notice sent by ")
+        receiver.answers["/json"] = [403]
+        refused = run_cli("webhook", "test", env=hooked)
+        assert refused.returncode == 1 and "json 127.0.0.1: failed: HTTP 403 (1 attempt(s))" in refused.stdout
+        listed = run_cli("webhook", "deliveries", env=hooked)
+        assert listed.returncode == 0 and "webhook.test" in listed.stdout and "/json" not in listed.stdout
+        none = run_cli("webhook", "test", env=env)
+        assert none.returncode == 1 and none.stdout == "no webhooks: set WEBHOOK_URLS\n"
+    finally:
+        receiver.server.shutdown()

@@ -22,7 +22,7 @@ from ..config import Settings, load_settings
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
 from ..services.frame import access as auth
-from . import adopt, capture, checkpoint, guard, migrate, schedule, sql, token
+from . import adopt, capture, checkpoint, guard, migrate, schedule, sql, token, webhook
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Safe, auditable database operations for Dev and Prod."
@@ -30,6 +30,7 @@ cli = typer.Typer(
 cli.add_typer(migrate.app, name="migrate")
 cli.add_typer(checkpoint.app, name="checkpoint")
 cli.add_typer(schedule.app, name="schedule")
+cli.add_typer(webhook.app, name="webhook")
 cli.add_typer(token.app, name="token")
 cli.add_typer(capture.app, name="capture")
 cli.add_typer(guard.app, name="guard")

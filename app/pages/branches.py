@@ -61,6 +61,15 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
                     if last
                     else "none yet"
                 ).props(f"data-testid=checkpoint-{status.branch}")
+                ui.label("Verified backup").classes("text-slate-500")
+                verified = card.backups.last_verified if card.backups else None
+                ui.label(
+                    f"#{verified.checkpoint_id} · drilled {units.ago(verified.drilled_at)}" if verified else "none yet"
+                ).props(f"data-testid=verified-{status.branch}")
+        if card.backups and card.backups.overdue:
+            ui.label(f"⚠ {card.backups.overdue}").classes("text-sm text-red-700").props(
+                f"data-testid=overdue-{status.branch}"
+            )
         if card.outside_migrations:
             ui.label(
                 f"⚠ {card.outside_migrations} schema change{'s' if card.outside_migrations != 1 else ''} "

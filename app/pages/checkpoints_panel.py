@@ -1,13 +1,14 @@
-"""The Checkpoints panel of the Database tab: list, create, compare with now, restore, delete."""
+"""The Checkpoints panel of the Database tab: the schedule and last verified backup; list, create,
+drill, compare with now, restore, delete."""
 
 from __future__ import annotations
 
 from nicegui import ui
 
-from ..services import checkpoints
+from ..services import checkpoints, schedules
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
-from ..services.views import compare
+from ..services.views import backups, compare
 from . import actions, formatting
 from .frame import Visit, io_bound, view_only
 
@@ -20,6 +21,7 @@ COLUMNS = formatting.columns(
     ("size", "Size", "right"),
     ("revision", "Revision"),
     ("status", "Status"),
+    ("drill", "Last drill"),
     ("actions", "", "right"),
 )
 
@@ -45,9 +47,12 @@ class CheckpointsPanel:
                 )
         try:
             found = await io_bound(checkpoints.list_for_branch, self.context, self.branch)
+            drilled = await io_bound(checkpoints.drills.last_of, self.context, [c.id for c in found])
+            kept = await io_bound(backups.backups, self.context, self.branch)
         except DBAdminError as exc:
             formatting.problem(str(exc))
             return
+        self._backups(kept)
         if not found:
             ui.label(
                 "No checkpoints yet. Take one before risky work; Production gets one automatically before "
@@ -65,6 +70,8 @@ class CheckpointsPanel:
                 "size": formatting.size(c.size_bytes),
                 "revision": c.revision or "",
                 "status": c.status if c.status != "failed" else f"failed: {c.error or ''}",
+                "drill": _drill_text(drilled.get(c.id)),
+                "drillable": checkpoints.can_drill(self.context, c),
             }
             for c in found
         ]
@@ -81,6 +88,8 @@ class CheckpointsPanel:
               <q-btn v-if="props.row.status === 'ready'" flat dense size="sm" icon="compare_arrows" label="Compare"
                      :data-testid="'compare-' + props.row.id" @click="$parent.$emit('compare', props.row.id)" />
               <template v-if="props.row.admin">
+                <q-btn v-if="props.row.drillable" flat dense size="sm" icon="fact_check" label="Drill"
+                       :data-testid="'drill-' + props.row.id" @click="$parent.$emit('drill', props.row.id)" />
                 <q-btn v-if="props.row.status === 'ready'" flat dense size="sm" icon="restore" label="Restore"
                        :data-testid="'restore-' + props.row.id" @click="$parent.$emit('restore', props.row.id)" />
                 <q-btn flat dense size="sm" icon="delete" color="grey-7" :data-testid="'delete-' + props.row.id"
@@ -89,8 +98,88 @@ class CheckpointsPanel:
             </q-td>""",
         )
         table.on("compare", lambda e: self._compare(e.args))
+        table.on("drill", lambda e: self._drill(e.args))
         table.on("restore", lambda e: self._restore(e.args))
         table.on("delete", lambda e: self._delete(e.args))
+
+    def _backups(self, kept: backups.Backups) -> None:
+        """The branch's schedule and its last verified backup, flagged when older than the schedule promises."""
+        with ui.card().classes("w-full bg-slate-50").props("flat bordered data-testid=backups"):
+            with ui.row().classes("w-full items-center gap-4"):
+                ui.icon("schedule").classes("text-slate-500")
+                if kept.crontab:
+                    where = "from the settings" if kept.source == "settings" else "set in the console"
+                    said = f"Scheduled: {'; '.join(kept.crontab)} UTC · keep {kept.keep} · {where}"
+                    if kept.next_at:
+                        said += f" · next {formatting.when(kept.next_at)} UTC"
+                else:
+                    said = "No schedule: checkpoints are taken by hand and before Production migrations."
+                ui.label(said).props("data-testid=schedule-summary")
+                ui.space()
+                if self.who.is_admin:
+                    edit = ui.button("Schedule…", icon="edit_calendar", on_click=lambda: self._edit_schedule(kept))
+                    edit.props("outline dense data-testid=edit-schedule")
+                    if not kept.editable:
+                        edit.disable()
+                        edit.tooltip(f"Set by {self.branch.name}_SCHEDULE in the settings: change it there")
+            verified = kept.last_verified
+            text = (
+                f"Last verified backup: #{verified.checkpoint_id} {verified.label}, drilled {formatting.ago(verified.drilled_at)}"
+                if verified
+                else "No verified backup yet: drill a checkpoint to prove it restores."
+            )
+            ui.label(text).classes("text-sm").props("data-testid=last-verified")
+            if kept.overdue:
+                ui.label(f"⚠ {kept.overdue}").classes("text-sm text-red-700").props("data-testid=backups-overdue")
+
+    async def _edit_schedule(self, kept: backups.Backups) -> None:
+        with ui.dialog() as ask, ui.card().classes("w-[34rem] max-w-full").props("data-testid=schedule-dialog"):
+            ui.label(f"Checkpoint schedule of {self.branch.label}").classes("text-lg font-semibold")
+            ui.label(
+                "Crontab lines in UTC, separated by ';' (0 3 * * * is every day at 03:00). Each scheduled "
+                "checkpoint is drilled: restored into a scratch database and checked. Empty: no schedule."
+            ).classes("text-sm text-slate-600")
+            crontab = (
+                ui.input("Schedule", value="; ".join(kept.crontab), placeholder="0 3 * * *; 0 9-17 * * 1-5")
+                .props("maxlength=500 data-testid=schedule-crontab")
+                .classes("w-full font-mono")
+            )
+            keep = (
+                ui.input("Keep", value=kept.keep or "daily=7 weekly=4", placeholder="daily=7 weekly=4 within=2d")
+                .props("maxlength=500 data-testid=schedule-keep")
+                .classes("w-full font-mono")
+            )
+            ui.label("last=N hourly=N daily=N weekly=N monthly=N within=7d; the newest good one always stays.").classes(
+                "text-xs text-slate-500"
+            )
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: ask.submit(None)).props("flat")
+                ui.button("Save", on_click=lambda: ask.submit((crontab.value, keep.value))).props(
+                    "data-testid=schedule-save"
+                )
+        answer = await ask
+        if answer is None:
+            return
+        await actions.run_operation(  # it notifies a refusal; either way the panel shows what is set now
+            f"Schedule of {self.branch.label}",
+            lambda: schedules.set_schedule(
+                self.context, self.branch, answer[0] or "off", keep=answer[1], actor=self.who
+            ),
+        )
+        self.build.refresh()
+
+    async def _drill(self, checkpoint_id: int) -> None:
+        done = await actions.run_operation(
+            f"Drill of #{checkpoint_id}",
+            lambda progress, cancel: checkpoints.drill(
+                self.context, self.branch, checkpoint_id, actor=self.who, progress=progress, cancel=cancel
+            ),
+            progress=True,
+            cancellable=True,
+        )
+        if done is not None:
+            ui.notify(done.describe(), type="positive", multi_line=True)
+        self.build.refresh()
 
     async def _create(self) -> None:
         try:
@@ -256,3 +345,13 @@ class CheckpointsPanel:
                 )
             ui.button("Close", on_click=shown.close).props("flat")
         shown.open()
+
+
+def _drill_text(drill: checkpoints.Drill | None) -> str:
+    if drill is None:
+        return ""
+    if drill.outcome == "passed":
+        return f"passed {formatting.ago(drill.started_at)}"
+    if drill.outcome == "failed":
+        return f"failed {formatting.ago(drill.started_at)}: {'; '.join(drill.findings[:2])}"
+    return f"{drill.outcome} {formatting.ago(drill.started_at)}"

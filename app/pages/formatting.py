@@ -7,7 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from ..services.text import shortened
-from ..units import count, size, when  # noqa: F401  (the pages' formatting vocabulary)
+from ..units import ago, count, size, when  # noqa: F401  (the pages' formatting vocabulary)
 
 
 def stat(title: str, value: str, note: str, *, testid: str) -> None:

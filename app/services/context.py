@@ -14,6 +14,7 @@ from ..config import Settings
 from .caches import ListingCache, ProjectCache
 from .embedded import EmbeddedPostgres
 from .registry import Registry
+from .webhooks import Webhooks
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,4 @@ class Context:
     embedded: EmbeddedPostgres | None = None
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
     projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
+    webhooks: Webhooks | None = None  # where failed backups and Production changes are told (WEBHOOK_URLS)

@@ -26,6 +26,7 @@ from .errors import DataDirInUse, DBAdminError
 from .frame import audit
 from .frame.access import SYSTEM
 from .recovery import recover_all
+from .webhooks import Webhooks
 from .registry import CONTROL, Registry
 
 _log = logging.getLogger(__name__)
@@ -57,8 +58,17 @@ def open_context(settings: Settings) -> Iterator[Context]:
         # Identity first: the control store's tables must never be created inside a branch.
         registry.ensure_distinct()
         control_store.upgrade(registry.url(CONTROL))
-        context = Context(settings=settings, registry=registry, embedded=server, checkpoint_strategies=strategies)
+        webhooks = Webhooks(settings, registry)
+        stack.callback(webhooks.close)
+        context = Context(
+            settings=settings,
+            registry=registry,
+            embedded=server,
+            checkpoint_strategies=strategies,
+            webhooks=webhooks,
+        )
         recover_all(context)
+        webhooks.resume()
         if seed:
             _seed_example(context)
         keep_guards(context)

@@ -27,6 +27,7 @@ TABLES = {
     "schedules",
     "schedule_runs",
     "action_rates",
+    "webhook_deliveries",
     "dbadmin_alembic_version",
 }
 

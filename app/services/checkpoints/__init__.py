@@ -2,7 +2,7 @@
 control store (``catalog``), archive stores (``stores``) and the ways a checkpoint is made
 (``strategies``), and restore drills that prove a checkpoint restores (``drills``)."""
 
-from .drills import Drill, drill, last_verified
+from .drills import Drill, can_drill, drill, last_verified
 
 from .verbs import (
     Checkpoint,
@@ -38,6 +38,7 @@ __all__ = [
     "TimeRestorePlan",
     "Unavailability",
     "branch_of",
+    "can_drill",
     "can_restore_to_time",
     "create",
     "create_locked",

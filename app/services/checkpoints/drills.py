@@ -131,6 +131,13 @@ def drill(
         return done
 
 
+def can_drill(context: Context, checkpoint: Checkpoint) -> bool:
+    """Whether ``checkpoint`` can be drilled (ready, and made by a strategy that rebuilds it beside the branch)."""
+    return checkpoint.status == "ready" and isinstance(
+        context.checkpoint_strategies.get(checkpoint.strategy), Drillable
+    )
+
+
 def _run(context: Context, job: Job, strategy: Drillable, checkpoint: Checkpoint, actor: str) -> Drill:
     """Restore, check, drop the scratch database; the drill's row says what happened, even when
     something unexpected stops it (``interrupted``, never a pass)."""

@@ -61,6 +61,7 @@ class Running:
 
     details: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[int, int, str], None] = field(default=lambda done, total, message: None)
+    outcome: str | None = None  # as recorded, once the operation ended
 
 
 _INSERT = """
@@ -149,6 +150,7 @@ def operation(
         running.details["error"] = f"{type(exc).__name__}: {dburl.reason(exc, secrets)}"
         raise
     finally:
+        running.outcome = outcome.value
         try:
             record(
                 pool,

@@ -15,7 +15,7 @@ from typing import Any
 from ..branch import Branch
 from ..context import Context
 from ..errors import ConfirmationRequired, InvalidInput
-from . import audit, oplock
+from . import audit, notices, oplock
 from .access import Principal, require_admin, require_live
 
 
@@ -48,31 +48,36 @@ def operation(
     details = {key: value for key, value in (details or {}).items() if value is not None}
     if parsed is None:
         details["branch"] = str(branch)[:40]
-    with audit.operation(
-        context.registry.control_pool(),
-        actor=actor.name,
-        action=action,
-        branch=parsed,
-        reason=reason,
-        details=details,
-        secrets=context.settings.secrets(),
-    ) as running:
-        require_live(context.registry, actor, context.settings)
-        require_admin(actor, action.replace(".", " "))
-        parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
-        branches = sorted({parsed} | ({also_lock} if also_lock is not None else set()))
-        with ExitStack() as locks:
-            if locked:
-                for held in branches:
-                    locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
-                running.progress = oplock.sharing(context.registry, parsed, progress)
-            elif progress is not None:
-                running.progress = progress
-            try:
-                yield parsed, running
-            finally:
-                # succeeded, failed or cancelled halfway: the branches may have changed either way
-                context.listings.forget(*branches)
+    running: audit.Running | None = None
+    try:
+        with audit.operation(
+            context.registry.control_pool(),
+            actor=actor.name,
+            action=action,
+            branch=parsed,
+            reason=reason,
+            details=details,
+            secrets=context.settings.secrets(),
+        ) as running:
+            require_live(context.registry, actor, context.settings)
+            require_admin(actor, action.replace(".", " "))
+            parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
+            branches = sorted({parsed} | ({also_lock} if also_lock is not None else set()))
+            with ExitStack() as locks:
+                if locked:
+                    for held in branches:
+                        locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
+                    running.progress = oplock.sharing(context.registry, parsed, progress)
+                elif progress is not None:
+                    running.progress = progress
+                try:
+                    yield parsed, running
+                finally:
+                    # succeeded, failed or cancelled halfway: the branches may have changed either way
+                    context.listings.forget(*branches)
+    finally:
+        if running is not None and running.outcome is not None:  # told once recorded, never before
+            notices.after(context, action, parsed, actor.name, reason, running.outcome, running.details)
 
 
 def on_production(branch: Branch, phrase: str) -> str | None:

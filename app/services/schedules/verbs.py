@@ -33,6 +33,7 @@ from ..frame import oplock
 from ..frame.access import Principal, Role
 from ..frame.operations import operation
 from ..registry import CONTROL
+from ..webhooks import Event
 from . import retention, runs
 from .runs import Run
 from .spec import Keep, Schedule
@@ -202,8 +203,10 @@ def run_due(
         for number, moment in enumerate(due):
             superseded = number < len(due) - 1  # a later time is due too: only the latest runs
             if superseded or now - moment > grace:
-                why = "a later time was due before it started" if superseded and now - moment <= grace else (
-                    f"not started within {_minutes(grace)} of its time"
+                why = (
+                    "a later time was due before it started"
+                    if superseded and now - moment <= grace
+                    else (f"not started within {_minutes(grace)} of its time")
                 )
                 missed = runs.miss(context.registry, branch, moment, why)
                 if missed is not None:
@@ -215,7 +218,44 @@ def run_due(
             claimed = runs.claim(context.registry, branch, moment, owner, lease)
             if claimed is not None:
                 handled.append(_execute(context, claimed, current.schedule, owner, lease, stop))
+    _tell(context, handled)
     return handled
+
+
+def _tell(context: Context, handled: list[Handled]) -> None:
+    """Tell the webhooks of each scheduled checkpoint that failed, and of the times missed (one notice a branch)."""
+    if context.webhooks is None or not context.webhooks.targets:
+        return
+    for item in handled:
+        if item.outcome == "failed":
+            context.webhooks.notify(
+                Event(
+                    "schedule.failed",
+                    f"dbadmin · {item.branch.label}: the scheduled checkpoint of {item.due_at:%Y-%m-%d %H:%M} UTC "
+                    f"failed: {item.detail}",
+                    branch=item.branch.value,
+                    actor=SCHEDULER.name,
+                    outcome="failed",
+                    details={"due_at": item.due_at.isoformat(), "checkpoint_id": item.checkpoint_id},
+                )
+            )
+    for branch in Branch:
+        missed = [item for item in handled if item.branch is branch and item.outcome == "missed"]
+        if missed:
+            times = f"{missed[0].due_at:%Y-%m-%d %H:%M}" + (
+                f" to {missed[-1].due_at:%Y-%m-%d %H:%M}" if len(missed) > 1 else ""
+            )
+            context.webhooks.notify(
+                Event(
+                    "schedule.missed",
+                    f"dbadmin · {branch.label}: {len(missed)} scheduled checkpoint(s) missed ({times} UTC): "
+                    f"{missed[-1].detail}",
+                    branch=branch.value,
+                    actor=SCHEDULER.name,
+                    outcome="missed",
+                    details={"due_at": [item.due_at.isoformat() for item in missed]},
+                )
+            )
 
 
 def _execute(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ...units import span
 from .. import checkpoints, schedules
 from ..branch import Branch
 from ..context import Context
@@ -49,9 +50,9 @@ def backups(context: Context, branch: Branch | str, *, now: datetime | None = No
         since = verified.drilled_at if verified else current.updated_at
         if now - since > allowed:
             overdue = (
-                f"no verified backup for {_span(now - since)}: the schedule promises one every {_span(current.schedule.interval(now))}"
+                f"no verified backup for {span(now - since)}: the schedule promises one every {span(current.schedule.interval(now))}"
                 if verified
-                else f"no verified backup yet: the schedule promises one every {_span(current.schedule.interval(now))}"
+                else f"no verified backup yet: the schedule promises one every {span(current.schedule.interval(now))}"
             )
     return Backups(
         branch=branch.value,
@@ -65,12 +66,3 @@ def backups(context: Context, branch: Branch | str, *, now: datetime | None = No
         overdue=overdue,
         runs=current.runs if current else [],
     )
-
-
-def _span(span: timedelta) -> str:
-    hours = span.total_seconds() / 3600
-    if hours < 1:
-        return f"{max(1, round(hours * 60))} min"
-    if hours < 48:
-        return f"{round(hours)} h"
-    return f"{round(hours / 24)} days"

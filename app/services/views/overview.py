@@ -1,5 +1,6 @@
 """A branch at a glance (the console's branch card and summary): configured or missing, health,
-tables by kind and size, schema revision and the last migration, the last checkpoint, who is busy."""
+tables by kind and size, schema revision and the last migration, the last checkpoint and the last
+verified backup, who is busy."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..migrations.verbs import AppliedRevision
 from ..registry import BranchStatus
 from ..schema import introspection
 from ..schema.introspection import Summary
+from .backups import Backups, backups
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class BranchOverview:
     summary: Summary | None = None  # tables by kind, size, version, latency
     next_step: str | None = None  # what to do with a branch not under migrations yet
     outside_migrations: int = 0  # schema changes DDL capture saw since the last migration, made by no dbadmin run
+    backups: Backups | None = None  # its schedule and last verified backup
 
 
 def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
@@ -64,8 +67,9 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
     try:
         listed = [c for c in checkpoints.list_for_branch(context, status.branch) if c.status == "ready"]
         holder = oplock.holder(context.registry, status.branch)
+        kept = backups(context, status.branch)
     except DBAdminError:
-        listed, holder = [], None
+        listed, holder, kept = [], None, None
     return BranchOverview(
         status=status,
         migrations=state,
@@ -77,6 +81,7 @@ def branch_overview(context: Context, branch: Branch | str) -> BranchOverview:
         summary=summary,
         next_step=next_step,
         outside_migrations=outside,
+        backups=kept,
     )
 
 
