@@ -26,7 +26,6 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,7 +39,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import bench_server, timed  # noqa: E402
+from bench.common import bench_server, fill, run, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
 from dbadmin.services.frame import audit  # noqa: E402
 from dbadmin.services import checkpoints, control_store, dburl, filesystems, pgtools  # noqa: E402
@@ -92,12 +91,6 @@ class Row:
     recorded_ms: int | None = None  # the window the operation measured itself
 
 
-def run(*args: str, env: dict | None = None) -> None:
-    subprocess.run(
-        args, check=True, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-
-
 def _recorded(context, action: str) -> int:
     """The unavailability the operation itself measured and wrote to its audit row."""
     return audit.list_actions(context.registry.control_pool(), action=action, limit=1)[0].details.get(
@@ -117,22 +110,8 @@ def measure(size_gb: float, under: Path | None, dump_jobs: tuple[int, ...]) -> t
         pgenv = {"PGPASSWORD": password or ""}
 
         started = time.perf_counter()
-        run(str(bench_tool.path), "-i", "-q", "-s", str(max(1, round(size_gb * 50))), plain, env=pgenv)
+        fill(dev, size_gb, bench_tool.path)
         with psycopg.connect(dev, autocommit=True) as conn:
-            conn.execute(
-                "CREATE TABLE notes (id bigserial PRIMARY KEY, author text, body text, created_at timestamptz DEFAULT now())"
-            )
-            rows = int(size_gb * 250 * 1024 * 1024 // 600)
-            conn.execute(
-                "INSERT INTO notes (author, body) SELECT md5(random()::text), "
-                "(SELECT string_agg(md5(random()::text || i::text), '') FROM generate_series(1, 16) i WHERE g > 0) "
-                "FROM generate_series(1, %s) g",
-                (rows,),
-            )
-            conn.execute(
-                "CREATE INDEX ON notes (author); CREATE INDEX ON notes (created_at); CREATE INDEX ON notes (md5(body))"
-            )
-            conn.execute("VACUUM ANALYZE")
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
             data_dir = conn.execute("SHOW data_directory").fetchone()[0]
             oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]

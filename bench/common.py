@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +73,35 @@ def bench_server(*roles: str, under: Path | None = None) -> Iterator[Server]:
         for role in roles:
             server.create(role)
         yield server
+
+
+def run(*args: str, env: dict | None = None) -> None:
+    subprocess.run(
+        args, check=True, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def fill(url: str, size_gb: float, pgbench: Path) -> None:
+    """Make the database at ``url`` about ``size_gb`` large and realistic: pgbench's tables (three
+    quarters) and a table of random, incompressible text with three secondary indexes (a quarter),
+    so neither compression nor index rebuilds flatter a copy, a dump or a restore."""
+    plain, password = dburl.without_password(url)
+    run(str(pgbench), "-i", "-q", "-s", str(max(1, round(size_gb * 50))), plain, env={"PGPASSWORD": password or ""})
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE notes (id bigserial PRIMARY KEY, author text, body text, created_at timestamptz DEFAULT now())"
+        )
+        rows = int(size_gb * 250 * 1024 * 1024 // 600)
+        conn.execute(
+            "INSERT INTO notes (author, body) SELECT md5(random()::text), "
+            "(SELECT string_agg(md5(random()::text || i::text), '') FROM generate_series(1, 16) i WHERE g > 0) "
+            "FROM generate_series(1, %s) g",
+            (rows,),
+        )
+        conn.execute(
+            "CREATE INDEX ON notes (author); CREATE INDEX ON notes (created_at); CREATE INDEX ON notes (md5(body))"
+        )
+        conn.execute("VACUUM ANALYZE")
 
 
 def timed(call: Callable[[], object], rounds: int = 1) -> float:

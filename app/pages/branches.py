@@ -64,7 +64,9 @@ def branch_card(card: BranchOverview, *, selected: bool, href: str) -> None:
                 ui.label("Verified backup").classes("text-slate-500")
                 verified = card.backups.last_verified if card.backups else None
                 ui.label(
-                    f"#{verified.checkpoint_id} · drilled {units.ago(verified.drilled_at)}" if verified else "none yet"
+                    f"#{verified.checkpoint_id} · {units.ago(verified.created_at)} (drilled {units.ago(verified.drilled_at)})"
+                    if verified
+                    else "none yet"
                 ).props(f"data-testid=verified-{status.branch}")
         if card.backups and card.backups.overdue:
             ui.label(f"⚠ {card.backups.overdue}").classes("text-sm text-red-700").props(

@@ -26,6 +26,7 @@ def upgrade() -> None:
             checkpoint_id  bigint NOT NULL REFERENCES admin_checkpoints (id),
             requested_by   text NOT NULL,
             scratch        text NOT NULL,
+            scratch_dropped boolean NOT NULL DEFAULT false,  -- false: settle drops it (a killed or failed drop)
             started_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
             finished_at    timestamptz,
             outcome        text NOT NULL DEFAULT 'running'

@@ -4,15 +4,21 @@ or changed rows fail, the branch and the server are left as they were."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from pathlib import Path
+
+import psycopg
 
 import pytest
 from psycopg.types.json import Jsonb
 
 from dbadmin.services import checkpoints, migrations, server_admin
 from dbadmin.services.checkpoints import catalog, drills
+from dbadmin.services.checkpoints.strategies import dump
+from dbadmin.services.checkpoints.strategies.base import Job
 from dbadmin.services.recovery import recover_all as recover
-from dbadmin.services.errors import DrillFailed, NotAllowed, OperationRefused
+from dbadmin.services.errors import BranchUnavailable, Cancelled, DrillFailed, NotAllowed, OperationRefused
 from dbadmin.services.registry import CONTROL
 from dbadmin.services.schema import counts
 from tests.helpers import actions, admin, viewer
@@ -45,7 +51,7 @@ def dev(shop):
             "INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'x' FROM generate_series(1, 30) g"
         )
         conn.execute("CREATE TABLE events (id bigint PRIMARY KEY, body text)")
-        conn.execute("INSERT INTO events SELECT g, repeat('e', 200) FROM generate_series(1, 60000) g")
+        conn.execute("INSERT INTO events SELECT g, repeat('e', 200) FROM generate_series(1, 150000) g")
         conn.execute("ANALYZE events")
     return shop
 
@@ -60,7 +66,7 @@ def test_a_good_checkpoint_passes_and_leaves_no_scratch_database(dev, strategy):
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="nightly", strategy=strategy)
     recorded = catalog.row_counts_of(dev.registry, checkpoint.id)
     assert recorded["public.users"] == {"rows": 30, "exact": True}
-    assert recorded["public.events"]["exact"] is False and abs(recorded["public.events"]["rows"] - 60000) < 600
+    assert recorded["public.events"]["exact"] is False and abs(recorded["public.events"]["rows"] - 150000) < 1500
 
     done = checkpoints.drill(dev, "dev", checkpoint.id, actor=ME, reason="weekly proof")
     assert (done.outcome, done.findings, done.checkpoint_id) == ("passed", [], checkpoint.id)
@@ -76,22 +82,93 @@ def test_a_good_checkpoint_passes_and_leaves_no_scratch_database(dev, strategy):
     assert emails(dev, "dev")[:1] == ["u1@example.test"] and len(emails(dev, "dev")) == 30
 
 
-def test_rows_written_during_a_dump_are_counted_in_its_snapshot(dev, monkeypatch):
-    """The counts and the archive read one snapshot: a write between them changes neither."""
-    real = counts.of
+def while_dumping(monkeypatch, action) -> None:
+    """Run ``action`` just before pg_dump starts (the snapshot is exported by then)."""
+    real = dump._run_tool
 
-    def of_then_write(conn):
-        found = real(conn)
+    def run_tool(job, tool, *args, **kwargs):
+        if tool.name == "pg_dump":
+            action()
+        return real(job, tool, *args, **kwargs)
+
+    monkeypatch.setattr(dump, "_run_tool", run_tool)
+
+
+def test_what_a_dump_records_is_what_its_archive_holds_however_busy_the_branch(dev, monkeypatch):
+    """Counts, schema and archive read one snapshot: a write or DDL while it dumps changes none of them."""
+
+    def write():
         with dev.registry.connection("dev") as other:
             other.execute("INSERT INTO users (email, name) VALUES ('late@example.test', 'x')")
-        return found
+            other.execute("CREATE TABLE late (id int)")
 
-    monkeypatch.setattr(counts, "of", of_then_write)
+    while_dumping(monkeypatch, write)
     checkpoint = checkpoints.create(dev, "dev", actor=ME, label="busy", strategy="dump")
     assert catalog.row_counts_of(dev.registry, checkpoint.id)["public.users"]["rows"] == 30
+    assert "public.late" not in catalog.snapshot_of(dev.registry, checkpoint.id)["tables"]
     assert len(emails(dev, "dev")) == 31
-    monkeypatch.setattr(counts, "of", real)
+    monkeypatch.undo()
     assert checkpoints.drill(dev, "dev", checkpoint.id, actor=ME).passed
+
+
+def test_a_dump_holds_no_table_lock_while_pg_dump_runs_and_survives_an_idle_timeout(dev, monkeypatch):
+    """An application's TRUNCATE or migration queued behind a count held for the dump's length would
+    wait on pg_dump, and pg_dump on it, for good; a server's idle timeout must not fail a finished dump."""
+    database = server_admin.database_of(dev.registry.url("dev"))
+    with server_admin.maintenance(dev.registry.url("dev")) as conn:
+        conn.execute(f"ALTER DATABASE \"{database}\" SET idle_in_transaction_session_timeout = '1s'")
+    dev.registry.close("dev")  # new sessions take the setting
+
+    def lock_then_wait():
+        with psycopg.connect(dev.registry.url("dev"), autocommit=True) as other:
+            other.execute("SET lock_timeout = '2s'")
+            with other.transaction():
+                other.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")  # refused if a count still held users
+        time.sleep(1.5)  # the exporting transaction sits idle past the server's timeout
+
+    while_dumping(monkeypatch, lock_then_wait)
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="busy", strategy="dump")
+    assert checkpoint.status == "ready"
+    monkeypatch.undo()
+    assert checkpoints.drill(dev, "dev", checkpoint.id, actor=ME).passed
+
+
+def test_large_tables_without_statistics_or_with_few_rows_are_counted_exactly(dev):
+    with dev.registry.connection("dev") as conn:
+        conn.execute("CREATE TABLE blobs (id int, body text) WITH (autovacuum_enabled = false)")
+        conn.execute("INSERT INTO blobs SELECT g, rpad(md5(g::text), 1800, 'x') FROM generate_series(1, 6000) g")
+    with psycopg.connect(dev.registry.url("dev")) as conn:
+        assert conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'blobs'").fetchone()[0] < 0
+        assert conn.execute("SELECT pg_relation_size('blobs')").fetchone()[0] >= counts.EXACT_BELOW_BYTES
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="unanalyzed", strategy="dump")
+    assert catalog.row_counts_of(dev.registry, checkpoint.id)["public.blobs"] == {"rows": 6000, "exact": True}
+
+
+def test_a_cancelled_drill_is_interrupted_not_failed(dev):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="nightly", strategy="dump")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        checkpoints.drill(dev, "dev", checkpoint.id, actor=ME, cancel=cancel)
+    assert drills.last_of(dev, [checkpoint.id])[checkpoint.id].outcome == "interrupted"
+    assert actions(dev)[-1].outcome == "interrupted" and scratch_databases(dev, "dev") == set()
+
+
+def test_a_scratch_database_whose_drop_failed_is_dropped_at_the_next_start(dev, monkeypatch):
+    checkpoint = checkpoints.create(dev, "dev", actor=ME, label="nightly", strategy="dump")
+    real = Job.drop
+
+    def fail_once(self, database):
+        monkeypatch.setattr(Job, "drop", real)
+        raise BranchUnavailable("the branch blinked")
+
+    monkeypatch.setattr(Job, "drop", fail_once)
+    with pytest.raises(BranchUnavailable):
+        checkpoints.drill(dev, "dev", checkpoint.id, actor=ME)
+    assert len(scratch_databases(dev, "dev")) == 1
+    assert drills.last_of(dev, [checkpoint.id])[checkpoint.id].outcome == "passed"  # the drill itself passed
+    recover(dev)
+    assert scratch_databases(dev, "dev") == set()
 
 
 def test_a_corrupted_archive_fails_the_drill(dev):

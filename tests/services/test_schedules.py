@@ -238,3 +238,69 @@ def test_setting_a_schedule_is_for_admins_and_refused_when_settings_own_it(make_
     assert schedules.get(context, "prod") is None
     outcomes = [(a.action, a.outcome) for a in actions(context) if a.action == "schedule.set"]
     assert outcomes == [("schedule.set", "refused")] * 3 + [("schedule.set", "ok")] * 2
+
+
+@pytest.mark.parametrize(
+    "crontab, expected",
+    [
+        ("0 3 */2 * 1", ["Mon 07"]),  # a field starting with * makes cron AND the two: Mondays on odd days
+        ("0 3 1 * */2", []),  # the 1st that is also Sun/Tue/Thu/Sat: none in this fortnight
+        ("0 3 8 * 0-6", ["Mon 07", "Tue 08", "Wed 09"]),  # neither starts with *: either, so every day
+    ],
+)
+def test_day_of_month_and_weekday_combine_as_cron_decides_it_from_the_text(crontab, expected):
+    times = Schedule.parse(crontab, "daily=1").times(T0 - timedelta(seconds=1), T0 + timedelta(days=14))
+    assert [f"{t:%a %d}" for t in times][:3] == expected
+
+
+def test_a_keep_rule_reads_back_within_its_bounds():
+    with pytest.raises(InvalidInput, match="within=20000w is more than 3660 days"):
+        Keep.parse("within=20000w")
+    assert Keep.parse(Keep.parse("within=522w").describe()).within == timedelta(weeks=522)
+
+
+def test_a_run_given_back_keeps_its_checkpoint_and_never_makes_a_second(dev):
+    from dbadmin.services.frame import oplock
+
+    first = hourly(dev)
+    claimed = runs.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)
+    made = checkpoints.create(dev, "dev", actor=schedules.SCHEDULER, label=f"scheduled {first:%Y-%m-%d %H:%M} UTC")
+    assert runs.note(dev.registry, claimed, "dead-process", checkpoint_id=made.id)
+    with dev.registry.connection(CONTROL) as conn:
+        conn.execute("UPDATE schedule_runs SET lease_until = clock_timestamp() - interval '1 s'")
+    with oplock.hold(dev.registry, "dev", operation="migrate.up", actor="someone"):
+        busy = schedules.run_due(dev, now=first + timedelta(minutes=2), owner="alive")
+    assert [h.outcome for h in busy] == ["busy"]
+    kept = runs.recent(dev.registry, Branch.DEV)[0]
+    assert (kept.state, kept.checkpoint_id, kept.attempts) == ("running", made.id, 1)  # given back, nothing lost
+    done = schedules.run_due(dev, now=first + timedelta(minutes=3), owner="alive")
+    assert [(h.outcome, h.checkpoint_id) for h in done] == [("ok", made.id)]
+    assert [c.id for c in scheduled(dev)] == [made.id]
+
+
+def test_a_drill_that_cannot_run_fails_the_run_and_prunes_no_verified_backup(dev, monkeypatch):
+    from dbadmin.services.errors import BranchBusy
+
+    first = hourly(dev, keep="last=1")
+    schedules.run_due(dev, now=first + timedelta(minutes=1))
+    verified = scheduled(dev)[0]
+
+    def busy(*args, **kwargs):
+        raise BranchBusy("busy: migrate.up by someone since now")
+
+    monkeypatch.setattr(checkpoints, "drill", busy)
+    done = schedules.run_due(dev, now=first + timedelta(hours=1, minutes=1))
+    assert [h.outcome for h in done] == ["failed"]
+    assert done[0].detail == "the drill could not run: busy: migrate.up by someone since now"
+    assert {c.id for c in scheduled(dev)} == {verified.id, done[0].checkpoint_id}  # the proven one stays
+    assert checkpoints.last_verified(dev, "dev")[0].id == verified.id
+
+
+def test_a_stopping_process_claims_and_takes_over_nothing(dev):
+    import threading
+
+    first = hourly(dev)
+    stop = threading.Event()
+    stop.set()
+    assert schedules.run_due(dev, now=first + timedelta(minutes=1), stop=stop) == []
+    assert runs.recent(dev.registry, Branch.DEV) == []

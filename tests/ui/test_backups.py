@@ -68,7 +68,7 @@ def test_schedule_a_branch_drill_a_checkpoint_and_see_it_verified(page: Page, co
     screenshot(page, "backups")
 
     page.goto(f"{base}/admin/?branch=prod")
-    expect(page.get_by_test_id("verified-prod")).to_have_text(f"#{checkpoint_id} · drilled just now")
+    expect(page.get_by_test_id("verified-prod")).to_have_text(f"#{checkpoint_id} · just now (drilled just now)")
     expect(page.get_by_test_id("verified-dev")).to_have_text("none yet")
     expect(page.get_by_test_id("overdue-prod")).to_have_count(0)
 

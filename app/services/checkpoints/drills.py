@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 from .. import dburl, server_admin
 from ..branch import Branch
 from ..context import Context
-from ..errors import DBAdminError, DrillFailed, OperationRefused
+from ..errors import Cancelled, DBAdminError, DrillFailed, OperationRefused
 from ..frame.access import Principal
 from ..frame.operations import operation
 from ..registry import CONTROL
@@ -140,7 +140,8 @@ def can_drill(context: Context, checkpoint: Checkpoint) -> bool:
 
 def _run(context: Context, job: Job, strategy: Drillable, checkpoint: Checkpoint, actor: str) -> Drill:
     """Restore, check, drop the scratch database; the drill's row says what happened, even when
-    something unexpected stops it (``interrupted``, never a pass)."""
+    something unexpected stops it (``interrupted``, never a pass), and whether the scratch
+    database is gone (if not, ``settle`` drops it later)."""
     registry = context.registry
     scratch = _scratch_name(job.database, checkpoint.id)
     drill_id = _start(context, checkpoint.id, actor, scratch)
@@ -152,6 +153,9 @@ def _run(context: Context, job: Job, strategy: Drillable, checkpoint: Checkpoint
         job.report(0, 0, f"restoring checkpoint #{checkpoint.id} into {scratch}")
         try:
             strategy.restore_into(job, checkpoint, scratch)
+        except Cancelled:
+            findings.append("cancelled")
+            raise
         except DBAdminError as exc:
             findings.append(f"the restore failed: {failure_message(exc, job.secrets)}")
         else:
@@ -165,8 +169,10 @@ def _run(context: Context, job: Job, strategy: Drillable, checkpoint: Checkpoint
                 findings.append(f"the restored copy could not be read: {dburl.reason(exc, job.secrets)}")
         outcome = "failed" if findings else "passed"
     finally:
+        dropped = False
         try:
             job.drop(scratch)
+            dropped = True
         finally:
             finished = _finish(
                 context,
@@ -174,6 +180,7 @@ def _run(context: Context, job: Job, strategy: Drillable, checkpoint: Checkpoint
                 outcome=outcome,
                 findings=findings or (["stopped before it finished"] if outcome == "interrupted" else []),
                 duration_ms=int((time.monotonic() - started) * 1000),
+                dropped=dropped,
                 **measured,
             )
     return finished
@@ -229,19 +236,26 @@ def last_verified(context: Context, branch: Branch | str) -> tuple[Checkpoint, D
 
 
 def settle(context: Context, job: Job) -> list[str]:
-    """Drop the scratch databases drills of ``job``'s branch left when their process was killed, and
-    record those drills as interrupted (call while holding the branch's lock, as start-up does)."""
+    """Drop the scratch databases drills of ``job``'s branch left (their process was killed, or the
+    drop failed), recording a killed one as interrupted (call while holding the branch's lock, as
+    start-up does)."""
     with context.registry.connection(CONTROL) as conn:
         left = conn.execute(
-            """SELECT d.id, d.scratch FROM checkpoint_drills d JOIN admin_checkpoints c ON c.id = d.checkpoint_id
-                WHERE d.outcome = 'running' AND c.branch = %s""",
+            """SELECT d.id, d.scratch, d.outcome FROM checkpoint_drills d
+                 JOIN admin_checkpoints c ON c.id = d.checkpoint_id
+                WHERE NOT d.scratch_dropped AND c.branch = %s""",
             (job.branch.value,),
         ).fetchall()
     settled = []
-    for drill_id, scratch in left:
+    for drill_id, scratch, outcome in left:
         job.drop(scratch)
-        _finish(context, drill_id, outcome="interrupted", findings=["dbadmin stopped before the drill finished"])
-        settled.append(f"drill #{drill_id} was interrupted: its scratch database {scratch} dropped")
+        if outcome == "running":
+            _finish(context, drill_id, outcome="interrupted", findings=["dbadmin stopped before the drill finished"])
+            settled.append(f"drill #{drill_id} was interrupted: its scratch database {scratch} dropped")
+            continue
+        with context.registry.connection(CONTROL) as conn:
+            conn.execute("UPDATE checkpoint_drills SET scratch_dropped = true WHERE id = %s", (drill_id,))
+        settled.append(f"the scratch database {scratch} of drill #{drill_id} dropped")
     return settled
 
 
@@ -264,13 +278,14 @@ def _finish(
     restore_ms: int | None = None,
     duration_ms: int | None = None,
     tables: int | None = None,
+    dropped: bool = True,
 ) -> Drill:
     with context.registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Drill)) as cur:
         found = cur.execute(
             f"""UPDATE checkpoint_drills SET outcome = %s, findings = %s, restore_ms = %s, duration_ms = %s,
-                       tables = %s, finished_at = clock_timestamp()
+                       tables = %s, scratch_dropped = %s, finished_at = clock_timestamp()
                  WHERE id = %s RETURNING {_COLUMNS}""",
-            (outcome, Jsonb(findings), restore_ms, duration_ms, tables, drill_id),
+            (outcome, Jsonb(findings), restore_ms, duration_ms, tables, dropped, drill_id),
         ).fetchone()
     assert found is not None
     return found

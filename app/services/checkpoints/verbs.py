@@ -135,7 +135,7 @@ def create_locked(
             quietly(chosen.discard_partial, job, reference)
         catalog.update(context.registry, row.id, status="failed", error=failure_message(exc, job.secrets))
         raise
-    catalog.store_snapshot(context.registry, row.id, snapshot, created.row_counts)
+    catalog.store_snapshot(context.registry, row.id, created.schema or snapshot, created.row_counts)
     measured = {"unavailable_ms": job.unavailable_ms, "copy_method": job.copy_method}
     if details is not None:
         details.update(

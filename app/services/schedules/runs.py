@@ -53,23 +53,27 @@ def claim(registry: Registry, branch: Branch, due_at: datetime, owner: str, leas
     )
 
 
-def take_over(registry: Registry, owner: str, lease: float) -> Run | None:
-    """One run whose lease ran out, now ``owner``'s (its attempt counted), or None.
+def take_over(registry: Registry, owner: str, lease: float, branches: tuple[Branch, ...]) -> Run | None:
+    """One run of ``branches`` whose lease ran out, now ``owner``'s (its attempt counted), or None.
 
     The condition is checked again on the row as it is updated, so of two processes that
-    see the same expired lease, one takes it and the other finds it renewed.
+    see the same expired lease, one takes it and the other finds it renewed.  The run comes
+    back with the ``started_at`` of its previous attempt: None for one given back before it
+    made anything.
     """
     return _one(
         registry,
-        f"""UPDATE schedule_runs SET owner = %(owner)s, lease_until = {_LEASE}, attempts = attempts + 1,
+        f"""UPDATE schedule_runs r SET owner = %(owner)s, lease_until = {_LEASE}, attempts = r.attempts + 1,
                    started_at = clock_timestamp()
-             WHERE (branch, due_at) = (SELECT branch, due_at FROM schedule_runs
-                                        WHERE state = 'running' AND lease_until < clock_timestamp()
-                                          AND attempts < %(max)s
-                                        ORDER BY due_at LIMIT 1)
-               AND state = 'running' AND lease_until < clock_timestamp()
-            RETURNING {_COLUMNS}""",
-        {"owner": owner, "lease": lease, "max": MAX_ATTEMPTS},
+              FROM (SELECT branch, due_at, started_at FROM schedule_runs
+                     WHERE state = 'running' AND lease_until < clock_timestamp() AND attempts < %(max)s
+                       AND branch = ANY(%(branches)s)
+                     ORDER BY due_at LIMIT 1) found
+             WHERE (r.branch, r.due_at) = (found.branch, found.due_at)
+               AND r.state = 'running' AND r.lease_until < clock_timestamp()
+            RETURNING r.branch, r.due_at, r.state, r.owner, r.lease_until, r.attempts, r.checkpoint_id, r.drill_id,
+                      r.error, found.started_at, r.finished_at""",
+        {"owner": owner, "lease": lease, "max": MAX_ATTEMPTS, "branches": [b.value for b in branches]},
     )
 
 
@@ -99,22 +103,26 @@ def renew(registry: Registry, run: Run, owner: str, lease: float) -> bool:
     )
 
 
-def note(registry: Registry, run: Run, owner: str, **values: object) -> None:
-    """Record ``checkpoint_id`` or ``drill_id`` on ``owner``'s running ``run``."""
+def note(registry: Registry, run: Run, owner: str, **values: object) -> bool:
+    """Record ``checkpoint_id`` or ``drill_id`` on ``owner``'s running ``run``; False when it is no longer ``owner``'s."""
     allowed = {"checkpoint_id", "drill_id"}
     if not values or set(values) - allowed:
         raise ValueError(f"cannot note {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
     with registry.connection(CONTROL) as conn:
-        conn.execute(
-            f"""UPDATE schedule_runs SET {assignments}
-                 WHERE branch = %(branch)s AND due_at = %(due_at)s AND owner = %(owner)s""",
-            values | {"branch": run.branch, "due_at": run.due_at, "owner": owner},
+        return (
+            conn.execute(
+                f"""UPDATE schedule_runs SET {assignments}
+                     WHERE branch = %(branch)s AND due_at = %(due_at)s AND owner = %(owner)s AND state = 'running'""",
+                values | {"branch": run.branch, "due_at": run.due_at, "owner": owner},
+            ).rowcount
+            == 1
         )
 
 
 def finish(registry: Registry, run: Run, owner: str, *, state: str, error: str | None = None) -> Run | None:
-    """``owner``'s ``run`` ended (``ok`` or ``failed``); None when it was no longer ``owner``'s."""
+    """``owner``'s ``run`` ended (``ok``, ``failed``, or ``missed`` when given back and now too late); None
+    when it was no longer ``owner``'s."""
     return _one(
         registry,
         f"""UPDATE schedule_runs SET state = %(state)s, error = %(error)s, finished_at = clock_timestamp(),
@@ -125,11 +133,15 @@ def finish(registry: Registry, run: Run, owner: str, *, state: str, error: str |
     )
 
 
-def release(registry: Registry, run: Run, owner: str) -> None:
-    """Give ``run`` back unstarted (its branch was busy): the next look at the schedule claims it again."""
+def give_back(registry: Registry, run: Run, owner: str) -> None:
+    """Give ``run`` back (its branch was busy): its lease ends now, so the next look takes it over,
+    keeping what it had made (``checkpoint_id``); this attempt is not counted, and one that
+    made nothing is as if never started (past the grace, it is missed)."""
     with registry.connection(CONTROL) as conn:
         conn.execute(
-            "DELETE FROM schedule_runs WHERE branch = %s AND due_at = %s AND owner = %s AND state = 'running'",
+            """UPDATE schedule_runs SET lease_until = clock_timestamp(), attempts = greatest(attempts - 1, 0),
+                      started_at = CASE WHEN checkpoint_id IS NULL THEN NULL ELSE started_at END
+                WHERE branch = %s AND due_at = %s AND owner = %s AND state = 'running'""",
             (run.branch, run.due_at, owner),
         )
 
@@ -160,20 +172,27 @@ def recent(registry: Registry, branch: Branch, limit: int = 20) -> list[Run]:
         ).fetchall()
 
 
-def checkpoints_of(registry: Registry, branch: Branch) -> list[tuple[int, datetime, bool]]:
-    """The ready checkpoints ``branch``'s schedule made: id, when, and whether good (its last drill, if any, passed)."""
-    with registry.connection(CONTROL) as conn:
-        return [
-            (row[0], row[1], row[2])
-            for row in conn.execute(
-                """SELECT c.id, c.created_at, coalesce(d.outcome <> 'failed', true)
-                     FROM schedule_runs r JOIN admin_checkpoints c ON c.id = r.checkpoint_id
-                     LEFT JOIN LATERAL (SELECT outcome FROM checkpoint_drills WHERE checkpoint_id = c.id
-                                         AND outcome IN ('passed', 'failed') ORDER BY id DESC LIMIT 1) d ON true
-                    WHERE r.branch = %s AND c.status = 'ready'""",
-                (branch.value,),
-            )
-        ]
+@dataclass(frozen=True)
+class Made:
+    """A ready checkpoint a schedule made, and how its last finished drill ended (None: never drilled)."""
+
+    id: int
+    created_at: datetime
+    strategy: str
+    drill: str | None
+
+
+def checkpoints_of(registry: Registry, branch: Branch) -> list[Made]:
+    """The ready checkpoints ``branch``'s schedule made."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Made)) as cur:
+        return cur.execute(
+            """SELECT c.id, c.created_at, c.strategy, d.outcome AS drill
+                 FROM schedule_runs r JOIN admin_checkpoints c ON c.id = r.checkpoint_id
+                 LEFT JOIN LATERAL (SELECT outcome FROM checkpoint_drills WHERE checkpoint_id = c.id
+                                     AND outcome IN ('passed', 'failed') ORDER BY id DESC LIMIT 1) d ON true
+                WHERE r.branch = %s AND c.status = 'ready'""",
+            (branch.value,),
+        ).fetchall()
 
 
 def _one(registry: Registry, query: str, params: dict) -> Run | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from ..errors import InvalidInput
 from ..text import refuse_nul
 
 MAX_LINES = 10
+MAX_WITHIN = timedelta(days=3660)  # ten years: a keep rule reads back as it was written (within=3660d at most)
 MAX_LENGTH = 500  # of the whole crontab text, and of a keep rule
 BUCKETS = ("last", "hourly", "daily", "weekly", "monthly")
 _DURATION = re.compile(r"(\d{1,5})([hdw])")
@@ -52,7 +54,10 @@ class Keep:
             if name == "within":
                 if not (found := _DURATION.fullmatch(value)):
                     raise InvalidInput(f"within={value[:20]} is not a duration: use hours, days or weeks (36h, 7d, 2w)")
-                values[name] = int(found[1]) * _UNITS[found[2]]
+                within = int(found[1]) * _UNITS[found[2]]
+                if within > MAX_WITHIN:
+                    raise InvalidInput(f"within={value} is more than {MAX_WITHIN.days} days")
+                values[name] = within
             elif not value.isdigit() or not 0 <= int(value) <= 1000:
                 raise InvalidInput(f"{name}={value[:20]} must be a whole number from 0 to 1000")
             else:
@@ -118,11 +123,11 @@ class Schedule:
         return min((moment for moment in found if moment is not None), default=None)
 
     def interval(self, around: datetime) -> timedelta:
-        """The longest gap between two of its times in the week after ``around``: how long a branch may go
-        without a new checkpoint before it is overdue."""
-        times = list(self.times(around, around + timedelta(days=8)))
+        """The longest gap between two of its times after ``around`` (over its next 500 times, or
+        400 days): how long a branch may go without a new checkpoint before it is overdue."""
+        times = list(islice(self.times(around, around + timedelta(days=400)), 500))
         gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-        return max(gaps, default=timedelta(days=31))
+        return max(gaps, default=timedelta(days=400))
 
     def describe(self) -> str:
         return "; ".join(self.crontab)
@@ -135,9 +140,9 @@ def _triggers(line: str) -> list[CronTrigger]:
     """The triggers of one crontab line, with cron's meaning where APScheduler 3 differs from it.
 
     APScheduler numbers weekdays from Monday (0) where cron starts at Sunday (0 or 7), so
-    weekdays are passed by name; and when both the day of the month and the weekday are
-    restricted, cron fires on either (``0 3 1 * 1``: the 1st and every Monday), so that is
-    two triggers.
+    weekdays are passed by name; and when neither the day of the month nor the weekday
+    starts with ``*``, cron fires on either (``0 3 1 * 1``: the 1st and every Monday), so
+    that is two triggers.
     """
     fields = line.split()
     if len(fields) != 5:
@@ -147,7 +152,7 @@ def _triggers(line: str) -> list[CronTrigger]:
     minute, hour, day, month, weekday = fields
     try:
         names = _weekday_names(weekday)
-        both = day != "*" and names != "*"
+        both = not day.startswith("*") and not weekday.startswith("*")  # cron's own test, on the text
         shapes = [(day, "*"), ("*", names)] if both else [(day, names)]
         return [
             CronTrigger(minute=minute, hour=hour, day=d, month=month, day_of_week=w, timezone=UTC) for d, w in shapes

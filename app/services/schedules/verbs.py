@@ -24,11 +24,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from .. import checkpoints, recovery
+import psycopg
+
+from .. import checkpoints, dburl, recovery
 from ..branch import Branch
 from ..checkpoints import catalog, drills
+from ..checkpoints.strategies.base import Drillable
 from ..context import Context
-from ..errors import BranchBusy, DBAdminError, DrillFailed, OperationRefused
+from ..errors import BranchBusy, Cancelled, DBAdminError, DrillFailed, OperationRefused
 from ..frame import oplock
 from ..frame.access import Principal, Role
 from ..frame.operations import operation
@@ -181,19 +184,20 @@ def run_due(
     sync_settings(context)
     for run in runs.abandon_exhausted(context.registry):
         handled.append(Handled(Branch(run.branch), run.due_at, "failed", run.error or ""))
-    while (taken := runs.take_over(context.registry, owner, lease)) is not None:
+    while not stop.is_set() and (taken := runs.take_over(context.registry, owner, lease, branches)) is not None:
         branch = Branch(taken.branch)
         current = get(context, branch, now=now)
-        if current is None or branch not in branches:
+        if current is None:
             runs.finish(context.registry, taken, owner, state="failed", error="its schedule was removed")
             continue
-        try:
-            recovery.recover(context, branch)  # what the dead process left half-way
-        except BranchBusy:
-            runs.release(context.registry, taken, owner)
-            handled.append(Handled(branch, taken.due_at, "busy"))
+        if taken.started_at is None and now - taken.due_at > grace:  # given back unstarted, and now too late
+            why = f"not started within {_minutes(grace)} of its time"
+            runs.finish(context.registry, taken, owner, state="missed", error=why)
+            handled.append(Handled(branch, taken.due_at, "missed", why))
             continue
-        handled.append(_execute(context, taken, current.schedule, owner, lease, stop))
+        handled.append(_execute(context, taken, current.schedule, owner, lease, stop, recover=True))
+        if handled[-1].outcome == "busy":  # given back: its lease ended now, so take_over would hand it back at once
+            break
     for branch in branches:
         current = get(context, branch, now=now)
         if current is None:
@@ -215,7 +219,7 @@ def run_due(
             if (holder := oplock.holder(context.registry, branch)) is not None:  # asked again next look, unaudited
                 handled.append(Handled(branch, moment, "busy", holder.describe()))
                 continue
-            claimed = runs.claim(context.registry, branch, moment, owner, lease)
+            claimed = None if stop.is_set() else runs.claim(context.registry, branch, moment, owner, lease)
             if claimed is not None:
                 handled.append(_execute(context, claimed, current.schedule, owner, lease, stop))
     _tell(context, handled)
@@ -259,13 +263,34 @@ def _tell(context: Context, handled: list[Handled]) -> None:
 
 
 def _execute(
-    context: Context, run: Run, schedule: Schedule, owner: str, lease: float, stop: threading.Event
+    context: Context,
+    run: Run,
+    schedule: Schedule,
+    owner: str,
+    lease: float,
+    stop: threading.Event,
+    *,
+    recover: bool = False,
 ) -> Handled:
-    """Take the checkpoint of ``run``, drill it, apply retention; holding the lease all along."""
+    """Take the checkpoint of ``run``, drill it, apply retention; holding the lease from the start.
+
+    ``recover``: the run was taken over from a process that stopped, so what it left on the
+    branch is settled first.  Whatever stops the run, it is given back (to be taken over),
+    recorded as failed, or found to be no longer ours (``lost``): then nothing more is recorded.
+    """
     branch = Branch(run.branch)
     registry = context.registry
     lost = threading.Event()  # set when the lease is no longer ours: the checkpoint is cancelled
     with _renewing(context, run, owner, lease, lost, stop):
+        if recover:
+            try:
+                recovery.recover(context, branch)  # what the dead process left half-way
+            except BranchBusy as busy:
+                runs.give_back(registry, run, owner)
+                return Handled(branch, run.due_at, "busy", str(busy))
+            except (DBAdminError, psycopg.Error) as exc:
+                runs.give_back(registry, run, owner)
+                return Handled(branch, run.due_at, "busy", f"the branch could not be settled: {dburl.reason(exc)}")
         checkpoint = _made_before(context, run)  # taken over after its checkpoint was made: resume from there
         if checkpoint is None:
             try:
@@ -279,29 +304,49 @@ def _execute(
                     cancel=lost,
                 )
             except BranchBusy as busy:
-                runs.release(registry, run, owner)
+                runs.give_back(registry, run, owner)
                 return Handled(branch, run.due_at, "busy", str(busy))
-            except DBAdminError as exc:
-                return _ended(context, run, owner, "failed", f"the checkpoint failed: {exc}", lost)
+            except Cancelled:
+                return _ended(context, run, owner, "failed", "cancelled", lost)
+            except Exception as exc:  # a driver's error too: the look goes on, the run is recorded
+                return _ended(context, run, owner, "failed", f"the checkpoint failed: {_said(exc, context)}", lost)
+            if not runs.note(registry, run, owner, checkpoint_id=checkpoint.id):
+                lost.set()  # taken over meanwhile: this checkpoint keeps its ordinary expiry, and is not ours to record
+                return _ended(context, run, owner, "failed", None, lost, checkpoint.id)
             catalog.update(registry, checkpoint.id, expires_at=None)  # kept or pruned by the schedule's keep rule
-            runs.note(registry, run, owner, checkpoint_id=checkpoint.id)
-        problem = None
-        try:
-            drilled = checkpoints.drill(
-                context, branch, checkpoint.id, actor=SCHEDULER, reason="after a scheduled checkpoint", cancel=lost
-            )
-            runs.note(registry, run, owner, drill_id=drilled.id)
-        except DrillFailed as exc:
-            problem = str(exc)
-            drill = drills.last_of(context, [checkpoint.id]).get(checkpoint.id)
-            if drill is not None:
-                runs.note(registry, run, owner, drill_id=drill.id)
-        except OperationRefused as exc:  # a strategy whose checkpoints cannot be drilled
-            _log.info("scheduled checkpoint #%s of %s not drilled: %s", checkpoint.id, branch.label, exc)
-        except DBAdminError as exc:
-            problem = f"the drill could not run: {exc}"
+        problem = _drill(context, run, owner, checkpoint, lost)
+        if lost.is_set():
+            return _ended(context, run, owner, "failed", None, lost, checkpoint.id)
         prune(context, branch, schedule.keep)
         return _ended(context, run, owner, "failed" if problem else "ok", problem, lost, checkpoint.id)
+
+
+def _drill(context: Context, run: Run, owner: str, checkpoint: catalog.Checkpoint, lost: threading.Event) -> str | None:
+    """Drill ``run``'s checkpoint (when its strategy can be); what went wrong, or None."""
+    if not checkpoints.can_drill(context, checkpoint):
+        _log.info("scheduled checkpoint #%s: its strategy (%s) is not drilled", checkpoint.id, checkpoint.strategy)
+        return None
+    try:
+        drilled = checkpoints.drill(
+            context, run.branch, checkpoint.id, actor=SCHEDULER, reason="after a scheduled checkpoint", cancel=lost
+        )
+        runs.note(context.registry, run, owner, drill_id=drilled.id)
+        return None
+    except DrillFailed as exc:
+        drill = drills.last_of(context, [checkpoint.id]).get(checkpoint.id)
+        if drill is not None:
+            runs.note(context.registry, run, owner, drill_id=drill.id)
+        return str(exc)
+    except Exception as exc:  # busy, cancelled, the server away: the checkpoint stays unverified, and that is said
+        return f"the drill could not run: {_said(exc, context)}"
+
+
+def _said(exc: BaseException, context: Context) -> str:
+    return (
+        str(exc)
+        if isinstance(exc, DBAdminError)
+        else f"{type(exc).__name__}: {dburl.reason(exc, context.settings.secrets())}"
+    )
 
 
 def _made_before(context: Context, run: Run) -> catalog.Checkpoint | None:
@@ -331,8 +376,10 @@ def _ended(
 
 
 class _renewing:
-    """Renew ``owner``'s lease on ``run`` every third of it while the body runs; set ``lost`` if it
-    is taken over meanwhile (this process hung past its lease) or the process is stopping."""
+    """Renew ``owner``'s lease on ``run`` every third of it while the body runs; set ``lost`` when it
+    is taken over (this process hung past its lease), when no renewal succeeded for a whole
+    lease (the control store is away: another process may take the run once it is back), or
+    when the process is stopping."""
 
     def __init__(
         self, context: Context, run: Run, owner: str, lease: float, lost: threading.Event, stop: threading.Event
@@ -344,7 +391,7 @@ class _renewing:
     def _renew(self) -> None:
         renewed = time.monotonic()
         while not self.done.wait(min(0.5, self.lease / 3)):
-            if self.stop.is_set():
+            if self.stop.is_set() or time.monotonic() - renewed >= self.lease:
                 self.lost.set()
                 return
             if time.monotonic() - renewed < self.lease / 3:
@@ -354,8 +401,8 @@ class _renewing:
                     self.lost.set()
                     return
                 renewed = time.monotonic()
-            except DBAdminError:  # the control store is away: keep trying while the lease may still hold
-                continue
+            except Exception:  # the control store away, a failover: try again until the lease would be gone
+                _log.warning("dbadmin schedule: the lease on %s could not be renewed", self.run.due_at, exc_info=True)
 
     def __enter__(self) -> None:
         self.thread.start()
@@ -366,9 +413,21 @@ class _renewing:
 
 
 def prune(context: Context, branch: Branch, keep: Keep, *, now: datetime | None = None) -> list[int]:
-    """Delete the scheduled checkpoints of ``branch`` that ``keep`` does not keep (each an audited delete)."""
+    """Delete the scheduled checkpoints of ``branch`` that ``keep`` does not keep (each an audited delete).
+
+    Good means proven: its last drill passed, or its strategy is not drilled and it is ready.
+    One not drilled yet (the drill could not run) is not good, so it fills no slot, and the
+    newest proven one is never pruned for it.
+    """
     now = now or datetime.now(UTC)
-    candidates = [retention.Candidate(*row) for row in runs.checkpoints_of(context.registry, branch)]
+    candidates = [
+        retention.Candidate(
+            made.id,
+            made.created_at,
+            good=made.drill == "passed" or (made.drill is None and made.strategy not in _drilled(context)),
+        )
+        for made in runs.checkpoints_of(context.registry, branch)
+    ]
     kept = retention.kept(candidates, keep, now)
     deleted = []
     for candidate in candidates:
@@ -381,6 +440,11 @@ def prune(context: Context, branch: Branch, keep: Keep, *, now: datetime | None 
             continue
         deleted.append(candidate.id)
     return deleted
+
+
+def _drilled(context: Context) -> set[str]:
+    """The strategies whose checkpoints are drilled."""
+    return {name for name, strategy in context.checkpoint_strategies.items() if isinstance(strategy, Drillable)}
 
 
 def _store(context: Context, branch: Branch, schedule: Schedule, *, source: str, actor: str) -> None:

@@ -18,6 +18,7 @@ from ..schedules.runs import Run
 class Verified:
     checkpoint_id: int
     label: str
+    created_at: datetime  # how old the data it proves is
     drilled_at: datetime
     restore_ms: int | None
 
@@ -42,12 +43,14 @@ def backups(context: Context, branch: Branch | str, *, now: datetime | None = No
     current = schedules.get(context, branch, now=now)
     found = checkpoints.last_verified(context, branch)
     verified = (
-        Verified(found[0].id, found[0].label, found[1].started_at, found[1].restore_ms) if found is not None else None
+        Verified(found[0].id, found[0].label, found[0].created_at, found[1].started_at, found[1].restore_ms)
+        if found is not None
+        else None
     )
     overdue = None
     if current is not None:
         allowed = current.schedule.interval(now) + timedelta(minutes=context.settings.schedule_grace_minutes)
-        since = verified.drilled_at if verified else current.updated_at
+        since = verified.created_at if verified else current.updated_at  # the data's age, not the drill's
         if now - since > allowed:
             overdue = (
                 f"no verified backup for {span(now - since)}: the schedule promises one every {span(current.schedule.interval(now))}"

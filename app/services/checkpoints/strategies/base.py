@@ -91,6 +91,9 @@ class Created:
     checksum: str | None = None
     # Each table's rows in the copy (``schema.counts``), for restore drills to check; None: not counted.
     row_counts: dict | None = None
+    # The schema as the copy has it, when the strategy read it in the copy's own snapshot (a dump);
+    # None: the service's snapshot, taken just before, stands.
+    schema: dict | None = None
 
 
 @dataclass(frozen=True)

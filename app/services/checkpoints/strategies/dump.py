@@ -12,13 +12,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
+
+import psycopg
+from psycopg.rows import dict_row
 
 from ....config import Settings
 from ... import dburl, pgtools, server_admin
 from ...errors import Cancelled, CheckpointCorrupt, CheckpointFailed, NameTaken
-from ...schema import counts
+from ...schema import counts, introspection
 from ..catalog import Checkpoint
 from ..stores import LocalStore, S3Store, Store, sha256_of
 from . import swap
@@ -71,21 +75,22 @@ class DumpStrategy:
                 f"{estimate // 2**20} MiB, so a dump may not fit"
             )
         try:
-            with _exported_snapshot(job) as (snapshot, row_counts):
+            with _exported_snapshot(job) as exported:
                 _run_tool(
                     job,
                     tool,
-                    ["--format=custom", f"--file={staged}", "--no-password", f"--snapshot={snapshot}"],
+                    ["--format=custom", f"--file={staged}", "--no-password", f"--snapshot={exported.name}"],
                     job.url,
                     watch=staged,
                     total=estimate,
                 )
+                recorded = exported.record(job)
             checksum = sha256_of(staged)
             size = self.store.keep(staged, reference)
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        return Created(size_bytes=size, checksum=checksum, row_counts=row_counts)
+        return Created(size_bytes=size, checksum=checksum, row_counts=recorded.row_counts, schema=recorded.schema)
 
     def restore(self, job: Job, checkpoint: Checkpoint, keep: Keep) -> Checkpoint:
         self.verify(job, checkpoint)
@@ -170,19 +175,40 @@ class DumpStrategy:
         return Unavailability(self.name, 0.0, "dump: pg_dump reads a snapshot while the branch stays online.")
 
 
-@contextmanager
-def _exported_snapshot(job: Job) -> Iterator[tuple[str, dict]]:
-    """A snapshot of the branch for pg_dump to read (``--snapshot``), and each table's rows in it.
+@dataclass
+class _Exported:
+    """The snapshot pg_dump reads, held open by ``conn``'s transaction, and what the checkpoint
+    records of it: each table's rows and the schema, read in that same snapshot."""
 
-    The counts and the archive see the very same data, however busy the branch is, so a
-    drill can hold the restored copy to exact counts.  The exporting transaction stays open
-    (read-only) until the dump is done.
+    name: str
+    conn: psycopg.Connection
+
+    def record(self, job: Job) -> Created:
+        """Read once pg_dump is done: never hold a table lock while it runs (an application's
+        TRUNCATE waiting on us would wait behind pg_dump, and pg_dump behind it, for good)."""
+        job.report(0, 0, "counting rows")
+        row_counts = counts.of(self.conn)
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            schema = introspection.snapshot_of(cur)
+        return Created(size_bytes=0, row_counts=row_counts, schema=schema)
+
+
+@contextmanager
+def _exported_snapshot(job: Job) -> Iterator[_Exported]:
+    """A snapshot of the branch for pg_dump to read (``--snapshot``), so that the counts and the
+    schema the checkpoint records are those of the archive, however busy the branch is.
+
+    The exporting transaction (read-only) sits idle while pg_dump runs: a server's idle or
+    statement timeout must not end it, and a count never waits long for a lock.
     """
     with job.registry.connection(job.branch) as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])  # type: ignore[index]
-        job.report(0, 0, "counting rows")
-        yield snapshot, counts.of(conn)
+        conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+        conn.execute("SET LOCAL statement_timeout = 0")
+        conn.execute("SET LOCAL lock_timeout = '5s'")
+        row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert row is not None
+        yield _Exported(str(row[0]), conn)
 
 
 def _check_archive(job: Job, checkpoint: Checkpoint, archive: Path) -> None:
