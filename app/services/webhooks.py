@@ -42,6 +42,7 @@ from .registry import CONTROL, Registry
 ATTEMPTS = 4
 TIMEOUT_SECONDS = 10
 LEASE_SECONDS = 120  # a pending delivery nobody touched this long is resumed by a start
+KEPT_DAYS = 90  # finished deliveries are kept this long
 _log = logging.getLogger("dbadmin")
 
 
@@ -146,10 +147,18 @@ class Webhooks:
         return deliveries(self.registry, ids=finished)
 
     def resume(self) -> int:
-        """Send the deliveries a stopped process left pending (their lease ran out); how many."""
+        """Send the deliveries a stopped process left pending (their lease ran out); how many.
+
+        Finished deliveries older than ``KEPT_DAYS`` go on the way, so the record stays bounded.
+        """
         by_key = {target.key: target for target in self.targets}
         resumed = 0
         with self.registry.connection(CONTROL) as conn:
+            conn.execute(
+                """DELETE FROM webhook_deliveries WHERE status <> 'pending'
+                      AND finished_at < clock_timestamp() - make_interval(days => %s)""",
+                (KEPT_DAYS,),
+            )
             rows = conn.execute(
                 """UPDATE webhook_deliveries SET lease_until = clock_timestamp() + make_interval(secs => %s)
                     WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < clock_timestamp())
