@@ -105,13 +105,7 @@ def drill(
                 f"checkpoint #{checkpoint.id} was made by the {checkpoint.strategy} strategy, whose checkpoints "
                 "cannot be rebuilt beside the branch: drills check dump and clone checkpoints"
             )
-        job = Job(
-            registry=context.registry,
-            branch=branch,
-            secrets=context.settings.secrets(),
-            progress=running.progress,
-            cancel=cancel or threading.Event(),
-        )
+        job = Job.of(context, branch, running.progress, cancel)
         with job.maintenance() as conn:
             if not server_admin.can_create_databases(conn):
                 raise OperationRefused(

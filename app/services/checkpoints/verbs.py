@@ -114,7 +114,7 @@ def create_locked(
     label, notes = _check_label(label), _check_notes(notes)
     chosen = _strategy(context, branch, strategy)
     context.registry.identity(branch)  # the branch answers, and is the database it names, before anything starts
-    job = _job(context, branch, progress, cancel)
+    job = Job.of(context, branch, progress, cancel)
     row = catalog.insert(
         context.registry,
         label=label,
@@ -204,7 +204,7 @@ def restore(
         check_plan(plan, confirm)
         strategy = _made_by(context, checkpoint)
         context.registry.identity(branch)  # the branch answers, and is the database it names
-        job = _job(context, branch, running.progress, cancel)
+        job = Job.of(context, branch, running.progress, cancel)
         with capture.kept(context, branch, running.details) as token:
             job.session_settings = {"dbadmin.run": token}
             before = strategy.restore(
@@ -299,7 +299,7 @@ def restore_to_time(
         strategy = _strategy(context, branch, None)
         assert isinstance(strategy, TimeTravel)  # the plan refused one that is not
         context.registry.identity(branch)  # the branch answers, and is the database it names
-        job = _job(context, branch, running.progress, cancel)
+        job = Job.of(context, branch, running.progress, cancel)
         keep = _Keep(context, job, actor.name, f"before restore to {plan.moment:%Y-%m-%d %H:%M:%S} UTC")
         with capture.kept(context, branch, running.details) as token:
             job.session_settings = {"dbadmin.run": token}
@@ -328,7 +328,7 @@ def delete(
         details={"checkpoint_id": str(checkpoint_id)[:20]},
     ) as (branch, _):
         checkpoint = catalog.get(context.registry, checkpoint_id, branch=branch)
-        _made_by(context, checkpoint).delete(_job(context, branch, None, None), checkpoint)
+        _made_by(context, checkpoint).delete(Job.of(context, branch, None, None), checkpoint)
         return catalog.update(context.registry, checkpoint.id, status="deleted")
 
 
@@ -354,7 +354,7 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> P
             found = catalog.list_for_branch(context.registry, branch, statuses=("ready", "failed"))
             newest_ready = next((c.id for c in found if c.status == "ready"), None)
             now = _now(context)
-            job = _job(context, branch, None, None)
+            job = Job.of(context, branch, None, None)
             mine = Pruned()
             for checkpoint in found:
                 if checkpoint.id == newest_ready or checkpoint.expires_at is None or checkpoint.expires_at > now:
@@ -380,7 +380,7 @@ def expected_unavailability(context: Context, branch: Branch | str, strategy: st
     """What a person should know before confirming a new checkpoint: how long the branch will take no
     connections, as its strategy estimates it."""
     branch = Branch.parse(branch)
-    return _strategy(context, branch, strategy).unavailability(_job(context, branch, None, None))
+    return _strategy(context, branch, strategy).unavailability(Job.of(context, branch, None, None))
 
 
 def branch_of(context: Context, checkpoint_id: object) -> Branch:
@@ -392,7 +392,7 @@ def settle(context: Context, branch: Branch) -> list[str]:
     """Finish or undo the restores and creates a killed process left half-way on ``branch``
     (call while holding its lock, as start-up does); returns a line per thing settled."""
     registry, settled = context.registry, []
-    job = _job(context, branch, None, None)
+    job = Job.of(context, branch, None, None)
     with job.maintenance() as conn:  # we hold the branch lock: any session doing its work is an orphan
         if ended := server_admin.end_orphans(conn, job.purpose):
             settled.append(f"ended {ended} session(s) a stopped dbadmin left running")
@@ -450,7 +450,7 @@ class _Keep:
 
 
 def _history(context: Context, branch: Branch, strategy: TimeTravel) -> History:
-    window = strategy.history(_job(context, branch, None, None))
+    window = strategy.history(Job.of(context, branch, None, None))
     return History(_utc(window.earliest), _utc(window.latest))
 
 
@@ -482,16 +482,6 @@ def _utc(moment: datetime) -> datetime:
 def _now(context: Context):
     with context.registry.connection(CONTROL) as conn:
         return scalar(conn.execute("SELECT clock_timestamp()"))
-
-
-def _job(context: Context, branch: Branch, progress: Progress | None, cancel: threading.Event | None) -> Job:
-    return Job(
-        registry=context.registry,
-        branch=branch,
-        secrets=context.settings.secrets(),
-        progress=progress,
-        cancel=cancel or threading.Event(),
-    )
 
 
 def _strategy(context: Context, branch: Branch, name: str | None) -> Strategy:

@@ -49,13 +49,14 @@ def backups(context: Context, branch: Branch | str, *, now: datetime | None = No
     )
     overdue = None
     if current is not None:
-        allowed = current.schedule.interval(now) + timedelta(minutes=context.settings.schedule_grace_minutes)
+        interval = current.schedule.interval(now)  # up to 500 of its times: read once
+        allowed = interval + timedelta(minutes=context.settings.schedule_grace_minutes)
         since = verified.created_at if verified else current.updated_at  # the data's age, not the drill's
         if now - since > allowed:
             overdue = (
-                f"no verified backup for {span(now - since)}: the schedule promises one every {span(current.schedule.interval(now))}"
+                f"no verified backup for {span(now - since)}: the schedule promises one every {span(interval)}"
                 if verified
-                else f"no verified backup yet: the schedule promises one every {span(current.schedule.interval(now))}"
+                else f"no verified backup yet: the schedule promises one every {span(interval)}"
             )
     return Backups(
         branch=branch.value,

@@ -25,6 +25,7 @@ import psycopg
 from ....config import Settings
 from ... import dburl, server_admin
 from ...branch import Branch
+from ...context import Context
 from ...errors import DBAdminError
 from ...registry import Registry
 from ..catalog import Checkpoint
@@ -47,6 +48,19 @@ class Job:
     # Settings for the sessions a restore opens on the branch itself: a run's token, so the
     # branch's guard lets a restore in place by and records its DDL as dbadmin's.
     session_settings: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, context: Context, branch: Branch, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> Job:
+        """A job on ``branch`` with ``context``'s registry and secrets (a fresh cancel event when none is given)."""
+        return cls(
+            registry=context.registry,
+            branch=branch,
+            secrets=context.settings.secrets(),
+            progress=progress,
+            cancel=cancel or threading.Event(),
+        )
 
     @property
     def url(self) -> str:
