@@ -9,7 +9,7 @@ SERVE_STAMP := $(VENV)/.installed-serve-$(SUM)
 # file's tests stay on one worker, so its module fixtures (a served console) start once.
 XDIST := -n auto --maxprocesses=4 --dist loadfile
 
-.PHONY: run test lint screenshots setup setup-serve clean
+.PHONY: run test compat lint screenshots setup setup-serve clean
 
 run: setup-serve  ## the console on the embedded default: http://127.0.0.1:8080/admin
 	$(VENV)/bin/dbadmin serve
@@ -17,7 +17,11 @@ run: setup-serve  ## the console on the embedded default: http://127.0.0.1:8080/
 test: setup  ## the whole test suite (services, CLI, browser)
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
-	$(VENV)/bin/python -m pytest $(XDIST) --durations=25 $(PYTEST_ARGS)  # the slowest, for keeping CI short
+	$(VENV)/bin/python -m pytest $(XDIST) -m "not compat" --durations=25 $(PYTEST_ARGS)  # the slowest, for keeping CI short
+
+compat: setup  ## real applications' migration projects (tests/compat/): each in its own virtualenv, kept between runs
+	$(VENV)/bin/python -m pytest -n auto --maxprocesses=4 --dist load -m compat tests/compat --durations=0 $(PYTEST_ARGS)
+	$(VENV)/bin/python tests/compat/table.py
 
 lint: setup  ## the layer contracts (import-linter), ruff's checks and format, and a type check of app/ (mypy)
 	$(VENV)/bin/lint-imports

@@ -23,6 +23,9 @@ from .services.errors import ConfigError
 
 # The parts of a branch URL that MIGRATIONS_ENV may hand env.py, as NAME={part}.
 PARTS = ("url", "sqlalchemy_url", "host", "port", "database", "user", "password")
+_URL_DRIVER = re.compile(r"^\s*postgres(?:ql)?\+([a-z0-9_]+)://", re.IGNORECASE)
+# SQLAlchemy's PostgreSQL drivers (dialect.driver names): what MIGRATIONS_DRIVER or a branch URL may name.
+_DRIVERS = frozenset({"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"})
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -69,6 +72,18 @@ class Settings(BaseSettings):
     migrations_env: str = Field(
         "DATABASE_URL={url}",
         description="Environment variables env.py is started with, NAME={part} comma-separated; parts: url, sqlalchemy_url, host, port, database, user, password of the branch (e.g. DATABASE_URL={url},POSTGRES_SERVER={host},POSTGRES_DB={database}).",
+    )
+    migrations_driver: str | None = Field(
+        None,
+        description="SQLAlchemy driver env.py's engine is made with (psycopg2, psycopg, asyncpg, pg8000, ...). "
+        "Default: the one the branch URLs name (postgresql+psycopg2://...), else the one alembic.ini's sqlalchemy.url "
+        "names, else SQLAlchemy's own default (psycopg2 when installed, psycopg otherwise).",
+    )
+    migrations_python: Path | None = Field(
+        None,
+        description="The Python that runs env.py (the application's, with its Alembic, SQLAlchemy and driver). "
+        "Default: the active virtualenv (VIRTUAL_ENV), else a .venv or venv in the project's folder or above it, "
+        "else the Python running dbadmin.",
     )
     migrations_path: str = Field(
         "",
@@ -323,6 +338,37 @@ class Settings(BaseSettings):
         if value.is_file() or (value.is_dir() and ((value / "alembic.ini").is_file() or (value / "env.py").is_file())):
             return value
         raise ValueError("must be an alembic.ini file or a directory holding alembic.ini or env.py")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _driver_from_urls(cls, data: Any) -> Any:
+        """A branch URL written ``postgresql+psycopg2://`` names the driver env.py gets (the URL itself is kept
+        in libpq's form, which has no driver)."""
+        if not isinstance(data, dict) or data.get("migrations_driver") or data.get("MIGRATIONS_DRIVER"):
+            return data
+        named = {}
+        for key in ("dev_database_url", "prod_database_url"):
+            raw = data.get(key) or data.get(key.upper())
+            raw = raw.get_secret_value() if isinstance(raw, SecretStr) else raw
+            if isinstance(raw, str) and (match := _URL_DRIVER.match(raw)):
+                named[key.upper()] = match.group(1).lower()
+        if len(set(named.values())) > 1:
+            raise ValueError(
+                "DEV_DATABASE_URL and PROD_DATABASE_URL name different drivers ("
+                + ", ".join(f"{name}: {driver}" for name, driver in named.items())
+                + "); the application's migrations run with one"
+            )
+        return data | ({"migrations_driver": next(iter(named.values()))} if named else {})
+
+    @field_validator("migrations_driver")
+    @classmethod
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().lower()
+        if value not in _DRIVERS:
+            raise ValueError(f"unknown PostgreSQL driver {value[:30]!r} (known: {', '.join(sorted(_DRIVERS))})")
+        return value
 
     @field_validator("migrations_env")
     @classmethod

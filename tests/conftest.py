@@ -27,6 +27,7 @@ from tests.helpers import CHROMIUM, SETTINGS_ENV, Databases, load_legacy_shop
 
 # An application's source that `dbadmin doctor --app` scans; its tests are planted, not ours.
 collect_ignore = ["sample_app"]
+collect_ignore_glob = ["compat/projects/*"]  # real applications' files, vendored unmodified: their tests are not ours
 
 
 @pytest.fixture(autouse=True)

@@ -176,12 +176,23 @@ def doctor(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="With --app: the findings as JSON, for tools.")] = False,
+    migrations: Annotated[
+        bool,
+        typer.Option(
+            "--migrations",
+            help="Say how dbadmin runs the Alembic project: the script folder, the framework wrapper, and per branch "
+            "(env.py run once, writing nothing) how env.py got its database, the driver and the version table.",
+        ),
+    ] = False,
 ) -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
     from ..services.views.doctor import Level, run_checks
 
     if app is not None:
         _scan_app(app, as_json=as_json)
+        return
+    if migrations:
+        _migrations_report()
         return
 
     checks = run_checks(_settings())
@@ -193,6 +204,31 @@ def doctor(
     failed = sum(check.level is Level.FAIL for check in checks)
     typer.echo(f"\n{len(checks)} checks, {failed} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+def _migrations_report() -> None:
+    from ..services.views.doctor import migrations_report
+    from .common import console_context
+
+    with console_context() as context:
+        report = migrations_report(context)
+    typer.echo(f"project: {report.migrations or '(MIGRATIONS not set)'}")
+    if report.error:
+        typer.echo(f"FAIL  {report.error}")
+        raise typer.Exit(1)
+    typer.echo(f"  script folder: {report.script_folder}")
+    typer.echo(f"  working directory: {report.workdir}")
+    typer.echo(f"  wrapper: {report.wrapper}")
+    typer.echo(f"  python: {report.python}")
+    typer.echo(f"  driver: {report.driver}")
+    typer.echo(f"  revisions: {report.revisions}; head(s): {', '.join(report.heads) or '(none)'}")
+    for branch in report.branches:
+        if branch.error:
+            typer.echo(f"FAIL  {branch.label}: {branch.error}")
+            continue
+        typer.echo(f"ok    {branch.label}: env.py: {branch.handover}")
+        typer.echo(f"      driver {branch.driver}; version table {branch.version_table}; {branch.state}")
+    raise typer.Exit(1 if report.failed else 0)
 
 
 def _scan_app(folder: Path, *, as_json: bool) -> None:

@@ -8,7 +8,8 @@ terminal (a pipeline), ``--confirm`` with the exact phrase is the confirmation.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -17,9 +18,11 @@ from ..config import load_settings
 from ..services import migrations
 from ..services.branch import Branch
 from ..services.context import Context
+from ..services.errors import DBAdminError
 from ..services.migrations.lint import LintUnavailable
 from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, err, out
 
+T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
 
 
@@ -33,6 +36,8 @@ def status(
         result = migrations.status(context, branch)
     out.print(f"[bold]{result.branch.label}[/]: {result.summary}")
     out.print(f"current: {', '.join(result.current) or '(none)'}    head: {', '.join(result.heads) or '(none)'}")
+    if result.handover:
+        out.print(f"env.py: {result.handover}", markup=False, highlight=False)
     if result.pending:
         table = Table("revision", "message", "file", title="pending, in the order they would run")
         for rev in result.pending:
@@ -114,7 +119,10 @@ def down(
 ) -> None:
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
-        plan = migrations.plan_rollback(context, branch, steps)
+        plan = _planned(
+            lambda: migrations.plan_rollback(context, branch, steps),
+            lambda: migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=None, reason=reason),
+        )
         out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
@@ -127,7 +135,10 @@ def down(
 def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
     """Upgrade Production to exactly Development's revision (phrase 'PROMOTE N')."""
     with console_context() as context:
-        plan = migrations.plan_promotion(context)
+        plan = _planned(
+            lambda: migrations.plan_promotion(context),
+            lambda: migrations.promote(context, actor=actor(), confirm=None, reason=reason),
+        )
         table = Table("revision", "message", title=f"Production will receive {len(plan.revisions)} revision(s)")
         for rev in plan.revisions:
             table.add_row(rev.id, rev.message)
@@ -156,7 +167,11 @@ def baseline(
     """Record that a database made without migrations is at REVISION, after comparing its schema with what
     REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
     with console_context() as context:
-        confirm = confirm_plan(migrations.plan_baseline(context, branch, revision), confirm, yes)
+        plan = _planned(
+            lambda: migrations.plan_baseline(context, branch, revision),
+            lambda: migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=None, reason=reason),
+        )
+        confirm = confirm_plan(plan, confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
     out.print(
         f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
@@ -169,6 +184,17 @@ def new(message: Annotated[str, typer.Argument(help="What the revision does, e.g
     """Write a new, empty, reversible revision file into the project."""
     revision = migrations.new_revision(load_settings(), message)
     out.print(f"wrote {revision.file} (revision {revision.id})")
+
+
+def _planned(plan: Callable[[], T], attempt: Callable[[], object]) -> T:
+    """The plan to show before the phrase; when it cannot be made (the project does not load, a branch is
+    down), the operation is attempted without a phrase, so the attempt and why it stopped are in the audit
+    log like any other, and that error is what the user sees."""
+    try:
+        return plan()
+    except DBAdminError:
+        attempt()  # raises: no phrase was given, so it can never run
+        raise
 
 
 def _lint(context: Context, branch: Branch | str, destination: str = "heads", sql: str | None = None) -> list:

@@ -31,6 +31,10 @@ class MigrationsPanel:
             ui.label(f"at {', '.join(status.current) or 'no revision'} · head {', '.join(status.heads)}").classes(
                 "text-sm text-slate-500"
             )
+            if status.handover:
+                ui.label(f"env.py: {status.handover}").classes("text-xs text-slate-500").props(
+                    "data-testid=migrations-handover"
+                ).tooltip("How your env.py got this branch's database (dbadmin doctor --migrations says more)")
             ui.space()
             view_only(self.visit)
             if self.who.is_admin:  # the services refuse non-admins anyway; the buttons would only tease

@@ -54,6 +54,13 @@ PATTERNS = {
     "env_database_url": ("env_database_url/alembic.ini", {}, ["p001", "p002", "p003"], "notes", {}),
     "app_settings": (
         "app_settings/alembic.ini",
+        {},
+        ["p001", "p002", "p003"],
+        "notes",
+        {},
+    ),
+    "app_settings_mapped": (
+        "app_settings/alembic.ini",
         {"migrations_env": POSTGRES_PARTS},
         ["p001", "p002", "p003"],
         "notes",
@@ -77,6 +84,7 @@ PATTERNS = {
         "notes",
         {"table": "app_versions", "schema": "meta"},
     ),
+    "flask_migrate": ("flask_app/migrations", {}, ["f001", "f002"], "notes", {}),
     "data_migration": ("data_migration/alembic.ini", {}, ["p001", "p002", "p003", "p004"], "notes", {}),
 }
 
@@ -171,28 +179,82 @@ def decoy(databases, monkeypatch):
 
 
 def _decoy_state(url: str) -> tuple:
+    """Every column of every table and the rows of customers: what "byte for byte unchanged" is checked by."""
     with psycopg.connect(url) as conn:
-        schema = conn.execute("""SELECT table_name, column_name, data_type FROM information_schema.columns
-                                 WHERE table_schema = 'public' ORDER BY 1, 2""").fetchall()
+        schema = conn.execute("""SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns
+                                 WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3""").fetchall()
         return schema, conn.execute("SELECT * FROM customers ORDER BY id").fetchall()
 
 
-def test_an_env_py_that_connects_to_the_apps_own_database_is_refused(make_context, decoy):
+def _location(url: str) -> str:
+    parts = psycopg.conninfo.conninfo_to_dict(url)
+    host = parts.get("host") or "localhost"
+    return f"{'localhost' if host in ('127.0.0.1', '::1') else host}:{parts.get('port') or 5432}/{parts['dbname']}"
+
+
+def test_an_env_py_that_connects_to_the_apps_own_database_is_handed_the_branch(make_context, decoy):
+    """The decoy's env.py ignores sqlalchemy.url and builds its engine from the app's own variable: that engine is
+    made on the branch instead (its statement before configure() included); the app's database stays as it was."""
     before = _decoy_state(decoy)
     context = make_context(migrations=PROJECTS / "decoy" / "alembic.ini")
-    calls = [
+    status = migrations.status(context, "dev")
+    assert (status.state, len(status.pending)) == ("unmanaged", 3)
+    assert status.handover == (
+        f"engine from the app's settings ({_location(decoy)}), pointed at Development by dbadmin"
+    ), status.handover
+    migrations.upgrade(context, "dev", actor=ME)
+    migrations.promote(context, actor=ME, confirm="PROMOTE 3")
+    migrations.downgrade(context, "prod", actor=ME, steps=1, confirm="ROLLBACK 1")
+    assert heads(context, "dev") == ["p003"] and heads(context, "prod") == ["p002"]
+    for branch in Branch:
+        assert {"notes", "touched_by_env_py"} <= tables(context, branch)
+    assert _decoy_state(decoy) == before
+    assert all(a.outcome == "ok" for a in actions(context)), [(a.action, a.outcome) for a in actions(context)]
+
+
+def test_an_env_py_that_opens_two_databases_is_refused_naming_both(make_context, decoy):
+    """One engine on sqlalchemy.url (the branch), one on the app's variable: dbadmin will not guess which is meant."""
+    before = _decoy_state(decoy)
+    context = make_context(migrations=PROJECTS / "two_databases" / "alembic.ini")
+    for call in (
         lambda: migrations.status(context, "dev"),
-        lambda: migrations.history(context, "prod"),
-        lambda: migrations.preview_sql(context, "dev"),
         lambda: migrations.upgrade(context, "dev", actor=ME),
-        lambda: migrations.downgrade(context, "prod", actor=ME, steps=1, confirm="ROLLBACK 1"),
         lambda: migrations.promote(context, actor=ME, confirm="PROMOTE 3"),
-    ]
-    for call in calls:
+    ):
         with pytest.raises(WrongDatabase) as refused:
             call()
         message = str(refused.value)
-        assert "\n" not in message and "refused: env.py" in message and "MIGRATIONS_ENV" in message
+        assert "\n" not in message and "more than one database" in message
+        assert _location(decoy) in message and _location(context.registry.url("dev")) in message
+        assert all(secret not in message for secret in context.settings.secrets())
+    assert _decoy_state(decoy) == before
+    for branch in Branch:
+        assert introspection.snapshot(context, branch)["tables"] == {}
+    rows = actions(context)
+    assert not [a for a in rows if a.outcome == "ok"], [(a.action, a.outcome) for a in rows]
+    assert {(a.action, a.outcome) for a in rows} >= {("migrate.verify", "refused"), ("migrate.up", "refused")}
+    assert checkpoints.list_for_branch(context, "prod") == []  # no automatic checkpoint for a refused promotion
+
+
+def test_a_connection_made_past_the_handover_is_refused_by_the_identity_check(make_context, decoy):
+    """``creator=`` connects with its own function, which no connection argument reaches: the server's answer to
+    "who are you" (asked before any statement) is not the branch, so nothing runs, there or on the branch."""
+    before = _decoy_state(decoy)
+    context = make_context(migrations=PROJECTS / "creator_bypass" / "alembic.ini")
+    for call in (
+        lambda: migrations.status(context, "dev"),
+        lambda: migrations.history(context, "prod"),
+        lambda: migrations.upgrade(context, "dev", actor=ME),
+        lambda: migrations.downgrade(context, "prod", actor=ME, steps=1, confirm="ROLLBACK 1"),
+        lambda: migrations.promote(context, actor=ME, confirm="PROMOTE 3"),
+    ):
+        with pytest.raises(WrongDatabase) as refused:
+            call()
+        message = str(refused.value)
+        assert "\n" not in message and "refused: env.py" in message
+        assert decoy.rsplit("/", 1)[1].split("?")[0] in message and "connects past dbadmin's handover" in message
+        assert any(context.registry.location(branch) in message for branch in Branch)
+        assert all(secret not in message for secret in context.settings.secrets())
     assert _decoy_state(decoy) == before  # not even env.py's own CREATE TABLE before configure() ran there
     for branch in Branch:
         assert introspection.snapshot(context, branch)["tables"] == {}
@@ -204,26 +266,63 @@ def test_an_env_py_that_connects_to_the_apps_own_database_is_refused(make_contex
         ("migrate.down", "refused"),
         ("migrate.promote", "refused"),
     }
-    assert checkpoints.list_for_branch(context, "prod") == []  # no automatic checkpoint for a refused promotion
+    assert checkpoints.list_for_branch(context, "prod") == []
 
 
-def test_the_refusal_names_both_databases_and_no_password(make_context, decoy):
-    context = make_context(migrations=PROJECTS / "decoy" / "alembic.ini")
-    with pytest.raises(WrongDatabase) as refused:
-        migrations.status(context, "dev")
-    decoy_database = decoy.rsplit("/", 1)[1].split("?")[0]
-    message = str(refused.value)
-    assert decoy_database in message and context.registry.location("dev") in message
-    assert all(secret not in message for secret in context.settings.secrets())
+def test_status_says_how_env_py_got_its_database(make_context):
+    cases = {
+        "app_settings/alembic.ini": ({"migrations_env": POSTGRES_PARTS}, f"MIGRATIONS_ENV: {POSTGRES_PARTS}"),
+        "connection_attribute/alembic.ini": ({}, "connection passed in (config.attributes['connection'])"),
+        "sqlalchemy_url/alembic.ini": (
+            {},
+            "its own engine on the URL dbadmin gave it (sqlalchemy.url or DATABASE_URL)",
+        ),
+    }
+    for project, (settings, expected) in cases.items():
+        context = make_context(migrations=PROJECTS / project, **settings)
+        assert migrations.status(context, "dev").handover == expected, project
 
 
-def test_app_settings_without_the_mapping_say_how_to_fix_it(make_context):
-    """The app's .env names a server that is not the branch: a clear, one-line error, nothing changed."""
+def test_a_flask_migrate_project_runs_as_flask_db_does(make_context):
+    """`flask db init`'s own files: an ini without script_location, env.py reading current_app; the app found by
+    Flask's rules (app.py's create_app), its Flask-SQLAlchemy engine pointed at the branch."""
+    context = make_context(migrations=PROJECTS / "flask_app" / "migrations" / "alembic.ini")
+    status = migrations.status(context, "dev")
+    assert [r.id for r in status.pending] == ["f001", "f002"]
+    assert status.handover == (
+        "Flask-Migrate (flask db upgrade): engine from the app's settings (db.invalid:5432/notes), "
+        "pointed at Development by dbadmin"
+    )
+    migrations.upgrade(context, "dev", actor=ME)
+    assert "ALTER TABLE notes ADD COLUMN title" in migrations.preview_sql(context, "prod")
+
+
+def test_an_app_that_migrates_as_it_starts_changes_nothing_behind_dbadmin(make_context, monkeypatch):
+    """Its factory calls flask_migrate.upgrade(): the application starts on read-only connections, so that upgrade
+    fails, status says why in one line, and neither branch changed."""
+    monkeypatch.setenv("NOTES_UPGRADE_ON_START", "1")
+    context = make_context(migrations=PROJECTS / "flask_app" / "migrations")
+    for call in (
+        lambda: migrations.status(context, "dev"),
+        lambda: migrations.upgrade(context, "dev", actor=ME),
+    ):
+        with pytest.raises(ConfigError, match="migrates as it starts") as failed:
+            call()
+        assert "\n" not in str(failed.value)
+    for branch in Branch:
+        assert tables(context, branch) == set()
+
+
+def test_app_settings_need_no_mapping(make_context):
+    """The app's .env names its own server (host ``db``, which does not resolve here): with no MIGRATIONS_ENV,
+    the engine env.py builds from those settings is made on the branch, and status says so."""
     context = make_context(migrations=PROJECTS / "app_settings" / "alembic.ini")
-    with pytest.raises(ConfigError, match="MIGRATIONS_ENV") as failed:
-        migrations.upgrade(context, "dev", actor=ME)
-    assert "\n" not in str(failed.value) and "db" in str(failed.value)
-    assert tables(context, "dev") == set()
+    assert migrations.status(context, "dev").handover == (
+        "engine from the app's settings (db:5432/app), pointed at Development by dbadmin"
+    )
+    migrations.upgrade(context, "dev", actor=ME)
+    assert heads(context, "dev") == ["p003"] and "notes" in tables(context, "dev")
+    assert migrations.status(context, "prod").handover.endswith("pointed at Production by dbadmin")
 
 
 def test_an_import_that_fails_names_the_module(make_context, tmp_path):

@@ -64,6 +64,7 @@ class Status:
     unknown: tuple[str, ...]
     managed: bool
     tables: int = 0  # tables on the branch, counted when it is not under migrations yet
+    handover: str = ""  # how env.py got its database ("engine from the app's settings (...), pointed at ...")
 
     @property
     def pending_count(self) -> int:
@@ -218,6 +219,7 @@ def status(context: Context, branch: Branch | str) -> Status:
         unknown=unknown,
         managed=state.has_version_table,
         tables=tables,
+        handover=alembic_branch.version_table(context, branch).handover,
     )
 
 
@@ -335,7 +337,10 @@ def plan_promotion(context: Context) -> Promotion:
     revisions = tuple(Revision.of(rev) for rev in graph.pending_between(dev.heads, prod.heads))
     if not revisions:
         raise OperationRefused("Production is already at Development's revision: nothing to promote")
-    found = preview(context, Branch.PROD, destination=dev.heads[0]) if len(dev.heads) == 1 else Preview("")
+    try:
+        found = preview(context, Branch.PROD, destination=dev.heads[0]) if len(dev.heads) == 1 else Preview("")
+    except DBAdminError as error:  # the preview is advisory (env.py offline may do what it likes): never a stop
+        found = Preview("", (Skipped("all revisions", str(error)),))
     return Promotion(dev=dev.heads, prod=prod.heads, revisions=revisions, sql=found.sql, skipped=found.skipped)
 
 

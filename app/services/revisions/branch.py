@@ -30,8 +30,9 @@ from .runner import EnvFailure, Target, Timeouts
 
 _TIMEOUT_STATES = {"57014": "MIGRATION_STATEMENT_TIMEOUT", "55P03": "MIGRATION_LOCK_TIMEOUT"}
 _FIX = (
-    "hand env.py the branch: use config.get_main_option('sqlalchemy.url'), os.environ['DATABASE_URL'] or "
-    "config.attributes['connection'], or map your settings' variables with MIGRATIONS_ENV (docs/migrations.md: Compatibility)"
+    "env.py connects past dbadmin's handover (dbadmin points every engine made through SQLAlchemy's connection "
+    "arguments at the branch): let it use config.attributes['connection'] or config.get_main_option('sqlalchemy.url'), "
+    "or map your settings' variables with MIGRATIONS_ENV (docs/migrations.md: Compatibility)"
 )
 
 
@@ -50,11 +51,15 @@ def project(settings: Settings) -> Project:
             "MIGRATIONS: not set; point it at your application's alembic.ini, or run 'dbadmin init' in "
             "your application's folder to start a project from your Development database"
         )
+    default_env = Settings.model_fields["migrations_env"].default
     return Project(
         Path(settings.migrations),
         env_mapping=parse_env_mapping(settings.migrations_env),
         python_path=tuple(settings.migrations_python_path()),
         strip_env=private_env_names(),
+        driver_name=settings.migrations_driver,
+        python=settings.migrations_python,
+        env_named=settings.migrations_env if settings.migrations_env != default_env else "",
     )
 
 
@@ -122,7 +127,9 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
                 cache.tables[(branch, key)] = error
             _record_refusal(context, branch, error)
         raise error from None
-    table = VersionTable(found["version_table"], found["version_table_schema"])
+    table = VersionTable(
+        found["version_table"], found["version_table_schema"], found.get("handover", ""), found.get("driver", "")
+    )
     with cache.lock:
         cache.tables[(branch, key)] = table
     return table
@@ -136,7 +143,8 @@ def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> D
     )
     label = branch.label if branch else "the"
     if failure.kind == "refused":
-        return WrongDatabase(f"refused: {message}; neither database was changed; {_FIX}")
+        fix = "" if failure.said_how else f"; {_FIX}"
+        return WrongDatabase(f"refused: {message}; neither database was changed{fix}")
     if failure.kind == "elsewhere":
         return ConfigError(
             f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
@@ -147,9 +155,11 @@ def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> D
         return InvalidInput(f"Alembic refused: {message}")
     if failure.kind == "import":
         module = f" {failure.module!r}" if failure.module else ""
+        python, why = project(context.settings).interpreter()
         return ConfigError(
-            f"MIGRATIONS: env.py could not import{module} ({message}); make it importable with "
-            "prepend_sys_path in alembic.ini or MIGRATIONS_PATH"
+            f"MIGRATIONS: env.py could not import{module} ({message}) in {python} ({why}); install the application "
+            "there or name its Python with MIGRATIONS_PYTHON, and make its folder importable with prepend_sys_path "
+            "in alembic.ini or MIGRATIONS_PATH"
         )
     if failure.kind == "database" and failure.operational:
         return BranchUnavailable(f"the {label} branch is unavailable: {message}")

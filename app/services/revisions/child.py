@@ -1,17 +1,25 @@
 """One run of the application's Alembic project, in an interpreter of its own (see ``alembic_runner``).
 
-Started as ``python -P -m dbadmin.services.revisions.child EVENTS_FD CONTROL_FD`` with the
-branch's environment and the project's working directory.  It reads one JSON request on
+Started as ``PYTHON -P -c BOOT THIS_FILE EVENTS_FD CONTROL_FD`` with the branch's environment
+and the project's working directory, where PYTHON is the application's own interpreter (its
+virtualenv: ``runner.interpreter``) and BOOT loads this file by its path.  So it imports
+nothing of dbadmin's (and neither psycopg nor pydantic): only the standard library and the
+application's own Alembic and SQLAlchemy (1.4 or 2.x), as ``alembic`` itself would run.  It reads one JSON request on
 CONTROL_FD, answers with JSON lines on EVENTS_FD (``plan`` and ``step`` wait for the
 parent's acknowledgement, so the parent records each step before its transaction
 commits), and ends with ``result`` or ``error``.  Everything env.py prints goes to this
 process's stdout and stderr, which the parent keeps only as a tail for error messages.
 
-The guard: every DB-API connection made in this process, by whatever engine env.py
-builds, is asked who it is before anything runs on it (a pool ``connect`` event on every
-SQLAlchemy pool); one that is not the branch's database is refused there, and the
-connection env.py hands to ``context.configure()`` is checked once more.  So an env.py
-that reads its own settings cannot migrate another database.
+The handover: every engine env.py makes (``create_engine``, ``engine_from_config``,
+``create_async_engine``, Flask-SQLAlchemy's) connects to the branch instead of where the
+application's settings point, keeping the application's driver and its other connection
+arguments (SQLAlchemy's ``do_connect`` event rewrites the address and credentials just
+before the driver is called).  An env.py that reaches for two different databases is
+refused rather than guessed about.  The guard: every DB-API connection made in this
+process is then asked who it is before anything runs on it (a pool ``connect`` event on
+every SQLAlchemy pool); one that is not the branch's database (a ``creator=`` function
+that bypasses the handover) is refused there, and the connection env.py hands to
+``context.configure()`` is checked once more.
 
 If the parent dies, CONTROL_FD reaches its end and this process kills itself at once: the
 server rolls back the revision that was running, as it would for the parent itself.
@@ -20,6 +28,7 @@ server rolls back the revision that was running, as it would for the parent itse
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import io
 import json
@@ -28,7 +37,8 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +51,18 @@ from alembic.util import CommandError
 from sqlalchemy import create_engine, event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import pool as sa_pool
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
-from ..identity import Identity, sql_for
 
 _LOOPBACK = {"", "localhost", "127.0.0.1", "::1", "local socket"}
+# Connection arguments that say where and as whom a driver connects: the branch's replace the
+# application's.  Everything else the application passes (options, server_settings, the adapters
+# context) is kept.
+_ADDRESSING = {
+    "host", "hostaddr", "port", "dbname", "database", "user", "password", "passfile", "service", "dsn",
+    "sslmode", "ssl", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "target_session_attrs",
+    "unix_sock",
+}  # fmt: skip
 
 
 class Refused(Exception):
@@ -80,20 +97,86 @@ class Channel:
 
 
 class Guard:
-    """Lets env.py use only connections to the branch's own database (see the module docstring)."""
+    """Hands env.py the branch and lets it use only connections to it (see the module docstring)."""
 
     def __init__(self, request: dict) -> None:
         self.expected: dict[str, Any] | None = request.get("identity")
+        self.identity_sql: str = request.get("identity_sql", "")
         self.branch = request.get("branch_label", "branch")
         self.location = request.get("location", "")
         self.settings = request.get("session_settings", {})
-        self.expected_url = request.get("url") or ""
+        self.url = make_url(request["url"]) if request.get("url") else None
+        self.env_named = request.get("env_named") or ""
         self.verified: list[Any] = []
         self.refusal: str | None = None
+        self.said_how = False  # the refusal says what to do itself (no generic fix appended)
+        self.asked: dict[tuple[str, str, str], str] = {}  # where env.py's engines asked to connect
+        self.own: list[Any] = []  # dialects of the engines dbadmin itself made (never redirected or counted)
+        self.handed: Any = None  # the connection dbadmin offered in config.attributes['connection']
+        self.handed_used = False
+        self.installed = False
+        self.read_only = False  # True while the framework's application starts (see _on_checkout)
 
     def install(self) -> None:
-        if self.expected is not None:
-            event.listen(sa_pool.Pool, "connect", self._on_connect)
+        if self.installed:
+            return
+        self.installed = True
+        if self.expected is None:  # no branch to hand over (reading the revision files): no database at all
+            event.listen(Engine, "do_connect", self._no_database)
+            return
+        event.listen(Engine, "do_connect", self._redirect)
+        event.listen(sa_pool.Pool, "connect", self._on_connect)
+        event.listen(sa_pool.Pool, "checkout", self._on_checkout)
+
+    def _no_database(self, dialect: Any, record: Any, cargs: list, cparams: dict) -> None:
+        self.refuse(
+            f"the project connected to a database ({_shown(_address(cparams))}) while dbadmin only read its revision "
+            "files: a revision module or the application connects when imported",
+            said_how=True,
+        )
+
+    def _on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        """Each time a connection is handed out: read-only while the framework's application starts (a factory
+        that migrates as it starts must not migrate the branch behind dbadmin's back), as it was once env.py runs
+        (whose own statements, ``CREATE SCHEMA IF NOT EXISTS`` for its version table, run as under ``alembic``)."""
+        wanted = "on" if self.read_only else "off"
+        if record.info.get("dbadmin_read_only", "off") == wanted:
+            return  # never changed by dbadmin ("off"): the server's own default stays
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT set_config('default_transaction_read_only', '{wanted}', false)")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()
+        record.info["dbadmin_read_only"] = wanted
+
+    def _redirect(self, dialect: Any, record: Any, cargs: list, cparams: dict) -> None:
+        """SQLAlchemy's ``do_connect``: the application's engine connects to the branch, with its own driver."""
+        assert self.url is not None
+        if any(dialect is own for own in self.own):
+            return None
+        if dialect.name != "postgresql":
+            self.refuse(
+                f"env.py made a {dialect.name} engine (the application's settings name a {dialect.name} "
+                f"database); the {self.branch} branch is PostgreSQL: configure the application for PostgreSQL "
+                "(any database: dbadmin points its engine at the branch) or set MIGRATIONS_ENV",
+                said_how=True,
+            )
+        address = _address(cparams)
+        self.asked.setdefault(address, _shown(address))
+        if len(self.asked) > 1:
+            self.refuse(
+                f"env.py connects to more than one database ({', '.join(sorted(self.asked.values()))}); dbadmin runs "
+                f"a migration on one branch at a time ({self.branch}, {self.location}) and will not guess which one "
+                "is meant: make env.py open one",
+                said_how=True,
+            )
+        branch_args, branch_params = dialect.create_connect_args(self.url)
+        kept = {name: value for name, value in cparams.items() if name not in _ADDRESSING}
+        cargs[:] = list(branch_args)
+        cparams.clear()
+        cparams.update(kept | dict(branch_params))
+        return None
 
     def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
         self._check(dbapi_connection)
@@ -112,35 +195,72 @@ class Guard:
         assert self.expected is not None  # only installed when there is an identity to check
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(sql_for(self.expected["fallback"]))
-            found = Identity.from_row(tuple(cursor.fetchone() or ()))
+            cursor.execute(self.identity_sql)  # identity.IDENTITY_SQL (or its fallback), sent by the parent
+            row = tuple(cursor.fetchone() or ())
         finally:
             cursor.close()
         dbapi_connection.rollback()
-        if (found.server, found.database_oid) != (self.expected["server"], self.expected["database_oid"]):
-            self.refuse(f"env.py connected to {found.location}, not to the {self.branch} branch ({self.location})")
+        if (str(row[0]), str(row[1])) != (self.expected["server"], self.expected["database_oid"]):
+            self.refuse(
+                f"env.py connected to {row[3]}:{row[4]}/{row[2]}, not to the {self.branch} branch ({self.location})"
+            )
 
     def check_handed(self, connection: Any) -> None:
         """The connection given to ``context.configure()``: one this guard verified, or checked now."""
-        dbapi = connection.connection.dbapi_connection
+        if self.handed is not None and connection is self.handed:
+            self.handed_used = True
+        fairy = connection.connection
+        dbapi = getattr(fairy, "dbapi_connection", None) or fairy.connection  # SQLAlchemy 2.x / 1.4
         if not any(dbapi is known for known in self.verified):
             self._check(dbapi)
 
-    def check_offline(self, url: Any) -> None:
-        """Offline (SQL preview): the URL env.py configures must name the branch's database."""
-        if url is None:
-            return
-        given, expected = make_url(str(url)), make_url(self.expected_url)
-        same_host = (given.host or "") == (expected.host or "") or {given.host or "", expected.host or ""} <= _LOOPBACK
-        if not (same_host and (given.port or 5432) == (expected.port or 5432) and given.database == expected.database):
-            self.refuse(
-                f"env.py configured {given.host or 'localhost'}:{given.port or 5432}/{given.database}, "
-                f"not the {self.branch} branch ({self.location})"
-            )
+    def handover(self, wrapper: str | None, *, offline: bool = False) -> str:
+        """How env.py got its database, in one line (``migrate status`` and ``doctor --migrations`` show it)."""
+        found = f"{wrapper}: " if wrapper else ""
+        if self.handed_used:
+            return found + "connection passed in (config.attributes['connection'])"
+        if not self.asked:
+            return found + ("offline: no connection" if offline else "no engine of its own")
+        ((address, shown),) = list(self.asked.items())[:1]
+        branch = _address(dict(self._branch_params())) if self.url is not None else None
+        if address == branch:
+            if self.env_named:
+                return found + f"MIGRATIONS_ENV: {self.env_named}"
+            return found + "its own engine on the URL dbadmin gave it (sqlalchemy.url or DATABASE_URL)"
+        return found + f"engine from the app's settings ({shown}), pointed at {self.branch} by dbadmin"
 
-    def refuse(self, message: str) -> None:
-        self.refusal = message
+    def _branch_params(self) -> dict:
+        assert self.url is not None
+        return dict(self.url.translate_connect_args(username="user", database="dbname"))
+
+    def refuse(self, message: str, *, said_how: bool = False) -> None:
+        self.refusal, self.said_how = message, said_how
         raise Refused(message)
+
+
+def _address(params: dict) -> tuple[str, str, str]:
+    """(host, port, database) a driver's connection arguments lead to, loopback spellings made one."""
+    host = str(params.get("host") or params.get("unix_sock") or "localhost")
+    host = "localhost" if host in _LOOPBACK or host.startswith("/") else host.lower()
+    database = params.get("dbname") or params.get("database") or params.get("user") or ""
+    return host, str(params.get("port") or 5432), str(database)
+
+
+def _shown(address: tuple[str, str, str]) -> str:
+    host, port, database = address
+    return f"{host}:{port}/{database}"
+
+
+def _load_wrapper(request: dict) -> Any:
+    """The framework wrapper's module (wrappers/<name>.py), loaded by its path like this file."""
+    path = request.get("wrapper_file")
+    if not path:
+        return None
+    spec = importlib.util.spec_from_file_location(f"dbadmin_wrapper_{request['wrapper']}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRAPPER
 
 
 class Run:
@@ -150,45 +270,68 @@ class Run:
         self.request = request
         self.channel = channel
         self.guard = Guard(request)
+        self.wrapper = _load_wrapper(request)
         self.connected = False  # dbadmin's own connection to the branch worked: a later connect failure is env.py's
 
-    def config(self, output: io.StringIO | None = None) -> Config:
+    def _plain_config(self) -> Config:
         request = self.request
-        quiet = io.StringIO()
         if request.get("ini"):
-            config = Config(request["ini"], output_buffer=output, stdout=quiet)
+            config = Config(request["ini"])
         else:
-            config = Config(output_buffer=output, stdout=quiet)
+            config = Config()
+        if request.get("script_location"):
             config.set_main_option("script_location", request["script_location"])
-        if request.get("url"):
-            # ConfigParser treats '%' as interpolation; percent-encoded parts must survive it.
-            config.set_main_option("sqlalchemy.url", request["url"].replace("%", "%%"))
         return config
+
+    @contextmanager
+    def session(self, output: io.StringIO | None = None, *, wrapped: bool = True) -> Iterator[Config]:
+        """The Config env.py receives, inside whatever set-up the project's framework gives its own command."""
+        self.guard.install()  # before the framework's set-up: an application that connects while it starts is handed the branch too
+        self.guard.read_only = (
+            True  # the application starting up writes nothing (one that migrates as it starts fails here)
+        )
+        around = (
+            self.wrapper.session(self.request, self._plain_config) if self.wrapper and wrapped else nullcontext(None)
+        )
+        with around as given:
+            self.guard.read_only = False
+            config = given if given is not None else self._plain_config()
+            config.output_buffer = output
+            config.stdout = io.StringIO()  # Alembic's own messages are not env.py's output
+            if self.request.get("url"):
+                # ConfigParser treats '%' as interpolation; percent-encoded parts must survive it.
+                config.set_main_option("sqlalchemy.url", self.request["url"].replace("%", "%%"))
+            yield config
 
     # -- the commands ------------------------------------------------------------------------
 
     def describe(self) -> dict:
-        """The revision graph (no database): what the parent needs to plan without importing the project."""
-        script = ScriptDirectory.from_config(self.config())
-        revisions = [
-            {
-                "revision": rev.revision,
-                "down": _listed(rev.down_revision),
-                "depends_on": _listed(rev.dependencies),
-                "labels": list(rev._orig_branch_labels),
-                "message": (rev.doc or "").strip(),
-                "file": Path(rev.path).name if rev.path else None,
+        """The revision graph (no database): what the parent needs to plan without importing the project.
+
+        The framework's set-up is not entered: reading revision files needs no application (and one
+        that connects as it starts has no branch to be handed here).
+        """
+        with self.session(wrapped=False) as config:
+            script = ScriptDirectory.from_config(config)
+            revisions = [
+                {
+                    "revision": rev.revision,
+                    "down": _listed(rev.down_revision),
+                    "depends_on": _listed(rev.dependencies),
+                    "labels": list(rev._orig_branch_labels),
+                    "message": (rev.doc or "").strip(),
+                    "file": Path(rev.path).name if rev.path else None,
+                }
+                for rev in script.walk_revisions()
+            ]
+            return {
+                "revisions": revisions,
+                "script_location": str(Path(script.dir).resolve()),
+                "version_locations": [str(Path(p).resolve()) for p in script._version_locations],
             }
-            for rev in script.walk_revisions()
-        ]
-        return {
-            "revisions": revisions,
-            "script_location": str(Path(script.dir).resolve()),
-            "version_locations": [str(Path(p).resolve()) for p in script._version_locations],
-        }
 
     def inspect(self) -> dict:
-        """Where env.py keeps the version table on this branch, and what it holds."""
+        """Where env.py keeps the version table on this branch, what it holds, and how env.py got the branch."""
         found: dict[str, Any] = {}
 
         def read(rev: Any, context: MigrationContext) -> list:
@@ -199,11 +342,12 @@ class Run:
                 has_table=sa_inspect(connection).has_table(context.version_table, schema=schema),
                 version_table=context.version_table,
                 version_table_schema=schema or _bound(connection).exec_driver_sql("SELECT current_schema()").scalar(),
+                driver=f"{context.dialect.name}+{context.dialect.driver}",
             )
             return []
 
         self._online(read, dont_mutate=True)
-        return found
+        return found | {"handover": self.guard.handover(self.request.get("wrapper_label"))}
 
     def run(self) -> dict:
         """Upgrade or downgrade to ``destination``, telling the parent the plan and each finished step."""
@@ -223,7 +367,7 @@ class Run:
             self.channel.ask("step", revision=step.up_revision_id, direction="up" if step.is_upgrade else "down")
 
         self._online(plan, destination_rev=destination, on_step=step, holder=script_holder)
-        return {}
+        return {"handover": self.guard.handover(request.get("wrapper_label"))}
 
     def stamp(self) -> dict:
         """Record ``revision`` in the version table without running anything (a baseline)."""
@@ -235,34 +379,38 @@ class Run:
         return {}
 
     def sql(self) -> dict:
-        """Offline SQL from ``start`` to ``destination``; a revision that cannot render is named, not fatal."""
+        """Offline SQL from ``start`` to ``destination``; a revision that cannot render is named, not fatal.
+
+        Offline mode connects to nothing: whatever URL env.py configures only picks the SQL
+        dialect, so it is not checked (an env.py that opens a connection anyway is handed the
+        branch and checked like any other).
+        """
         request = self.request
-        self.guard.install()  # offline needs no connection; one env.py opens anyway must still be the branch
         output = io.StringIO()
-        config = self.config(output)
-        script = ScriptDirectory.from_config(config)
-        destination, up = request["destination"], request.get("direction", "up") == "up"
-        skipped: list[dict] = []
+        with self.session(output) as config:
+            script = ScriptDirectory.from_config(config)
+            destination, up = request["destination"], request.get("direction", "up") == "up"
+            skipped: list[dict] = []
 
-        def plan(rev: Any, context: MigrationContext) -> list:
-            steps = script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
-            for step in steps:
-                _render_or_skip(step, output, skipped)
-            return steps
+            def plan(rev: Any, context: MigrationContext) -> list:
+                steps = script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
+                for step in steps:
+                    _render_or_skip(step, output, skipped)
+                return steps
 
-        environment = self._environment(
-            config, script, fn=plan, as_sql=True, starting_rev=request.get("start"), destination_rev=destination
-        )
-        with environment:
-            script.run_env()
+            environment = self._environment(
+                config, script, fn=plan, as_sql=True, starting_rev=request.get("start"), destination_rev=destination
+            )
+            with environment:
+                script.run_env()
         return {"sql": output.getvalue(), "skipped": skipped}
 
     def revision(self) -> dict:
         """A new revision file (no database unless the project runs env.py for revisions)."""
-        config = self.config()
-        if not config.get_main_option("file_template"):
-            config.set_main_option("file_template", self.request["file_template"])
-        script = command.revision(config, message=self.request["message"])
+        with self.session() as config:
+            if not config.get_main_option("file_template"):
+                config.set_main_option("file_template", self.request["file_template"])
+            script = command.revision(config, message=self.request["message"])
         script = script[0] if isinstance(script, list) else script
         assert script is not None, "alembic revision made a script"
         return {"path": str(script.path), "revision": script.revision}
@@ -271,25 +419,27 @@ class Run:
 
     def _online(self, fn: Callable, *, holder: dict | None = None, **kw: Any) -> None:
         """Run env.py online, offering it a connection to the branch in ``config.attributes['connection']``."""
-        config = self.config()
-        script = ScriptDirectory.from_config(config)
-        if holder is not None:
-            holder["script"] = script
-        self.guard.install()
-        # psycopg 3, whatever driver the project names: a sync engine on an async driver cannot connect.
-        engine = create_engine(self.request["connection_url"], poolclass=sa_pool.NullPool)
-        try:
-            with engine.connect() as connection:
-                self.connected = True
-                # Alembic's cookbook: an env.py that finds a connection here uses it.
-                config.attributes["connection"] = connection
-                with self._environment(config, script, fn=fn, **kw):
-                    script.run_env()
-                if connection.in_transaction():
-                    # env.py used it inside a transaction of its own (Alembic then commits nothing itself).
-                    connection.commit()
-        finally:
-            engine.dispose()
+        with self.session() as config:
+            script = ScriptDirectory.from_config(config)
+            if holder is not None:
+                holder["script"] = script
+            # The application's driver (its sync sibling for an async one: this connection is synchronous).
+            # future=True: SQLAlchemy 1.4's 2.0-style Connection (commit()); 2.x accepts it as its only mode.
+            engine = create_engine(self.request["connection_url"], poolclass=sa_pool.NullPool, future=True)
+            self.guard.own.append(engine.dialect)
+            try:
+                with engine.connect() as connection:
+                    self.connected = True
+                    # Alembic's cookbook: an env.py that finds a connection here uses it.
+                    config.attributes["connection"] = connection
+                    self.guard.handed = connection
+                    with self._environment(config, script, fn=fn, **kw):
+                        script.run_env()
+                    if connection.in_transaction():
+                        # env.py used it inside a transaction of its own (Alembic then commits nothing itself).
+                        connection.commit()
+            finally:
+                engine.dispose()
 
     def _environment(
         self, config: Config, script: ScriptDirectory, *, on_step: Callable | None = None, **kw: Any
@@ -310,7 +460,7 @@ class Run:
             given = signature.bind_partial(*args, **options).arguments
             given.update(given.pop("kw", {}))
             if as_sql:
-                self.guard.check_offline(given.get("url"))
+                pass  # offline: nothing is connected, so there is nothing to check
             elif given.get("connection") is None:
                 raise Refused(
                     f"env.py handed Alembic no connection; dbadmin runs it online against the "
@@ -329,6 +479,25 @@ class Run:
 
         environment.configure = configure_checked  # type: ignore[method-assign]  # on this one instance
         return environment
+
+
+def _with_driver(request: dict) -> dict:
+    """The branch URLs with a driver this interpreter has, where neither dbadmin's settings nor the project named one.
+
+    SQLAlchemy's own default for ``postgresql://`` first (psycopg2 up to 2.0, psycopg from 2.1),
+    then the other PostgreSQL drivers in this order: an application whose own engine uses
+    psycopg 3 under SQLAlchemy 2.0 has no psycopg2, and a URL naming it would fail for nothing.
+    """
+    if not request.get("url") or not request["url"].startswith("postgresql://"):
+        return request
+    from sqlalchemy.dialects import postgresql
+
+    candidates = [postgresql.dialect.driver, "psycopg", "psycopg2", "pg8000"]
+    driver = next((name for name in candidates if importlib.util.find_spec(name) is not None), None)
+    if driver is None:
+        return request  # the error that follows names the missing driver
+    named = {key: f"postgresql+{driver}://" + request[key].split("://", 1)[1] for key in ("url", "connection_url")}
+    return request | {key: value for key, value in named.items() if request.get(key, "").startswith("postgresql://")}
 
 
 def _listed(value: Any) -> Any:
@@ -369,7 +538,7 @@ def _failure(exc: BaseException, run: Run) -> dict:
     """What went wrong, in fields the parent turns into one of dbadmin's errors."""
     guard = run.guard
     if guard.refusal is not None or isinstance(exc, Refused):
-        return {"kind": "refused", "message": guard.refusal or str(exc)}
+        return {"kind": "refused", "message": guard.refusal or str(exc), "said_how": guard.said_how}
     if isinstance(exc, CommandError):
         return {"kind": "alembic", "message": _first_line(exc).split(": ", 1)[-1]}
     orig = getattr(exc, "orig", None) or exc
@@ -378,6 +547,15 @@ def _failure(exc: BaseException, run: Run) -> dict:
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     module = type(orig).__module__ or ""
     from_driver = module.split(".")[0] in ("psycopg", "psycopg2", "asyncpg", "pg8000", "sqlalchemy")
+    if sqlstate == "25006":  # read_only_sql_transaction: a write where dbadmin only reads or the application starts
+        return {
+            "kind": "env",
+            "message": (
+                "the application wrote to the database while it started "
+                f"({primary or _first_line(orig)}): an application that migrates as it starts (its factory calls "
+                "upgrade()) must leave that to dbadmin; make the start-up migration optional"
+            ),
+        }
     if isinstance(exc, ImportError) and not from_driver:
         return {"kind": "import", "module": getattr(exc, "name", None), "message": _first_line(exc)}
     if from_driver and run.connected and "OperationalError" in type(exc).__name__ and not sqlstate:
@@ -393,8 +571,11 @@ def _failure(exc: BaseException, run: Run) -> dict:
 
 
 def main() -> None:
-    channel = Channel(int(sys.argv[1]), int(sys.argv[2]))
-    request = channel.request()
+    channel = Channel(int(sys.argv[-2]), int(sys.argv[-1]))
+    request = _with_driver(channel.request())
+    # Folders the project asked for (MIGRATIONS_PATH; the project root when there is no ini), put first
+    # once the interpreter has started, as Alembic's prepend_sys_path does: never before the standard library loads.
+    sys.path[:0] = request.get("sys_path") or []
     run = Run(request, channel)
     try:
         result = getattr(run, request["command"])()

@@ -12,10 +12,13 @@ it directly.
 from __future__ import annotations
 
 import hashlib
+import inspect as _inspect
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -28,11 +31,27 @@ from psycopg import sql
 from .. import dburl
 from ..errors import ConfigError
 from ..rows import scalar
+from . import wrappers as _wrappers
+from .wrappers import Wrapper
 
-# Drivers a project's own sqlalchemy.url may name; the branch URL keeps the project's choice
-# (an async env.py needs its async driver), any other spelling gets psycopg 3.
-_DRIVERS = {"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"}
+# Drivers a branch URL, MIGRATIONS_DRIVER or the project's own sqlalchemy.url may name.
+DRIVERS = {"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"}
+_ASYNC: dict[str, str | None] = {
+    "asyncpg": None,
+    "psycopg_async": "psycopg",
+}  # the sync sibling (None: SQLAlchemy's default)
 _DRIVER = re.compile(r"^\s*postgres(?:ql)?\+([a-z0-9_]+)://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the project is on disk, found as Alembic (or the framework's own command) finds it."""
+
+    ini: Path | None
+    script_folder: Path | None  # None only for a package:path script_location (found by import in env.py's process)
+    workdir: Path  # env.py's working directory: where the relative script_location resolves
+    wrapper: Wrapper | None
+    sys_path: tuple[Path, ...] = ()  # folders env.py's process puts first on sys.path (as prepend_sys_path would)
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,9 @@ class Project:
     env_mapping: dict[str, str] = field(default_factory=lambda: {"DATABASE_URL": "{url}"})
     python_path: tuple[Path, ...] = ()
     strip_env: frozenset[str] = frozenset()
+    driver_name: str | None = None  # MIGRATIONS_DRIVER, or the driver a branch URL names (postgresql+psycopg2://)
+    python: Path | None = None  # MIGRATIONS_PYTHON: the interpreter env.py runs in (else found: see ``interpreter``)
+    env_named: str = ""  # MIGRATIONS_ENV as the user set it ('' when left at its default)
 
     @property
     def ini(self) -> Path | None:
@@ -59,49 +81,106 @@ class Project:
         ini = self.ini
         return Config(str(ini)) if ini else None
 
-    def workdir(self) -> Path:
-        """The folder env.py runs in: where ``script_location`` and ``prepend_sys_path`` resolve.
+    @cached_property
+    def layout(self) -> Layout:
+        """The ini, the script folder, env.py's working directory and the framework wrapper, if any.
 
-        Alembic resolves a relative script_location from the working directory; people run
-        alembic from the folder of alembic.ini, so that folder is used unless the path
-        exists from dbadmin's own working directory.  Without an ini, the folder above the
-        one holding env.py (usually the project root).
+        Alembic resolves a relative ``script_location`` from its working directory; projects
+        are run from the folder that makes it resolve, which is not always the ini's (a
+        package shipping ``script_location = pkg/db/migrations`` in a wheel is run from the
+        folder above the package).  So the path is tried from the working directory, the
+        ini's folder and each folder above it (stopping at the filesystem root or at a
+        folder on ``sys.path``, an installed package's root); the first that has it wins.
         """
-        config, ini = self._ini_config(), self.ini
-        if config is None or ini is None:
-            return Path(self.path).resolve().parent
+        ini = self.ini
+        if ini is None:  # MIGRATIONS names the folder holding env.py: its parent is the project root
+            folder = Path(self.path).resolve()
+            wrapper = _wrappers.detect(_files(None, folder))
+            workdir = wrapper.workdir(_files(None, folder), folder) if wrapper else folder.parent
+            return Layout(None, folder, workdir, wrapper, (workdir, *self.python_path))
+        config = Config(str(ini))
         location = config.get_alembic_option("script_location")
-        ini_dir = ini.parent
         if not location:
-            raise ConfigError(f"MIGRATIONS: {self.ini} has no script_location in its [alembic] section")
-        if Path(location).is_absolute():
-            return ini_dir
-        if (Path.cwd() / location).exists():
-            return Path.cwd()
-        if (ini_dir / location).exists():
-            return ini_dir
-        if ":" in location:
-            return ini_dir  # package:path, found by import
-        raise ConfigError(
-            f"MIGRATIONS: script_location {location!r} in {self.ini} is found neither from "
-            f"{Path.cwd()} nor from {ini_dir}"
-        )
+            files = _files(ini, ini.parent)
+            wrapper = _wrappers.detect(files)
+            found = wrapper.script_folder(files) if wrapper else None
+            if wrapper is None or found is None:
+                raise ConfigError(
+                    f"MIGRATIONS: {ini} has no script_location in its [alembic] section (nor is it a "
+                    f"Flask-Migrate project: no env.py beside it reads current_app.extensions['migrate'])"
+                )
+            workdir = wrapper.workdir(files, found)
+            # The framework's command puts the application's folder on sys.path (Flask's prepare_import);
+            # revision files that import the application need it even when no application is loaded.
+            return Layout(ini, found, workdir, wrapper, (*self.python_path, workdir))
+        workdir, found = _locate(str(location), ini)
+        wrapper = _wrappers.detect(_files(ini, found)) if found else None
+        extra = (wrapper.workdir(_files(ini, found), found),) if wrapper and found else ()
+        return Layout(ini, found, workdir, wrapper, (*self.python_path, *extra))
+
+    def workdir(self) -> Path:
+        """The folder env.py runs in: where ``script_location`` and ``prepend_sys_path`` resolve."""
+        return self.layout.workdir
 
     def script_folder(self) -> Path:
-        """The folder holding env.py and versions/, as Alembic finds it (``workdir`` plus script_location)."""
-        config = self._ini_config()
-        if config is None:
-            return Path(self.path).resolve()
-        workdir = self.workdir()  # checks script_location is there
-        return (workdir / str(config.get_alembic_option("script_location"))).resolve()
+        """The folder holding env.py and versions/, as Alembic finds it."""
+        layout = self.layout
+        if layout.script_folder is None:
+            raise ConfigError(
+                f"MIGRATIONS: {self.ini}: a package:path script_location is found only by env.py's process"
+            )
+        return layout.script_folder
 
     def request(self) -> dict[str, Any]:
         """The part of every request to the env.py process that says where the project is."""
-        ini = self.ini
-        return {"ini": str(ini)} if ini else {"script_location": str(Path(self.path).resolve())}
+        layout = self.layout
+        found: dict[str, Any] = {"ini": str(layout.ini)} if layout.ini else {}
+        if layout.script_folder is not None:
+            found["script_folder"] = str(layout.script_folder)
+        if layout.ini is None or (layout.wrapper is not None and layout.script_folder is not None):
+            found["script_location"] = str(layout.script_folder)
+        wrapper = layout.wrapper
+        return found | {
+            "wrapper": wrapper.name if wrapper else None,
+            "wrapper_label": f"{wrapper.label} ({wrapper.command})" if wrapper else None,
+            "wrapper_file": _inspect.getfile(type(wrapper)) if wrapper else None,
+            "sys_path": [str(folder) for folder in layout.sys_path],
+            "env_named": self.env_named,
+        }
 
-    def driver(self) -> str:
-        """The SQLAlchemy driver the project's own ``sqlalchemy.url`` names, else psycopg (3)."""
+    def interpreter(self) -> tuple[Path, str]:
+        """The Python that runs env.py, and why that one: the application's own, as ``alembic`` would run.
+
+        MIGRATIONS_PYTHON when set; else the virtualenv that is active (``VIRTUAL_ENV``: the
+        application's, when dbadmin is installed elsewhere, e.g. with pipx); else a ``.venv`` or
+        ``venv`` in the project's folder or a folder above it (uv, Poetry, ``python -m venv``);
+        else the Python running dbadmin.  env.py needs only the application's own Alembic,
+        SQLAlchemy and driver there (dbadmin's child imports nothing else).
+        """
+        if self.python is not None:
+            return self.python, "MIGRATIONS_PYTHON"
+        active = os.environ.get("VIRTUAL_ENV")
+        if active and (Path(active) / "bin" / "python").is_file():
+            return Path(active) / "bin" / "python", "the active virtualenv (VIRTUAL_ENV)"
+        start = self.layout.workdir
+        for folder in (start, *start.parents):
+            for name in (".venv", "venv"):
+                candidate = folder / name / "bin" / "python"
+                if candidate.is_file() and (folder / name / "pyvenv.cfg").is_file():
+                    return candidate, f"the project's virtualenv ({folder / name})"
+            if (folder / ".git").exists() or folder == Path.home():
+                break  # the repository's root (or the home folder): a virtualenv above it is not the project's
+        return Path(sys.executable), "the Python running dbadmin"
+
+    def driver(self) -> str | None:
+        """The SQLAlchemy driver env.py's engine gets, as the application itself would pick it.
+
+        MIGRATIONS_DRIVER or the one a branch URL names; else the one the project's own
+        ``sqlalchemy.url`` names; else None: the URL goes as ``postgresql://`` and SQLAlchemy in
+        the application's interpreter picks its own default (psycopg2 up to 2.0, psycopg from 2.1).
+        """
+        if self.driver_name:
+            return self.driver_name
         config = self._ini_config()
         raw = ""
         if config is not None:
@@ -110,27 +189,32 @@ class Project:
             except Exception:  # an interpolation the ini cannot resolve on its own (%(DB_URL)s)
                 raw = config.file_config.get(config.config_ini_section, "sqlalchemy.url", raw=True, fallback="")
         match = _DRIVER.match(raw)
-        return match.group(1).lower() if match and match.group(1).lower() in _DRIVERS else "psycopg"
+        return match.group(1).lower() if match and match.group(1).lower() in DRIVERS else None
 
-    def sqlalchemy_url(self, url: str) -> str:
-        """``url`` (a libpq URL) in SQLAlchemy's spelling, with the project's driver."""
-        return f"postgresql+{self.driver()}://" + url.split("://", 1)[1]
+    def sync_driver(self) -> str | None:
+        """The driver of the connection dbadmin hands env.py (``config.attributes['connection']``), which is
+        synchronous: an async driver's sync sibling (SQLAlchemy's default for asyncpg)."""
+        driver = self.driver()
+        return _ASYNC[driver] if driver in _ASYNC else driver
+
+    def sqlalchemy_url(self, url: str, driver: str | None = None, *, sync: bool = False) -> str:
+        """``url`` (a libpq URL) in SQLAlchemy's spelling, with the project's driver (or SQLAlchemy's default)."""
+        driver = driver or (self.sync_driver() if sync else self.driver())
+        return f"postgresql{'+' + driver if driver else ''}://" + url.split("://", 1)[1]
 
     def environment(self, url: str | None, base: dict[str, str] | None = None) -> dict[str, str]:
         """The env.py process's environment: this one without dbadmin's own settings, plus the branch.
 
         dbadmin's variables (the other branch's URL, the control store's, secrets) are
         removed; ``MIGRATIONS_ENV`` names the variables the application's settings read.
+        Nothing is added to PYTHONPATH: folders go on ``sys.path`` inside the process once it
+        has started, as Alembic's ``prepend_sys_path`` does, so a project folder named like a
+        standard-library module (``types``) cannot hide it.
         """
         env = {k: v for k, v in (os.environ if base is None else base).items() if k.upper() not in self.strip_env}
         if url is not None:
             parts = url_parts(url, self.sqlalchemy_url(url))
             env.update({name: template.format(**parts) for name, template in self.env_mapping.items()})
-        # Without an ini there is no prepend_sys_path: the project root (the working directory) is importable.
-        folders = [*self.python_path, *([self.workdir()] if self.ini is None else [])]
-        if folders:
-            extra = os.pathsep.join(str(p) for p in folders)
-            env["PYTHONPATH"] = extra + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         return env
 
     def watched(self, version_locations: Iterable[str]) -> list[Path]:
@@ -143,6 +227,40 @@ class Project:
                 files.append(parent / "env.py")
             files.extend(sorted(Path(folder).rglob("*.py")))
         return files
+
+
+def _files(ini: Path | None, folder: Path) -> _wrappers.Files:
+    env = folder / "env.py"
+    try:
+        env_text = env.read_text(errors="replace") if env.is_file() else ""
+    except OSError:
+        env_text = ""
+    try:
+        ini_text = ini.read_text(errors="replace") if ini else ""
+    except OSError:
+        ini_text = ""
+    return _wrappers.Files(ini=ini, ini_text=ini_text, script_folder=folder, env_text=env_text)
+
+
+def _locate(location: str, ini: Path) -> tuple[Path, Path | None]:
+    """The working directory from which ``location`` resolves, and the script folder it names."""
+    if Path(location).is_absolute():
+        return ini.parent, Path(location)
+    if ":" in location and not (Path.cwd() / location).exists() and not (ini.parent / location).exists():
+        return ini.parent, None  # package:path, found by import in env.py's process
+    tried: list[Path] = []
+    roots = {Path(entry).resolve() for entry in sys.path if entry}
+    for base in (Path.cwd(), ini.parent, *ini.parent.parents):
+        if base in tried:
+            continue
+        tried.append(base)
+        if (base / location).is_dir():
+            return base, (base / location).resolve()
+        if base in roots and base != Path.cwd():
+            break  # an installed package's root: the project does not reach above it
+    raise ConfigError(
+        f"MIGRATIONS: script_location {location!r} in {ini} is found from none of: " + ", ".join(map(str, tried))
+    )
 
 
 def fingerprint(files: Sequence[Path]) -> str:
@@ -238,6 +356,10 @@ class VersionTable:
 
     name: str = "alembic_version"
     schema: str = "public"
+    handover: str = field(
+        default="", compare=False
+    )  # how env.py got its database ("engine from the app's settings ...")
+    driver: str = field(default="", compare=False)  # the dialect+driver env.py's connection used
 
     def read(self, conn: Any) -> tuple[tuple[str, ...], bool]:
         """The heads it holds and whether it exists, read through the branch's own pool."""

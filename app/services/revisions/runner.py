@@ -18,16 +18,24 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..identity import Identity
+from ..identity import Identity, sql_for
 from .project import Project
 
 _OUTPUT_TAIL = 2000  # characters of env.py's own output kept for an error message
+# child.py, loaded by its path in the application's interpreter: nothing of dbadmin's package is imported there.
+_CHILD = str(Path(__file__).with_name("child.py"))
+_BOOT = (
+    "import importlib.util, sys; "
+    "spec = importlib.util.spec_from_file_location('dbadmin_env_child', sys.argv[1]); "
+    "module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module; "
+    "spec.loader.exec_module(module); module.main()"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class EnvFailure(Exception):
         sqlstate: str | None = None,
         module: str | None = None,
         operational: bool = False,
+        said_how: bool = False,
     ) -> None:
         super().__init__(message)
         self.kind, self.message, self.sqlstate, self.module, self.operational = (
@@ -85,6 +94,7 @@ class EnvFailure(Exception):
             module,
             operational,
         )
+        self.said_how = said_how  # a refusal whose message says what to do (no generic fix appended)
 
 
 def describe(project: Project) -> dict:
@@ -93,7 +103,7 @@ def describe(project: Project) -> dict:
 
 
 def inspect(project: Project, target: Target) -> dict:
-    """Where env.py keeps the version table on ``target`` and what it holds."""
+    """Where env.py keeps the version table on ``target``, what it holds, the driver and how env.py got the branch."""
     return _call(project, {"command": "inspect"}, target)
 
 
@@ -149,20 +159,23 @@ def _call(
     if target is not None:
         request |= {
             "url": project.sqlalchemy_url(target.url),
-            "connection_url": "postgresql+psycopg://" + target.url.split("://", 1)[1],
+            # The connection offered in config.attributes['connection'], on the application's own driver.
+            "connection_url": project.sqlalchemy_url(target.url, sync=True),
             "identity": target.identity.as_dict(),
+            "identity_sql": sql_for(target.identity.fallback),
             "branch_label": target.label,
             "location": target.location,
             "session_settings": target.timeouts.session_settings()
             | ({"dbadmin.run": target.run} if target.run else {}),
         }
     workdir = project.workdir()
+    python, _ = project.interpreter()
     events_r, events_w = os.pipe()
     control_r, control_w = os.pipe()
     with tempfile.TemporaryFile() as output:
         try:
             process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "dbadmin.services.revisions.child", str(events_w), str(control_r)],
+                [str(python), "-P", "-c", _BOOT, _CHILD, str(events_w), str(control_r)],
                 pass_fds=(events_w, control_r),
                 stdin=subprocess.DEVNULL,
                 stdout=output,

@@ -192,7 +192,84 @@ def _branch_migrations_check(context: Context, branch: Branch) -> Check:
         return Check(name, Level.FAIL, str(exc))
     level = Level.WARN if status.state in ("ahead", "unmanaged") else Level.OK
     current = ", ".join(status.current) or "no revision"
-    return Check(name, level, f"at {current}: {status.summary}")
+    return Check(name, level, f"at {current}: {status.summary}; env.py: {status.handover}")
+
+
+@dataclass(frozen=True)
+class BranchReport:
+    """How env.py reached one branch in a dry run (inspect: nothing is written), or why it could not."""
+
+    label: str
+    handover: str = ""
+    driver: str = ""
+    version_table: str = ""
+    state: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class MigrationsReport:
+    """``dbadmin doctor --migrations``: what dbadmin makes of the project, the first thing to run when it does not load."""
+
+    migrations: str
+    script_folder: str = ""
+    workdir: str = ""
+    wrapper: str = ""
+    python: str = ""
+    driver: str = ""
+    revisions: int = 0
+    heads: tuple[str, ...] = ()
+    error: str = ""
+    branches: tuple[BranchReport, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error) or any(branch.error for branch in self.branches)
+
+
+def migrations_report(context: Context) -> MigrationsReport:
+    """The project as dbadmin finds it, and env.py run once per branch in its read-only mode."""
+    settings = context.settings
+    if settings.migrations is None:
+        return MigrationsReport("", error="MIGRATIONS is not set")
+    try:
+        project = alembic_branch.project(settings)
+        layout = project.layout
+        graph = alembic_branch.graph(context)
+    except DBAdminError as exc:
+        return MigrationsReport(str(settings.migrations), error=str(exc))
+    wrapper = (
+        f"{layout.wrapper.label} (run as '{layout.wrapper.command}' runs it)" if layout.wrapper else "plain Alembic"
+    )
+    return MigrationsReport(
+        migrations=str(settings.migrations),
+        script_folder=str(layout.script_folder or "(found by import)"),
+        workdir=str(layout.workdir),
+        wrapper=wrapper,
+        python="{} ({})".format(*project.interpreter()),
+        driver=project.driver() or "SQLAlchemy's default for postgresql://",
+        revisions=len(graph.info),
+        heads=graph.heads,
+        branches=tuple(
+            _branch_report(context, branch) for branch in Branch if context.registry.location(branch) is not None
+        ),
+    )
+
+
+def _branch_report(context: Context, branch: Branch) -> BranchReport:
+    try:
+        table = alembic_branch.version_table(context, branch)
+        status = migrations.status(context, branch)
+    except DBAdminError as exc:
+        return BranchReport(branch.label, error=str(exc))
+    current = ", ".join(status.current) or "no revision"
+    return BranchReport(
+        branch.label,
+        handover=table.handover,
+        driver=table.driver,
+        version_table=f"{table.schema}.{table.name}",
+        state=f"at {current}: {status.summary}",
+    )
 
 
 def _capture_check(context: Context, branch: Branch) -> Check | None:
