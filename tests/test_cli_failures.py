@@ -85,7 +85,8 @@ def test_the_branch_is_down(env, args):  # noqa: F811
     ids=" ".join,
 )
 def test_an_env_py_that_reaches_another_database(env, databases, args):  # noqa: F811
-    decoy = env | {"MIGRATIONS": str(PROJECTS / "decoy" / "alembic.ini"), "APP_DATABASE_URL": databases.new()}
+    # creator=: a connection made past the handover, which the identity check refuses
+    decoy = env | {"MIGRATIONS": str(PROJECTS / "creator_bypass" / "alembic.ini"), "APP_DATABASE_URL": databases.new()}
     stderr = one_line(run_cli(*args, env=decoy))
     assert "refused: env.py connected to" in stderr and "MIGRATIONS_ENV" in stderr
 

@@ -1,6 +1,7 @@
 """Real projects' env.py files from the console, in Chromium: an async env.py runs up on Dev (the console's
 event loop is already running), a database made by create_all() is baselined after its schema is
-compared, and an env.py that reaches another database is refused on the page."""
+compared, a Flask-Migrate project says how env.py got the branch, and an env.py that connects past the
+handover is refused on the page."""
 
 from __future__ import annotations
 
@@ -67,8 +68,31 @@ def test_a_database_made_without_migrations_is_baselined_from_the_console(page: 
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("p002",)]
 
 
+def test_a_flask_migrate_project_says_how_env_py_got_the_branch(page: Page, databases, tmp_path):
+    """`flask db init`'s own files, the app's engine from its own settings: the tab says it was pointed at the
+    branch, and up runs from the console."""
+    served, urls = console_on(databases, tmp_path, PROJECTS / "flask_app" / "migrations")
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        expect(page.get_by_test_id("migrations-handover")).to_have_text(
+            "env.py: Flask-Migrate (flask db upgrade): engine from the app's settings (db.invalid:5432/notes), "
+            "pointed at Development by dbadmin",
+            timeout=30000,
+        )
+        page.get_by_test_id("run-up").click()
+        expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
+        screenshot(page, "migrations-flask-handover")
+    finally:
+        assert served.stop() == 0
+    with psycopg.connect(urls["DEV_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("f002",)]
+
+
 def test_an_env_py_that_reaches_another_database_is_refused_on_the_page(page: Page, databases, tmp_path):
-    served, _ = console_on(databases, tmp_path, PROJECTS / "decoy" / "alembic.ini", APP_DATABASE_URL=databases.new())
+    served, _ = console_on(
+        databases, tmp_path, PROJECTS / "creator_bypass" / "alembic.ini", APP_DATABASE_URL=databases.new()
+    )
     try:
         served.sign_in(page)
         page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")

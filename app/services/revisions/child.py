@@ -313,6 +313,12 @@ class Run:
         """
         with self.session(wrapped=False) as config:
             script = ScriptDirectory.from_config(config)
+            if str(config.get_main_option("revision_environment") or "").lower() in ("true", "1", "yes", "on"):
+                # As Alembic's own revision commands do then: env.py runs first (offline, so it connects
+                # nowhere), and whatever it sets up (Prefect picks its dialect's version folder) is what is read.
+                environment = EnvironmentContext(config, script, fn=lambda rev, context: [], as_sql=True)
+                with environment:
+                    script.run_env()
             revisions = [
                 {
                     "revision": rev.revision,
@@ -424,8 +430,13 @@ class Run:
             if holder is not None:
                 holder["script"] = script
             # The application's driver (its sync sibling for an async one: this connection is synchronous).
-            # future=True: SQLAlchemy 1.4's 2.0-style Connection (commit()); 2.x accepts it as its only mode.
-            engine = create_engine(self.request["connection_url"], poolclass=sa_pool.NullPool, future=True)
+            try:
+                # future=True: SQLAlchemy 1.4's 2.0-style Connection (commit()); 2.x accepts it as its only mode.
+                engine = create_engine(self.request["connection_url"], poolclass=sa_pool.NullPool, future=True)
+            except ImportError:  # no synchronous driver here (an asyncpg-only application): nothing to hand over
+                with self._environment(config, script, fn=fn, **kw):
+                    self._call(script.run_env)
+                return
             self.guard.own.append(engine.dialect)
             try:
                 with engine.connect() as connection:
@@ -434,12 +445,16 @@ class Run:
                     config.attributes["connection"] = connection
                     self.guard.handed = connection
                     with self._environment(config, script, fn=fn, **kw):
-                        script.run_env()
+                        self._call(script.run_env)
                     if connection.in_transaction():
                         # env.py used it inside a transaction of its own (Alembic then commits nothing itself).
                         connection.commit()
             finally:
                 engine.dispose()
+
+    def _call(self, body: Callable[[], Any]) -> Any:
+        """env.py's run where the framework's own command runs it (Prefect: an AnyIO worker thread)."""
+        return self.wrapper.call(body) if self.wrapper is not None else body()
 
     def _environment(
         self, config: Config, script: ScriptDirectory, *, on_step: Callable | None = None, **kw: Any

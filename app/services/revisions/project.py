@@ -242,12 +242,23 @@ def _files(ini: Path | None, folder: Path) -> _wrappers.Files:
     return _wrappers.Files(ini=ini, ini_text=ini_text, script_folder=folder, env_text=env_text)
 
 
+def _package_resource(location: str, ini: Path) -> Path | None:
+    """``package:sub:folder`` (Alembic: ``importlib.resources.files(package) / sub / folder``), found without
+    importing anything: the ini shipped inside that package names it, so the package is a folder above the ini."""
+    package, *parts = location.split(":")
+    for folder in (ini.parent, *ini.parent.parents):
+        if folder.name == package and (folder / "__init__.py").is_file():
+            found = folder.joinpath(*parts)
+            return found.resolve() if found.is_dir() else None
+    return None  # elsewhere: env.py's process finds it by import
+
+
 def _locate(location: str, ini: Path) -> tuple[Path, Path | None]:
     """The working directory from which ``location`` resolves, and the script folder it names."""
     if Path(location).is_absolute():
         return ini.parent, Path(location)
     if ":" in location and not (Path.cwd() / location).exists() and not (ini.parent / location).exists():
-        return ini.parent, None  # package:path, found by import in env.py's process
+        return ini.parent, _package_resource(location, ini)
     tried: list[Path] = []
     roots = {Path(entry).resolve() for entry in sys.path if entry}
     for base in (Path.cwd(), ini.parent, *ini.parent.parents):

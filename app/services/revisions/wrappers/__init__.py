@@ -8,7 +8,9 @@ A wrapper module is a plug-in with two halves:
   application when the ini does not (Flask-Migrate's ini has no ``script_location``).
 - ``session(request, base)`` runs in the env.py process (``child``): it sets the
   application up as the framework's own command does (an application context, its
-  ``Config`` subclass, its worker thread) and yields the ``Config`` env.py must receive.
+  ``Config`` subclass) and yields the ``Config`` env.py must receive (None: Alembic's own);
+  ``call(body)`` runs env.py where the framework's command runs it (Prefect: in an AnyIO
+  worker thread).
 
 ``WRAPPERS`` lists them in the order they are tried; the first whose ``detect`` says yes
 is used.  Supporting the next framework is one module and one line here, and the contract
@@ -47,11 +49,13 @@ class Wrapper(Protocol):
 
     def session(self, request: dict, base: Callable[[], Any]) -> AbstractContextManager[Any]: ...
 
+    def call(self, body: Callable[[], Any]) -> Any: ...
+
 
 def _load() -> dict[str, Wrapper]:
-    from . import flask_migrate
+    from . import flask_migrate, prefect
 
-    return {module.WRAPPER.name: module.WRAPPER for module in (flask_migrate,)}
+    return {module.WRAPPER.name: module.WRAPPER for module in (flask_migrate, prefect)}
 
 
 WRAPPERS: dict[str, Wrapper] = _load()

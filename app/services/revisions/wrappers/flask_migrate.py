@@ -25,11 +25,12 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # this file is also loaded by its path alone, in the env.py process (see child._load_wrapper)
     from . import Files
 
+T = TypeVar("T")
 # Modules of the migrations folder's package that commonly hold the app or its factory, tried in
 # this order after the package itself (as `FLASK_APP=<package>.<module>` would name them).
 _ENTRY_MODULES = ("wsgi", "app", "application", "run", "main", "server", "factory", "web")
@@ -69,6 +70,9 @@ class FlaskMigrate:
                     "called for it): set FLASK_APP to the application that runs 'flask db upgrade'"
                 )
             yield state.migrate.get_config(request["script_folder"])
+
+    def call(self, body: Callable[[], T]) -> T:
+        return body()  # inside the application context session() pushed
 
 
 def _package_root(folder: Path) -> Path | None:
