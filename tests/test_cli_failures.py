@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.helpers import free_port
@@ -113,3 +114,31 @@ def test_a_project_that_cannot_be_loaded(env, tmp_path):  # noqa: F811
     (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = migrations\n")
     stderr = one_line(run_cli("migrate", "status", "dev", env=env | {"MIGRATIONS": str(tmp_path / "alembic.ini")}))
     assert "cannot be loaded" in stderr and "SyntaxError" in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "action", "why"),
+    [
+        (("migrate", "promote", "--confirm", "PROMOTE 1"), "migrate.promote", "the settings module is missing"),
+        (("migrate", "down", "prod", "--steps", "1", "--confirm", "ROLLBACK 1"), "migrate.down", "settings module"),
+        # reading the revisions runs no env.py: there are none, so p001 is unknown
+        (
+            ("migrate", "baseline", "prod", "--revision", "p001", "--confirm", "BASELINE p001"),
+            "migrate.baseline",
+            "p001",
+        ),
+    ],
+    ids=["promote", "down", "baseline"],
+)
+def test_an_attempt_on_a_project_that_does_not_load_is_audited(env, tmp_path, args, action, why):  # noqa: F811
+    """The plan shown before the phrase cannot be made (env.py fails at import): the attempt and why it stopped
+    are still an audit row, as any other attempt."""
+    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text("raise RuntimeError('the settings module is missing')\n")
+    (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = migrations\n")
+    broken = env | {"MIGRATIONS": str(tmp_path / "alembic.ini")}
+    stderr = one_line(run_cli(*args, env=broken))
+    assert why in stderr
+    with psycopg.connect(env["ADMIN_DATABASE_URL"]) as conn:
+        rows = conn.execute("SELECT outcome, details::text FROM admin_actions WHERE action = %s", [action]).fetchall()
+    assert len(rows) == 1 and rows[0][0] in ("failed", "refused") and why in rows[0][1], rows

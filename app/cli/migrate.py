@@ -120,8 +120,7 @@ def down(
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
         plan = _planned(
-            lambda: migrations.plan_rollback(context, branch, steps),
-            lambda: migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=None, reason=reason),
+            context, "migrate.down", branch, reason, lambda: migrations.plan_rollback(context, branch, steps)
         )
         out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
         confirm = confirm_plan(plan, confirm, yes)
@@ -135,10 +134,7 @@ def down(
 def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
     """Upgrade Production to exactly Development's revision (phrase 'PROMOTE N')."""
     with console_context() as context:
-        plan = _planned(
-            lambda: migrations.plan_promotion(context),
-            lambda: migrations.promote(context, actor=actor(), confirm=None, reason=reason),
-        )
+        plan = _planned(context, "migrate.promote", Branch.PROD, reason, lambda: migrations.plan_promotion(context))
         table = Table("revision", "message", title=f"Production will receive {len(plan.revisions)} revision(s)")
         for rev in plan.revisions:
             table.add_row(rev.id, rev.message)
@@ -168,8 +164,7 @@ def baseline(
     REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
     with console_context() as context:
         plan = _planned(
-            lambda: migrations.plan_baseline(context, branch, revision),
-            lambda: migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=None, reason=reason),
+            context, "migrate.baseline", branch, reason, lambda: migrations.plan_baseline(context, branch, revision)
         )
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
@@ -186,14 +181,14 @@ def new(message: Annotated[str, typer.Argument(help="What the revision does, e.g
     out.print(f"wrote {revision.file} (revision {revision.id})")
 
 
-def _planned(plan: Callable[[], T], attempt: Callable[[], object]) -> T:
+def _planned(context: Context, action: str, branch: Branch | str, reason: str | None, plan: Callable[[], T]) -> T:
     """The plan to show before the phrase; when it cannot be made (the project does not load, a branch is
-    down), the operation is attempted without a phrase, so the attempt and why it stopped are in the audit
-    log like any other, and that error is what the user sees."""
+    down), the attempt and why it stopped are an audit row like any other attempt's, and that error is
+    what the user sees.  Nothing runs."""
     try:
         return plan()
-    except DBAdminError:
-        attempt()  # raises: no phrase was given, so it can never run
+    except DBAdminError as error:
+        migrations.record_attempt(context, action, branch, actor=actor(), reason=reason, error=error)
         raise
 
 

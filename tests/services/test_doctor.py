@@ -86,8 +86,12 @@ def test_embedded_default_before_and_while_running(make_settings, tmp_path):
         assert running["Development branch"].level is Level.OK
         assert running["migrations"].level is Level.OK and "head 0005" in running["migrations"].detail
         assert running["pg_dump"].level is Level.OK and "(18." in running["pg_dump"].detail
-        assert running["Development migrations"].detail == "at 0005: up to date"
-        assert running["Production migrations"].detail == "at 0004: 1 pending"
+        assert running["Development migrations"].detail == (
+            "at 0005: up to date; env.py: its own engine on the URL dbadmin gave it (sqlalchemy.url or DATABASE_URL)"
+        )
+        assert running["Production migrations"].detail == (
+            "at 0004: 1 pending; env.py: its own engine on the URL dbadmin gave it (sqlalchemy.url or DATABASE_URL)"
+        )
 
 
 def test_doctor_says_whether_a_clone_shares_blocks_or_copies_bytes(databases, make_settings, pg_server):

@@ -26,6 +26,7 @@ from dbadmin.services.errors import (
     ConfigError,
     ConfirmationRequired,
     InvalidInput,
+    MigrationFailed,
     OperationRefused,
     WrongDatabase,
 )
@@ -192,24 +193,49 @@ def _location(url: str) -> str:
     return f"{'localhost' if host in ('127.0.0.1', '::1') else host}:{parts.get('port') or 5432}/{parts['dbname']}"
 
 
-def test_an_env_py_that_connects_to_the_apps_own_database_is_handed_the_branch(make_context, decoy):
-    """The decoy's env.py ignores sqlalchemy.url and builds its engine from the app's own variable: that engine is
-    made on the branch instead (its statement before configure() included); the app's database stays as it was."""
+def test_an_env_py_that_writes_through_the_apps_engine_before_configure_writes_nowhere(make_context, decoy):
+    """The decoy builds its engine from the app's own variable and writes on it before context.configure() says
+    which database it migrates: that engine is pointed at the branch, read-only until then, so the write fails in
+    one line; neither the app's database nor a branch changed."""
     before = _decoy_state(decoy)
     context = make_context(migrations=PROJECTS / "decoy" / "alembic.ini")
-    status = migrations.status(context, "dev")
-    assert (status.state, len(status.pending)) == ("unmanaged", 3)
-    assert status.handover == (
-        f"engine from the app's settings ({_location(decoy)}), pointed at Development by dbadmin"
-    ), status.handover
-    migrations.upgrade(context, "dev", actor=ME)
-    migrations.promote(context, actor=ME, confirm="PROMOTE 3")
-    migrations.downgrade(context, "prod", actor=ME, steps=1, confirm="ROLLBACK 1")
-    assert heads(context, "dev") == ["p003"] and heads(context, "prod") == ["p002"]
-    for branch in Branch:
-        assert {"notes", "touched_by_env_py"} <= tables(context, branch)
+    for call in (
+        lambda: migrations.status(context, "dev"),
+        lambda: migrations.upgrade(context, "dev", actor=ME),
+        lambda: migrations.promote(context, actor=ME, confirm="PROMOTE 3"),
+    ):
+        with pytest.raises(ConfigError, match="before it gave Alembic its connection") as failed:
+            call()
+        assert "\n" not in str(failed.value)
     assert _decoy_state(decoy) == before
-    assert all(a.outcome == "ok" for a in actions(context)), [(a.action, a.outcome) for a in actions(context)]
+    for branch in Branch:
+        assert introspection.snapshot(context, branch)["tables"] == {}
+    assert not [a for a in actions(context) if a.outcome == "ok"]
+
+
+def test_an_engine_for_another_database_in_a_revision_is_refused_before_it_connects(make_context, databases):
+    """env.py migrates on the connection dbadmin hands in; a revision then opens an engine on another database (an
+    archive): that engine is not pointed at the branch (it would drop the branch's table) but refused; the run is
+    a failure that says how far it got, and the other database is untouched."""
+    archive = databases.new()
+    os.environ["ARCHIVE_DATABASE_URL"] = archive
+    try:
+        context = make_context(migrations=PROJECTS / "archive_engine" / "alembic.ini")
+        with pytest.raises(MigrationFailed, match="more than one database") as failed:
+            migrations.upgrade(context, "dev", actor=ME)
+        assert "a002" in str(failed.value)
+    finally:
+        del os.environ["ARCHIVE_DATABASE_URL"]
+    assert heads(context, "dev") == ["a001"]
+    with context.registry.connection("dev") as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 3
+        assert conn.execute("SELECT to_regclass('archive_marker')").fetchone()[0] is None
+    with psycopg.connect(archive) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
+    outcomes = [(a.action, a.outcome) for a in actions(context) if a.action == "migrate.up"]
+    assert outcomes == [("migrate.up", "failed")]
+    runs = {run.revision: run.outcome for run in migrations.history(context, "dev").runs}
+    assert runs == {"a001": "ok", "a002": "failed"}
 
 
 def test_an_env_py_that_opens_two_databases_is_refused_naming_both(make_context, decoy):
@@ -271,7 +297,11 @@ def test_a_connection_made_past_the_handover_is_refused_by_the_identity_check(ma
 
 def test_status_says_how_env_py_got_its_database(make_context):
     cases = {
-        "app_settings/alembic.ini": ({"migrations_env": POSTGRES_PARTS}, f"MIGRATIONS_ENV: {POSTGRES_PARTS}"),
+        # shown scrubbed like every text that may hold a secret (a PASSWORD=... part reads as ***)
+        "app_settings/alembic.ini": (
+            {"migrations_env": POSTGRES_PARTS},
+            f"MIGRATIONS_ENV: {POSTGRES_PARTS.replace('{password}', '***')}",
+        ),
         "connection_attribute/alembic.ini": ({}, "connection passed in (config.attributes['connection'])"),
         "sqlalchemy_url/alembic.ini": (
             {},
@@ -323,6 +353,22 @@ def test_app_settings_need_no_mapping(make_context):
     migrations.upgrade(context, "dev", actor=ME)
     assert heads(context, "dev") == ["p003"] and "notes" in tables(context, "dev")
     assert migrations.status(context, "prod").handover.endswith("pointed at Production by dbadmin")
+
+
+def test_a_project_folder_named_like_the_standard_library_hides_nothing(make_context, tmp_path):
+    """The project root holds a package named ``types`` (as one real project's did): it goes on sys.path after the
+    interpreter started, as Alembic's prepend_sys_path puts folders there, so the standard library still loads."""
+    root = tmp_path / "proj"
+    (root / "types").mkdir(parents=True)
+    (root / "types" / "__init__.py").write_text("raise ImportError('the project types package shadowed the stdlib')\n")
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    for revision in (PROJECTS / "revisions").glob("p00*.py"):
+        (root / "migrations" / "versions" / revision.name).write_text(revision.read_text())
+    context = make_context(migrations=root / "migrations")  # no ini: the project root is importable
+    assert migrations.status(context, "dev").pending_count >= 3
+    migrations.upgrade(context, "dev", actor=ME)
+    assert "notes" in tables(context, "dev")
 
 
 def test_an_import_that_fails_names_the_module(make_context, tmp_path):

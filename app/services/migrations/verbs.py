@@ -2,7 +2,7 @@
 
 Public verbs (each takes the ``Context`` and keyword arguments): ``status``, ``history``,
 ``preview_sql``, ``lint_pending``, ``drift``, ``upgrade``, ``downgrade``, ``plan_promotion``,
-``promote`` and ``new_revision``.  Every state-changing verb runs as one audited
+``promote``, ``record_attempt`` and ``new_revision``.  Every state-changing verb runs as one audited
 operation under the branch's operation lock, and validates its input inside that
 operation, so refused attempts are in the audit log too.
 """
@@ -20,7 +20,15 @@ from .. import capture, checkpoints, server_admin
 from ..branch import Branch
 from ..checkpoints.strategies import Progress
 from ..context import Context
-from ..errors import BaselineMismatch, ConfigError, DBAdminError, InvalidInput, MigrationFailed, OperationRefused
+from ..errors import (
+    BaselineMismatch,
+    ConfigError,
+    DBAdminError,
+    InvalidInput,
+    MigrationFailed,
+    OperationRefused,
+    WrongDatabase,
+)
 from ..frame import hooks
 from ..frame.access import Principal
 from ..frame.hooks import HookResult
@@ -339,8 +347,10 @@ def plan_promotion(context: Context) -> Promotion:
         raise OperationRefused("Production is already at Development's revision: nothing to promote")
     try:
         found = preview(context, Branch.PROD, destination=dev.heads[0]) if len(dev.heads) == 1 else Preview("")
+    except WrongDatabase:
+        raise  # not a preview problem: env.py reached another database
     except DBAdminError as error:  # the preview is advisory (env.py offline may do what it likes): never a stop
-        found = Preview("", (Skipped("all revisions", str(error)),))
+        found = Preview("", (Skipped("all revisions", f"{error} (so the SQL was not linted either)"),))
     return Promotion(dev=dev.heads, prod=prod.heads, revisions=revisions, sql=found.sql, skipped=found.skipped)
 
 
@@ -567,6 +577,15 @@ def baseline(
     return Baseline(branch, revision, len(found["tables"]))
 
 
+def record_attempt(
+    context: Context, action: str, branch: Branch | str, *, actor: Principal, reason: str | None, error: DBAdminError
+) -> None:
+    """An attempt stopped before its plan could be shown (the project does not load, a branch is down): an audit
+    row like any other attempt's, with why; then ``error`` is raised.  Nothing is run, on any branch."""
+    with operation(context, action, branch, actor=actor, reason=reason, locked=False):
+        raise error
+
+
 def revisions(context: Context) -> list[Revision]:
     """Every revision of the project, newest first (what a baseline may name)."""
     graph = alembic_branch.graph(context)
@@ -658,8 +677,9 @@ def _run(
     except EnvFailure as failure:
         error = alembic_branch.translate(failure, context, branch)
         failing = planned[len(done)] if len(done) < len(planned) else None
-        if failing is None or failure.kind in ("refused", "alembic"):
+        if failing is None or (failure.kind in ("refused", "alembic") and not done):
             raise error from None
+        # A refusal after some revisions committed is a failed run: the branch moved, and the records say how far.
         message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
         if failing in run_ids:
             migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)

@@ -127,8 +127,12 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
                 cache.tables[(branch, key)] = error
             _record_refusal(context, branch, error)
         raise error from None
+    secrets = context.settings.secrets()
     table = VersionTable(
-        found["version_table"], found["version_table_schema"], found.get("handover", ""), found.get("driver", "")
+        found["version_table"],
+        found["version_table_schema"],
+        dburl.scrub(found.get("handover", ""), secrets),
+        found.get("driver", ""),
     )
     with cache.lock:
         cache.tables[(branch, key)] = table
@@ -144,7 +148,7 @@ def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> D
     label = branch.label if branch else "the"
     if failure.kind == "refused":
         fix = "" if failure.said_how else f"; {_FIX}"
-        return WrongDatabase(f"refused: {message}; neither database was changed{fix}")
+        return WrongDatabase(f"refused: {message}; nothing ran on a database other than the branch{fix}")
     if failure.kind == "elsewhere":
         return ConfigError(
             f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "

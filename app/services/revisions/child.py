@@ -61,7 +61,7 @@ _LOOPBACK = {"", "localhost", "127.0.0.1", "::1", "local socket"}
 _ADDRESSING = {
     "host", "hostaddr", "port", "dbname", "database", "user", "password", "passfile", "service", "dsn",
     "sslmode", "ssl", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "target_session_attrs",
-    "unix_sock",
+    "unix_sock", "conninfo",
 }  # fmt: skip
 
 
@@ -97,7 +97,13 @@ class Channel:
 
 
 class Guard:
-    """Hands env.py the branch and lets it use only connections to it (see the module docstring)."""
+    """Hands env.py the branch and lets it use only connections to it (see the module docstring).
+
+    Which database env.py means is settled by the connection it gives ``context.configure()``:
+    until then, a connection whose engine asked for another address (and was pointed at the
+    branch) is read-only, so nothing meant for some other database can be written on the
+    branch; from then on, an engine asking for any other address is refused before it connects.
+    """
 
     def __init__(self, request: dict) -> None:
         self.expected: dict[str, Any] | None = request.get("identity")
@@ -110,12 +116,19 @@ class Guard:
         self.verified: list[Any] = []
         self.refusal: str | None = None
         self.said_how = False  # the refusal says what to do itself (no generic fix appended)
-        self.asked: dict[tuple[str, str, str], str] = {}  # where env.py's engines asked to connect
+        self.asked: dict[tuple, str] = {}  # where env.py's engines asked to connect
         self.own: list[Any] = []  # dialects of the engines dbadmin itself made (never redirected or counted)
         self.handed: Any = None  # the connection dbadmin offered in config.attributes['connection']
         self.handed_used = False
         self.installed = False
         self.read_only = False  # True while the framework's application starts (see _on_checkout)
+        self.migrating: tuple | None = None  # the address of the connection env.py gave context.configure()
+        self.checked: list[Any] = []  # DB-API connections whose identity was checked
+        self.branch_address = (
+            _address(dict(self.url.translate_connect_args(username="user", database="dbname")))
+            if self.url is not None
+            else None
+        )
 
     def install(self) -> None:
         if self.installed:
@@ -123,9 +136,13 @@ class Guard:
         self.installed = True
         if self.expected is None:  # no branch to hand over (reading the revision files): no database at all
             event.listen(Engine, "do_connect", self._no_database)
+            event.listen(sa_pool.Pool, "first_connect", self._no_database_pool, insert=True)
+            event.listen(sa_pool.Pool, "connect", self._no_database_pool, insert=True)
             return
         event.listen(Engine, "do_connect", self._redirect)
-        event.listen(sa_pool.Pool, "connect", self._on_connect)
+        # first_connect runs before connect, and an application may listen to it: check there too, first.
+        event.listen(sa_pool.Pool, "first_connect", self._on_first_connect, insert=True)
+        event.listen(sa_pool.Pool, "connect", self._on_connect, insert=True)
         event.listen(sa_pool.Pool, "checkout", self._on_checkout)
 
     def _no_database(self, dialect: Any, record: Any, cargs: list, cparams: dict) -> None:
@@ -135,11 +152,29 @@ class Guard:
             said_how=True,
         )
 
+    def _no_database_pool(self, dbapi_connection: Any, record: Any) -> None:
+        self.refuse(
+            "the project connected to a database while dbadmin only read its revision files (past SQLAlchemy's "
+            "connection arguments): a revision module or the application connects when imported",
+            said_how=True,
+        )
+
+    def _writable(self, record: Any) -> bool:
+        """Whether a pooled connection may write now (see the class docstring)."""
+        if self.read_only:
+            return False
+        asked = record.info.get("dbadmin_asked")
+        return asked is None or asked == self.branch_address or asked == self.migrating
+
     def _on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
         """Each time a connection is handed out: read-only while the framework's application starts (a factory
-        that migrates as it starts must not migrate the branch behind dbadmin's back), as it was once env.py runs
-        (whose own statements, ``CREATE SCHEMA IF NOT EXISTS`` for its version table, run as under ``alembic``)."""
-        wanted = "on" if self.read_only else "off"
+        that migrates as it starts must not migrate the branch behind dbadmin's back) and while its engine asked
+        for another database than the one env.py migrates; as it was otherwise (env.py's own statements,
+        ``CREATE SCHEMA IF NOT EXISTS`` for its version table, run as under ``alembic``)."""
+        self._set_read_only(dbapi_connection, record, not self._writable(record))
+
+    def _set_read_only(self, dbapi_connection: Any, record: Any, read_only: bool) -> None:
+        wanted = "on" if read_only else "off"
         if record.info.get("dbadmin_read_only", "off") == wanted:
             return  # never changed by dbadmin ("off"): the server's own default stays
         cursor = dbapi_connection.cursor()
@@ -164,22 +199,35 @@ class Guard:
             )
         address = _address(cparams)
         self.asked.setdefault(address, _shown(address))
-        if len(self.asked) > 1:
-            self.refuse(
-                f"env.py connects to more than one database ({', '.join(sorted(self.asked.values()))}); dbadmin runs "
-                f"a migration on one branch at a time ({self.branch}, {self.location}) and will not guess which one "
-                "is meant: make env.py open one",
-                said_how=True,
-            )
+        self._one_database(address)
+        if record is not None:
+            record.info["dbadmin_asked"] = address
         branch_args, branch_params = dialect.create_connect_args(self.url)
         kept = {name: value for name, value in cparams.items() if name not in _ADDRESSING}
         cargs[:] = list(branch_args)
         cparams.clear()
-        cparams.update(kept | dict(branch_params))
+        cparams.update(kept)
+        cparams.update(dict(branch_params))
         return None
 
-    def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
+    def _one_database(self, address: tuple | None = None) -> None:
+        """Refuse when env.py reaches for a second database: two addresses asked, or one besides the migrated one."""
+        asked = set(self.asked) | ({self.migrating} if self.migrating is not None else set())
+        if len(asked) > 1:
+            shown = sorted(self.asked.get(item) or _shown(item) for item in asked)
+            self.refuse(
+                f"env.py connects to more than one database ({', '.join(shown)}); dbadmin runs a migration on one "
+                f"branch at a time ({self.branch}, {self.location}) and will not guess which one is meant: make "
+                "env.py open one",
+                said_how=True,
+            )
+
+    def _on_first_connect(self, dbapi_connection: Any, record: Any) -> None:
         self._check(dbapi_connection)
+
+    def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
+        if not any(dbapi_connection is known for known in self.checked):
+            self._check(dbapi_connection)
         cursor = dbapi_connection.cursor()
         try:
             # Literals, not bound parameters: each DBAPI (psycopg, psycopg2, asyncpg) has its own
@@ -204,15 +252,28 @@ class Guard:
             self.refuse(
                 f"env.py connected to {row[3]}:{row[4]}/{row[2]}, not to the {self.branch} branch ({self.location})"
             )
+        self.checked.append(dbapi_connection)
 
     def check_handed(self, connection: Any) -> None:
-        """The connection given to ``context.configure()``: one this guard verified, or checked now."""
-        if self.handed is not None and connection is self.handed:
-            self.handed_used = True
+        """The connection given to ``context.configure()``: the database env.py migrates, checked, made writable."""
         fairy = connection.connection
         dbapi = getattr(fairy, "dbapi_connection", None) or fairy.connection  # SQLAlchemy 2.x / 1.4
-        if not any(dbapi is known for known in self.verified):
+        if not any(dbapi is known for known in self.verified + self.checked):
             self._check(dbapi)
+        if self.handed is not None and connection is self.handed:
+            self.handed_used = True
+            self.migrating = self.branch_address
+        else:
+            self.migrating = fairy.info.get("dbadmin_asked") or self.branch_address
+        self._one_database()
+        record = getattr(fairy, "_connection_record", None)
+        if record is not None and record.info.get("dbadmin_read_only") == "on" and not self.read_only:
+            # Checked out read-only before env.py said which database it migrates: its transaction so far could
+            # not write, so ending it changes nothing; from here on it writes.
+            transaction = connection.get_transaction()
+            if transaction is not None:
+                transaction.commit()
+            self._set_read_only(dbapi, record, False)
 
     def handover(self, wrapper: str | None, *, offline: bool = False) -> str:
         """How env.py got its database, in one line (``migrate status`` and ``doctor --migrations`` show it)."""
@@ -221,34 +282,35 @@ class Guard:
             return found + "connection passed in (config.attributes['connection'])"
         if not self.asked:
             return found + ("offline: no connection" if offline else "no engine of its own")
-        ((address, shown),) = list(self.asked.items())[:1]
-        branch = _address(dict(self._branch_params())) if self.url is not None else None
-        if address == branch:
+        address = self.migrating or next(iter(self.asked))
+        if address == self.branch_address:
             if self.env_named:
                 return found + f"MIGRATIONS_ENV: {self.env_named}"
             return found + "its own engine on the URL dbadmin gave it (sqlalchemy.url or DATABASE_URL)"
+        shown = self.asked.get(address) or _shown(address)
         return found + f"engine from the app's settings ({shown}), pointed at {self.branch} by dbadmin"
-
-    def _branch_params(self) -> dict:
-        assert self.url is not None
-        return dict(self.url.translate_connect_args(username="user", database="dbname"))
 
     def refuse(self, message: str, *, said_how: bool = False) -> None:
         self.refusal, self.said_how = message, said_how
         raise Refused(message)
 
 
-def _address(params: dict) -> tuple[str, str, str]:
-    """(host, port, database) a driver's connection arguments lead to, loopback spellings made one."""
+def _address(params: dict) -> tuple:
+    """Where a driver's connection arguments lead: (host, port, database, service, dsn, hostaddr).
+
+    Loopback spellings are one host; a Unix socket is its folder; a service or dsn that names
+    the target counts as part of the address (two services are two databases)."""
     host = str(params.get("host") or params.get("unix_sock") or "localhost")
-    host = "localhost" if host in _LOOPBACK or host.startswith("/") else host.lower()
+    if not host.startswith("/"):
+        host = "localhost" if host in _LOOPBACK else host.lower()
     database = params.get("dbname") or params.get("database") or params.get("user") or ""
-    return host, str(params.get("port") or 5432), str(database)
+    extra = tuple(str(params.get(name) or "") for name in ("service", "dsn", "conninfo", "hostaddr"))
+    return (host, str(params.get("port") or 5432), str(database), *extra)
 
 
-def _shown(address: tuple[str, str, str]) -> str:
-    host, port, database = address
-    return f"{host}:{port}/{database}"
+def _shown(address: tuple) -> str:
+    host, port, database, service = address[:4]
+    return f"{host}:{port}/{database}" + (f" (service {service})" if service else "")
 
 
 def _load_wrapper(request: dict) -> Any:
@@ -353,7 +415,7 @@ class Run:
             return []
 
         self._online(read, dont_mutate=True)
-        return found | {"handover": self.guard.handover(self.request.get("wrapper_label"))}
+        return dict(found, handover=self.guard.handover(self.request.get("wrapper_label")))
 
     def run(self) -> dict:
         """Upgrade or downgrade to ``destination``, telling the parent the plan and each finished step."""
@@ -512,7 +574,9 @@ def _with_driver(request: dict) -> dict:
     if driver is None:
         return request  # the error that follows names the missing driver
     named = {key: f"postgresql+{driver}://" + request[key].split("://", 1)[1] for key in ("url", "connection_url")}
-    return request | {key: value for key, value in named.items() if request.get(key, "").startswith("postgresql://")}
+    return dict(
+        request, **{key: value for key, value in named.items() if request.get(key, "").startswith("postgresql://")}
+    )
 
 
 def _listed(value: Any) -> Any:
@@ -562,13 +626,22 @@ def _failure(exc: BaseException, run: Run) -> dict:
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     module = type(orig).__module__ or ""
     from_driver = module.split(".")[0] in ("psycopg", "psycopg2", "asyncpg", "pg8000", "sqlalchemy")
-    if sqlstate == "25006":  # read_only_sql_transaction: a write where dbadmin only reads or the application starts
+    if sqlstate == "25006" and run.guard.read_only:  # read_only_sql_transaction while the application started
         return {
             "kind": "env",
             "message": (
                 "the application wrote to the database while it started "
                 f"({primary or _first_line(orig)}): an application that migrates as it starts (its factory calls "
                 "upgrade()) must leave that to dbadmin; make the start-up migration optional"
+            ),
+        }
+    if sqlstate == "25006":  # a write through an engine that asked for another database, before configure()
+        return {
+            "kind": "env",
+            "message": (
+                "env.py wrote through an engine that asked for another database before it gave Alembic its "
+                f"connection ({primary or _first_line(orig)}): dbadmin lets it write only on the database it "
+                "migrates, once context.configure() says which that is"
             ),
         }
     if isinstance(exc, ImportError) and not from_driver:

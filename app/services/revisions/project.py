@@ -88,9 +88,10 @@ class Project:
         Alembic resolves a relative ``script_location`` from its working directory; projects
         are run from the folder that makes it resolve, which is not always the ini's (a
         package shipping ``script_location = pkg/db/migrations`` in a wheel is run from the
-        folder above the package).  So the path is tried from the working directory, the
-        ini's folder and each folder above it (stopping at the filesystem root or at a
-        folder on ``sys.path``, an installed package's root); the first that has it wins.
+        folder above the package).  So the path is tried from the ini's folder, the working
+        directory and each folder above the ini's (stopping at a repository's root or at a
+        folder on ``sys.path``, an installed package's root); the first where it holds an
+        env.py wins.
         """
         ini = self.ini
         if ini is None:  # MIGRATIONS names the folder holding env.py: its parent is the project root
@@ -146,6 +147,7 @@ class Project:
             "wrapper_file": _inspect.getfile(type(wrapper)) if wrapper else None,
             "sys_path": [str(folder) for folder in layout.sys_path],
             "env_named": self.env_named,
+            "private_env": sorted(self.strip_env),
         }
 
     def interpreter(self) -> tuple[Path, str]:
@@ -261,14 +263,14 @@ def _locate(location: str, ini: Path) -> tuple[Path, Path | None]:
         return ini.parent, _package_resource(location, ini)
     tried: list[Path] = []
     roots = {Path(entry).resolve() for entry in sys.path if entry}
-    for base in (Path.cwd(), ini.parent, *ini.parent.parents):
+    for base in (ini.parent, Path.cwd(), *ini.parent.parents):
         if base in tried:
             continue
         tried.append(base)
-        if (base / location).is_dir():
+        if (base / location / "env.py").is_file():
             return base, (base / location).resolve()
-        if base in roots and base != Path.cwd():
-            break  # an installed package's root: the project does not reach above it
+        if base != Path.cwd() and (base in roots or (base / ".git").exists()):
+            break  # an installed package's root, or the repository's: the project does not reach above it
     raise ConfigError(
         f"MIGRATIONS: script_location {location!r} in {ini} is found from none of: " + ", ".join(map(str, tried))
     )

@@ -30,8 +30,8 @@ from .project import Project
 _OUTPUT_TAIL = 2000  # characters of env.py's own output kept for an error message
 # child.py, loaded by its path in the application's interpreter: nothing of dbadmin's package is imported there.
 _CHILD = str(Path(__file__).with_name("child.py"))
-_BOOT = (
-    "import importlib.util, sys; "
+_BOOT = (  # sys.path[0] ('' for -c: the working directory) goes, as -P would drop it on Python 3.11+
+    "import sys; del sys.path[0]; import importlib.util; "
     "spec = importlib.util.spec_from_file_location('dbadmin_env_child', sys.argv[1]); "
     "module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module; "
     "spec.loader.exec_module(module); module.main()"
@@ -175,7 +175,7 @@ def _call(
     with tempfile.TemporaryFile() as output:
         try:
             process = subprocess.Popen(
-                [str(python), "-P", "-c", _BOOT, _CHILD, str(events_w), str(control_r)],
+                [str(python), "-c", _BOOT, _CHILD, str(events_w), str(control_r)],
                 pass_fds=(events_w, control_r),
                 stdin=subprocess.DEVNULL,
                 stdout=output,

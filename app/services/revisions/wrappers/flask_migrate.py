@@ -61,6 +61,8 @@ class FlaskMigrate:
         from flask.cli import load_dotenv  # the application's own Flask, in the env.py process
 
         load_dotenv()
+        for name in request.get("private_env") or ():  # a .env shared with dbadmin must not bring its secrets back
+            os.environ.pop(name, None)
         app = _find_app(Path(request["script_folder"]))
         with app.app_context():
             state = app.extensions.get("migrate")

@@ -5,9 +5,17 @@ import os
 
 import psycopg
 from alembic import context
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(os.environ["APP_DATABASE_URL"]))
+
+
+@event.listens_for(engine, "first_connect")
+def first(dbapi_connection, record):  # runs before the pool's "connect" event: it must not reach the app's database
+    cursor = dbapi_connection.cursor()
+    cursor.execute("CREATE TABLE IF NOT EXISTS touched_at_first_connect (at timestamptz DEFAULT now())")
+    dbapi_connection.commit()
+
 
 if context.is_offline_mode():
     context.configure(url="postgresql+psycopg://localhost/app", literal_binds=True)
