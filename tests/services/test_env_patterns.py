@@ -25,6 +25,7 @@ from dbadmin.services.errors import (
     BaselineMismatch,
     ConfigError,
     ConfirmationRequired,
+    DBAdminError,
     InvalidInput,
     MigrationFailed,
     OperationRefused,
@@ -211,6 +212,34 @@ def test_an_env_py_that_writes_through_the_apps_engine_before_configure_writes_n
     for branch in Branch:
         assert introspection.snapshot(context, branch)["tables"] == {}
     assert not [a for a in actions(context) if a.outcome == "ok"]
+
+
+@pytest.mark.parametrize("begin_async", ["", "1"], ids=["sync", "async"])
+def test_an_apps_engine_opened_with_begin_is_handed_the_branch(make_context, decoy, monkeypatch, begin_async):
+    """``with engine.begin()`` (sync, or async with run_sync): the connection is read-only until configure() says it
+    is the one migrated, then writes; env.py's own transaction is left as it is."""
+    monkeypatch.setenv("BEGIN_ASYNC", begin_async)
+    before = _decoy_state(decoy)
+    context = make_context(migrations=PROJECTS / "begin_settings" / "alembic.ini")
+    assert migrations.status(context, "dev").handover.startswith("engine from the app's settings")
+    migrations.upgrade(context, "dev", actor=ME)
+    assert heads(context, "dev") == ["p003"] and "notes" in tables(context, "dev")
+    assert _decoy_state(decoy) == before
+    assert all(a.outcome == "ok" for a in actions(context))
+
+
+def test_a_refusal_after_every_revision_committed_is_a_failure_that_says_so(make_context, decoy):
+    """env.py migrates on the handed connection, then opens an engine on the app's database: refused before it
+    connects; the branch did move, so the attempt is a failure naming the committed revisions, never 'refused'."""
+    before = _decoy_state(decoy)
+    context = make_context(migrations=PROJECTS / "after_all" / "alembic.ini")
+    with pytest.raises(
+        DBAdminError, match=r"applied p001, p002, p003 on Development \(committed\), then env.py stopped"
+    ):
+        migrations.upgrade(context, "dev", actor=ME)
+    assert heads(context, "dev") == ["p003"]
+    assert _decoy_state(decoy) == before
+    assert [(a.action, a.outcome) for a in actions(context) if a.action == "migrate.up"] == [("migrate.up", "failed")]
 
 
 def test_an_engine_for_another_database_in_a_revision_is_refused_before_it_connects(make_context, databases):

@@ -677,8 +677,13 @@ def _run(
     except EnvFailure as failure:
         error = alembic_branch.translate(failure, context, branch)
         failing = planned[len(done)] if len(done) < len(planned) else None
-        if failing is None or (failure.kind in ("refused", "alembic") and not done):
-            raise error from None
+        if not done and (failing is None or failure.kind in ("refused", "alembic")):
+            raise error from None  # nothing committed: the refusal (or Alembic's word) is all that happened
+        if failing is None:  # every revision committed, then env.py failed or was refused: the branch moved
+            raise DBAdminError(
+                f"{'applied' if direction == 'up' else 'reverted'} {', '.join(done)} on {branch.label} "
+                f"(committed), then env.py stopped: {error}"
+            ) from None
         # A refusal after some revisions committed is a failed run: the branch moved, and the records say how far.
         message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
         if failing in run_ids:

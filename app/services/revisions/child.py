@@ -268,11 +268,9 @@ class Guard:
         self._one_database()
         record = getattr(fairy, "_connection_record", None)
         if record is not None and record.info.get("dbadmin_read_only") == "on" and not self.read_only:
-            # Checked out read-only before env.py said which database it migrates: its transaction so far could
-            # not write, so ending it changes nothing; from here on it writes.
-            transaction = connection.get_transaction()
-            if transaction is not None:
-                transaction.commit()
+            # Checked out read-only before env.py said which database it migrates: the driver's transaction so far
+            # could not write, so ending it (at the driver, leaving SQLAlchemy's Transaction and env.py's
+            # `with engine.begin()` as they are) changes nothing; from here on it writes.
             self._set_read_only(dbapi, record, False)
 
     def handover(self, wrapper: str | None, *, offline: bool = False) -> str:
@@ -635,7 +633,7 @@ def _failure(exc: BaseException, run: Run) -> dict:
                 "upgrade()) must leave that to dbadmin; make the start-up migration optional"
             ),
         }
-    if sqlstate == "25006":  # a write through an engine that asked for another database, before configure()
+    if sqlstate == "25006" and run.guard.migrating is None:  # a write before configure(), on an engine asked elsewhere
         return {
             "kind": "env",
             "message": (
