@@ -46,6 +46,7 @@ class Project:
     cwd: str | None = None  # with {site} / {vendored}; None: a fresh empty folder
     app_env: dict[str, str] = field(default_factory=dict)
     before: tuple[str, ...] = ()  # MIGRATIONS of a host project brought to head on both branches first (a plugin's)
+    extensions: tuple[str, ...] = ()  # PostgreSQL extensions its revisions create (contrib: not in the embedded server)
     quick: bool = False  # in .ci/run's part of the corpus (installs fast)
 
     def pip_groups(self) -> tuple[str, ...]:
@@ -104,6 +105,7 @@ CORPUS: list[Project] = [
             "POSTGRES_USER": "{app_user}",
             "POSTGRES_PASSWORD": "{app_password}",
         },
+        extensions=("uuid-ossp",),
         seed="""INSERT INTO "user" (id, email, is_active, is_superuser, full_name, hashed_password)
                 VALUES ('6f1b3c1e-0000-4000-8000-000000000001', 'compat@example.com', true, false, 'Compat', 'x')""",
         unseed="""DELETE FROM "user" WHERE email = 'compat@example.com'""",
@@ -133,6 +135,7 @@ CORPUS: list[Project] = [
             "PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://{app_user}:{app_password}@{app_host}:{app_port}/{app_db}",
             "PREFECT_HOME": "{home}/prefect",
         },
+        extensions=("pg_trgm",),
         seed="INSERT INTO flow (name) VALUES ('compat')",
         unseed="DELETE FROM flow WHERE name = 'compat'",
         seed_check="SELECT count(*) FROM flow WHERE name = 'compat'",
