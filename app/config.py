@@ -23,9 +23,6 @@ from .services.errors import ConfigError
 
 # The parts of a branch URL that MIGRATIONS_ENV may hand env.py, as NAME={part}.
 PARTS = ("url", "sqlalchemy_url", "host", "port", "database", "user", "password")
-_URL_DRIVER = re.compile(r"^\s*postgres(?:ql)?\+([a-z0-9_]+)://", re.IGNORECASE)
-# SQLAlchemy's PostgreSQL drivers (dialect.driver names): what MIGRATIONS_DRIVER or a branch URL may name.
-_DRIVERS = frozenset({"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"})
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -350,8 +347,8 @@ class Settings(BaseSettings):
         for key in ("dev_database_url", "prod_database_url"):
             raw = data.get(key) or data.get(key.upper())
             raw = raw.get_secret_value() if isinstance(raw, SecretStr) else raw
-            if isinstance(raw, str) and (match := _URL_DRIVER.match(raw)):
-                named[key.upper()] = match.group(1).lower()
+            if isinstance(raw, str) and (found := dburl.driver(raw)):
+                named[key.upper()] = found
         if len(set(named.values())) > 1:
             raise ValueError(
                 "DEV_DATABASE_URL and PROD_DATABASE_URL name different drivers ("
@@ -366,8 +363,8 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         value = value.strip().lower()
-        if value not in _DRIVERS:
-            raise ValueError(f"unknown PostgreSQL driver {value[:30]!r} (known: {', '.join(sorted(_DRIVERS))})")
+        if value not in dburl.DRIVERS:
+            raise ValueError(f"unknown PostgreSQL driver {value[:30]!r} (known: {', '.join(sorted(dburl.DRIVERS))})")
         return value
 
     @field_validator("migrations_env")

@@ -42,6 +42,18 @@ def normalize(url: str) -> str:
     return url
 
 
+# SQLAlchemy's PostgreSQL drivers (dialect.driver names): what MIGRATIONS_DRIVER, a branch URL or a
+# project's own sqlalchemy.url may name.
+DRIVERS = frozenset({"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"})
+
+
+def driver(url: str) -> str | None:
+    """The driver a SQLAlchemy-spelled URL names (``postgresql+psycopg2://`` is ``psycopg2``), lower-cased;
+    None for a bare ``postgresql://`` or anything else.  Whether it is a known one is the caller's question."""
+    match = _SCHEME.match(url.strip())
+    return match.group(2)[1:].lower() if match and match.group(2) else None
+
+
 def describe(url: str) -> str:
     """``host:port/database`` for display: where a URL leads, never who or with what secret."""
     params = conninfo_to_dict(url)

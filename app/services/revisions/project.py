@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import inspect as _inspect
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,13 +33,10 @@ from ..rows import scalar
 from . import wrappers as _wrappers
 from .wrappers import Wrapper
 
-# Drivers a branch URL, MIGRATIONS_DRIVER or the project's own sqlalchemy.url may name.
-DRIVERS = {"psycopg", "psycopg_async", "asyncpg", "psycopg2", "psycopg2cffi", "pg8000"}
 _ASYNC: dict[str, str | None] = {
     "asyncpg": None,
     "psycopg_async": "psycopg",
 }  # the sync sibling (None: SQLAlchemy's default)
-_DRIVER = re.compile(r"^\s*postgres(?:ql)?\+([a-z0-9_]+)://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,8 +92,9 @@ class Project:
         ini = self.ini
         if ini is None:  # MIGRATIONS names the folder holding env.py: its parent is the project root
             folder = Path(self.path).resolve()
-            wrapper = _wrappers.detect(_files(None, folder))
-            workdir = wrapper.workdir(_files(None, folder), folder) if wrapper else folder.parent
+            files = _files(None, folder)
+            wrapper = _wrappers.detect(files)
+            workdir = wrapper.workdir(files, folder) if wrapper else folder.parent
             return Layout(None, folder, workdir, wrapper, (workdir, *self.python_path))
         config = Config(str(ini))
         location = config.get_alembic_option("script_location")
@@ -115,8 +112,9 @@ class Project:
             # revision files that import the application need it even when no application is loaded.
             return Layout(ini, found, workdir, wrapper, (*self.python_path, workdir))
         workdir, found = _locate(str(location), ini)
-        wrapper = _wrappers.detect(_files(ini, found)) if found else None
-        extra = (wrapper.workdir(_files(ini, found), found),) if wrapper and found else ()
+        located = _files(ini, found) if found else None
+        wrapper = _wrappers.detect(located) if located else None
+        extra = (wrapper.workdir(located, found),) if wrapper and located and found else ()
         return Layout(ini, found, workdir, wrapper, (*self.python_path, *extra))
 
     def workdir(self) -> Path:
@@ -190,8 +188,8 @@ class Project:
                 raw = config.get_main_option("sqlalchemy.url") or ""
             except Exception:  # an interpolation the ini cannot resolve on its own (%(DB_URL)s)
                 raw = config.file_config.get(config.config_ini_section, "sqlalchemy.url", raw=True, fallback="")
-        match = _DRIVER.match(raw)
-        return match.group(1).lower() if match and match.group(1).lower() in DRIVERS else None
+        named = dburl.driver(raw)
+        return named if named in dburl.DRIVERS else None
 
     def sync_driver(self) -> str | None:
         """The driver of the connection dbadmin hands env.py (``config.attributes['connection']``), which is
