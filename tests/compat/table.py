@@ -1,18 +1,29 @@
-"""Print the corpus table (project, version, shape, steps passed) from .compat/results/*.json."""
+"""Print the corpus table (project, version, source, license, shapes, steps passed) from tests/compat/corpus.py and
+the steps each project passed in its last run (.compat/results/*.json): the table in tests/compat/README.md."""
 
 import json
 import sys
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parents[2] / ".compat" / "results"
-TOTAL = 12  # the steps test_corpus.test_a_real_project_runs_every_step records
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
 
-rows = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
-if not rows:
-    sys.exit("no results in .compat/results: run make compat first")
-print("| project | version | shape | steps passed |")
-print("|---|---|---|---|")
-for row in rows:
-    failure = row.get("failure")
-    passed = f"{len(row['passed'])}/{TOTAL}" + (f" (stopped at {failure['step']})" if failure else "")
-    print(f"| {row['project']} | {row['version']} | {', '.join(row['shapes'])} | {passed} |")
+from tests.compat.corpus import CORPUS  # noqa: E402
+
+RESULTS = REPO / ".compat" / "results"
+TOTAL = 15  # the steps test_corpus.test_a_real_project_runs_every_step records
+
+print("| project | version | source | license | shapes | steps passed |")
+print("|---|---|---|---|---|---|")
+for project in CORPUS:
+    path = RESULTS / f"{project.name}.json"
+    if path.is_file():
+        row = json.loads(path.read_text())
+        failure = row.get("failure")
+        passed = f"{len(row['passed'])}/{TOTAL}" + (f" (stopped at {failure['step']})" if failure else "")
+    else:
+        passed = "not run"
+    print(
+        f"| {project.name} | {project.version} | {project.source} | {project.license} | "
+        f"{'; '.join(project.shapes)} | {passed} |"
+    )

@@ -92,6 +92,9 @@ class Run:
         return done
 
 
+_OUTCOMES = "SELECT outcome FROM admin_actions WHERE action = %s AND branch = 'dev'"
+
+
 def _fetch(url: str, query: str, *params: object) -> list[tuple]:
     with psycopg.connect(url) as conn:
         return conn.execute(query, params).fetchall()
@@ -129,7 +132,7 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
             f"{project.name}'s revisions create {', '.join(missing)}, which this PostgreSQL does not have (the embedded "
             "server has no contrib extensions): run make compat with TEST_DATABASE_URL naming a full server"
         )
-    venv = venvs.ensure(project.name, project.pip_groups())
+    venv = venvs.ensure(project.venv or project.name, project.pip_groups())
     place = project.place(venv)
     urls = server_databases
     with psycopg.connect(urls["app"], autocommit=True) as conn:  # the application's own data, which must stay
@@ -157,7 +160,7 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
                 check=True,
                 cwd=cwd,
                 env=env,
-            ).stdout
+            ).stdout.splitlines()[-1]  # the last line: an application may log as its revisions are imported
         )
         for host in project.before_migrations(venv):  # the host project a plugin's revisions build on
             host_env = env | {"MIGRATIONS": str(host)}
@@ -175,10 +178,25 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
             assert "env.py:" in status
             steps.passed_step("status shows pending")
 
+            name = "sql"
+            preview = dbadmin("migrate", "sql", "dev", ok=project.offline)  # offline SQL, or a notice per revision
+            if project.offline:
+                assert preview.stdout.strip() and "nothing pending" not in preview.stdout
+                steps.passed_step("sql previews the pending revisions")
+            else:  # env.py raises in offline mode: said in one line, nothing else happens
+                assert preview.returncode != 0 and len(preview.stderr.strip().splitlines()) == 1, preview.stderr
+                assert "offline" in preview.stderr and "Traceback" not in preview.stderr
+                steps.passed_step("sql says in one line that env.py renders no offline SQL")
+
             name = "up"
             dbadmin("migrate", "up", "dev")
             assert _heads(urls["dev"], project) == expected["heads"]
             steps.passed_step("up Dev to head")
+
+            name = "history"
+            history = dbadmin("migrate", "history", "dev").stdout
+            assert all(head in history for head in expected["heads"]), history
+            steps.passed_step("history lists the applied revisions")
 
             name = "app database untouched"
             assert _state(urls["app"]) == app_before
@@ -217,9 +235,16 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
             name = "rollback"
             assert dbadmin("migrate", "down", "prod", "--steps", "1", ok=False).returncode != 0
             assert _heads(urls["prod"], project) == expected["heads"]
-            dbadmin("migrate", "down", "prod", "--steps", "1", "--confirm", "ROLLBACK 1", "--yes")
-            assert _heads(urls["prod"], project) != expected["heads"]
-            steps.passed_step("rollback 1 with its phrase (refused without)")
+            down = dbadmin(
+                "migrate", "down", "prod", "--steps", "1", "--confirm", "ROLLBACK 1", "--yes", ok=project.downgrades
+            )
+            if project.downgrades:
+                assert _heads(urls["prod"], project) != expected["heads"]
+                steps.passed_step("rollback 1 with its phrase (refused without)")
+            else:  # no downgrade() to run: refused before anything starts, naming the revision
+                assert down.returncode != 0 and "has no downgrade()" in down.stderr, down.stderr
+                assert _heads(urls["prod"], project) == expected["heads"]
+                steps.passed_step("rollback refused in one line: the revision has no downgrade()")
 
             name = "restore"
             assert dbadmin("checkpoint", "restore", "prod", str(checkpoint), ok=False).returncode != 0
@@ -239,13 +264,30 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
                 ("migrate.promote", "prod", "ok"),
                 ("checkpoint.create", "prod", "ok"),
                 ("migrate.down", "prod", "refused"),
-                ("migrate.down", "prod", "ok"),
+                *([("migrate.down", "prod", "ok")] if project.downgrades else []),
                 ("checkpoint.restore", "prod", "refused"),
                 ("checkpoint.restore", "prod", "ok"),
             }, sorted(outcomes)
             assert not [row for row in outcomes if row[2] == "failed"], sorted(outcomes)
             assert _state(urls["app"]) == app_before
             steps.passed_step("audit rows for each outcome")
+
+            name = "baseline"  # Dev made "without migrations": its version table gone, the schema kept
+            table = sql.Identifier(project.version_schema, project.version_table)
+            with psycopg.connect(urls["dev"], autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP TABLE {}").format(table))
+            adopted = dbadmin(
+                "migrate", "baseline", "dev", "--revision", ",".join(expected["heads"]), ok=not project.before
+            )
+            baselines = {row[0] for row in _fetch(urls["admin"], _OUTCOMES, "migrate.baseline")}
+            if project.before:  # a plugin's revisions build on its host's tables: no scratch database can build them
+                assert adopted.returncode == 1 and "cannot be built alone" in adopted.stderr, adopted.stderr
+                assert len(adopted.stderr.strip().splitlines()) == 1 and baselines == {"refused"}
+                assert _heads(urls["dev"], project) == []
+                steps.passed_step("baseline refused in one line (a plugin cannot be built without its host)")
+            else:
+                assert _heads(urls["dev"], project) == expected["heads"] and baselines == {"ok"}
+                steps.passed_step("baseline records a database made without migrations")
         except BaseException as exc:
             steps.failed_step(name, dburl.scrub(str(exc)))
             raise

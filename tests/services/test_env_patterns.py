@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy
 
 from dbadmin.services import checkpoints, migrations
+from dbadmin.services.migrations.lint import LintUnavailable
 from dbadmin.services.schema import introspection
 from dbadmin.services.errors import (
     BaselineMismatch,
@@ -356,6 +357,26 @@ def test_a_flask_migrate_project_runs_as_flask_db_does(make_context):
     assert "ALTER TABLE notes ADD COLUMN title" in migrations.preview_sql(context, "prod")
 
 
+def test_flask_revisions_that_need_the_application_at_import_are_read_inside_its_context(make_context, tmp_path):
+    """Superset's revisions import its models, which need an application context as they load: the graph is read
+    again inside the context Flask-Migrate's command pushes."""
+    import shutil
+
+    root = tmp_path / "flask_app"
+    shutil.copytree(PROJECTS / "flask_app", root, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "migrations" / "versions" / "f003_uses_app.py").write_text(
+        "from flask import current_app\nfrom alembic import op\n\n"
+        "NAME = current_app.name  # 'Working outside of application context' without one\n"
+        "revision, down_revision, branch_labels, depends_on = 'f003', 'f002', None, None\n\n\n"
+        "def upgrade():\n    op.execute('CREATE TABLE app_named (id int)')\n\n\n"
+        "def downgrade():\n    op.execute('DROP TABLE app_named')\n"
+    )
+    context = make_context(migrations=root / "migrations" / "alembic.ini")
+    assert [r.id for r in migrations.status(context, "dev").pending] == ["f001", "f002", "f003"]
+    migrations.upgrade(context, "dev", actor=ME)
+    assert "app_named" in tables(context, "dev")
+
+
 def test_an_app_that_migrates_as_it_starts_changes_nothing_behind_dbadmin(make_context, monkeypatch):
     """Its factory calls flask_migrate.upgrade(): the application starts on read-only connections, so that upgrade
     fails, status says why in one line, and neither branch changed."""
@@ -398,6 +419,50 @@ def test_a_project_folder_named_like_the_standard_library_hides_nothing(make_con
     assert migrations.status(context, "dev").pending_count >= 3
     migrations.upgrade(context, "dev", actor=ME)
     assert "notes" in tables(context, "dev")
+
+
+def test_an_env_py_that_refuses_offline_mode_is_still_promoted(make_context, tmp_path):
+    """OpenStack Placement's env.py raises in offline mode: no SQL preview and no lint, said as such, and the
+    promotion runs (the preview is advisory)."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    env = (PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text()
+    (root / "migrations" / "env.py").write_text(
+        env.replace("    run_migrations_offline()\n", "    raise Exception('offline mode disabled')\n")
+    )
+    for revision in (PROJECTS / "revisions").glob("p00*.py"):
+        (root / "migrations" / "versions" / revision.name).write_text(revision.read_text())
+    context = make_context(migrations=root / "migrations")
+    migrations.upgrade(context, "dev", actor=ME)
+    plan = migrations.plan_promotion(context)
+    assert plan.sql == "" and len(plan.revisions) >= 3
+    with pytest.raises(LintUnavailable, match="offline mode disabled"):
+        migrations.lint_pending(context, "prod", destination=plan.dev[0])
+    migrations.promote(context, actor=ME, confirm=plan.phrase)
+    assert heads(context, "prod") == heads(context, "dev")
+
+
+def test_a_revision_without_downgrade_is_refused_before_a_rollback_starts(make_context, tmp_path):
+    """OpenStack's projects write no downgrade() at all: a rollback through one is refused in one line naming it,
+    and audited, before anything runs; the revisions after it still roll back."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    for revision in (PROJECTS / "revisions").glob("p00*.py"):
+        text = revision.read_text()
+        if revision.name.startswith("p002"):
+            text = text.split("\ndef downgrade")[0]
+        (root / "migrations" / "versions" / revision.name).write_text(text)
+    context = make_context(migrations=root / "migrations")
+    migrations.upgrade(context, "dev", actor=ME)
+    with pytest.raises(
+        OperationRefused, match=r"^p002 cannot be rolled back: its file has no downgrade\(\)"
+    ) as refused:
+        migrations.downgrade(context, "dev", actor=ME, steps=2)
+    assert "\n" not in str(refused.value) and heads(context, "dev") == ["p003"]
+    assert (actions(context)[-1].action, actions(context)[-1].outcome) == ("migrate.down", "refused")
+    migrations.downgrade(context, "dev", actor=ME, steps=1)
+    assert heads(context, "dev") == ["p002"]
 
 
 def test_an_import_that_fails_names_the_module(make_context, tmp_path):
@@ -454,6 +519,30 @@ def test_a_database_made_by_create_all_is_baselined_after_its_schema_is_compared
     assert not [name for name in databases if name.startswith("dbadmin_scratch_")]  # every scratch database dropped
 
 
+def test_a_default_that_froze_the_time_its_revision_ran_does_not_stop_a_baseline(make_context, tmp_path):
+    """Aodh's revision writes datetime.now() into a server default, so every build differs by its own time: that
+    column is not a difference (and is named in the audit row); any other default still is."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    (root / "migrations" / "versions" / "a001_alarms.py").write_text(
+        "import datetime\nimport sqlalchemy as sa\nfrom alembic import op\n"
+        "revision, down_revision, branch_labels, depends_on = 'a001', None, None, None\n\n\n"
+        "def upgrade():\n"
+        "    op.create_table('alarm', sa.Column('id', sa.Integer, primary_key=True),\n"
+        "        sa.Column('evaluated', sa.DateTime, server_default=str(datetime.datetime.now())))\n\n\n"
+        "def downgrade():\n    op.drop_table('alarm')\n"
+    )
+    context = make_context(migrations=root / "migrations")
+    migrations.upgrade(context, "dev", actor=ME)
+    with context.registry.connection("dev") as conn:
+        conn.execute("DROP TABLE alembic_version")
+    migrations.baseline(context, "dev", actor=ME, revision="a001")
+    assert heads(context, "dev") == ["a001"]
+    recorded = actions(context)[-1]
+    assert recorded.outcome == "ok" and "public.alarm.evaluated" in recorded.details["build_time_defaults"][0]
+
+
 def test_baseline_refuses_what_it_must_not_record(make_context):
     context = make_context(migrations=PROJECTS / "relative_paths" / "backend" / "alembic.ini")
     with pytest.raises(InvalidInput, match="unknown revision 'nope'"):
@@ -487,3 +576,18 @@ def test_a_data_migration_without_offline_sql_is_named_in_the_preview_and_still_
     assert [s.notice() for s in plan.skipped] == [f"no preview for p004: {plan.skipped[0].reason}"]
     migrations.promote(context, actor=ME, confirm=plan.phrase)
     assert heads(context, "prod") == ["p004"]
+
+
+def test_the_apps_own_database_url_keeps_its_driver_when_the_branch_takes_its_place(tmp_path):
+    """MIGRATIONS_ENV's default puts the branch into DATABASE_URL; an application whose own DATABASE_URL names its
+    driver (postgresql+asyncpg://, all it has installed) gets the branch on that driver, not SQLAlchemy's default."""
+    from dbadmin.services.revisions.project import Project
+
+    (tmp_path / "env.py").write_text("")
+    project = Project(tmp_path)
+    branch = "postgresql://dev@db.internal:5432/shop_dev"
+    own = {"DATABASE_URL": "postgresql+asyncpg://app@localhost/app"}
+    assert project.environment(branch, own)["DATABASE_URL"] == "postgresql+asyncpg://dev@db.internal:5432/shop_dev"
+    assert project.environment(branch, {})["DATABASE_URL"] == branch  # nothing of its own: the URL as written
+    bare = {"DATABASE_URL": "postgresql://app@localhost/app"}
+    assert project.environment(branch, bare)["DATABASE_URL"] == branch

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -197,11 +198,16 @@ class BaselinePlan:
     """Recording ``branch`` at ``revision`` without running anything, and the phrase it asks for."""
 
     branch: Branch
-    revision: str
+    revision: str  # one revision, or every head of a project with several, comma-separated
 
     @property
     def phrase(self) -> str | None:
         return on_production(self.branch, f"BASELINE {self.revision}")
+
+    @property
+    def destination(self) -> str:
+        """What Alembic builds and stamps: the revision, or ``heads`` for every head of a branched project."""
+        return "heads" if "," in self.revision else self.revision
 
     @property
     def what(self) -> str:
@@ -214,8 +220,8 @@ class BaselinePlan:
 def status(context: Context, branch: Branch | str) -> Status:
     """Current revision(s), head(s) and the pending revisions of ``branch``, in the order they would run."""
     branch = Branch.parse(branch)
+    state = _read_state(context, branch)  # first: in a new process it describes the graph at the same time
     graph = alembic_branch.graph(context)
-    state = _read_state(context, branch)
     unknown = tuple(head for head in state.heads if not graph.known(head))
     pending = () if unknown else tuple(Revision.of(rev) for rev in graph.pending_between("heads", state.heads))
     tables = 0 if state.has_version_table else introspection.table_count(context, branch)
@@ -301,7 +307,12 @@ def lint_pending(
     with context.registry.connection(branch) as conn:
         version = scalar(conn.execute("SELECT current_setting('server_version_num')::int"))
     if sql is None:
-        sql = preview_sql(context, branch, destination=destination)
+        try:
+            sql = preview_sql(context, branch, destination=destination)
+        except WrongDatabase:
+            raise
+        except DBAdminError as exc:  # env.py refuses offline mode ("offline mode disabled"): advisory, never fatal
+            raise lint.LintUnavailable(f"no SQL preview to lint ({exc})") from None
     return lint.lint_sql(sql, server_version=f"{version // 10000}.{version % 100}")
 
 
@@ -370,20 +381,32 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
     steps = _check_steps(steps, len(graph.ancestry(heads)), "applied")
     targets, remaining = _rollback_targets(graph, heads, steps)
     kept = graph.ancestry(remaining)  # at a merge, the other parents' history stays applied
-    removes = tuple(Revision.of(rev) for rev in graph.lineage(heads) if rev.id not in kept)
-    return Rollback(branch, steps, heads, removes, tuple(targets))
+    removing = [rev for rev in graph.lineage(heads) if rev.id not in kept]
+    if one_way := [rev.id for rev in removing if not rev.reversible]:
+        raise OperationRefused(
+            f"{', '.join(one_way)} cannot be rolled back: its file has no downgrade() (the project writes none); "
+            f"restore a checkpoint of {branch.label} taken before it instead"
+        )
+    return Rollback(branch, steps, heads, tuple(Revision.of(rev) for rev in removing), tuple(targets))
 
 
 def plan_baseline(context: Context, branch: Branch | str, revision: str) -> BaselinePlan:
     """The baseline ``baseline`` would record; ``InvalidInput`` for a revision the project does not have."""
-    branch, revision = Branch.parse(branch), str(revision or "").strip()
+    branch, revision = Branch.parse(branch), str(revision or "").strip()[:1024]
     graph = alembic_branch.graph(context)
-    if not graph.known(revision):
+    named = list(graph.heads) if revision == "heads" else [part.strip() for part in revision.split(",") if part.strip()]
+    unknown = [part for part in named if not graph.known(part)] if named else [revision]
+    if unknown:
         raise InvalidInput(
-            f"unknown revision {revision[:64]!r}: name one of the project's revisions "
+            f"unknown revision {unknown[0][:64]!r}: name one of the project's revisions "
             f"(head: {', '.join(graph.heads) or 'none'})"
         )
-    return BaselinePlan(branch, revision)
+    if len(named) > 1 and sorted(set(named)) != sorted(graph.heads):
+        raise InvalidInput(
+            "a baseline names one revision, or every head of a project with several "
+            f"({', '.join(graph.heads)}, or 'heads'): the database is at exactly that"
+        )
+    return BaselinePlan(branch, ",".join(sorted(set(named))) if len(named) > 1 else named[0])
 
 
 def upgrade(
@@ -528,6 +551,7 @@ def baseline(
         tell = running.progress
         plan = plan_baseline(context, branch, revision)
         check_plan(plan, confirm)
+        revision, destination = plan.revision, plan.destination
         state = _read_state(context, branch)
         if state.heads:
             raise OperationRefused(
@@ -541,15 +565,22 @@ def baseline(
                 alembic_runner.run(
                     alembic_branch.project(context.settings),
                     scratch,
-                    revision,
+                    destination,
                     direction="up",
                     on_step=lambda step: None,
                     on_plan=lambda revisions: None,
                 )
             except EnvFailure as failure:
+                # A plugin's revisions (CKAN's activity) build on its host's tables, which an empty database lacks.
+                hint = (
+                    ": its revisions need tables they do not create (a plugin's host project?), so the project "
+                    "cannot be built alone to compare with"
+                    if failure.sqlstate == "42P01"
+                    else ""
+                )
                 raise OperationRefused(
                     f"building {revision} in a scratch database to compare with failed: "
-                    f"{alembic_branch.translate(failure, context, branch)}"
+                    f"{alembic_branch.translate(failure, context, None)}{hint}"
                 ) from None
             tell(1, 3, "comparing schemas")
             with server_admin.reading(scratch.url) as cur:
@@ -557,6 +588,10 @@ def baseline(
         expected["tables"].pop(f"{table.schema}.{table.name}", None)
         found = introspection.snapshot(context, branch)
         difference = schema_diff.diff(expected, found)
+        if frozen := [change for change in difference.changes if _default_froze_build_time(change)]:
+            # A revision that wrote datetime.now() into a server default (Aodh's): each build differs by its time.
+            running.details["build_time_defaults"] = [change.describe() for change in frozen[:20]]
+            difference = replace(difference, changes=[c for c in difference.changes if c not in frozen])
         running.details["compared_tables"] = len(found["tables"])
         if not difference.identical:
             running.details["differences"] = [change.describe() for change in difference.changes[:100]]
@@ -567,7 +602,7 @@ def baseline(
         )
         try:
             with _marked(context, branch) as target:
-                alembic_runner.stamp(alembic_branch.project(context.settings), target, revision)
+                alembic_runner.stamp(alembic_branch.project(context.settings), target, destination)
         except EnvFailure as failure:
             error = alembic_branch.translate(failure, context, branch)
             migration_runs.finish(context.registry, run_id, outcome="failed", error=str(error))
@@ -575,6 +610,19 @@ def baseline(
         migration_runs.finish(context.registry, run_id, outcome="ok")
         tell(3, 3, f"{branch.label} is at {revision}")
     return Baseline(branch, revision, len(found["tables"]))
+
+
+_BUILT_AT = re.compile(r"'\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?)?'::timestamp( with(out)? time zone)?")
+
+
+def _default_froze_build_time(change: schema_diff.Change) -> bool:
+    """A column whose only difference is a timestamp literal as its default: the moment each build ran."""
+    before, after = change.before, change.after
+    if change.object != "column" or change.action != "changed" or not isinstance(before, dict):
+        return False
+    if {k: v for k, v in before.items() if k != "default"} != {k: v for k, v in after.items() if k != "default"}:
+        return False
+    return all(_BUILT_AT.fullmatch(str(side.get("default") or "")) for side in (before, after))
 
 
 def record_attempt(

@@ -11,6 +11,7 @@ directly through the branch's own, identity-checked pool.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,17 +111,27 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
     A refusal (env.py reaches another database) is kept too, so a console polling status
     neither starts env.py again and again nor fills the audit log: it is recorded once.
     """
-    _, key = _described(context)
     cache = context.projects
     with cache.lock:
-        known = cache.tables.get((branch, key))
-    if isinstance(known, WrongDatabase):
-        raise WrongDatabase(str(known))
-    if isinstance(known, VersionTable):
-        return known
-    try:
-        found = alembic_runner.inspect(project(context.settings), target(context, branch))
-    except EnvFailure as failure:
+        first = cache.graph is None
+    if first:
+        # The first read in a process: the graph (revision files) and env.py's version table are two env.py
+        # processes that need nothing of each other, so they run at once (a first status costs one, not two).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            described = pool.submit(_described, context)
+            found = _inspected(context, branch)
+            _, key = described.result()  # the project not loading is said first, whatever env.py did
+    else:
+        _, key = _described(context)
+        with cache.lock:
+            known = cache.tables.get((branch, key))
+        if isinstance(known, WrongDatabase):
+            raise WrongDatabase(str(known))
+        if isinstance(known, VersionTable):
+            return known
+        found = _inspected(context, branch)
+    if isinstance(found, EnvFailure):
+        failure = found
         error = translate(failure, context, branch)
         if isinstance(error, WrongDatabase):
             with cache.lock:
@@ -139,19 +150,26 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
     return table
 
 
+def _inspected(context: Context, branch: Branch) -> dict | EnvFailure:
+    try:
+        return alembic_runner.inspect(project(context.settings), target(context, branch))
+    except EnvFailure as failure:
+        return failure
+
+
 def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> DBAdminError:
     """The dbadmin error for what the env.py process reported (scrubbed of every secret)."""
     secrets = context.settings.secrets()
     message = (
         database_message(failure, context) if failure.kind == "database" else dburl.scrub(failure.message, secrets)
     )
-    label = branch.label if branch else "the"
+    where = f"the {branch.label} branch" if branch else "the scratch database"
     if failure.kind == "refused":
         fix = "" if failure.said_how else f"; {_FIX}"
         return WrongDatabase(f"refused: {message}; nothing ran on a database other than the branch{fix}")
     if failure.kind == "elsewhere":
         return ConfigError(
-            f"MIGRATIONS: env.py could not connect ({message}), although the {label} branch answers "
+            f"MIGRATIONS: env.py could not connect ({message}), although {where} answers "
             f"dbadmin at {context.registry.location(branch) if branch else 'its URL'}: "
             f"env.py connects somewhere else; {_FIX}"
         )
@@ -166,9 +184,9 @@ def translate(failure: EnvFailure, context: Context, branch: Branch | None) -> D
             "in alembic.ini or MIGRATIONS_PATH"
         )
     if failure.kind == "database" and failure.operational:
-        return BranchUnavailable(f"the {label} branch is unavailable: {message}")
+        return BranchUnavailable(f"{where} is unavailable: {message}")
     if failure.kind == "database":
-        return DBAdminError(f"the {label} branch refused a statement of env.py: {message}")
+        return DBAdminError(f"{where} refused a statement of env.py: {message}")
     return ConfigError(f"MIGRATIONS: the project's env.py failed: {message}")
 
 

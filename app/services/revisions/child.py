@@ -368,10 +368,19 @@ class Run:
     def describe(self) -> dict:
         """The revision graph (no database): what the parent needs to plan without importing the project.
 
-        The framework's set-up is not entered: reading revision files needs no application (and one
-        that connects as it starts has no branch to be handed here).
+        The framework's set-up is not entered first: reading revision files needs no application (and
+        one that connects as it starts has no branch to be handed here).  Revisions that import the
+        application's models (an application context needed at import) are read again inside it.
         """
-        with self.session(wrapped=False) as config:
+        try:
+            return self._describe(wrapped=False)
+        except Exception:
+            if self.wrapper is None:
+                raise
+        return self._describe(wrapped=True)
+
+    def _describe(self, *, wrapped: bool) -> dict:
+        with self.session(wrapped=wrapped) as config:
             script = ScriptDirectory.from_config(config)
             if str(config.get_main_option("revision_environment") or "").lower() in ("true", "1", "yes", "on"):
                 # As Alembic's own revision commands do then: env.py runs first (offline, so it connects
@@ -387,6 +396,8 @@ class Run:
                     "labels": list(rev._orig_branch_labels),
                     "message": (rev.doc or "").strip(),
                     "file": Path(rev.path).name if rev.path else None,
+                    # OpenStack's revisions have none by policy: a rollback through them is refused before it starts.
+                    "reversible": callable(getattr(rev.module, "downgrade", None)),
                 }
                 for rev in script.walk_revisions()
             ]
@@ -562,6 +573,8 @@ def _with_driver(request: dict) -> dict:
     SQLAlchemy's own default for ``postgresql://`` first (psycopg2 up to 2.0, psycopg from 2.1),
     then the other PostgreSQL drivers in this order: an application whose own engine uses
     psycopg 3 under SQLAlchemy 2.0 has no psycopg2, and a URL naming it would fail for nothing.
+    An application with only asyncpg (Arize Phoenix's [pg] extra) gets ``sqlalchemy.url`` on asyncpg,
+    and no connection handed in (there is no synchronous driver to make one with).
     """
     if not request.get("url") or not request["url"].startswith("postgresql://"):
         return request
@@ -569,6 +582,8 @@ def _with_driver(request: dict) -> dict:
 
     candidates = [postgresql.dialect.driver, "psycopg", "psycopg2", "pg8000"]
     driver = next((name for name in candidates if importlib.util.find_spec(name) is not None), None)
+    if driver is None and importlib.util.find_spec("asyncpg") is not None:
+        return dict(request, url="postgresql+asyncpg://" + request["url"].split("://", 1)[1])
     if driver is None:
         return request  # the error that follows names the missing driver
     named = {key: f"postgresql+{driver}://" + request[key].split("://", 1)[1] for key in ("url", "connection_url")}

@@ -214,7 +214,13 @@ class Project:
         env = {k: v for k, v in (os.environ if base is None else base).items() if k.upper() not in self.strip_env}
         if url is not None:
             parts = url_parts(url, self.sqlalchemy_url(url))
-            env.update({name: template.format(**parts) for name, template in self.env_mapping.items()})
+            for name, template in self.env_mapping.items():
+                value = template.format(**parts)
+                if template == "{url}" and not dburl.driver(url) and (own := dburl.driver(env.get(name, ""))):
+                    # The application's own DATABASE_URL named its driver (postgresql+asyncpg://): the branch's
+                    # URL in its place keeps it, as the handover keeps the driver of every engine env.py makes.
+                    value = _with_scheme_driver(value, own)
+                env[name] = value
         return env
 
     def watched(self, version_locations: Iterable[str]) -> list[Path]:
@@ -287,6 +293,11 @@ def fingerprint(files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+def _with_scheme_driver(url: str, driver: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme.split('+', 1)[0]}+{driver}{sep}{rest}" if sep and driver in dburl.DRIVERS else url
+
+
 def url_parts(url: str, sqlalchemy_url: str) -> dict[str, str]:
     """The parts of a branch URL that MIGRATIONS_ENV can hand out."""
     params = dburl.parts(url)
@@ -306,6 +317,7 @@ class RevisionInfo:
     id: str
     message: str
     file: str | None
+    reversible: bool = True  # its file has a downgrade()
 
 
 class Graph:
@@ -313,7 +325,8 @@ class Graph:
 
     def __init__(self, revisions: list[dict]) -> None:
         self.info = {
-            r["revision"]: RevisionInfo(r["revision"], r.get("message") or "", r.get("file")) for r in revisions
+            r["revision"]: RevisionInfo(r["revision"], r.get("message") or "", r.get("file"), r.get("reversible", True))
+            for r in revisions
         }
         self._map = RevisionMap(
             lambda: [
@@ -366,7 +379,7 @@ class VersionTable:
     """Where env.py keeps the version table on a branch, learned from one run of env.py."""
 
     name: str = "alembic_version"
-    schema: str = "public"
+    schema: str | None = "public"  # None: env.py's search_path names no schema that exists (so no table yet)
     handover: str = field(
         default="", compare=False
     )  # how env.py got its database ("engine from the app's settings ...")
@@ -374,6 +387,8 @@ class VersionTable:
 
     def read(self, conn: Any) -> tuple[tuple[str, ...], bool]:
         """The heads it holds and whether it exists, read through the branch's own pool."""
+        if self.schema is None:
+            return (), False
         qualified = sql.Identifier(self.schema, self.name)
         if scalar(conn.execute("SELECT to_regclass(%s) IS NULL", [qualified.as_string(conn)])):
             return (), False

@@ -267,7 +267,7 @@ def _branch_report(context: Context, branch: Branch) -> BranchReport:
         branch.label,
         handover=table.handover,
         driver=table.driver,
-        version_table=f"{table.schema}.{table.name}",
+        version_table=f"{table.schema or '(no schema on env.py search_path exists)'}.{table.name}",
         state=f"at {current}: {status.summary}",
     )
 

@@ -53,9 +53,9 @@ class Wrapper(Protocol):
 
 
 def _load() -> dict[str, Wrapper]:
-    from . import flask_migrate, prefect
+    from . import advanced_alchemy, flask_migrate, oslo, prefect
 
-    return {module.WRAPPER.name: module.WRAPPER for module in (flask_migrate, prefect)}
+    return {module.WRAPPER.name: module.WRAPPER for module in (flask_migrate, prefect, advanced_alchemy, oslo)}
 
 
 WRAPPERS: dict[str, Wrapper] = _load()

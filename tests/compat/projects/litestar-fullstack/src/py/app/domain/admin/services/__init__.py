@@ -1,0 +1,5 @@
+"""Admin domain services."""
+
+from app.domain.admin.services._audit import AuditLogService
+
+__all__ = ("AuditLogService",)

@@ -1,0 +1,4 @@
+from .auth_provider import *
+from .credentials_provider import *
+from .ldap_provider import *
+from .openid_provider import *

@@ -1,0 +1,2 @@
+from .directories import *
+from .settings import *

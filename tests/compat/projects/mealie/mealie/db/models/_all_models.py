@@ -1,0 +1,5 @@
+from .group import *
+from .labels import *
+from .recipe import *
+from .server import *
+from .users import *

@@ -1,0 +1,4 @@
+from .exports import *
+from .group import *
+from .preferences import *
+from .report import *

@@ -1,0 +1,2 @@
+from .json_provider import *
+from .provider_factory import *

@@ -1,0 +1,1 @@
+from .fs_stats import *

@@ -1,0 +1,5 @@
+from .repository_factory import AllRepositories
+
+__all__ = [
+    "AllRepositories",
+]

@@ -1,0 +1,6 @@
+class NotSet:
+    def __bool__(self):
+        return False
+
+
+NOT_SET = NotSet()

@@ -1,0 +1,3 @@
+from .base_controllers import *
+from .controller import *
+from .mixins import *

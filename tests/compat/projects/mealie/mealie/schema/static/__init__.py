@@ -1,0 +1,2 @@
+# GENERATED CODE - DO NOT MODIFY BY HAND
+from .recipe_keys import *

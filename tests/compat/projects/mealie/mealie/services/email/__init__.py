@@ -1,0 +1,6 @@
+from .email_service import EmailService, EmailTemplate
+
+__all__ = [
+    "EmailService",
+    "EmailTemplate",
+]

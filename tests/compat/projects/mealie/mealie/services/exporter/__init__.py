@@ -1,0 +1,2 @@
+from .exporter import *
+from .recipe_exporter import *

@@ -1,0 +1,1 @@
+from .ingredient_parser import *

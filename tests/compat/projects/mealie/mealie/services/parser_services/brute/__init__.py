@@ -1,0 +1,5 @@
+from .process import parse
+
+__all__ = [
+    "parse",
+]

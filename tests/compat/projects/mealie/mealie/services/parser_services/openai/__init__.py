@@ -1,0 +1,5 @@
+from .parser import OpenAIParser
+
+__all__ = [
+    "OpenAIParser",
+]

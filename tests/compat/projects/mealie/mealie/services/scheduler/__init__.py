@@ -1,0 +1,2 @@
+from .scheduler_registry import *
+from .scheduler_service import *

@@ -1,0 +1,1 @@
+from .url_constructors import *
