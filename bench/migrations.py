@@ -72,8 +72,11 @@ def report_status(context, ini: Path, dev: str) -> None:
     print(f"revisions: {REVISIONS}, median of {ROUNDS} rounds")
     print(f"plain alembic current + heads:      {baseline * 1000:8.1f} ms  (baseline 1.00)")
     print(f"dbadmin migrations.status:          {ours * 1000:8.1f} ms  (ratio {ours / baseline:.2f})")
-    print(f"  first status in a process:        {first * 1000:8.1f} ms  (two env.py processes: graph, version table)")
-    print(f"goal status < 1 s: {'met' if ours < 1 else 'NOT met'}")
+    print(
+        f"  first status in a process:        {first * 1000:8.1f} ms  (ratio {first / baseline:.2f}; two env.py "
+        "processes at once: graph, version table)"
+    )
+    print(f"goal status < 1 s, warm and first: {'met' if max(ours, first) < 1 else 'NOT met'}")
 
 
 def report_up(context, ini: Path, plain: str) -> None:

@@ -168,6 +168,8 @@ def baseline(
         )
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
+    for notice in result.notices:
+        err.print(f"notice: {notice}", markup=False, highlight=False)
     out.print(
         f"{result.branch.label}: recorded at {result.revision} ({result.tables} tables compared, identical); "
         "nothing was run"

@@ -106,11 +106,22 @@ class MigrationsPanel:
         )
         await self._changed(result)
 
+    async def _stopped(self, action: str, branch: Branch, title: str, error: DBAdminError) -> None:
+        """An attempt whose plan could not be made (the project does not load, a revision has no downgrade()): an
+        audit row like any other attempt's, as the CLI records it, and the reason on the page."""
+        try:
+            await io_bound(
+                migrations.record_attempt, self.context, action, branch, actor=self.who, reason=None, error=error
+            )
+        except DBAdminError:
+            pass  # record_attempt raises the error it recorded
+        ui.notify(f"{title}: {error}", type="warning", multi_line=True)
+
     async def _promote(self) -> None:
         try:
             plan = await io_bound(migrations.plan_promotion, self.context)
         except DBAdminError as exc:
-            ui.notify(f"Promotion: {exc}", type="warning", multi_line=True)
+            await self._stopped("migrate.promote", Branch.PROD, "Promotion", exc)
             return
         names = "\n".join(f"  {r.id}  {r.message}" for r in plan.revisions)
         notices = "".join(f"{s.notice()} (it runs online; review its code)\n" for s in plan.skipped)
@@ -142,7 +153,7 @@ class MigrationsPanel:
         try:
             plan = await io_bound(migrations.plan_rollback, self.context, self.branch, count)
         except DBAdminError as exc:
-            ui.notify(f"Roll back: {exc}", type="warning", multi_line=True)
+            await self._stopped("migrate.down", self.branch, "Roll back", exc)
             return
         removed = "\n".join(f"• {rev.id} · {rev.message}" for rev in plan.removes)
         await self._confirm_and_run(
@@ -187,7 +198,7 @@ class MigrationsPanel:
         try:
             plan = await io_bound(migrations.plan_baseline, self.context, self.branch, revision)
         except DBAdminError as exc:
-            ui.notify(f"Baseline: {exc}", type="warning", multi_line=True)
+            await self._stopped("migrate.baseline", self.branch, "Baseline", exc)
             return
         await self._confirm_and_run(
             f"Baseline {self.branch.label} at {revision}",

@@ -243,6 +243,7 @@ def test_a_real_project_runs_every_step(project: Project, server_databases: dict
                 steps.passed_step("rollback 1 with its phrase (refused without)")
             else:  # no downgrade() to run: refused before anything starts, naming the revision
                 assert down.returncode != 0 and "has no downgrade()" in down.stderr, down.stderr
+                assert len(down.stderr.strip().splitlines()) == 1 and "Traceback" not in down.stderr
                 assert _heads(urls["prod"], project) == expected["heads"]
                 steps.passed_step("rollback refused in one line: the revision has no downgrade()")
 

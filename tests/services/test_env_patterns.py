@@ -465,6 +465,27 @@ def test_a_revision_without_downgrade_is_refused_before_a_rollback_starts(make_c
     assert heads(context, "dev") == ["p002"]
 
 
+def test_a_dotenv_the_application_loads_itself_cannot_bring_dbadmins_secrets_back(make_context, tmp_path):
+    """A .env shared with dbadmin (dbadmin init's layout) loaded by the application's own settings at import
+    (python-dotenv, which never overrides a variable that is set): dbadmin's URLs and secrets stay out of env.py."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / ".env").write_text("PROD_DATABASE_URL=postgresql://leaked@prod.invalid/shop\nSESSION_SECRET=leaked\n")
+    env = (PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text()
+    (root / "migrations" / "env.py").write_text(
+        "import os\nfrom dotenv import load_dotenv\n"
+        f"load_dotenv({str(root / '.env')!r})\n"
+        "if os.environ.get('PROD_DATABASE_URL') or os.environ.get('SESSION_SECRET'):\n"
+        "    raise RuntimeError('dbadmin secrets reached env.py')\n" + env
+    )
+    for revision in (PROJECTS / "revisions").glob("p00*.py"):
+        (root / "migrations" / "versions" / revision.name).write_text(revision.read_text())
+    context = make_context(migrations=root / "migrations")
+    assert migrations.status(context, "dev").pending_count >= 3
+    migrations.upgrade(context, "dev", actor=ME)
+    assert "notes" in tables(context, "dev")
+
+
 def test_an_import_that_fails_names_the_module(make_context, tmp_path):
     ini = tmp_path / "alembic.ini"
     (tmp_path / "migrations" / "versions").mkdir(parents=True)
@@ -541,6 +562,63 @@ def test_a_default_that_froze_the_time_its_revision_ran_does_not_stop_a_baseline
     assert heads(context, "dev") == ["a001"]
     recorded = actions(context)[-1]
     assert recorded.outcome == "ok" and "public.alarm.evaluated" in recorded.details["build_time_defaults"][0]
+
+
+def _branched(root: Path) -> Path:
+    """A project with two branches from one base (expand/contract, as OpenStack labels them): heads b1 and c1."""
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    for rev, down, labels, table in (
+        ("a1", None, None, "base"),
+        ("b1", "a1", ("expand",), "lhs"),
+        ("c1", "a1", ("contract",), "rhs"),
+    ):
+        (root / "migrations" / "versions" / f"{rev}.py").write_text(
+            "from alembic import op\n"
+            f"revision, down_revision, branch_labels, depends_on = {rev!r}, {down!r}, {labels!r}, None\n\n\n"
+            f"def upgrade():\n    op.execute('CREATE TABLE {table} (id int)')\n\n\n"
+            f"def downgrade():\n    op.execute('DROP TABLE {table}')\n"
+        )
+    return root / "migrations"
+
+
+def test_a_branched_database_is_baselined_at_every_head(make_context, tmp_path):
+    context = make_context(migrations=_branched(tmp_path / "proj"))
+    migrations.upgrade(context, "dev", actor=ME)
+    assert heads(context, "dev") == ["b1", "c1"]
+    with context.registry.connection("dev") as conn:
+        conn.execute("DROP TABLE alembic_version")
+    with pytest.raises(InvalidInput, match="names one revision, or every head"):
+        migrations.baseline(context, "dev", actor=ME, revision="a1,b1")
+    with pytest.raises(InvalidInput, match="at most 1024 characters"):
+        migrations.baseline(context, "dev", actor=ME, revision="b1" + " " * 1030 + "zzz")
+    done = migrations.baseline(context, "dev", actor=ME, revision="c1, b1")
+    assert done.revision == "b1,c1" and heads(context, "dev") == ["b1", "c1"]
+    assert migrations.plan_baseline(context, "prod", "heads").phrase == "BASELINE b1,c1"
+
+
+def test_a_timestamp_default_that_is_a_choice_still_stops_a_baseline(make_context, tmp_path):
+    """Only a default frozen at the moment the scratch build ran is let pass: a fixed date the revision chose, which the
+    database does not have, is a difference."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    (root / "migrations" / "versions" / "s001_sentinel.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        "revision, down_revision, branch_labels, depends_on = 's001', None, None, None\n\n\n"
+        "def upgrade():\n"
+        "    op.create_table('jobs', sa.Column('id', sa.Integer, primary_key=True),\n"
+        "        sa.Column('due', sa.DateTime, server_default='1970-01-01 00:00:00'))\n\n\n"
+        "def downgrade():\n    op.drop_table('jobs')\n"
+    )
+    context = make_context(migrations=root / "migrations")
+    migrations.upgrade(context, "dev", actor=ME)
+    with context.registry.connection("dev") as conn:
+        conn.execute("DROP TABLE alembic_version")
+        conn.execute("ALTER TABLE jobs ALTER COLUMN due SET DEFAULT '2000-01-01 00:00:00'")
+    with pytest.raises(BaselineMismatch, match="column public.jobs.due changed"):
+        migrations.baseline(context, "dev", actor=ME, revision="s001")
+    assert heads(context, "dev") == []
 
 
 def test_baseline_refuses_what_it_must_not_record(make_context):

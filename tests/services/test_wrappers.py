@@ -137,6 +137,11 @@ def test_an_openstack_service_reading_the_global_conf_is_run_with_its_configurat
     assert found is not None and found.name == "oslo" and found.script_folder(files) == folder
     placement = "from oslo_config import cfg\nconfig = cfg.ConfigOpts()\nconfig([], project='placement')\n"
     assert wrappers.detect(Files(ini=None, ini_text="", script_folder=folder, env_text=placement)) is None
+    parses = glance + "CONF([], project='glance')\n"  # env.py that parses the configuration itself needs nobody
+    assert wrappers.detect(Files(ini=None, ini_text="", script_folder=folder, env_text=parses)) is None
+    loose = tmp_path / "loose" / "migrations"  # migrations in no package: no service to parse a configuration for
+    loose.mkdir(parents=True)
+    assert wrappers.detect(Files(ini=None, ini_text="", script_folder=loose, env_text=glance)) is None
     oslo = importlib.util.spec_from_file_location("oslo_wrapper_for_test", inspect.getfile(type(found)))
     module = importlib.util.module_from_spec(oslo)
     oslo.loader.exec_module(module)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,7 @@ class Baseline:
     branch: Branch
     revision: str
     tables: int  # compared with what ``revision`` builds, all identical
+    notices: tuple[str, ...] = ()  # what the comparison let pass, and why
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,8 @@ class BaselinePlan:
 
     @property
     def destination(self) -> str:
-        """What Alembic builds and stamps: the revision, or ``heads`` for every head of a branched project."""
-        return "heads" if "," in self.revision else self.revision
+        """What Alembic builds and stamps: exactly the revision(s) confirmed (the child reads a comma as several)."""
+        return self.revision
 
     @property
     def what(self) -> str:
@@ -311,7 +312,7 @@ def lint_pending(
             sql = preview_sql(context, branch, destination=destination)
         except WrongDatabase:
             raise
-        except DBAdminError as exc:  # env.py refuses offline mode ("offline mode disabled"): advisory, never fatal
+        except ConfigError as exc:  # env.py refuses offline mode ("offline mode disabled"): advisory, never fatal
             raise lint.LintUnavailable(f"no SQL preview to lint ({exc})") from None
     return lint.lint_sql(sql, server_version=f"{version // 10000}.{version % 100}")
 
@@ -392,7 +393,9 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
 
 def plan_baseline(context: Context, branch: Branch | str, revision: str) -> BaselinePlan:
     """The baseline ``baseline`` would record; ``InvalidInput`` for a revision the project does not have."""
-    branch, revision = Branch.parse(branch), str(revision or "").strip()[:1024]
+    branch, revision = Branch.parse(branch), str(revision or "").strip()
+    if len(revision) > 1024:
+        raise InvalidInput("revision: at most 1024 characters (one revision, or every head comma-separated)")
     graph = alembic_branch.graph(context)
     named = list(graph.heads) if revision == "heads" else [part.strip() for part in revision.split(",") if part.strip()]
     unknown = [part for part in named if not graph.known(part)] if named else [revision]
@@ -560,6 +563,7 @@ def baseline(
             )
         table = alembic_branch.version_table(context, branch)
         tell(0, 3, f"building {revision} in a scratch database")
+        built = [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]  # local and UTC, naive
         with alembic_branch.scratch(context, branch) as scratch:
             try:
                 alembic_runner.run(
@@ -582,13 +586,14 @@ def baseline(
                     f"building {revision} in a scratch database to compare with failed: "
                     f"{alembic_branch.translate(failure, context, None)}{hint}"
                 ) from None
+            built += [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]
             tell(1, 3, "comparing schemas")
             with server_admin.reading(scratch.url) as cur:
                 expected = introspection.snapshot_of(cur)
         expected["tables"].pop(f"{table.schema}.{table.name}", None)
         found = introspection.snapshot(context, branch)
         difference = schema_diff.diff(expected, found)
-        if frozen := [change for change in difference.changes if _default_froze_build_time(change)]:
+        if frozen := [change for change in difference.changes if _default_froze_build_time(change, built)]:
             # A revision that wrote datetime.now() into a server default (Aodh's): each build differs by its time.
             running.details["build_time_defaults"] = [change.describe() for change in frozen[:20]]
             difference = replace(difference, changes=[c for c in difference.changes if c not in frozen])
@@ -609,20 +614,32 @@ def baseline(
             raise error from None
         migration_runs.finish(context.registry, run_id, outcome="ok")
         tell(3, 3, f"{branch.label} is at {revision}")
-    return Baseline(branch, revision, len(found["tables"]))
+    notices = tuple(
+        f"{change.describe()}: a default its revision froze at the time it ran, not compared" for change in frozen[:20]
+    )
+    return Baseline(branch, revision, len(found["tables"]), notices)
 
 
 _BUILT_AT = re.compile(r"'\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?)?'::timestamp( with(out)? time zone)?")
 
 
-def _default_froze_build_time(change: schema_diff.Change) -> bool:
-    """A column whose only difference is a timestamp literal as its default: the moment each build ran."""
-    before, after = change.before, change.after
+def _default_froze_build_time(change: schema_diff.Change, built: list[datetime]) -> bool:
+    """A column whose only difference is a timestamp literal as its default, the scratch build's own falling in the
+    time that build ran (``built``: its start and end, local and UTC): the moment each build ran, not a choice."""
+    before, after = change.before, change.after  # before: what the scratch database got
     if change.object != "column" or change.action != "changed" or not isinstance(before, dict):
         return False
     if {k: v for k, v in before.items() if k != "default"} != {k: v for k, v in after.items() if k != "default"}:
         return False
-    return all(_BUILT_AT.fullmatch(str(side.get("default") or "")) for side in (before, after))
+    if not all(_BUILT_AT.fullmatch(str(side.get("default") or "")) for side in (before, after)):
+        return False
+    try:
+        at = datetime.fromisoformat(str(before["default"]).split("'")[1]).replace(tzinfo=None)
+    except ValueError:
+        return False
+    slack = timedelta(seconds=2)
+    local, utc = (built[0], built[2]), (built[1], built[3])
+    return any(start - slack <= at <= end + slack for start, end in (local, utc))
 
 
 def record_attempt(

@@ -120,7 +120,14 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
         with ThreadPoolExecutor(max_workers=1) as pool:
             described = pool.submit(_described, context)
             found = _inspected(context, branch)
-            _, key = described.result()  # the project not loading is said first, whatever env.py did
+            try:
+                _, key = described.result()  # the project not loading is said first, whatever env.py did
+            except DBAdminError:
+                if isinstance(found, EnvFailure) and isinstance(
+                    error := translate(found, context, branch), WrongDatabase
+                ):
+                    _record_refusal(context, branch, error)  # env.py reached elsewhere: recorded, whatever else failed
+                raise
     else:
         _, key = _described(context)
         with cache.lock:
@@ -145,8 +152,9 @@ def version_table(context: Context, branch: Branch) -> VersionTable:
         dburl.scrub(found.get("handover", ""), secrets),
         found.get("driver", ""),
     )
-    with cache.lock:
-        cache.tables[(branch, key)] = table
+    if table.schema is not None:  # no schema on env.py's search_path yet: asked again until one exists
+        with cache.lock:
+            cache.tables[(branch, key)] = table
     return table
 
 

@@ -355,6 +355,8 @@ class Run:
         )
         with around as given:
             self.guard.read_only = False
+            for name in self.request.get("private_env") or ():  # whatever the application's start-up loaded
+                os.environ[name] = ""
             config = given if given is not None else self._plain_config()
             config.output_buffer = output
             config.stdout = io.StringIO()  # Alembic's own messages are not env.py's output
@@ -374,10 +376,13 @@ class Run:
         """
         try:
             return self._describe(wrapped=False)
-        except Exception:
+        except Exception as first:
             if self.wrapper is None:
                 raise
-        return self._describe(wrapped=True)
+            try:
+                return self._describe(wrapped=True)
+            except Exception:
+                raise first from None  # what reading the files said: a broken revision, not the application
 
     def _describe(self, *, wrapped: bool) -> dict:
         with self.session(wrapped=wrapped) as config:
@@ -429,7 +434,7 @@ class Run:
     def run(self) -> dict:
         """Upgrade or downgrade to ``destination``, telling the parent the plan and each finished step."""
         request = self.request
-        destination, up = request["destination"], request["direction"] == "up"
+        destination, up = _revisions(request["destination"]), request["direction"] == "up"
         script_holder: dict[str, ScriptDirectory] = {}
 
         def plan(rev: Any, context: MigrationContext) -> list:
@@ -448,7 +453,7 @@ class Run:
 
     def stamp(self) -> dict:
         """Record ``revision`` in the version table without running anything (a baseline)."""
-        revision = self.request["revision"]
+        revision = _revisions(self.request["revision"])
         holder: dict[str, ScriptDirectory] = {}
         self._online(
             lambda rev, context: holder["script"]._stamp_revs(revision, rev), destination_rev=revision, holder=holder
@@ -590,6 +595,11 @@ def _with_driver(request: dict) -> dict:
     return dict(
         request, **{key: value for key, value in named.items() if request.get(key, "").startswith("postgresql://")}
     )
+
+
+def _revisions(value: str) -> Any:
+    """A destination as Alembic takes it: ``a,b`` (every head of a branched project, a baseline's) is a tuple."""
+    return tuple(part for part in value.split(",") if part) if "," in value else value
 
 
 def _listed(value: Any) -> Any:

@@ -212,6 +212,9 @@ class Project:
         standard-library module (``types``) cannot hide it.
         """
         env = {k: v for k, v in (os.environ if base is None else base).items() if k.upper() not in self.strip_env}
+        # Present and empty rather than absent: a .env the application loads itself (python-dotenv never overrides
+        # a variable that is set) cannot bring the other branch's URL or dbadmin's secrets back.
+        env.update(dict.fromkeys(self.strip_env, ""))
         if url is not None:
             parts = url_parts(url, self.sqlalchemy_url(url))
             for name, template in self.env_mapping.items():

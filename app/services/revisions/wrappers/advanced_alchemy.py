@@ -68,10 +68,14 @@ class AdvancedAlchemy:
 
         _load_dotenv()
         for name in request.get("private_env") or ():  # a .env shared with dbadmin must not bring its secrets back
-            os.environ.pop(name, None)
+            os.environ[name] = ""
         script_folder = Path(request["script_folder"])
         configs = _litestar_configs(_app_dir(script_folder))
-        yield AlembicCommands(sqlalchemy_config=_pick(configs, script_folder)).config
+        config = AlembicCommands(sqlalchemy_config=_pick(configs, script_folder)).config
+        # The folder dbadmin read the revisions from and the phrase confirmed, whatever the application's settings
+        # name (an installed copy of the package in site-packages, say): what runs is what was shown.
+        config.set_main_option("script_location", str(script_folder))
+        yield config
 
     def call(self, body: Callable[[], T]) -> T:
         return body()  # env.py runs its own event loop (asyncio.run) for an async engine
@@ -101,8 +105,15 @@ def _package_root(folder: Path) -> Path | None:
 
 def _litestar_configs(app_dir: Path) -> list[Any]:
     """The SQLAlchemy configs of the Litestar application ``litestar database`` would load."""
-    from advanced_alchemy.extensions.litestar.cli import get_database_migration_plugin
-    from litestar.cli import _utils as litestar_cli
+    try:
+        from advanced_alchemy.extensions.litestar.cli import get_database_migration_plugin
+        from litestar.cli import _utils as litestar_cli
+    except ImportError as exc:
+        raise RuntimeError(
+            f"Advanced Alchemy's migrations are run as 'litestar database upgrade' runs them, and this environment has "
+            f"no Litestar ({exc}): only Litestar applications are supported; an application on another framework can "
+            "run them with plain Alembic's Config"
+        ) from None
 
     os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
     if str(app_dir) not in sys.path:
@@ -111,12 +122,26 @@ def _litestar_configs(app_dir: Path) -> list[Any]:
     try:
         loaded = litestar_cli._load_app_from_path(app_path) if app_path else litestar_cli._autodiscover_app(app_dir)
     except Exception as exc:  # Litestar's own autodiscovery fails with whatever importing the package raised
+        if _from_the_database(exc):
+            raise  # the application touched a database as it started: the child says what that means
         raise RuntimeError(
             f"no Litestar application found in {app_dir} ({type(exc).__name__}: {exc}): set LITESTAR_APP (module:app or module:factory) "
             "as for 'litestar database upgrade'"
         ) from exc
     configs = get_database_migration_plugin(loaded.app).config
     return list(configs) if isinstance(configs, (list, tuple)) else [configs]
+
+
+def _from_the_database(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a database error: SQLAlchemy's, which carry the driver's in ``orig``."""
+    seen: BaseException | None = exc
+    for _ in range(20):  # a chain of causes is short; never follow a cycle
+        if seen is None:
+            return False
+        if hasattr(seen, "orig") or type(seen).__module__.startswith("sqlalchemy"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _pick(configs: list[Any], script_folder: Path) -> Any:

@@ -62,7 +62,7 @@ class FlaskMigrate:
 
         load_dotenv()
         for name in request.get("private_env") or ():  # a .env shared with dbadmin must not bring its secrets back
-            os.environ.pop(name, None)
+            os.environ[name] = ""
         app = _find_app(Path(request["script_folder"]))
         with app.app_context():
             state = app.extensions.get("migrate")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # this file is also loaded by its path alone, in the env.py p
 
 T = TypeVar("T")
 _GLOBAL_CONF = re.compile(r"\bcfg\.CONF\b")
+_PARSES_ITSELF = re.compile(r"\bCONF\s*\(")  # env.py that calls CONF(...) itself needs nobody to do it first
 
 
 class Oslo:
@@ -37,7 +38,14 @@ class Oslo:
     command = "<service>-manage db upgrade"
 
     def detect(self, files: Files) -> bool:
-        return "oslo_config" in files.env_text and bool(_GLOBAL_CONF.search(files.env_text))
+        text = files.env_text
+        return (
+            "oslo_config" in text
+            and bool(_GLOBAL_CONF.search(text))
+            and not _PARSES_ITSELF.search(text)
+            and files.script_folder is not None
+            and _package_root(files.script_folder) is not None  # a service's migrations ship in its package
+        )
 
     def script_folder(self, files: Files) -> Path | None:
         return files.script_folder
@@ -52,14 +60,20 @@ class Oslo:
         service = _service(Path(request["script_folder"]))
         # What '<service>-manage' imports registers its options (oslo.log's command-line ones among them): after
         # CONF() has parsed, registering one more fails, so the command's module is imported first, as it is there.
-        if importlib.util.find_spec(f"{service}.cmd.manage") is not None:
+        try:
+            manage = importlib.util.find_spec(f"{service}.cmd.manage")
+        except ModuleNotFoundError:  # no <service>.cmd package
+            manage = None
+        if manage is not None:
             importlib.import_module(f"{service}.cmd.manage")
         try:
             from oslo_db import options
         except ImportError:  # an oslo.config service without oslo.db: its env.py registers what it reads
             pass
         else:
-            options.set_defaults(cfg.CONF)  # the [database] options, as the service's db modules register them
+            # The [database] options, as the service's db modules register them, the branch as the default (the
+            # service's own files or OS_DATABASE__CONNECTION may name another: its engine is handed the branch then).
+            options.set_defaults(cfg.CONF, connection=request.get("url"))
         # As '<service>-manage' parses it: its files in /etc/<service>/ and ~/.<service>/, then OS_<GROUP>__<OPT>.
         cfg.CONF(args=[], project=service, prog=f"{service}-manage")
         try:
@@ -71,17 +85,26 @@ class Oslo:
         return body()
 
 
-def _service(script_folder: Path) -> str:
-    """The top-level package the migrations ship in (``glance`` for glance/db/sqlalchemy/alembic_migrations)."""
+def _package_root(script_folder: Path) -> Path | None:
+    """The top-level package folder the migrations ship in, or None when they are in no package."""
     current = script_folder if (script_folder / "__init__.py").is_file() else script_folder.parent
     if not (current / "__init__.py").is_file():
+        return None
+    while (current.parent / "__init__.py").is_file():
+        current = current.parent
+    return current
+
+
+def _service(script_folder: Path) -> str:
+    """The service's name: the top-level package the migrations ship in (``glance`` for
+    glance/db/sqlalchemy/alembic_migrations)."""
+    root = _package_root(script_folder)
+    if root is None:
         raise RuntimeError(
             f"{script_folder} is not inside an installed OpenStack service's package: its env.py reads oslo.config's "
             "CONF, which only the service's own command fills; run dbadmin on the migrations inside the package"
         )
-    while (current.parent / "__init__.py").is_file():
-        current = current.parent
-    return current.name
+    return root.name
 
 
 WRAPPER = Oslo()
