@@ -123,3 +123,35 @@ def test_promoting_a_data_migration_shows_its_notice_before_the_phrase(page: Pag
         assert served.stop() == 0
     with psycopg.connect(urls["PROD_DATABASE_URL"]) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("p004",)]
+
+
+def test_a_rollback_through_a_revision_without_downgrade_is_refused_and_audited(page: Page, databases, tmp_path):
+    """OpenStack's revisions have no downgrade(): the console refuses the rollback before asking for anything, says
+    which revision, and the attempt is an audit row as it is from the CLI."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text((PROJECTS / "sqlalchemy_url" / "migrations" / "env.py").read_text())
+    for revision in (PROJECTS / "revisions").glob("p00*.py"):
+        text = revision.read_text()
+        (root / "migrations" / "versions" / revision.name).write_text(
+            text.split("\ndef downgrade")[0] if revision.name.startswith("p003") else text
+        )
+    served, urls = console_on(databases, tmp_path, root / "migrations")
+    try:
+        served.sign_in(page)
+        page.goto(f"{served.base_url}/admin/?branch=dev&tab=migrations")
+        page.get_by_test_id("run-up").click()
+        expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
+        page.get_by_test_id("rollback").click()
+        page.get_by_test_id("rollback-next").click()
+        expect(page.get_by_text("p003 cannot be rolled back: its file has no downgrade()")).to_be_visible()
+        screenshot(page, "rollback-without-downgrade")
+    finally:
+        assert served.stop() == 0
+    with psycopg.connect(urls["DEV_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("p003",)]
+    with psycopg.connect(urls["ADMIN_DATABASE_URL"]) as conn:
+        rows = conn.execute(
+            "SELECT outcome, details->>'error' FROM admin_actions WHERE action = 'migrate.down'"
+        ).fetchall()
+    assert [row[0] for row in rows] == ["refused"] and "has no downgrade()" in rows[0][1]
