@@ -124,3 +124,59 @@ def test_doctor_reports_and_exits_nonzero_on_failure(databases):
     assert bad.returncode == 1
     assert "FAIL  control store:" in bad.stdout and "fix: check that the server in ADMIN_DATABASE_URL" in bad.stdout
     assert SECRET not in bad.stdout + bad.stderr
+
+
+def test_doctor_sees_what_a_crash_left_and_recover_settles_it(databases, tmp_path):
+    """A killed dbadmin's lock row, a checkpoint still 'creating' and a partial archive: doctor fails naming each
+    and the command that settles them; 'dbadmin recover' says what it settled; doctor is clean after."""
+    env = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+        "CHECKPOINT_DIR": str(tmp_path / "store"),
+    }
+    first = run_cli("recover", env=env)  # makes the control store; nothing to settle yet
+    assert first.returncode == 0 and "Development: nothing left half-done" in first.stdout, first.stdout + first.stderr
+    (tmp_path / "store" / "dev").mkdir(parents=True)
+    (tmp_path / "store" / "dev" / "killed.partial").write_bytes(b"PGDMP half")
+    (tmp_path / "store" / "dev" / "another.partial").write_bytes(b"another dbadmin's dump, being written")
+    with psycopg.connect(env["ADMIN_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO branch_locks (branch, operation, actor, pid) VALUES ('dev', 'checkpoint.create', 'ann', 2147483)"
+        )
+        (checkpoint,) = conn.execute(
+            """INSERT INTO admin_checkpoints (label, created_by, branch, strategy, status, reference)
+               VALUES ('killed', 'ann', 'dev', 'dump', 'creating', %s) RETURNING id""",
+            [str(tmp_path / "store" / "dev" / "killed.dump")],
+        ).fetchone()
+    found = run_cli("doctor", env=env)
+    assert found.returncode == 1, found.stdout
+    line = next(line for line in found.stdout.splitlines() if "dev: after a crash" in line)
+    assert line.startswith("FAIL") and "the lock of 'checkpoint.create' by ann" in line
+    assert f"checkpoint #{checkpoint} still 'creating'" in line and "a partial archive killed.partial" in line
+    assert "fix: dbadmin recover" in found.stdout
+    settled = run_cli("recover", env=env)
+    assert settled.returncode == 0, settled.stdout + settled.stderr
+    assert f"checkpoint #{checkpoint} marked failed" in settled.stdout, settled.stdout
+    after = run_cli("doctor", env=env)
+    assert "ok    dev: after a crash: nothing left half-done" in after.stdout, after.stdout
+    assert not (tmp_path / "store" / "dev" / "killed.partial").exists()
+    assert (tmp_path / "store" / "dev" / "another.partial").exists()  # no catalog row of ours leads to it
+
+
+def test_recover_reopens_a_branch_a_killed_fence_left_closed(databases):
+    env = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    assert run_cli("recover", env=env).returncode == 0
+    database = env["DEV_DATABASE_URL"].rsplit("/", 1)[1]
+    with psycopg.connect(env["DEV_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')  # what a watchdog killed too would leave
+    closed = run_cli("doctor", env=env)
+    assert closed.returncode == 1 and "fix: a killed clone or restore left the branch closed" in closed.stdout
+    reopened = run_cli("recover", env=env)
+    assert reopened.returncode == 0 and "Development was closed to connections: reopened" in reopened.stdout
+    with psycopg.connect(env["DEV_DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)

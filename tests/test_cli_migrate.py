@@ -52,6 +52,20 @@ def test_rollback_on_prod_needs_the_phrase(env):
     assert done.returncode == 0 and "rolled back 0005, 0004; now at 0003" in done.stdout
 
 
+def test_a_phrase_is_exact_and_a_wrong_one_is_refused_before_the_plan_is_printed(env):
+    """Byte for byte, as the message shows it: 'PROMOTE 5 ' (a trailing space) is not the phrase, and a wrong
+    phrase answers in one line, not with the plan first."""
+    assert run_cli("migrate", "up", "dev", env=env).returncode == 0
+    for wrong in ("PROMOTE 5 ", " PROMOTE 5", "promote 5", "PROMOTE 9"):
+        refused = run_cli("migrate", "promote", "--confirm", wrong, env=env)
+        assert refused.returncode == 1 and "needs the exact phrase 'PROMOTE 5'" in refused.stderr, refused.stderr
+        assert refused.stdout == "" and refused.stderr.count("\n") == 1, (refused.stdout, refused.stderr)
+    assert "not under migrations yet" in run_cli("migrate", "status", "prod", env=env).stdout
+    assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", env=env).returncode == 0
+    refused = run_cli("migrate", "down", "prod", "--steps", "1", "--confirm", "ROLLBACK 1 ", env=env)
+    assert refused.returncode == 1 and refused.stdout == "" and "got 'ROLLBACK 1 '" in refused.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -165,6 +165,26 @@ def audit_verify() -> None:
 
 
 @cli.command()
+def recover() -> None:
+    """Settle what a killed dbadmin left: its lock, unfinished restores (a closed branch reopened), 'creating'
+    checkpoints, partial archives, migration steps still 'running'. Every command does this as it starts; this
+    one says what it found (exit 1 when a branch could not be checked)."""
+    from ..services.branch import Branch
+    from ..services.startup import open_context
+
+    with open_context(_settings()) as context:
+        found = dict(context.recovered)
+    unchecked = False
+    for branch in Branch:
+        lines = found.get(branch.value)
+        if lines is None:
+            continue
+        unchecked |= any(line.startswith("not checked:") for line in lines)
+        typer.echo(f"{branch.label}: {'; '.join(lines) if lines else 'nothing left half-done'}")
+    raise typer.Exit(1 if unchecked else 0)
+
+
+@cli.command()
 def doctor(
     app: Annotated[
         Path | None,

@@ -38,6 +38,11 @@ def console_context() -> Iterator[Context]:
         yield context
 
 
+def wrong_phrase(plan, given: str | None) -> bool:
+    """A phrase given on the command line that is not the plan's: refused before the plan is printed."""
+    return plan.phrase is not None and given is not None and given != plan.phrase
+
+
 def confirm_plan(plan, given: str | None, yes: bool) -> str | None:
     """The phrase for a planned change (its ``phrase``, None where none is asked), prompted for at a
     terminal when not given, then "are you sure"; without a terminal the given phrase alone confirms."""

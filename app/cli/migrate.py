@@ -20,7 +20,7 @@ from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.migrations.lint import LintUnavailable
-from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, err, out
+from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, err, out, wrong_phrase
 
 T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, help="Alembic migrations on the Dev and Prod branches.")
@@ -122,8 +122,9 @@ def down(
         plan = _planned(
             context, "migrate.down", branch, reason, lambda: migrations.plan_rollback(context, branch, steps)
         )
-        out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
-        confirm = confirm_plan(plan, confirm, yes)
+        if not wrong_phrase(plan, confirm):  # a wrong phrase is refused (and audited) by the verb, plan unprinted
+            out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
+            confirm = confirm_plan(plan, confirm, yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
     out.print(
         f"{result.branch.label}: rolled back {', '.join(result.revisions)}; now at {', '.join(result.after) or 'base'}"
@@ -135,19 +136,9 @@ def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) ->
     """Upgrade Production to exactly Development's revision (phrase 'PROMOTE N')."""
     with console_context() as context:
         plan = _planned(context, "migrate.promote", Branch.PROD, reason, lambda: migrations.plan_promotion(context))
-        table = Table("revision", "message", title=f"Production will receive {len(plan.revisions)} revision(s)")
-        for rev in plan.revisions:
-            table.add_row(rev.id, rev.message)
-        out.print(table)
-        if plan.sql:
-            out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
-        _print_notices(plan.skipped)
-        _print_findings(
-            _lint(
-                context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads", sql=plan.sql or None
-            )
-        )
-        confirm = confirm_plan(plan, confirm, yes)
+        if not wrong_phrase(plan, confirm):  # a wrong phrase is refused (and audited) by the verb, plan unprinted
+            _show_promotion(context, plan)
+            confirm = confirm_plan(plan, confirm, yes)
         result = migrations.promote(context, actor=actor(), confirm=confirm, reason=reason)
     out.print(f"Production: applied {', '.join(result.revisions)}; now at {', '.join(result.after)}")
 
@@ -181,6 +172,19 @@ def new(message: Annotated[str, typer.Argument(help="What the revision does, e.g
     """Write a new, empty, reversible revision file into the project."""
     revision = migrations.new_revision(load_settings(), message)
     out.print(f"wrote {revision.file} (revision {revision.id})")
+
+
+def _show_promotion(context: Context, plan: migrations.Promotion) -> None:
+    table = Table("revision", "message", title=f"Production will receive {len(plan.revisions)} revision(s)")
+    for rev in plan.revisions:
+        table.add_row(rev.id, rev.message)
+    out.print(table)
+    if plan.sql:
+        out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
+    _print_notices(plan.skipped)
+    _print_findings(
+        _lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads", sql=plan.sql or None)
+    )
 
 
 def _planned(context: Context, action: str, branch: Branch | str, reason: str | None, plan: Callable[[], T]) -> T:

@@ -45,13 +45,13 @@ async def confirm(
             ui.button("Cancel", on_click=lambda: finish(None)).props("flat data-testid=confirm-cancel")
             go = ui.button(action, color="red-7" if production else "primary").props("data-testid=confirm-ok")
         if typed is not None:
-            go.bind_enabled_from(typed, "value", backward=lambda value: (value or "").strip() == phrase)
+            go.bind_enabled_from(typed, "value", backward=lambda value: value == phrase)
 
         async def proceed() -> None:
             if production and not await _are_you_sure():
                 finish(None)
                 return
-            finish(typed.value.strip() if typed is not None else "")
+            finish(typed.value if typed is not None else "")  # exactly what was typed: the service checks it
 
         go.on_click(proceed)
     dialog.open()

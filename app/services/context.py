@@ -30,3 +30,5 @@ class Context:
     listings: ListingCache = field(default_factory=ListingCache)  # each branch's table listing, read whole
     projects: ProjectCache = field(default_factory=ProjectCache)  # what env.py runs taught: graph, version tables
     webhooks: Webhooks | None = None  # where failed backups and Production changes are told (WEBHOOK_URLS)
+    # What start-up's recovery settled per branch (or why it could not look): 'dbadmin recover' prints it.
+    recovered: dict[str, list[str]] = field(default_factory=dict)

@@ -8,9 +8,12 @@ everything found is one audit row.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 
-from . import checkpoints
+from . import checkpoints, dburl, server_admin
+from .checkpoints import catalog
 from .branch import Branch
 from .context import Context
 from .errors import BranchBusy, DBAdminError
@@ -28,6 +31,10 @@ def recover(context: Context, branch: Branch) -> list[str]:
     with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name):
         migration_runs.mark_interrupted(context.registry, branch)
         settled = checkpoints.settle(context, branch)
+        for path in leftover_partials(context, branch):  # we hold the branch: none of its dumps is writing
+            path.unlink(missing_ok=True)
+            settled.append(f"partial archive {path.name} removed")
+        settled += _reopened(context, branch)
     if settled:
         audit.record(
             context.registry.control_pool(),
@@ -40,13 +47,41 @@ def recover(context: Context, branch: Branch) -> list[str]:
     return settled
 
 
-def recover_all(context: Context) -> None:
+def leftover_partials(context: Context, branch: Branch) -> list[Path]:
+    """The partial archives this installation's checkpoints of ``branch`` left (of a checkpoint no longer being
+    made); another installation's files in a shared folder are not ours to judge."""
+    rows = catalog.list_for_branch(context.registry, branch, statuses=("creating", "failed", "deleted"))
+    found = {Path(row.reference).with_suffix(".partial") for row in rows if row.reference and row.strategy == "dump"}
+    return sorted(path for path in found if path.is_file())
+
+
+def _reopened(context: Context, branch: Branch) -> list[str]:
+    """The branch's database opened to connections again, if a fence was left up (we hold the branch, so no fence
+    of this installation is up now)."""
+    url = context.registry.url(branch)
+    database = server_admin.database_of(url)
+    with server_admin.maintenance(url, secrets=context.settings.secrets()) as conn:
+        closed = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s AND NOT datallowconn", (database,))
+        if closed.fetchone() is None:
+            return []
+        server_admin.allow_connections(conn, database, True)
+    return [f"{branch.label} was closed to connections: reopened"]
+
+
+def recover_all(context: Context) -> dict[str, list[str]]:
     """``recover`` every configured branch; one that is busy (another dbadmin works on it) or
-    unreachable is skipped: the console still starts, and the next start tries again."""
+    unreachable is skipped: the console still starts, and the next start tries again.
+
+    Returns, per branch, what was settled, or one line starting "not checked:" saying why not.
+    """
+    found: dict[str, list[str]] = {}
     for branch in Branch:
         if context.registry.location(branch) is None:
             continue
         try:
-            recover(context, branch)
-        except (BranchBusy, DBAdminError, psycopg.Error):
-            continue
+            found[branch.value] = recover(context, branch)
+        except BranchBusy as exc:
+            found[branch.value] = [f"not checked: {exc}"]
+        except (DBAdminError, psycopg.Error) as exc:
+            found[branch.value] = [f"not checked: {dburl.scrub(str(exc), context.settings.secrets())}"]
+    return found

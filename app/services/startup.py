@@ -67,7 +67,7 @@ def open_context(settings: Settings) -> Iterator[Context]:
             checkpoint_strategies=strategies,
             webhooks=webhooks,
         )
-        recover_all(context)
+        context.recovered.update(recover_all(context))
         webhooks.resume()
         if seed:
             _seed_example(context)

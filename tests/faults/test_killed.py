@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,8 +118,11 @@ def kill(context, tmp_path: Path, step: Step, **case: object) -> None:
     )
 
 
-def settled(context, branch: str, *, allowed: list[tuple], action: str) -> None:
-    """After the restart: old or new state, truthful records, nothing left behind, lock free."""
+def settled(context, branch: str, *, allowed: list[tuple], action: str, done: bool = False) -> None:
+    """After the restart: old or new state, truthful records, nothing left behind, lock free.
+
+    ``done``: the killed operation had finished its work (a restore swapped in): its audit row says ok, recovered,
+    as the catalog does; otherwise it says interrupted."""
     assert state(context, branch) in allowed
     registry = context.registry
     assert catalog.list_for_branch(registry, Branch(branch), statuses=("creating",)) == []
@@ -135,13 +139,32 @@ def settled(context, branch: str, *, allowed: list[tuple], action: str) -> None:
         elif row.reference:
             assert not Path(row.reference).exists()
     assert list(Path(context.settings.checkpoint_dir).rglob("*.partial")) == []
-    interrupted = [a for a in actions(context) if a.action == action and a.outcome == "interrupted"]
-    assert interrupted and interrupted[-1].actor == "doomed", [(a.action, a.outcome) for a in actions(context)]
+    mine = [a for a in actions(context) if a.action == action and a.actor == "doomed" and a.branch == branch]
+    assert [a.outcome for a in mine] == ["ok" if done else "interrupted"], [(a.action, a.outcome) for a in mine]
+    assert ("recovered" in mine[0].details) == done
 
 
 def restart(context):
     """Start dbadmin again on the same databases (its recovery runs at start)."""
     return open_context(context.settings)
+
+
+def test_a_checkpoint_killed_after_it_was_complete_is_ok_in_the_audit_log_as_in_the_catalog(shop, tmp_path):
+    """Killed after the catalog said ready, before the audit row: History says ok (recovered), not interrupted."""
+    migrations.upgrade(shop, "dev", actor=admin("setup"))
+    kill(
+        shop,
+        tmp_path,
+        Step("catalog", "update", "after", match="ready"),
+        operation="create",
+        branch="dev",
+        strategy="dump",
+    )
+    with restart(shop) as again:
+        [row] = [c for c in catalog.list_for_branch(again.registry, Branch.DEV) if c.label == "killed"]
+        [audit_row] = [a for a in actions(again) if a.action == "checkpoint.create" and a.actor == "doomed"]
+        assert (row.status, audit_row.outcome) == ("ready", "ok")
+        assert audit_row.details["checkpoint_id"] == row.id and "recovered" in audit_row.details
 
 
 CREATE_STEPS = [
@@ -186,10 +209,10 @@ def test_killed_during_restore(shop, tmp_path, step):
         conn.execute("INSERT INTO users (email, name) VALUES ('b@x.test', 'b')")
     current = state(shop, "dev")
     kill(shop, tmp_path, step, operation="restore", branch="dev", checkpoint=checkpoint.id)
+    swapped = step.function in ("swap",) or step.match == "swapped"  # the renames commit together
     with restart(shop) as again:
-        settled(again, "dev", allowed=[current, restored], action="checkpoint.restore")
-        swapped = state(again, "dev") == restored
-        assert swapped == (step.function in ("swap",) or step.match == "swapped")  # renames commit together
+        settled(again, "dev", allowed=[current, restored], action="checkpoint.restore", done=swapped)
+        assert swapped == (state(again, "dev") == restored)
         before = [
             c for c in checkpoints.list_for_branch(again, "dev") if c.label == f"before restore of #{checkpoint.id}"
         ]
@@ -233,3 +256,44 @@ def test_killed_during_a_migration(shop, tmp_path, operation, step):
         outcomes = [run.outcome for run in migrations.history(again, branch).runs if run.actor == "doomed"]
         assert "running" not in outcomes
         assert outcomes[:1] == (["interrupted"] if step.function == "finish" else [])  # newest first
+
+
+FENCE_STEPS = [
+    ("create", Step("server_admin", "allow_connections", "after", match="False")),  # a clone's copy: branch closed
+    ("restore", Step("server_admin", "terminate_sessions", "after")),  # the swap's fence, names not swapped yet
+    ("restore", Step("server_admin", "swap", "after")),  # swapped, the fence still up
+]
+
+
+def _reopened_within(url: str, seconds: float) -> float | None:
+    """How long until the branch takes a connection again (no dbadmin command run), or None."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        try:
+            with psycopg.connect(url, connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+            return time.monotonic() - started
+        except psycopg.OperationalError:
+            time.sleep(0.05)
+    return None
+
+
+@pytest.mark.parametrize(("operation", "step"), FENCE_STEPS, ids=[f"{o}-{s}" for o, s in FENCE_STEPS])
+def test_a_branch_closed_by_a_killed_dbadmin_reopens_within_seconds_without_any_command(
+    shop, tmp_path, operation, step
+):
+    """kill -9 while the branch refuses connections: the watchdog started before the fence reopens it, with no
+    console running and no dbadmin command; the next start settles the records as before."""
+    migrations.upgrade(shop, "dev", actor=admin("setup"))
+    case: dict = {"operation": operation, "branch": "dev", "strategy": "clone"}
+    if operation == "restore":
+        case["checkpoint"] = checkpoints.create(shop, "dev", actor=admin("setup"), label="good", strategy="clone").id
+    before = state(shop, "dev")
+    url = shop.registry.url("dev")
+    kill(shop, tmp_path, step, **case)
+    took = _reopened_within(url, 10)
+    assert took is not None and took < 5, f"the branch was still closed {took} s after the kill"
+    print(f"\nreopened {took:.2f} s after the kill at {step}")
+    with restart(shop) as again:
+        action = "checkpoint.create" if operation == "create" else "checkpoint.restore"
+        settled(again, "dev", allowed=[before], action=action, done=step.function == "swap")

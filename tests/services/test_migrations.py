@@ -106,6 +106,19 @@ def test_downgrade_dev_and_prod_with_phrase(shop):
     assert actions(shop)[-1].reason == "bad index"
 
 
+def test_a_rollback_of_several_steps_counts_them_as_one_operation(shop):
+    """Each step is its own env.py run; the progress a front end shows counts the whole rollback ("1 of 2")."""
+    migrations.upgrade(shop, "dev", actor=ME)
+    said: list[tuple[int, int, str]] = []
+    migrations.downgrade(
+        shop, "dev", actor=ME, steps=2, progress=lambda done, total, message: said.append((done, total, message))
+    )
+    steps = [message for _, _, message in said if message.startswith("reverting")]
+    assert steps == ["reverting 0005 (1 of 2) on Development", "reverting 0004 (2 of 2) on Development"], said
+    assert all(total == 2 for done, total, message in said if "reverting" in message or "done" in message)
+    assert [count for count, _, message in said if message.endswith(" done")] == [1, 2]
+
+
 def test_plans_carry_the_phrase_every_front_end_shows(shop):
     """Front ends ask for what the plan says; the verb checks the same phrase (no front end builds one)."""
     migrations.upgrade(shop, "dev", actor=ME)

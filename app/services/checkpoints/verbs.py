@@ -18,10 +18,10 @@ from .. import capture, server_admin
 from ..branch import Branch
 from ..context import Context
 from ..errors import CheckpointKept, DBAdminError, InvalidInput, NameTaken, OperationRefused
-from ..frame import hooks
+from ..frame import hooks, oplock
 from ..frame.access import Principal
 from ..frame.operations import check_plan, on_production, operation
-from ..registry import CONTROL
+from ..registry import CONTROL, Registry
 from ..revisions import branch as revisions_branch
 from ..rows import scalar
 from ..schema import introspection
@@ -538,3 +538,48 @@ def _check_notes(notes: str | None) -> str | None:
     if notes and len(notes) > 5000:
         raise InvalidInput("checkpoint notes have at most 5000 characters")
     return notes
+
+
+# -- an operation killed after its work was done ----------------------------------------------------
+# The audit row of an operation whose process died is written when the branch is next locked; where
+# the work turned out complete, it says ok, as the catalog does (History and catalog never disagree).
+
+
+def _created_anyway(registry: Registry, branch: Branch, actor: str, since: datetime) -> dict | None:
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute(
+            """SELECT id FROM admin_checkpoints
+               WHERE branch = %s AND created_by = %s AND created_at >= %s AND status = 'ready'
+               ORDER BY id DESC LIMIT 1""",
+            (branch.value, actor, since),
+        ).fetchone()
+    return {"checkpoint_id": row[0]} if row else None
+
+
+def _restored_anyway(registry: Registry, branch: Branch, actor: str, since: datetime) -> dict | None:
+    with registry.connection(CONTROL) as conn:
+        row = conn.execute(
+            """SELECT checkpoint_id, step, previous FROM restore_journal
+               WHERE branch = %s AND started_at >= %s ORDER BY id DESC LIMIT 1""",
+            (branch.value, since),
+        ).fetchone()
+    if row is None or row[1] in ("building", "rolled back"):
+        return None
+    if row[1] == "swapping":  # killed around the renames, which commit together: the server says which
+        with server_admin.maintenance(registry.url(branch)) as conn:
+            if not server_admin.exists(conn, row[2]):
+                return None
+    with registry.connection(CONTROL) as conn:
+        kept = conn.execute(
+            "SELECT id FROM admin_checkpoints WHERE branch = %s AND reference = %s", (branch.value, row[2])
+        ).fetchone()
+    return {
+        "checkpoint_id": row[0],
+        "pre_restore_checkpoint_id": kept[0] if kept else None,
+        # What the normal end does after the swap (DDL capture and the guard put back as they were) did not run.
+        "capture_put_back": "unknown: dbadmin stopped before it could; check with 'dbadmin capture status'",
+    }
+
+
+oplock.when_abandoned("checkpoint.create", _created_anyway)
+oplock.when_abandoned("checkpoint.restore", _restored_anyway)

@@ -93,9 +93,8 @@ def check_plan(plan: Any, given: str | None) -> None:
 
 
 def check_phrase(given: str | None, expected: str, what: str) -> None:
-    """Refuse unless ``given`` is exactly ``expected`` (surrounding spaces forgiven)."""
-    if (given or "").strip() != expected:
+    """Refuse unless ``given`` is exactly ``expected``, byte for byte (a trailing space is not the phrase)."""
+    if given != expected:
         raise ConfirmationRequired(
-            f"{what} needs the exact phrase {expected!r}"
-            + (f"; got {given.strip()[:40]!r}" if given and given.strip() else "")
+            f"{what} needs the exact phrase {expected!r}" + (f"; got {given[:40]!r}" if given else "")
         )

@@ -8,7 +8,8 @@ the lock when the holding session ends, so a killed dbadmin never leaves a stale
 The row also carries the operation's progress (``sharing``), so every console process can
 show how far it got.  A killed holder does leave its ``branch_locks`` row (who, what, since), and never wrote
 its audit row.  The next ``hold`` on the branch finds that row and records the operation
-as ``interrupted`` in the audit log, so history says what really happened.
+as ``interrupted`` in the audit log, or ``ok`` (recovered) where the operation's own check
+(``when_abandoned``) finds its work was done, so history says what really happened.
 """
 
 from __future__ import annotations
@@ -59,6 +60,39 @@ WHERE l.branch = %(branch)s
 """
 
 
+# Per operation, how to tell that an abandoned one had in fact finished its work (a checkpoint whose
+# row says ready, a restore whose swap happened): the audit row then says ok, as the catalog does.
+Finished = Callable[[Registry, Branch, str, datetime], "dict | None"]
+_FINISHED: dict[str, Finished] = {}
+
+
+def when_abandoned(operation: str, check: Finished) -> None:
+    """Register ``check(registry, branch, actor, since)``: details of the finished work, or None."""
+    _FINISHED[operation] = check
+
+
+def _finished(registry: Registry, branch: Branch, operation: str, actor: str, since: datetime) -> dict | None:
+    check = _FINISHED.get(operation)
+    if check is None:
+        return None
+    try:
+        return check(registry, branch, actor, since)
+    except Exception:  # not knowing is "interrupted", as before; the lock is taken whatever this says
+        return None
+
+
+def _recorded_since(registry: Registry, branch: Branch, operation: str, actor: str, since: datetime) -> bool:
+    """Whether the operation wrote its own audit row after all (its control session dropped, its lock row stayed)."""
+    with registry.connection(CONTROL) as conn:
+        return (
+            conn.execute(
+                "SELECT 1 FROM admin_actions WHERE action = %s AND actor = %s AND branch = %s AND created_at >= %s",
+                (operation, actor, branch.value, since),
+            ).fetchone()
+            is not None
+        )
+
+
 @contextmanager
 def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str) -> Iterator[None]:
     """Hold ``branch``'s operation lock for the body, or raise ``BranchBusy`` naming the holder."""
@@ -72,17 +106,24 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
             abandoned = conn.execute(
                 "DELETE FROM branch_locks WHERE branch = %(branch)s RETURNING operation, actor, since", params
             ).fetchone()
-            if abandoned:  # we hold the lock, so its previous holder died without cleaning up
+            if abandoned and not _recorded_since(registry, branch, *abandoned):
+                # We hold the lock, so its previous holder died without cleaning up (or recording it).
+                finished = _finished(registry, branch, *abandoned)
                 audit.record(
                     registry.control_pool(),
                     actor=abandoned[1],
                     action=abandoned[0],
                     branch=branch,
-                    outcome="interrupted",
-                    details={
-                        "started_at": abandoned[2].isoformat(),
-                        "error": "dbadmin stopped before this operation finished; found when the branch was next locked",
-                    },
+                    outcome="ok" if finished else "interrupted",
+                    details={"started_at": abandoned[2].isoformat()}
+                    | (
+                        finished | {"recovered": "dbadmin stopped after the work was done, before recording it"}
+                        if finished
+                        else {
+                            "error": "dbadmin stopped before this operation finished; found when the branch was "
+                            "next locked"
+                        }
+                    ),
                 )
             conn.execute(
                 """INSERT INTO branch_locks (branch, operation, actor, pid)

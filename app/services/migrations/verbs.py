@@ -474,9 +474,17 @@ def downgrade(
         _auto_checkpoint(
             context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=running.progress
         )
-        results = [
-            _run(context, branch, target, direction="down", actor=actor.name, progress=running.progress)
-            for target in plan.targets
+        results = [  # one env.py run per step; the progress counts the steps of the whole rollback
+            _run(
+                context,
+                branch,
+                target,
+                direction="down",
+                actor=actor.name,
+                progress=running.progress,
+                counted=(number, len(plan.targets)),
+            )
+            for number, target in enumerate(plan.targets)
         ]
         result = RunResult(
             branch, "down", tuple(r for res in results for r in res.revisions), plan.heads, results[-1].after
@@ -701,10 +709,27 @@ def _auto_checkpoint(
 
 
 def _run(
-    context: Context, branch: Branch, destination: str, *, direction: str, actor: str, progress: Progress | None = None
+    context: Context,
+    branch: Branch,
+    destination: str,
+    *,
+    direction: str,
+    actor: str,
+    progress: Progress | None = None,
+    counted: tuple[int, int] | None = None,
 ) -> RunResult:
-    """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``)."""
-    tell = progress or (lambda done, total, message: None)
+    """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``).
+
+    ``counted``: (steps done before this run, steps in the whole operation), when this run is one of several.
+    """
+    told = progress or (lambda done, total, message: None)
+
+    def tell(done_here: int, planned_here: int, message: str) -> None:
+        if counted is None:
+            told(done_here, planned_here, message)
+        else:
+            told(counted[0] + done_here, max(counted[1], counted[0] + planned_here), message)
+
     before = _read_state(context, branch).heads
     planned: list[str] = []
     run_ids: dict[str, int] = {}
@@ -717,7 +742,12 @@ def _run(
                 context.registry, branch=branch, revision=revision, direction=direction, actor=actor
             )
             verb = "applying" if direction == "up" else "reverting"
-            tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
+            number, total = (
+                (len(done) + 1, len(planned))
+                if counted is None
+                else (counted[0] + len(done) + 1, max(counted[1], counted[0] + len(planned)))
+            )
+            tell(len(done), len(planned), f"{verb} {revision} ({number} of {total}) on {branch.label}")
 
     def on_plan(revisions: list[str]) -> None:
         planned.extend(revisions)

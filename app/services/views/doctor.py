@@ -9,17 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import psycopg
+
 from ...config import Settings
-from .. import capture, control_store, data, embedded, migrations, pgtools
+from .. import capture, control_store, data, dburl, embedded, migrations, pgtools, recovery
 from ..branch import Branch
-from ..checkpoints import strategies
+from ..checkpoints import catalog, strategies
 from ..checkpoints.strategies import Job
 from ..checkpoints.strategies.base import Diagnosable
 from ..context import Context
 from ..embedded import embedded_settings
 from ..errors import ConfigError, DBAdminError
 from ..registry import CONTROL, Registry
-from ..rows import one
+from ..frame import oplock
+from ..rows import one, scalar
 from ..revisions import branch as alembic_branch
 
 
@@ -65,6 +68,7 @@ def run_checks(settings: Settings) -> list[Check]:
             ]
         checks += [found for branch in Branch if (found := _capture_check(context, branch))]
         checks += [_reader_check(context, branch) for branch in Branch if registry.location(branch) is not None]
+        checks += [_leftovers_check(context, branch) for branch in Branch if registry.location(branch) is not None]
         checks += [_tool_check(name, server_majors) for name in ("pg_dump", "pg_restore")]
         checks += _strategy_findings(context)
     finally:
@@ -136,8 +140,51 @@ def _target_check(registry: Registry, target: str) -> tuple[Check, int | None]:
                 )
             )
     except DBAdminError as exc:
+        if "not currently accepting connections" in str(exc):  # ALLOW_CONNECTIONS false: a fence
+            if target != CONTROL and (busy := oplock.holder(registry, target)) is not None:
+                return Check(name, Level.WARN, f"closed while an operation runs ({busy.describe()})"), None
+            return Check(name, Level.FAIL, str(exc), _CLOSED_FIX), None
         return Check(name, Level.FAIL, str(exc), f"check that the server in {env} is running and reachable"), None
     return Check(name, Level.OK, f"{location}, PostgreSQL {version}"), major
+
+
+_CLOSED_FIX = "a killed clone or restore left the branch closed: 'dbadmin recover' reopens it"
+
+
+def _leftovers_check(context: Context, branch: Branch) -> Check:
+    """What a killed dbadmin left on ``branch`` (read only: 'dbadmin recover', or any command's start, settles it)."""
+    name = f"{branch.value}: after a crash"
+    registry = context.registry
+    try:
+        if (busy := oplock.holder(registry, branch)) is not None:
+            return Check(name, Level.OK, f"not checked while an operation runs ({busy.describe()})")
+        found = []
+        with registry.connection(CONTROL) as conn:
+            lock = conn.execute(
+                "SELECT operation, actor, since FROM branch_locks WHERE branch = %s", (branch.value,)
+            ).fetchone()
+            runs = scalar(
+                conn.execute(
+                    "SELECT count(*) FROM migration_runs WHERE branch = %s AND outcome = 'running'", (branch.value,)
+                )
+            )
+        if lock is not None:
+            found.append(f"the lock of '{lock[0]}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, whose process died")
+        if runs:
+            found.append(f"{runs} migration step(s) still 'running'")
+        found += [
+            f"checkpoint #{row.id} still 'creating'"
+            for row in catalog.list_for_branch(registry, branch, statuses=("creating",))
+        ]
+        found += [
+            f"restore of #{entry.checkpoint_id} unfinished" for entry in catalog.unfinished_journal(registry, branch)
+        ]
+    except (DBAdminError, psycopg.Error) as exc:
+        return Check(name, Level.WARN, f"could not look: {dburl.scrub(str(exc), context.settings.secrets())}")
+    found += [f"a partial archive {path.name}" for path in recovery.leftover_partials(context, branch)[:5]]
+    if not found:
+        return Check(name, Level.OK, "nothing left half-done")
+    return Check(name, Level.FAIL, "; ".join(found), "dbadmin recover")
 
 
 def _distinct_check(registry: Registry) -> Check:

@@ -19,7 +19,7 @@ import psycopg
 
 from .... import units
 from ....config import Settings
-from ... import dburl, filesystems, server_admin
+from ... import dburl, fence, filesystems, server_admin
 from ...errors import CheckpointCorrupt, CheckpointFailed, NameTaken, OperationRefused
 from ...schema import counts
 from .. import catalog
@@ -179,8 +179,16 @@ class fenced:
         self.conn, self.job, self.sessions, self.wait = conn, job, sessions, wait
 
     def __enter__(self) -> None:
+        # Before the branch closes: a watchdog that reopens it within seconds if this process dies.
+        self.watching = fence.watched(self.job.url, [self.job.database], purpose=self.job.purpose)
+        self.watch = self.watching.__enter__()
         self.started = time.monotonic()
-        server_admin.allow_connections(self.conn, self.job.database, False)
+        try:
+            server_admin.allow_connections(self.conn, self.job.database, False)
+        except BaseException:
+            self.watch.reopened()  # never closed
+            self.watching.__exit__(None, None, None)
+            raise
         try:
             if self.sessions == "terminate":
                 server_admin.terminate_sessions(self.conn, self.job.database)
@@ -192,8 +200,12 @@ class fenced:
             raise
 
     def __exit__(self, *exc_info: object) -> None:
-        server_admin.allow_connections(self.conn, self.job.database, True)
-        self.job.unavailable_ms += int((time.monotonic() - self.started) * 1000)
+        try:
+            server_admin.allow_connections(self.conn, self.job.database, True)
+            self.watch.reopened()  # else the watchdog opens it as it leaves
+            self.job.unavailable_ms += int((time.monotonic() - self.started) * 1000)
+        finally:
+            self.watching.__exit__(None, None, None)
 
 
 def _wait_for_no_sessions(conn, database: str, seconds: float) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from ... import dburl, server_admin
+from ... import dburl, fence, server_admin
 from ...errors import CheckpointFailed, NameTaken
 from .. import catalog
 from ..catalog import Checkpoint
@@ -58,7 +58,8 @@ def swap_in(job: Job, checkpoint: Checkpoint, keep: Keep, build_aside: Callable[
         _check_aside(job, aside)
         catalog.journal_step(registry, journal, "swapping")
         job.close_pools()
-        with job.maintenance() as conn:
+        # Before the branch closes: a watchdog that reopens it within seconds if this process dies.
+        with fence.watched(job.url, [database], purpose=job.purpose) as watch, job.maintenance() as conn:
             started = time.monotonic()
             server_admin.allow_connections(conn, database, False)
             try:
@@ -68,6 +69,7 @@ def swap_in(job: Job, checkpoint: Checkpoint, keep: Keep, build_aside: Callable[
             finally:
                 # after the swap `database` is the restored copy; before it, the untouched original
                 server_admin.allow_connections(conn, database, True)
+                watch.reopened()  # else the watchdog opens it as it leaves
                 job.unavailable_ms += int((time.monotonic() - started) * 1000)
             size = server_admin.size(conn, previous)
         catalog.journal_step(registry, journal, "swapped")
