@@ -158,7 +158,8 @@ def test_a_long_operation_can_be_cancelled_from_the_page(page: Page, console):
     page.get_by_test_id("create-checkpoint").click()
     page.get_by_label("Label").fill("too slow")
     page.get_by_test_id("create-ok").click()
-    expect(page.get_by_test_id("operation-log")).to_contain_text("pg_dump started")  # log lines as they come
+    # log lines as they come (a loaded machine may take seconds to start the operation)
+    expect(page.get_by_test_id("operation-log")).to_contain_text("pg_dump started", timeout=30000)
     page.get_by_test_id("operation-cancel").click()
     expect(page.get_by_text("pg_dump was cancelled")).to_be_visible(timeout=30000)
     page.reload()
