@@ -63,7 +63,7 @@ def write_project(root: Path, revisions: list[dict], *, env_options: str = "", e
     """An Alembic project under ``root``; returns its alembic.ini.
 
     Each revision: ``id``, ``down`` (None, an id or a tuple for a merge), optional ``labels``,
-    ``up`` and ``down_sql`` (SQL text; empty means ``pass``).
+    ``up`` and ``down_sql`` (SQL text; empty means ``pass``), or ``up_py`` (Python lines for ``upgrade()``).
     """
     versions = root / "migrations" / "versions"
     versions.mkdir(parents=True)
@@ -77,7 +77,7 @@ def write_project(root: Path, revisions: list[dict], *, env_options: str = "", e
                 revision=rev["id"],
                 down=rev["down"],
                 labels=rev.get("labels"),
-                upgrade=_body(rev.get("up", "")),
+                upgrade=textwrap.indent(rev["up_py"], "    ") if "up_py" in rev else _body(rev.get("up", "")),
                 downgrade=_body(rev.get("down_sql", "")),
             )
         )
@@ -121,3 +121,33 @@ def plain_config(ini: Path, url: str) -> Config:
     config = Config(str(ini), stdout=io.StringIO())
     config.set_main_option("sqlalchemy.url", ("postgresql+psycopg://" + url.split("://", 1)[1]).replace("%", "%%"))
     return config
+
+
+def five_steps(root: Path, *, concurrently: bool = False) -> Path:
+    """p0 (users), then five revisions r1..r5 on top; r3 fails where a table 'no_room' exists, and with
+    ``concurrently`` builds an index CONCURRENTLY in an autocommit block (so the run cannot be one transaction)."""
+    r3 = (
+        'with op.get_context().autocommit_block():\n    op.execute("CREATE INDEX CONCURRENTLY t1_x ON t1 (x)")'
+        if concurrently
+        else "op.execute(\"DO $$ BEGIN IF to_regclass('no_room') IS NOT NULL THEN "
+        "RAISE EXCEPTION 'no room on this branch'; END IF; END $$\")"
+    )
+    revisions = [
+        {
+            "id": "p0",
+            "down": None,
+            "up": "CREATE TABLE users (id serial PRIMARY KEY, email text)",
+            "down_sql": "DROP TABLE users",
+        },
+        {"id": "r1", "down": "p0", "up": "CREATE TABLE t1 (x int)", "down_sql": "DROP TABLE t1"},
+        {"id": "r2", "down": "r1", "up": "INSERT INTO t1 SELECT generate_series(1, 10)", "down_sql": "DELETE FROM t1"},
+        {"id": "r3", "down": "r2", "up_py": r3, "down_sql": "SELECT 1"},
+        {
+            "id": "r4",
+            "down": "r3",
+            "up": "ALTER TABLE users ADD COLUMN nick text",
+            "down_sql": "ALTER TABLE users DROP COLUMN nick",
+        },
+        {"id": "r5", "down": "r4", "up": "CREATE TABLE t5 (y int)", "down_sql": "DROP TABLE t5"},
+    ]
+    return write_project(root, revisions)

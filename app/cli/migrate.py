@@ -124,6 +124,7 @@ def down(
         )
         if not wrong_phrase(plan, confirm):  # a wrong phrase is refused (and audited) by the verb, plan unprinted
             out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
+            out.print(plan.commits, markup=False, highlight=False)
             confirm = confirm_plan(plan, confirm, yes)
         result = migrations.downgrade(context, branch, actor=actor(), steps=steps, confirm=confirm, reason=reason)
     out.print(
@@ -182,6 +183,7 @@ def _show_promotion(context: Context, plan: migrations.Promotion) -> None:
     if plan.sql:
         out.print(plan.sql, markup=False, highlight=False, soft_wrap=True)
     _print_notices(plan.skipped)
+    out.print(plan.commits, markup=False, highlight=False)
     _print_findings(
         _lint(context, Branch.PROD, destination=plan.dev[0] if len(plan.dev) == 1 else "heads", sql=plan.sql or None)
     )

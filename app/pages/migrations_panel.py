@@ -127,7 +127,8 @@ class MigrationsPanel:
         notices = "".join(f"{s.notice()} (it runs online; review its code)\n" for s in plan.skipped)
         explanation = (
             f"Production goes from {', '.join(plan.prod) or 'nothing'} to {', '.join(plan.dev)}, receiving "
-            f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first.\n\n"
+            f"{len(plan.revisions)} revision(s):\n{names}\n\nA checkpoint of Production is taken first. "
+            f"{plan.commits}\n\n"
             f"{notices}SQL:\n{plan.sql}"
         )
         phrase = await actions.confirm(
@@ -158,8 +159,9 @@ class MigrationsPanel:
         removed = "\n".join(f"• {rev.id} · {rev.message}" for rev in plan.removes)
         await self._confirm_and_run(
             f"Roll back {plan.steps} revision(s) on {self.branch.label}",
-            f"Undone with their downgrade(), newest first:\n{removed}"
-            + ("\nA checkpoint of Production is taken first." if self.branch is Branch.PROD else ""),
+            f"Undone with their downgrade(), newest first:\n{removed}\n"
+            + ("A checkpoint of Production is taken first. " if self.branch is Branch.PROD else "")
+            + plan.commits,
             phrase=plan.phrase,
             action="Roll back",
             running=f"Rolling back {self.branch.label}",

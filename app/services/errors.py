@@ -100,10 +100,10 @@ class BranchBusy(OperationRefused):
 
 
 class MigrationFailed(DBAdminError):
-    """A migration failed; the branch stays at the last revision that succeeded."""
+    """A migration failed; ``where`` says where that left the branch (where it was, or where it stopped)."""
 
-    def __init__(self, revision: str, message: str) -> None:
-        super().__init__(f"migration {revision} failed: {message}")
+    def __init__(self, revision: str, message: str, where: str = "") -> None:
+        super().__init__(f"migration {revision} failed: {message}" + (f"; {where}" if where else ""))
         self.revision = revision
 
 

@@ -17,8 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute("ALTER TABLE admin_checkpoints ADD COLUMN unavailable_ms integer CHECK (unavailable_ms >= 0),"
-               " ADD COLUMN copy_method text")
+    op.execute(
+        "ALTER TABLE admin_checkpoints ADD COLUMN unavailable_ms integer CHECK (unavailable_ms >= 0),"
+        " ADD COLUMN copy_method text"
+    )
     # CASE, not AND: PostgreSQL may evaluate AND's terms in any order, and a cast of text that is
     # no number (or too large) would stop the upgrade.
     op.execute("""

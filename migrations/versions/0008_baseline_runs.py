@@ -16,11 +16,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute("ALTER TABLE migration_runs DROP CONSTRAINT migration_runs_direction_check,"
-               " ADD CONSTRAINT migration_runs_direction_check CHECK (direction IN ('up', 'down', 'baseline'))")
+    op.execute(
+        "ALTER TABLE migration_runs DROP CONSTRAINT migration_runs_direction_check,"
+        " ADD CONSTRAINT migration_runs_direction_check CHECK (direction IN ('up', 'down', 'baseline'))"
+    )
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM migration_runs WHERE direction = 'baseline'")
-    op.execute("ALTER TABLE migration_runs DROP CONSTRAINT migration_runs_direction_check,"
-               " ADD CONSTRAINT migration_runs_direction_check CHECK (direction IN ('up', 'down'))")
+    op.execute(
+        "ALTER TABLE migration_runs DROP CONSTRAINT migration_runs_direction_check,"
+        " ADD CONSTRAINT migration_runs_direction_check CHECK (direction IN ('up', 'down'))"
+    )

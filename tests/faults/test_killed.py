@@ -28,6 +28,7 @@ from dbadmin.services.schema import introspection
 from dbadmin.services.frame import oplock
 from dbadmin.services.startup import open_context
 from dbadmin.services.branch import Branch
+from tests.alembic_projects import five_steps
 from tests.helpers import actions, admin, version
 
 CHILD = r"""
@@ -220,16 +221,21 @@ def test_killed_during_restore(shop, tmp_path, step):
 
 
 MIGRATION_STEPS = [
-    ("up", Step("runs", "finish")),  # inside the first revision's transaction
-    ("up", Step("runs", "finish", nth=3)),  # two revisions applied, the third running
-    ("down", Step("runs", "finish")),
+    ("up", Step("runs", "finish")),  # inside the run's transaction, the first revision done
+    ("up", Step("runs", "finish", nth=3)),  # two revisions done, the third finishing
+    ("down", Step("runs", "finish")),  # the first of two downgrades done
+    ("down", Step("runs", "start", nth=2)),  # between the two downgrades
     ("promote", Step("runs", "start")),  # after the automatic checkpoint, before the first revision
     ("promote", Step("runs", "finish", nth=2)),
+    ("promote", Step("runs", "start", nth=3)),  # between revisions 2 and 3 of 5
+    ("promote", Step("runs", "finish", "after", nth=5, match="applied")),  # every revision done, not committed
 ]
 
 
 @pytest.mark.parametrize(("operation", "step"), MIGRATION_STEPS, ids=[f"{o}-{s}" for o, s in MIGRATION_STEPS])
 def test_killed_during_a_migration(shop, tmp_path, operation, step):
+    """The shop's revisions run in one transaction: killed anywhere before it commits, the branch is exactly where
+    it was (revision, schema, rows), and every step of the run is recorded as not done."""
     branch, action, confirm = "dev", f"migrate.{operation}", None
     if operation != "up":
         migrations.upgrade(shop, "dev", actor=admin("setup"))
@@ -238,24 +244,53 @@ def test_killed_during_a_migration(shop, tmp_path, operation, step):
     before = state(shop, branch)
     kill(shop, tmp_path, step, operation=operation, confirm=confirm)
     with restart(shop) as again:
-        # Each revision runs in its own transaction: the branch is at the last revision that
-        # finished, and the killed revision's transaction was rolled back by the server.
-        finished = [
-            run.revision
-            for run in migrations.history(again, branch).runs
-            if run.actor == "doomed" and run.outcome == "ok"
-        ]
-        assert len(finished) == step.nth - 1
-        if not finished:
-            settled(again, branch, allowed=[before], action=action)
-        else:
-            assert oplock.holder(again.registry, branch) is None
-            assert list(state(again, branch)[0]) == [finished[0]]  # the version table says exactly what ran
-            interrupted = [a for a in actions(again) if a.action == action and a.outcome == "interrupted"]
-            assert interrupted and interrupted[-1].actor == "doomed"
+        settled(again, branch, allowed=[before], action=action)
         outcomes = [run.outcome for run in migrations.history(again, branch).runs if run.actor == "doomed"]
-        assert "running" not in outcomes
-        assert outcomes[:1] == (["interrupted"] if step.function == "finish" else [])  # newest first
+        assert set(outcomes) == ({"interrupted"} if step != Step("runs", "start") else set()), outcomes
+        if outcomes:  # the steps a run left: where the branch is, said once by recovery
+            [recovered] = [a for a in actions(again) if a.action == "checkpoint.recover" and a.branch == branch]
+            at = ", ".join(before[0]) or "no revision"
+            assert any(f"is at {at}" in line for line in recovered.details["settled"]), recovered.details
+
+
+def test_killed_after_the_run_committed_is_ok_in_both_records(shop, tmp_path):
+    """Killed after the transaction committed, before the steps were marked ok: the steps are ok from the version
+    table, and the promotion is ok (recovered) in the audit log, naming its revisions."""
+    migrations.upgrade(shop, "dev", actor=admin("setup"))
+    dev = state(shop, "dev")
+    kill(shop, tmp_path, Step("runs", "finish", match="ok"), operation="promote", confirm="PROMOTE 5")
+    with restart(shop) as again:
+        assert state(again, "prod")[0] == dev[0]
+        settled(again, "prod", allowed=[state(again, "prod")], action="migrate.promote", done=True)
+        outcomes = [run.outcome for run in migrations.history(again, "prod").runs if run.actor == "doomed"]
+        assert outcomes == ["ok"] * 5
+        [row] = [
+            a for a in actions(again) if a.action == "migrate.promote" and a.actor == "doomed" and a.branch == "prod"
+        ]
+        assert row.details["revisions"] == ["0001", "0002", "0003", "0004", "0005"]
+
+
+def test_a_stepwise_promotion_killed_between_revisions_says_where_production_stopped(make_context, tmp_path):
+    """A run that cannot be one transaction (an index built CONCURRENTLY): killed after r3, the audit row names the
+    revision Production stopped at and the checkpoint to restore, and the steps say which committed."""
+    context = make_context(five_steps(tmp_path / "p", concurrently=True))
+    migrations.upgrade(context, "dev", actor=admin("setup"))
+    kill(context, tmp_path, Step("runs", "start", nth=6), operation="promote", confirm="PROMOTE 6")
+    with restart(context) as again:
+        assert version(again, "prod") == ["r3"]  # r4 was done, its transaction not committed: rolled back
+        [row] = [
+            a for a in actions(again) if a.action == "migrate.promote" and a.actor == "doomed" and a.branch == "prod"
+        ]
+        assert row.outcome == "interrupted" and row.details["stopped_at"] == ["r3"]
+        checkpoint = row.details["checkpoint_id"]
+        assert (
+            f"Production is at r3; checkpoint #{checkpoint} (taken before the run) is the way back"
+            in (row.details["steps"])
+        )
+        runs = {run.revision: run.outcome for run in migrations.history(again, "prod").runs if run.actor == "doomed"}
+        assert runs == {"p0": "ok", "r1": "ok", "r2": "ok", "r3": "ok", "r4": "interrupted"}
+        restored = checkpoints.restore(again, "prod", checkpoint, actor=admin("setup"), confirm=f"RESTORE {checkpoint}")
+        assert restored is not None and version(again, "prod") == []
 
 
 FENCE_STEPS = [

@@ -26,7 +26,8 @@ from dbadmin.services.errors import (
     UnknownBranch,
 )
 from dbadmin.services.branch import Branch
-from tests.alembic_projects import branched, copy_shop, plain_config, write_project
+from dbadmin.services.schema import introspection
+from tests.alembic_projects import branched, copy_shop, five_steps, plain_config, write_project
 from tests.helpers import actions, admin, free_port, tables, version
 
 ME = admin("tester")
@@ -123,8 +124,10 @@ def test_plans_carry_the_phrase_every_front_end_shows(shop):
     """Front ends ask for what the plan says; the verb checks the same phrase (no front end builds one)."""
     migrations.upgrade(shop, "dev", actor=ME)
     dev = migrations.plan_rollback(shop, "dev", 2)
-    assert (
-        dev.phrase is None and [rev.id for rev in dev.removes] == ["0005", "0004"] and dev.targets == ("0004", "0003")
+    assert dev.phrase is None and [rev.id for rev in dev.removes] == ["0005", "0004"] and dev.destination == "0003"
+    assert dev.stepwise is None and dev.commits == (
+        "All or nothing: the 2 revisions run in one transaction; if one fails or dbadmin stops, Development stays "
+        "at 0005."
     )
     migrations.promote(shop, actor=ME, confirm=migrations.plan_promotion(shop).phrase)
     prod = migrations.plan_rollback(shop, "prod", 1)
@@ -292,6 +295,71 @@ def test_promote_prod_to_exactly_devs_revision(shop):
     )
 
 
+def _prod_at_p0_with_rows(context) -> None:
+    migrations.upgrade(context, "dev", actor=ME, steps=1)
+    migrations.promote(context, actor=ME, confirm="PROMOTE 1")
+    with context.registry.connection("prod") as conn:
+        conn.execute("INSERT INTO users (email) SELECT 'u' || i || '@x.test' FROM generate_series(1, 25) i")
+    migrations.upgrade(context, "dev", actor=ME)
+
+
+def test_a_promotion_failing_in_revision_3_of_5_leaves_production_exactly_where_it_was(make_context, tmp_path):
+    context = make_context(five_steps(tmp_path / "p"))
+    _prod_at_p0_with_rows(context)
+    with context.registry.connection("prod") as conn:
+        conn.execute("CREATE TABLE no_room (id int)")  # r3 fails on Production only
+    before = introspection.snapshot(context, "prod")
+    plan = migrations.plan_promotion(context)
+    assert plan.stepwise is None and plan.commits == (
+        "All or nothing: the 5 revisions run in one transaction; if one fails or dbadmin stops, Production stays at p0."
+    )
+    with pytest.raises(MigrationFailed) as caught:
+        migrations.promote(context, actor=ME, confirm=plan.phrase)
+    said = "migration r3 failed: no room on this branch; nothing was changed: Production is still at p0"
+    assert str(caught.value) == said
+    assert version(context, "prod") == ["p0"] and introspection.snapshot(context, "prod") == before
+    with context.registry.connection("prod") as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 25
+    runs = {
+        r.revision: r.outcome for r in migration_runs.list_runs(context.registry, Branch.PROD) if r.revision != "p0"
+    }
+    assert runs == {"r1": "failed", "r2": "failed", "r3": "failed"}  # r1 and r2 rolled back with r3; r4, r5 never ran
+    last = actions(context)[-1]
+    assert (last.action, last.outcome, last.details["error"], last.details["stopped_at"]) == (
+        "migrate.promote",
+        "failed",
+        said,
+        ["p0"],
+    )
+
+
+def test_a_promotion_that_cannot_be_one_transaction_says_so_before_the_phrase_and_where_it_stopped(
+    make_context, tmp_path
+):
+    context = make_context(five_steps(tmp_path / "p", concurrently=True))
+    _prod_at_p0_with_rows(context)
+    with context.registry.connection("prod") as conn:
+        conn.execute("ALTER TABLE users ADD COLUMN nick text")  # r4 fails on Production only, after r3 committed
+    plan = migrations.plan_promotion(context)
+    assert plan.commits == (
+        "Runs revision by revision (r3 uses autocommit_block(), which commits what ran before it): if interrupted, "
+        "Production may stop at an intermediate revision; the checkpoint taken first is the way back."
+    )
+    with pytest.raises(MigrationFailed) as caught:
+        migrations.promote(context, actor=ME, confirm=plan.phrase)
+    last = actions(context)[-1]
+    checkpoint = last.details["checkpoint_id"]
+    assert str(caught.value) == (
+        'migration r4 failed: column "nick" of relation "users" already exists; Production is now at r3; '
+        f"checkpoint #{checkpoint} (taken before the run) is the way back"
+    )
+    assert version(context, "prod") == ["r3"] and last.details["transaction"] == "per revision"
+    runs = {
+        r.revision: r.outcome for r in migration_runs.list_runs(context.registry, Branch.PROD) if r.revision != "p0"
+    }
+    assert runs == {"r1": "ok", "r2": "ok", "r3": "ok", "r4": "failed"}
+
+
 def test_promotion_refused_when_prod_is_ahead(shop):
     migrations.upgrade(shop, "dev", actor=ME)
     migrations.promote(shop, actor=ME, confirm="PROMOTE 5")
@@ -354,17 +422,45 @@ def test_a_rollback_plan_past_a_merge_names_only_what_goes(make_context, tmp_pat
 # -- failures, timeouts, concurrency ------------------------------------------------------------
 
 
-def test_failing_migration_leaves_the_last_good_revision(make_context, tmp_path):
+def test_a_failing_migration_leaves_the_branch_where_it_was(make_context, tmp_path):
+    """The pending revisions run in one transaction: a failure in the last of five leaves nothing of the four before
+    it, and the records and the audit row say so."""
     context = make_context(branched(tmp_path / "p", failing=True))
-    with pytest.raises(MigrationFailed, match="migration f1 failed: division by zero") as caught:
+    with pytest.raises(MigrationFailed) as caught:
         migrations.upgrade(context, "dev", actor=ME)
     assert caught.value.revision == "f1"
-    assert version(context, "dev") == ["g1"] and "f" not in tables(context, "dev")
+    said = "migration f1 failed: division by zero; nothing was changed: Development is still at no revision"
+    assert str(caught.value) == said
+    assert version(context, "dev") == [] and "a" not in tables(context, "dev")
     runs = {r.revision: r for r in migration_runs.list_runs(context.registry, Branch.DEV)}
     assert runs["f1"].outcome == "failed" and "division by zero" in runs["f1"].error
-    assert runs["g1"].outcome == "ok"
+    assert {rev: (runs[rev].outcome, runs[rev].error) for rev in ("a1", "b1", "c1", "m1", "g1")} == {
+        rev: ("failed", "rolled back together with f1 (one transaction for the whole run)")
+        for rev in ("a1", "b1", "c1", "m1", "g1")
+    }
     last = actions(context)[-1]
-    assert (last.outcome, last.details["error"]) == ("failed", "migration f1 failed: division by zero")
+    assert (last.outcome, last.details["error"], last.details["transaction"]) == (
+        "failed",
+        said,
+        "one for the whole run",
+    )
+
+
+def test_an_env_that_runs_each_revision_alone_keeps_the_last_good_one_and_the_plan_said_so(make_context, tmp_path):
+    context = make_context(branched(tmp_path / "p", failing=True, env_options=", transaction_per_migration=True"))
+    with pytest.raises(MigrationFailed) as caught:
+        migrations.upgrade(context, "dev", actor=ME)
+    assert str(caught.value) == "migration f1 failed: division by zero; Development is now at g1"
+    assert version(context, "dev") == ["g1"] and "f" not in tables(context, "dev")
+    runs = {r.revision: r for r in migration_runs.list_runs(context.registry, Branch.DEV)}
+    assert runs["g1"].outcome == "ok" and runs["f1"].outcome == "failed"
+    assert actions(context)[-1].details["transaction"] == "per revision (env.py's choice)"
+    plan = migrations.plan_rollback(context, "dev", 2)
+    assert plan.commits == (
+        "Runs revision by revision (env.py runs each revision in its own transaction "
+        "(transaction_per_migration=True)): if interrupted, Development may stop at an intermediate revision; "
+        "roll back or restore a checkpoint."
+    )
 
 
 def test_one_transaction_env_rolls_back_the_whole_run_and_says_so(make_context, tmp_path):

@@ -81,6 +81,15 @@ def _finished(registry: Registry, branch: Branch, operation: str, actor: str, si
         return None
 
 
+def _explained(explain: Explain | None, operation: str, actor: str, since: datetime) -> dict | None:
+    if explain is None:
+        return None
+    try:
+        return explain(operation, actor, since)
+    except Exception:  # not knowing is "interrupted", as before; the lock is taken whatever this says
+        return None
+
+
 def _recorded_since(registry: Registry, branch: Branch, operation: str, actor: str, since: datetime) -> bool:
     """Whether the operation wrote its own audit row after all (its control session dropped, its lock row stayed)."""
     with registry.connection(CONTROL) as conn:
@@ -93,9 +102,20 @@ def _recorded_since(registry: Registry, branch: Branch, operation: str, actor: s
         )
 
 
+# What a caller that settles an abandoned operation learned of it: details for its audit row, with
+# "finished": True when its work was in fact done.
+Explain = Callable[[str, str, datetime], "dict | None"]
+
+
 @contextmanager
-def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str) -> Iterator[None]:
-    """Hold ``branch``'s operation lock for the body, or raise ``BranchBusy`` naming the holder."""
+def hold(
+    registry: Registry, branch: Branch | str, *, operation: str, actor: str, explain: Explain | None = None
+) -> Iterator[None]:
+    """Hold ``branch``'s operation lock for the body, or raise ``BranchBusy`` naming the holder.
+
+    ``explain(operation, actor, since)``, for an operation a dead process abandoned, runs under the lock before
+    its audit row is written (recovery settles a migration's steps there, and says where the branch stopped).
+    """
     branch = Branch.parse(branch)
     params = {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}
     with registry.connection(CONTROL) as conn:
@@ -109,6 +129,9 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
             if abandoned and not _recorded_since(registry, branch, *abandoned):
                 # We hold the lock, so its previous holder died without cleaning up (or recording it).
                 finished = _finished(registry, branch, *abandoned)
+                learned = _explained(explain, *abandoned) if not finished else None
+                if learned and learned.pop("finished", False):
+                    finished, learned = learned, None
                 audit.record(
                     registry.control_pool(),
                     actor=abandoned[1],
@@ -123,6 +146,7 @@ def hold(registry: Registry, branch: Branch | str, *, operation: str, actor: str
                             "error": "dbadmin stopped before this operation finished; found when the branch was "
                             "next locked"
                         }
+                        | (learned or {})
                     ),
                 )
             conn.execute(

@@ -1,9 +1,10 @@
 """The ``migration_runs`` table in the control store: one row per revision applied or removed.
 
-Rows are written from the run itself: a ``running`` row when a step starts, turned
-``ok`` by Alembic's ``on_version_apply`` hook when it finishes, or ``failed`` with the
-database's message.  A process killed mid-run leaves ``running`` rows, which
-``mark_interrupted`` settles at the next start.
+Rows are written from the run itself: a ``running`` row when a step starts, ``applied`` when
+Alembic's ``on_version_apply`` hook says it finished inside a transaction not yet committed,
+``ok`` once that transaction committed, or ``failed`` with the database's message (or rolled
+back with the step that failed).  A process killed mid-run leaves ``running`` and ``applied``
+rows, which recovery settles at the next start from the branch's own version table.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Run:
     finished_at: datetime | None
     outcome: str
     error: str | None
+    planned: int | None = None  # steps in its run's plan
+    together: bool | None = None  # its run's steps shared one transaction
 
     @property
     def duration_ms(self) -> int | None:
@@ -37,15 +40,25 @@ class Run:
         return int((self.finished_at - self.started_at).total_seconds() * 1000)
 
 
-_COLUMNS = "id, branch, revision, direction, actor, started_at, finished_at, outcome, error"
+_COLUMNS = "id, branch, revision, direction, actor, started_at, finished_at, outcome, error, planned, together"
 
 
-def start(registry: Registry, *, branch: Branch, revision: str, direction: str, actor: str) -> int:
+def start(
+    registry: Registry,
+    *,
+    branch: Branch,
+    revision: str,
+    direction: str,
+    actor: str,
+    planned: int | None = None,
+    together: bool | None = None,
+) -> int:
     with registry.connection(CONTROL) as conn:
         return scalar(
             conn.execute(
-                "INSERT INTO migration_runs (branch, revision, direction, actor) VALUES (%s, %s, %s, %s) RETURNING id",
-                (branch.value, revision, direction, actor),
+                """INSERT INTO migration_runs (branch, revision, direction, actor, planned, together)
+                   VALUES (%s, %s, %s, %s, %s, %s) RETURNING id""",
+                (branch.value, revision, direction, actor, planned, together),
             )
         )
 
@@ -77,6 +90,26 @@ def last_applied(registry: Registry, branch: Branch) -> dict[str, Run]:
             (branch.value,),
         ).fetchall()
     return {run.revision: run for run in rows}
+
+
+def unsettled(registry: Registry, branch: Branch) -> list[Run]:
+    """Rows a stopped process left ``running`` or ``applied`` (its transaction's end unknown), oldest first."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
+        return cur.execute(
+            f"""SELECT {_COLUMNS} FROM migration_runs WHERE branch = %s AND outcome IN ('running', 'applied')
+                ORDER BY started_at, id""",
+            (branch.value,),
+        ).fetchall()
+
+
+def since(registry: Registry, branch: Branch, actor: str, started: datetime) -> list[Run]:
+    """The rows of ``actor``'s run on ``branch`` that started at ``started`` or later, oldest first."""
+    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(Run)) as cur:
+        return cur.execute(
+            f"""SELECT {_COLUMNS} FROM migration_runs WHERE branch = %s AND actor = %s AND started_at >= %s
+                ORDER BY started_at, id""",
+            (branch.value, actor, started),
+        ).fetchall()
 
 
 def mark_interrupted(registry: Registry, branch: Branch) -> None:

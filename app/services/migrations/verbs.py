@@ -38,7 +38,7 @@ from ..revisions import branch as alembic_branch
 from ..revisions import runner as alembic_runner
 from ..revisions.branch import DatabaseState
 from ..revisions.project import Graph, RevisionInfo
-from ..revisions.runner import Applied, EnvFailure
+from ..revisions.runner import Applied, EnvFailure, Planned
 from ..rows import scalar
 from ..schema import diff as schema_diff
 from ..schema import introspection
@@ -158,6 +158,25 @@ class Preview:
     skipped: tuple[Skipped, ...] = ()
 
 
+def how_it_commits(branch: Branch, stepwise: str | None, at: tuple[str, ...], count: int) -> str:
+    """What a run of ``count`` revisions leaves if it fails or dbadmin stops, said before the phrase."""
+    where = ", ".join(at) or "no revision"
+    if count == 1 and stepwise is None:
+        return f"One transaction: if it fails or dbadmin stops, {branch.label} stays at {where}."
+    if stepwise is None:
+        return (
+            f"All or nothing: the {count} revisions run in one transaction; if one fails or dbadmin stops, "
+            f"{branch.label} stays at {where}."
+        )
+    back = (
+        "the checkpoint taken first is the way back" if branch is Branch.PROD else "roll back or restore a checkpoint"
+    )
+    return (
+        f"Runs revision by revision ({stepwise}): if interrupted, {branch.label} may stop at an intermediate "
+        f"revision; {back}."
+    )
+
+
 @dataclass(frozen=True)
 class Promotion:
     dev: tuple[str, ...]
@@ -165,6 +184,7 @@ class Promotion:
     revisions: tuple[Revision, ...]
     sql: str
     skipped: tuple[Skipped, ...] = ()
+    stepwise: str | None = None  # why the revisions cannot run in one transaction (None: all or nothing)
 
     @property
     def phrase(self) -> str:
@@ -173,6 +193,10 @@ class Promotion:
     @property
     def what(self) -> str:
         return f"promoting {len(self.revisions)} revision(s) to Production"
+
+    @property
+    def commits(self) -> str:
+        return how_it_commits(Branch.PROD, self.stepwise, self.prod, len(self.revisions))
 
 
 @dataclass(frozen=True)
@@ -183,7 +207,8 @@ class Rollback:
     steps: int
     heads: tuple[str, ...]  # where the branch is now
     removes: tuple[Revision, ...]
-    targets: tuple[str, ...]  # one downgrade destination per step
+    destination: str  # what Alembic downgrades to: each step removes exactly the newest revision
+    stepwise: str | None = None  # why the downgrades cannot run in one transaction (None: all or nothing)
 
     @property
     def phrase(self) -> str | None:
@@ -192,6 +217,10 @@ class Rollback:
     @property
     def what(self) -> str:
         return f"rolling back {self.steps} revision(s) on {self.branch.label}"
+
+    @property
+    def commits(self) -> str:
+        return how_it_commits(self.branch, self.stepwise, self.heads, self.steps)
 
 
 @dataclass(frozen=True)
@@ -354,7 +383,8 @@ def plan_promotion(context: Context) -> Promotion:
             "Development and Production have diverged onto different branches of the revision "
             f"graph (Production has {', '.join(extra)}, which Development lacks): merge first"
         )
-    revisions = tuple(Revision.of(rev) for rev in graph.pending_between(dev.heads, prod.heads))
+    pending = graph.pending_between(dev.heads, prod.heads)
+    revisions = tuple(Revision.of(rev) for rev in pending)
     if not revisions:
         raise OperationRefused("Production is already at Development's revision: nothing to promote")
     try:
@@ -363,7 +393,14 @@ def plan_promotion(context: Context) -> Promotion:
         raise  # not a preview problem: env.py reached another database
     except DBAdminError as error:  # the preview is advisory (env.py offline may do what it likes): never a stop
         found = Preview("", (Skipped("all revisions", f"{error} (so the SQL was not linted either)"),))
-    return Promotion(dev=dev.heads, prod=prod.heads, revisions=revisions, sql=found.sql, skipped=found.skipped)
+    return Promotion(
+        dev=dev.heads,
+        prod=prod.heads,
+        revisions=revisions,
+        sql=found.sql,
+        skipped=found.skipped,
+        stepwise=graph.not_atomic(pending),
+    )
 
 
 # -- changing -------------------------------------------------------------------------------
@@ -388,7 +425,14 @@ def plan_rollback(context: Context, branch: Branch | str, steps: Any) -> Rollbac
             f"{', '.join(one_way)} cannot be rolled back: its file has no downgrade() (the project writes none); "
             f"restore a checkpoint of {branch.label} taken before it instead"
         )
-    return Rollback(branch, steps, heads, tuple(Revision.of(rev) for rev in removing), tuple(targets))
+    return Rollback(
+        branch,
+        steps,
+        heads,
+        tuple(Revision.of(rev) for rev in removing),
+        targets[-1],
+        graph.not_atomic(removing),  # downgrades in the order they run, newest first
+    )
 
 
 def plan_baseline(context: Context, branch: Branch | str, revision: str) -> BaselinePlan:
@@ -446,6 +490,7 @@ def upgrade(
             "heads" if steps is None else f"+{steps}",
             direction="up",
             actor=actor.name,
+            details=running.details,
             progress=running.progress,
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
@@ -474,20 +519,15 @@ def downgrade(
         _auto_checkpoint(
             context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=running.progress
         )
-        results = [  # one env.py run per step; the progress counts the steps of the whole rollback
-            _run(
-                context,
-                branch,
-                target,
-                direction="down",
-                actor=actor.name,
-                progress=running.progress,
-                counted=(number, len(plan.targets)),
-            )
-            for number, target in enumerate(plan.targets)
-        ]
-        result = RunResult(
-            branch, "down", tuple(r for res in results for r in res.revisions), plan.heads, results[-1].after
+        result = _run(  # one env.py run for every step: one transaction where the revisions allow it
+            context,
+            branch,
+            plan.destination,
+            direction="down",
+            actor=actor.name,
+            details=running.details,
+            progress=running.progress,
+            expected=tuple(rev.id for rev in plan.removes),
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
@@ -519,12 +559,15 @@ def promote(
             details=running.details,
             progress=running.progress,
         )
-        results = [
-            _run(context, Branch.PROD, head, direction="up", actor=actor.name, progress=running.progress)
-            for head in plan.dev
-        ]
-        result = RunResult(
-            Branch.PROD, "up", tuple(r for res in results for r in res.revisions), plan.prod, results[-1].after
+        result = _run(  # every head of Development in one env.py run: one transaction where the revisions allow it
+            context,
+            Branch.PROD,
+            ",".join(plan.dev),
+            direction="up",
+            actor=actor.name,
+            details=running.details,
+            progress=running.progress,
+            expected=tuple(rev.id for rev in plan.revisions),
         )
         running.details.update(after=list(result.after))
     return _after(context, "migrate.promote", actor.name, result)
@@ -715,78 +758,129 @@ def _run(
     *,
     direction: str,
     actor: str,
+    details: dict,
     progress: Progress | None = None,
-    counted: tuple[int, int] | None = None,
+    expected: tuple[str, ...] | None = None,
 ) -> RunResult:
-    """Run Alembic online, writing a migration_runs row per step as it starts and ends (and telling ``progress``).
+    """Run Alembic online in one transaction where the revisions allow it, recording each step as it goes.
 
-    ``counted``: (steps done before this run, steps in the whole operation), when this run is one of several.
+    A migration_runs row per step: ``running`` when it starts, ``applied`` when it finished inside a
+    transaction not yet committed, ``ok`` once that transaction committed (or ``failed``, or rolled
+    back with the step that failed).  ``expected``: the revisions the plan shown before the phrase
+    named; Alembic planning anything else stops the run before it starts.  ``details`` (the audit
+    row's) gains how the run committed and, on a failure, where it left the branch.
     """
-    told = progress or (lambda done, total, message: None)
-
-    def tell(done_here: int, planned_here: int, message: str) -> None:
-        if counted is None:
-            told(done_here, planned_here, message)
-        else:
-            told(counted[0] + done_here, max(counted[1], counted[0] + planned_here), message)
-
+    tell = progress or (lambda done, total, message: None)
+    graph = alembic_branch.graph(context)
     before = _read_state(context, branch).heads
     planned: list[str] = []
     run_ids: dict[str, int] = {}
     done: list[str] = []
+    committed: set[str] = set()
+    verb = "applying" if direction == "up" else "reverting"
+    mode = {"per_migration": True}
+    stepwise = graph.not_atomic(
+        [graph.info[rev] for rev in expected if graph.known(rev)]
+        if expected
+        else _plan_infos(graph, destination, before, direction)
+    )
+
+    def commit(revisions: tuple[str, ...]) -> None:
+        for revision in revisions:
+            if revision in run_ids and revision not in committed:
+                migration_runs.finish(context.registry, run_ids[revision], outcome="ok")
+                committed.add(revision)
 
     def start_next() -> None:
         if len(done) < len(planned):
             revision = planned[len(done)]
             run_ids[revision] = migration_runs.start(
-                context.registry, branch=branch, revision=revision, direction=direction, actor=actor
+                context.registry,
+                branch=branch,
+                revision=revision,
+                direction=direction,
+                actor=actor,
+                planned=len(planned),
+                together=not mode["per_migration"],
             )
-            verb = "applying" if direction == "up" else "reverting"
-            number, total = (
-                (len(done) + 1, len(planned))
-                if counted is None
-                else (counted[0] + len(done) + 1, max(counted[1], counted[0] + len(planned)))
-            )
-            tell(len(done), len(planned), f"{verb} {revision} ({number} of {total}) on {branch.label}")
+            tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
 
-    def on_plan(revisions: list[str]) -> None:
-        planned.extend(revisions)
+    def on_plan(found: Planned) -> None:
+        if expected is not None and sorted(found.revisions) != sorted(expected):
+            raise OperationRefused(
+                f"Alembic planned {', '.join(found.revisions) or 'nothing'}, not the {', '.join(expected)} shown "
+                "before the phrase (the branch or the code changed meanwhile): nothing was run"
+            )
+        details["transaction"] = "per revision" if found.per_migration else "one for the whole run"
+        if found.per_migration and found.env_chose:
+            details["transaction"] += " (env.py's choice)"
+        mode["per_migration"] = found.per_migration
+        planned.extend(found.revisions)
         start_next()
 
     def on_step(step: Applied) -> None:
-        migration_runs.finish(context.registry, run_ids[step.revision], outcome="ok")
+        commit(step.committed)
+        migration_runs.finish(context.registry, run_ids[step.revision], outcome="applied")
         done.append(step.revision)
         tell(len(done), len(planned), f"{step.revision} done")
         start_next()
 
     try:
         with _marked(context, branch) as target:
-            alembic_runner.run(
-                alembic_branch.project(context.settings),
-                target,
-                destination,
-                direction=direction,
-                on_step=on_step,
-                on_plan=on_plan,
+            commit(
+                alembic_runner.run(
+                    alembic_branch.project(context.settings),
+                    target,
+                    destination,
+                    direction=direction,
+                    on_step=on_step,
+                    on_plan=on_plan,
+                    atomic=stepwise is None,
+                )
             )
     except EnvFailure as failure:
         error = alembic_branch.translate(failure, context, branch)
         failing = planned[len(done)] if len(done) < len(planned) else None
         if not done and (failing is None or failure.kind in ("refused", "alembic")):
-            raise error from None  # nothing committed: the refusal (or Alembic's word) is all that happened
-        if failing is None:  # every revision committed, then env.py failed or was refused: the branch moved
-            raise DBAdminError(
-                f"{'applied' if direction == 'up' else 'reverted'} {', '.join(done)} on {branch.label} "
-                f"(committed), then env.py stopped: {error}"
-            ) from None
-        # A refusal after some revisions committed is a failed run: the branch moved, and the records say how far.
+            raise error from None  # nothing ran: the refusal (or Alembic's word) is all that happened
         message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
         if failing in run_ids:
             migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
-        _settle_rolled_back(context, branch, direction, done, run_ids, failing)
-        raise MigrationFailed(failing, message) from None
+        where = _settle_failed(context, branch, direction, done, run_ids, committed, failing or done[-1])
+        details["stopped_at"] = where
+        if failing is None:  # every revision finished, then env.py failed or was refused
+            raise DBAdminError(
+                f"every revision ran ({', '.join(done)}), then env.py stopped: {error}; "
+                f"{_where_it_left(branch, before, where, details)}"
+            ) from None
+        raise MigrationFailed(failing, message, _where_it_left(branch, before, where, details)) from None
+    commit(tuple(done))  # the child answered after its last commit: every step is in
     after = _read_state(context, branch).heads
     return RunResult(branch, direction, tuple(done), before, after)
+
+
+def _plan_infos(graph: Graph, destination: str, heads: tuple[str, ...], direction: str) -> list[RevisionInfo]:
+    """The revisions an upgrade to ``destination`` runs (Dev's ``up``), in order; [] when it cannot be told here."""
+    if direction != "up":
+        return []
+    try:
+        if destination.startswith("+"):
+            return graph.pending_between("heads", heads)[: int(destination[1:])]
+        return graph.pending_between(destination, heads)
+    except Exception:  # Alembic's own planning in the child says what is wrong with the destination
+        return []
+
+
+def _where_it_left(branch: Branch, before: tuple[str, ...], now: tuple[str, ...] | None, details: dict) -> str:
+    """The failed run's end, in words: where the branch was and is, and the way back when it moved."""
+    if now is None:
+        return f"{branch.label} could not be read to tell where it stopped"
+    if set(now) == set(before):
+        return f"nothing was changed: {branch.label} is still at {', '.join(before) or 'no revision'}"
+    said = f"{branch.label} is now at {', '.join(now) or 'no revision'}"
+    if checkpoint := details.get("checkpoint_id"):
+        said += f"; checkpoint #{checkpoint} (taken before the run) is the way back"
+    return said
 
 
 @contextmanager
@@ -797,22 +891,35 @@ def _marked(context: Context, branch: Branch) -> Iterator[alembic_runner.Target]
         yield replace(alembic_branch.target(context, branch), run=token)
 
 
-def _settle_rolled_back(
-    context: Context, branch: Branch, direction: str, done: list[str], run_ids: dict[str, int], failing: str
-) -> None:
-    """An env.py without transaction-per-migration rolls back the steps before the failure too: say so."""
+def _settle_failed(
+    context: Context,
+    branch: Branch,
+    direction: str,
+    done: list[str],
+    run_ids: dict[str, int],
+    committed: set[str],
+    failing: str,
+) -> tuple[str, ...] | None:
+    """After a failure, each finished step is ``ok`` or rolled back, as the branch's version table says now;
+    returns where the branch is (None when it cannot be read: the steps stay ``applied`` for recovery)."""
     try:
-        applied = alembic_branch.graph(context).ancestry(_read_state(context, branch).heads)
+        heads = _read_state(context, branch).heads
+        applied = alembic_branch.graph(context).ancestry(heads)
     except DBAdminError:
-        return  # the branch cannot be read now; the rows keep what the run itself saw
+        return None
     for revision in done:
-        if (revision in applied) != (direction == "up"):
+        if revision in committed:
+            continue
+        if (revision in applied) == (direction == "up"):
+            migration_runs.finish(context.registry, run_ids[revision], outcome="ok")
+        else:
             migration_runs.finish(
                 context.registry,
                 run_ids[revision],
                 outcome="failed",
                 error=f"rolled back together with {failing} (one transaction for the whole run)",
             )
+    return heads
 
 
 def _read_state(context: Context, branch: Branch) -> DatabaseState:

@@ -226,7 +226,7 @@ def _described(context: Context) -> tuple[Graph, str]:
             ) from None
         watched = found.watched(described["version_locations"])
         key = fingerprint(watched)
-        cache.graph = (watched, key, Graph(described["revisions"]))
+        cache.graph = (watched, key, Graph(described["revisions"], per_migration=described.get("per_migration")))
         return cache.graph[2], key
 
 

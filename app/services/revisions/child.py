@@ -27,6 +27,7 @@ server rolls back the revision that was running, as it would for the parent itse
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import inspect
@@ -34,6 +35,7 @@ import io
 import json
 import os
 import queue
+import re
 import signal
 import sys
 import threading
@@ -63,6 +65,17 @@ _ADDRESSING = {
     "sslmode", "ssl", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "target_session_attrs",
     "unix_sock", "conninfo",
 }  # fmt: skip
+
+
+# What in a revision's source means it cannot share one transaction with the others: its own commit.
+_OWN_TRANSACTION = (
+    (re.compile(r"autocommit_block"), "uses autocommit_block(), which commits what ran before it"),
+    (re.compile(r"concurrently", re.IGNORECASE), "works CONCURRENTLY, which runs outside any transaction"),
+    (re.compile(r"""\.commit\s*\(|["']\s*COMMIT\b""", re.IGNORECASE), "commits by itself"),
+)
+# ALTER TYPE ... ADD VALUE: the new value cannot be used in the transaction that added it (SQLSTATE 55P04).
+_ADDS_ENUM_VALUE = re.compile(r"add\s+value", re.IGNORECASE)
+_ENV_PER_MIGRATION = re.compile(r"transaction_per_migration\s*=\s*True")
 
 
 class Refused(Exception):
@@ -332,6 +345,11 @@ class Run:
         self.guard = Guard(request)
         self.wrapper = _load_wrapper(request)
         self.connected = False  # dbadmin's own connection to the branch worked: a later connect failure is env.py's
+        # The run's transactions: revisions finished since the last commit, those committed, and env.py's choice.
+        self.uncommitted: list[str] = []
+        self.committed: list[str] = []
+        self.per_migration: bool | None = None
+        self.env_chose = False
 
     def _plain_config(self) -> Config:
         request = self.request
@@ -404,10 +422,18 @@ class Run:
                     # OpenStack's revisions have none by policy: a rollback through them is refused before it starts.
                     "reversible": callable(getattr(rev.module, "downgrade", None)),
                 }
+                | _transaction_needs(rev.path)
                 for rev in script.walk_revisions()
             ]
+            env = Path(script.dir, "env.py")
+            env_text = env.read_text(errors="replace") if env.is_file() else ""
             return {
                 "revisions": revisions,
+                "per_migration": (
+                    "env.py runs each revision in its own transaction (transaction_per_migration=True)"
+                    if _ENV_PER_MIGRATION.search(env_text)
+                    else None
+                ),
                 "script_location": str(Path(script.dir).resolve()),
                 "version_locations": [str(Path(p).resolve()) for p in script._version_locations],
             }
@@ -432,7 +458,12 @@ class Run:
         return dict(found, handover=self.guard.handover(self.request.get("wrapper_label")))
 
     def run(self) -> dict:
-        """Upgrade or downgrade to ``destination``, telling the parent the plan and each finished step."""
+        """Upgrade or downgrade to ``destination``, telling the parent the plan and each finished step.
+
+        With ``atomic`` in the request, every step runs in one transaction (Alembic's own default),
+        unless env.py chose transaction per migration itself.  Each ``step`` event lists the
+        revisions whose transaction has committed so far; the ``result`` comes after the last commit.
+        """
         request = self.request
         destination, up = _revisions(request["destination"]), request["direction"] == "up"
         script_holder: dict[str, ScriptDirectory] = {}
@@ -441,15 +472,33 @@ class Run:
             # The same planning calls alembic.command.upgrade / downgrade make.
             script = script_holder["script"]
             steps = script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
-            self.channel.ask("plan", revisions=[step.revision.revision for step in steps])
+            self.channel.ask(
+                "plan",
+                revisions=[step.revision.revision for step in steps],
+                per_migration=self.per_migration,
+                env_chose=self.env_chose,
+            )
             return steps
 
         def step(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
             # For a downgrade step too, up_revision_id is the revision the step concerns (the one removed).
-            self.channel.ask("step", revision=step.up_revision_id, direction="up" if step.is_upgrade else "down")
+            self.channel.ask(
+                "step",
+                revision=step.up_revision_id,
+                direction="up" if step.is_upgrade else "down",
+                committed=list(self.committed),
+            )
+            self.uncommitted.append(step.up_revision_id)
 
-        self._online(plan, destination_rev=destination, on_step=step, holder=script_holder)
-        return {"handover": self.guard.handover(request.get("wrapper_label"))}
+        self._online(
+            plan, destination_rev=destination, on_step=step, holder=script_holder, atomic=bool(request.get("atomic"))
+        )
+        return {"handover": self.guard.handover(request.get("wrapper_label")), "committed": list(self.committed)}
+
+    def _on_commit(self, connection: Any) -> None:
+        """SQLAlchemy's ``commit`` event (just before the driver commits): what finished so far is committing."""
+        self.committed.extend(self.uncommitted)
+        self.uncommitted.clear()
 
     def stamp(self) -> dict:
         """Record ``revision`` in the version table without running anything (a baseline)."""
@@ -499,7 +548,7 @@ class Run:
 
     # -- env.py with dbadmin's hooks ------------------------------------------------------------
 
-    def _online(self, fn: Callable, *, holder: dict | None = None, **kw: Any) -> None:
+    def _online(self, fn: Callable, *, holder: dict | None = None, atomic: bool = False, **kw: Any) -> None:
         """Run env.py online, offering it a connection to the branch in ``config.attributes['connection']``."""
         with self.session() as config:
             script = ScriptDirectory.from_config(config)
@@ -510,7 +559,7 @@ class Run:
                 # future=True: SQLAlchemy 1.4's 2.0-style Connection (commit()); 2.x accepts it as its only mode.
                 engine = create_engine(self.request["connection_url"], poolclass=sa_pool.NullPool, future=True)
             except ImportError:  # no synchronous driver here (an asyncpg-only application): nothing to hand over
-                with self._environment(config, script, fn=fn, **kw):
+                with self._environment(config, script, fn=fn, atomic=atomic, **kw):
                     self._call(script.run_env)
                 return
             self.guard.own.append(engine.dialect)
@@ -520,7 +569,7 @@ class Run:
                     # Alembic's cookbook: an env.py that finds a connection here uses it.
                     config.attributes["connection"] = connection
                     self.guard.handed = connection
-                    with self._environment(config, script, fn=fn, **kw):
+                    with self._environment(config, script, fn=fn, atomic=atomic, **kw):
                         self._call(script.run_env)
                     if connection.in_transaction():
                         # env.py used it inside a transaction of its own (Alembic then commits nothing itself).
@@ -533,14 +582,21 @@ class Run:
         return self.wrapper.call(body) if self.wrapper is not None else body()
 
     def _environment(
-        self, config: Config, script: ScriptDirectory, *, on_step: Callable | None = None, **kw: Any
+        self,
+        config: Config,
+        script: ScriptDirectory,
+        *,
+        on_step: Callable | None = None,
+        atomic: bool = False,
+        **kw: Any,
     ) -> EnvironmentContext:
         """An EnvironmentContext whose ``configure`` (what env.py calls) checks the database and adds hooks.
 
         The wrapper is set on the instance, not in a subclass: Alembic installs the
         ``alembic.context`` proxy from the instance's attributes, keyed by the exact class.
-        Transaction per migration is the default, so a failure leaves the branch at the
-        last revision that succeeded; an env.py that sets it itself keeps its choice.
+        ``atomic``: one transaction for the whole run (a failure or a crash leaves the branch where it
+        was); otherwise a transaction per migration (a failure leaves the last revision that succeeded).
+        An env.py that sets ``transaction_per_migration`` itself keeps its choice.
         """
         environment = EnvironmentContext(config, script, **kw)
         configure = environment.configure
@@ -564,8 +620,13 @@ class Run:
             if on_step is not None:
                 callbacks.append(on_step)
             given["on_version_apply"] = callbacks
-            if given.get("transaction_per_migration") is None:
-                given["transaction_per_migration"] = True
+            self.env_chose = given.get("transaction_per_migration") is not None
+            if not self.env_chose:
+                given["transaction_per_migration"] = not atomic
+            self.per_migration = bool(given["transaction_per_migration"])
+            if not as_sql:
+                with contextlib.suppress(Exception):  # not knowing of a commit only means knowing it at the end
+                    event.listen(given["connection"], "commit", self._on_commit)
             configure(**given)
 
         environment.configure = configure_checked  # type: ignore[method-assign]  # on this one instance
@@ -595,6 +656,18 @@ def _with_driver(request: dict) -> dict:
     return dict(
         request, **{key: value for key, value in named.items() if request.get(key, "").startswith("postgresql://")}
     )
+
+
+def _transaction_needs(path: str | None) -> dict:
+    """What a revision's source says about sharing a transaction: the reason it cannot, if any, and whether it
+    adds an enum value (later revisions in the same transaction cannot use it)."""
+    try:
+        text = Path(path).read_text(errors="replace") if path else ""
+    except OSError:
+        text = ""
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    reason = next((said for pattern, said in _OWN_TRANSACTION if pattern.search(code)), None)
+    return {"own_transaction": reason, "adds_enum_value": bool(_ADDS_ENUM_VALUE.search(code))}
 
 
 def _revisions(value: str) -> Any:

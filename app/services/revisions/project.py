@@ -321,14 +321,27 @@ class RevisionInfo:
     message: str
     file: str | None
     reversible: bool = True  # its file has a downgrade()
+    own_transaction: str | None = None  # why it cannot share a transaction (it commits by itself), from its source
+    adds_enum_value: bool = False  # ALTER TYPE ... ADD VALUE: usable only once committed
 
 
 class Graph:
-    """The revision graph from the project's described revisions (Alembic's own RevisionMap)."""
+    """The revision graph from the project's described revisions (Alembic's own RevisionMap).
 
-    def __init__(self, revisions: list[dict]) -> None:
+    ``per_migration``: why env.py runs every revision in a transaction of its own, if it does.
+    """
+
+    def __init__(self, revisions: list[dict], *, per_migration: str | None = None) -> None:
+        self.per_migration = per_migration
         self.info = {
-            r["revision"]: RevisionInfo(r["revision"], r.get("message") or "", r.get("file"), r.get("reversible", True))
+            r["revision"]: RevisionInfo(
+                r["revision"],
+                r.get("message") or "",
+                r.get("file"),
+                r.get("reversible", True),
+                r.get("own_transaction"),
+                bool(r.get("adds_enum_value")),
+            )
             for r in revisions
         }
         self._map = RevisionMap(
@@ -361,6 +374,16 @@ class Graph:
         upper_arg: Any = tuple(upper) if not isinstance(upper, str) else upper
         found = self._map.iterate_revisions(upper_arg, lower_arg, implicit_base=True)
         return [self.info[rev.revision] for rev in reversed(list(found))]
+
+    def not_atomic(self, revisions: Sequence[RevisionInfo]) -> str | None:
+        """Why ``revisions`` (in the order they run) cannot run in one transaction, or None when they can."""
+        if self.per_migration:
+            return self.per_migration
+        if own := next((rev for rev in revisions if rev.own_transaction), None):
+            return f"{own.id} {own.own_transaction}"
+        if enum := next((rev for rev in revisions[:-1] if rev.adds_enum_value), None):
+            return f"{enum.id} adds an enum value, which the revisions after it can use only once it is committed"
+        return None
 
     def ancestry(self, heads: Sequence[str]) -> set[str]:
         """Every revision applied when the database is at ``heads`` (the heads themselves included)."""

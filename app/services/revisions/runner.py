@@ -67,10 +67,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Applied:
-    """One migration step that finished inside the branch's transaction."""
+    """One migration step that finished inside the branch's transaction (not yet committed)."""
 
     revision: str
     direction: str  # "up" | "down"
+    committed: tuple[str, ...] = ()  # every revision of the run whose transaction had committed before this step
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What the run will do, as env.py set it up: the revisions, in order, and how they commit."""
+
+    revisions: tuple[str, ...]
+    per_migration: bool  # a transaction per revision (else one for the whole run)
+    env_chose: bool  # env.py set transaction_per_migration itself
 
 
 class EnvFailure(Exception):
@@ -114,21 +124,26 @@ def run(
     *,
     direction: str,
     on_step: Callable[[Applied], None],
-    on_plan: Callable[[list[str]], None],
-) -> None:
+    on_plan: Callable[[Planned], None],
+    atomic: bool = False,
+) -> tuple[str, ...]:
     """Upgrade or downgrade ``target`` to ``destination`` online; each callback runs before the child goes on.
 
+    ``atomic``: all steps in one transaction, unless env.py chose otherwise (``Planned`` says).
     ``on_step`` is told of a revision while its transaction is still open, so a row
-    written there is never missing for a revision that committed.
+    written there is never missing for a revision that committed.  Returns the revisions committed.
     """
 
     def on_event(kind: str, message: dict) -> None:
         if kind == "plan":
-            on_plan(message["revisions"])
+            on_plan(
+                Planned(tuple(message["revisions"]), bool(message.get("per_migration")), bool(message.get("env_chose")))
+            )
         elif kind == "step":
-            on_step(Applied(message["revision"], message["direction"]))
+            on_step(Applied(message["revision"], message["direction"], tuple(message.get("committed") or ())))
 
-    _call(project, {"command": "run", "destination": destination, "direction": direction}, target, on_event)
+    request = {"command": "run", "destination": destination, "direction": direction, "atomic": atomic}
+    return tuple(_call(project, request, target, on_event).get("committed") or ())
 
 
 def offline_sql(

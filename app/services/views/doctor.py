@@ -165,13 +165,14 @@ def _leftovers_check(context: Context, branch: Branch) -> Check:
             ).fetchone()
             runs = scalar(
                 conn.execute(
-                    "SELECT count(*) FROM migration_runs WHERE branch = %s AND outcome = 'running'", (branch.value,)
+                    "SELECT count(*) FROM migration_runs WHERE branch = %s AND outcome IN ('running', 'applied')",
+                    (branch.value,),
                 )
             )
         if lock is not None:
             found.append(f"the lock of '{lock[0]}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, whose process died")
         if runs:
-            found.append(f"{runs} migration step(s) still 'running'")
+            found.append(f"{runs} migration step(s) a stopped dbadmin did not finish")
         found += [
             f"checkpoint #{row.id} still 'creating'"
             for row in catalog.list_for_branch(registry, branch, statuses=("creating",))
