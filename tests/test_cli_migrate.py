@@ -23,21 +23,25 @@ def env(databases):
 def test_workflow_from_status_to_promotion(env):
     status = run_cli("migrate", "status", "dev", "--check", env=env)
     assert status.returncode == 1 and "not under migrations yet" in status.stdout and "0005" in status.stdout
-    up = run_cli("migrate", "up", "dev", "--steps", "3", "--reason", "try it", env=env)
+    up = run_cli("migrate", "up", "dev", "--steps", "2", "--reason", "try it", env=env)
     assert up.returncode == 0, up.stderr
-    assert "Development: applied 0001, 0002, 0003; now at 0003" in up.stdout
+    assert "Development: applied 0001, 0002; now at 0002" in up.stdout
+    rest = run_cli("migrate", "sql", "dev", env=env)  # 0003 indexes orders, a table already there: it locks writes
+    assert "require-concurrent-index-creation" in rest.stderr  # lint on stderr, SQL alone on stdout
     assert run_cli("migrate", "up", "dev", env=env).returncode == 0
     assert run_cli("migrate", "status", "dev", "--check", env=env).returncode == 0
 
     sql = run_cli("migrate", "sql", "prod", env=env)
     assert sql.returncode == 0 and sql.stdout.startswith("BEGIN;") and "CREATE TABLE users" in sql.stdout
-    assert "require-concurrent-index-creation" in sql.stderr  # lint on stderr, SQL alone on stdout
+    assert sql.stdout.count("COMMIT;") == 1  # one transaction, as the promotion runs
+    assert "require-concurrent-index-creation" not in sql.stderr  # orders is created in the same transaction
 
     wrong = run_cli("migrate", "promote", "--confirm", "PROMOTE 4", env=env)
     assert wrong.returncode == 1 and "needs the exact phrase 'PROMOTE 5'" in wrong.stderr
     promoted = run_cli("migrate", "promote", "--confirm", "PROMOTE 5", env=env)
     assert promoted.returncode == 0, promoted.stderr
     assert "Production will receive 5 revision(s)" in promoted.stdout and "now at 0005" in promoted.stdout
+    assert "All or nothing: the 5 revisions run in one transaction" in promoted.stdout
 
     history = run_cli("migrate", "history", "prod", env=env)
     assert history.returncode == 0 and history.stdout.count("(cli)") >= 5

@@ -247,6 +247,11 @@ def test_sql_preview_of_pending_revisions(shop):
 
 
 def test_lint_flags_risky_operations_per_revision(shop):
+    """Lint reads the SQL as it runs, in one transaction: an index on a table made in the same transaction locks
+    nobody out, one on a table already there does."""
+    fresh = {(f.revision, f.rule) for f in migrations.lint_pending(shop, "dev")}
+    assert ("0003", "require-concurrent-index-creation") not in fresh and fresh  # orders is made by 0002, same run
+    migrations.upgrade(shop, "dev", actor=ME, steps=2)
     findings = migrations.lint_pending(shop, "dev")
     rules = {(f.revision, f.rule) for f in findings}
     assert ("0003", "require-concurrent-index-creation") in rules
@@ -313,6 +318,7 @@ def test_a_promotion_failing_in_revision_3_of_5_leaves_production_exactly_where_
     assert plan.stepwise is None and plan.commits == (
         "All or nothing: the 5 revisions run in one transaction; if one fails or dbadmin stops, Production stays at p0."
     )
+    assert plan.sql.count("BEGIN;") == plan.sql.count("COMMIT;") == 1  # the preview shows the one transaction
     with pytest.raises(MigrationFailed) as caught:
         migrations.promote(context, actor=ME, confirm=plan.phrase)
     said = "migration r3 failed: no room on this branch; nothing was changed: Production is still at p0"
@@ -345,6 +351,7 @@ def test_a_promotion_that_cannot_be_one_transaction_says_so_before_the_phrase_an
         "Runs revision by revision (r3 uses autocommit_block(), which commits what ran before it): if interrupted, "
         "Production may stop at an intermediate revision; the checkpoint taken first is the way back."
     )
+    assert plan.sql.count("COMMIT;") > 1
     with pytest.raises(MigrationFailed) as caught:
         migrations.promote(context, actor=ME, confirm=plan.phrase)
     last = actions(context)[-1]

@@ -54,7 +54,7 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     expect(page.get_by_test_id("migrations-status")).to_have_text("not under migrations yet (0 tables)")
     expect(page.get_by_test_id("pending")).to_contain_text("create users")
     page.get_by_test_id("sql-preview").click()
-    expect(page.get_by_test_id("sql-preview")).to_contain_text("0003 · require-concurrent-index-creation")
+    expect(page.get_by_test_id("sql-preview")).to_contain_text("prefer-bigint-over-int")
     screenshot(page, "migrations")
     page.get_by_test_id("run-up").click()
     expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
@@ -73,6 +73,11 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     page.goto(f"{base}/admin/?branch=prod&tab=migrations")
     page.get_by_test_id("promote").click()
     expect(page.get_by_test_id("confirm-dialog")).to_contain_text("receiving 5 revision(s)")
+    expect(page.get_by_test_id("confirm-dialog")).to_contain_text(
+        "All or nothing: the 5 revisions run in one transaction; if one fails or dbadmin stops, Production stays "
+        "at no revision."
+    )
+    screenshot(page, "promote-confirm")
     confirm_with(page, "PROMOTE 5", production=True)
     expect(page.get_by_test_id("migrations-status")).to_have_text("up to date", timeout=30000)
 

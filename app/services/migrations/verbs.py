@@ -305,7 +305,7 @@ def preview(context: Context, branch: Branch | str, *, destination: str = "heads
     branch = Branch.parse(branch)
     graph = alembic_branch.graph(context)
     state = _read_state(context, branch)
-    if not _pending(graph, destination, state.heads):
+    if not (pending := _pending(graph, destination, state.heads)):
         return Preview("")
     if len(state.heads) > 1:
         raise OperationRefused(
@@ -314,7 +314,11 @@ def preview(context: Context, branch: Branch | str, *, destination: str = "heads
     start = state.heads[0] if state.heads else None
     try:
         sql, skipped = alembic_runner.offline_sql(
-            alembic_branch.project(context.settings), alembic_branch.target(context, branch), start, destination
+            alembic_branch.project(context.settings),
+            alembic_branch.target(context, branch),
+            start,
+            destination,
+            atomic=graph.not_atomic(pending) is None,
         )
     except EnvFailure as failure:
         raise alembic_branch.translate(failure, context, branch) from None

@@ -529,8 +529,14 @@ class Run:
                     _render_or_skip(step, output, skipped)
                 return steps
 
-            environment = self._environment(
-                config, script, fn=plan, as_sql=True, starting_rev=request.get("start"), destination_rev=destination
+            environment = self._environment(  # BEGIN and COMMIT where the run will have them
+                config,
+                script,
+                fn=plan,
+                as_sql=True,
+                atomic=bool(request.get("atomic")),
+                starting_rev=request.get("start"),
+                destination_rev=destination,
             )
             with environment:
                 script.run_env()

@@ -147,12 +147,18 @@ def run(
 
 
 def offline_sql(
-    project: Project, target: Target, start: str | None, destination: str, *, direction: str = "up"
+    project: Project,
+    target: Target,
+    start: str | None,
+    destination: str,
+    *,
+    direction: str = "up",
+    atomic: bool = False,
 ) -> tuple[str, list[dict]]:
-    """The SQL Alembic's offline mode renders from ``start`` to ``destination``, and the revisions it could not."""
-    found = _call(
-        project, {"command": "sql", "start": start, "destination": destination, "direction": direction}, target
-    )
+    """The SQL Alembic's offline mode renders from ``start`` to ``destination``, and the revisions it could not
+    (``atomic``: in one transaction, as the run will be)."""
+    request = {"command": "sql", "start": start, "destination": destination, "direction": direction}
+    found = _call(project, request | {"atomic": atomic}, target)
     return found["sql"], found["skipped"]
 
 
