@@ -20,9 +20,7 @@ from .context import Context
 from .errors import BranchBusy, DBAdminError
 from .frame import audit, oplock
 from .frame.access import SYSTEM
-from .migrations import runs as migration_runs
-from .registry import CONTROL
-from .revisions import branch as alembic_branch
+from . import migrations
 
 
 def recover(context: Context, branch: Branch) -> list[str]:
@@ -37,12 +35,12 @@ def recover(context: Context, branch: Branch) -> list[str]:
         """A migration a dead dbadmin abandoned: its steps settled first, so its audit row says where it stopped."""
         if not operation.startswith("migrate."):
             return None
-        lines, learned = _settled_runs(context, branch, (actor, since))
+        lines, learned = migrations.settle_leftovers(context, branch, (actor, since))
         settled.extend(lines)
         return learned
 
     with oplock.hold(context.registry, branch, operation="recover", actor=SYSTEM.name, explain=explain):
-        settled += _settled_runs(context, branch)[0]
+        settled += migrations.settle_leftovers(context, branch)[0]
         settled += checkpoints.settle(context, branch)
         for path in leftover_partials(context, branch):  # we hold the branch: none of its dumps is writing
             path.unlink(missing_ok=True)
@@ -58,60 +56,6 @@ def recover(context: Context, branch: Branch) -> list[str]:
             details={"settled": settled},
         )
     return settled
-
-
-def _settled_runs(
-    context: Context, branch: Branch, run: tuple[str, datetime] | None = None
-) -> tuple[list[str], dict | None]:
-    """Migration steps a stopped dbadmin left: each ``applied`` one is ``ok`` or rolled back as the branch's version
-    table says (its transaction committed or not), every ``running`` one interrupted.  Returns a line saying where
-    the branch stopped and the checkpoint taken before the run, and, for ``run`` (the actor and start of the
-    abandoned operation), details for its audit row: ``finished`` when every step it planned committed."""
-    rows = migration_runs.unsettled(context.registry, branch)
-    if not rows:
-        return [], None
-    try:
-        heads: tuple[str, ...] | None = alembic_branch.state(context, branch).heads
-        present = alembic_branch.graph(context).ancestry(heads or ())
-    except DBAdminError:
-        heads, present = None, set()
-    kept, undone = [], []
-    for row in rows:
-        if row.outcome == "applied" and heads is not None and (row.revision in present) == (row.direction == "up"):
-            migration_runs.finish(context.registry, row.id, outcome="ok")
-            kept.append(row.revision)
-            continue
-        if row.outcome == "applied":
-            migration_runs.finish(
-                context.registry,
-                row.id,
-                outcome="interrupted",
-                error="dbadmin stopped before this step's transaction committed: rolled back"
-                if heads is not None
-                else "dbadmin stopped before this step's transaction was known to commit (the branch could not be read)",
-            )
-        undone.append(row.revision)
-    migration_runs.mark_interrupted(context.registry, branch)
-    where = f"{branch.label} is at {', '.join(heads) or 'no revision'}" if heads is not None else "unknown"
-    said = f"migration steps a stopped dbadmin left: {', '.join(kept) or 'none'} committed, {', '.join(undone) or 'none'} not; {where}"
-    with context.registry.connection(CONTROL) as conn:
-        found = conn.execute(
-            """SELECT id FROM admin_checkpoints WHERE branch = %s AND label LIKE 'auto: before migrate.%%'
-                      AND created_at <= %s AND status = 'ready' ORDER BY created_at DESC LIMIT 1""",
-            (branch.value, rows[0].started_at),
-        ).fetchone()
-    checkpoint = found[0] if found else None
-    if checkpoint is not None:
-        said += f"; checkpoint #{checkpoint} (taken before the run) is the way back"
-    if run is None:
-        return [said], None
-    steps = migration_runs.since(context.registry, branch, *run)
-    learned: dict = {"stopped_at": list(heads) if heads is not None else None, "steps": said}
-    if checkpoint is not None:
-        learned["checkpoint_id"] = checkpoint
-    if steps and len(steps) == steps[0].planned and all(step.outcome == "ok" for step in steps):
-        learned |= {"finished": True, "revisions": [step.revision for step in steps]}
-    return [said], learned
 
 
 def leftover_partials(context: Context, branch: Branch) -> list[Path]:

@@ -253,12 +253,19 @@ def test_killed_during_a_migration(shop, tmp_path, operation, step):
             assert any(f"is at {at}" in line for line in recovered.details["settled"]), recovered.details
 
 
-def test_killed_after_the_run_committed_is_ok_in_both_records(shop, tmp_path):
-    """Killed after the transaction committed, before the steps were marked ok: the steps are ok from the version
-    table, and the promotion is ok (recovered) in the audit log, naming its revisions."""
+COMMITTED_STEPS = [
+    Step("runs", "finish", match="ok"),  # committed, no step marked ok yet
+    Step("runs", "finish", "after", nth=5, match="ok"),  # every step marked ok, the audit row not written
+]
+
+
+@pytest.mark.parametrize("step", COMMITTED_STEPS, ids=[str(s) for s in COMMITTED_STEPS])
+def test_killed_after_the_run_committed_is_ok_in_both_records(shop, tmp_path, step):
+    """Killed after the transaction committed, before the run was recorded as done: the steps are ok from the
+    version table, and the promotion is ok (recovered) in the audit log, naming its revisions."""
     migrations.upgrade(shop, "dev", actor=admin("setup"))
     dev = state(shop, "dev")
-    kill(shop, tmp_path, Step("runs", "finish", match="ok"), operation="promote", confirm="PROMOTE 5")
+    kill(shop, tmp_path, step, operation="promote", confirm="PROMOTE 5")
     with restart(shop) as again:
         assert state(again, "prod")[0] == dev[0]
         settled(again, "prod", allowed=[state(again, "prod")], action="migrate.promote", done=True)

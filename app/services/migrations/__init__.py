@@ -29,6 +29,7 @@ from .verbs import (
     promote,
     record_attempt,
     revisions,
+    settle_leftovers,
     status,
     upgrade,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "promote",
     "record_attempt",
     "revisions",
+    "settle_leftovers",
     "status",
     "upgrade",
 ]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import capture, checkpoints, server_admin
 from ..branch import Branch
@@ -39,6 +39,7 @@ from ..revisions import runner as alembic_runner
 from ..revisions.branch import DatabaseState
 from ..revisions.project import Graph, RevisionInfo
 from ..revisions.runner import Applied, EnvFailure, Planned
+from ..registry import CONTROL
 from ..rows import scalar
 from ..schema import diff as schema_diff
 from ..schema import introspection
@@ -775,6 +776,7 @@ def _run(
     row's) gains how the run committed and, on a failure, where it left the branch.
     """
     tell = progress or (lambda done, total, message: None)
+    settle_leftovers(context, branch)  # steps a killed run left are judged before this run moves the branch
     graph = alembic_branch.graph(context)
     before = _read_state(context, branch).heads
     planned: list[str] = []
@@ -843,24 +845,50 @@ def _run(
                 )
             )
     except EnvFailure as failure:
-        error = alembic_branch.translate(failure, context, branch)
-        failing = planned[len(done)] if len(done) < len(planned) else None
-        if not done and (failing is None or failure.kind in ("refused", "alembic")):
-            raise error from None  # nothing ran: the refusal (or Alembic's word) is all that happened
-        message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
-        if failing in run_ids:
-            migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
-        where = _settle_failed(context, branch, direction, done, run_ids, committed, failing or done[-1])
-        details["stopped_at"] = where
-        if failing is None:  # every revision finished, then env.py failed or was refused
+        _fail(context, branch, failure, direction, before, planned, done, run_ids, committed, details)
+    if not_seen := [revision for revision in done if revision not in committed]:
+        # env.py ended without the commit the child saw: only the version table says whether the steps are in.
+        where = _settle_failed(
+            context, branch, direction, done, run_ids, committed, not_seen[-1], "env.py ended without committing it"
+        )
+        if where is None or committed != set(done):
+            details["stopped_at"] = where
             raise DBAdminError(
-                f"every revision ran ({', '.join(done)}), then env.py stopped: {error}; "
+                f"env.py ended without committing {', '.join(r for r in done if r not in committed)}; "
                 f"{_where_it_left(branch, before, where, details)}"
-            ) from None
-        raise MigrationFailed(failing, message, _where_it_left(branch, before, where, details)) from None
-    commit(tuple(done))  # the child answered after its last commit: every step is in
+            )
     after = _read_state(context, branch).heads
     return RunResult(branch, direction, tuple(done), before, after)
+
+
+def _fail(
+    context: Context,
+    branch: Branch,
+    failure: EnvFailure,
+    direction: str,
+    before: tuple[str, ...],
+    planned: list[str],
+    done: list[str],
+    run_ids: dict[str, int],
+    committed: set[str],
+    details: dict,
+) -> NoReturn:
+    """A run that ended in a failure: its rows settled from the branch, and the error saying where it left it."""
+    error = alembic_branch.translate(failure, context, branch)
+    failing = planned[len(done)] if len(done) < len(planned) else None
+    message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
+    if failing in run_ids:
+        migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
+    if not done and (failing is None or failure.kind in ("refused", "alembic")):
+        raise error from None  # nothing ran: the refusal (or Alembic's word) is all that happened
+    where = _settle_failed(context, branch, direction, done, run_ids, committed, failing or done[-1])
+    details["stopped_at"] = where
+    if failing is None:  # every revision finished, then env.py failed or was refused
+        raise DBAdminError(
+            f"every revision ran ({', '.join(done)}), then env.py stopped: {error}; "
+            f"{_where_it_left(branch, before, where, details)}"
+        ) from None
+    raise MigrationFailed(failing, message, _where_it_left(branch, before, where, details)) from None
 
 
 def _plan_infos(graph: Graph, destination: str, heads: tuple[str, ...], direction: str) -> list[RevisionInfo]:
@@ -873,6 +901,74 @@ def _plan_infos(graph: Graph, destination: str, heads: tuple[str, ...], directio
         return graph.pending_between(destination, heads)
     except Exception:  # Alembic's own planning in the child says what is wrong with the destination
         return []
+
+
+def settle_leftovers(
+    context: Context, branch: Branch, run: tuple[str, datetime] | None = None
+) -> tuple[list[str], dict | None]:
+    """Migration steps a stopped dbadmin left (call holding the branch): each ``applied`` one is ``ok`` or rolled
+    back as the branch's version table says now (its transaction committed or not), every ``running`` one
+    interrupted; ``applied`` ones stay as they are while the branch cannot be read.  Returns a line saying where the
+    branch is, and, for ``run`` (the actor and start of an abandoned operation), details for its audit row: where
+    it stopped, the checkpoint it took, and ``finished`` when every step it planned committed."""
+    rows = migration_runs.unsettled(context.registry, branch)
+    heads: tuple[str, ...] | None = None
+    said = ""
+    if rows:
+        try:
+            heads = _read_state(context, branch).heads
+            present = alembic_branch.graph(context).ancestry(heads)
+        except DBAdminError:
+            heads, present = None, set()
+        kept, undone = [], []
+        for row in rows:
+            if row.outcome == "applied" and heads is None:
+                continue  # its transaction's end is unknown: the next start reads the branch again
+            if row.outcome == "applied" and (row.revision in present) == (row.direction == "up"):
+                migration_runs.finish(context.registry, row.id, outcome="ok")
+                kept.append(row.revision)
+                continue
+            if row.outcome == "applied":
+                migration_runs.finish(
+                    context.registry,
+                    row.id,
+                    outcome="interrupted",
+                    error="dbadmin stopped before this step's transaction committed: rolled back",
+                )
+            undone.append(row.revision)
+        migration_runs.mark_interrupted(context.registry, branch)
+        where = (
+            f"{branch.label} is at {', '.join(heads) or 'no revision'}"
+            if heads is not None
+            else f"{branch.label} could not be read: steps whose commit is unknown are settled at the next start"
+        )
+        said = (
+            f"migration steps a stopped dbadmin left: {', '.join(kept) or 'none'} committed, "
+            f"{', '.join(undone) or 'none'} not; {where}"
+        )
+    if run is None:
+        return ([said] if said else []), None
+    actor, since = run
+    steps = migration_runs.since(context.registry, branch, actor, since)
+    if not steps:
+        return ([said] if said else []), None
+    with context.registry.connection(CONTROL) as conn:
+        found = conn.execute(  # the checkpoint this operation took before its run, and no other
+            """SELECT id FROM admin_checkpoints WHERE branch = %s AND label LIKE 'auto: before migrate.%%'
+                      AND created_by = %s AND created_at >= %s AND created_at <= %s AND status = 'ready'
+               ORDER BY created_at DESC LIMIT 1""",
+            (branch.value, actor, since, steps[0].started_at),
+        ).fetchone()
+    learned: dict = {"steps": said} if said else {}
+    if heads is not None:
+        learned["stopped_at"] = list(heads)
+    if found:
+        learned["checkpoint_id"] = found[0]
+        if said and heads is not None:
+            learned["steps"] = said + f"; checkpoint #{found[0]} (taken before the run) is the way back"
+    if len(steps) == steps[0].planned and all(step.outcome == "ok" for step in steps):
+        learned |= {"finished": True, "revisions": [step.revision for step in steps]}
+    return ([learned.get("steps", said)] if said else []), learned
 
 
 def _where_it_left(branch: Branch, before: tuple[str, ...], now: tuple[str, ...] | None, details: dict) -> str:
@@ -903,6 +999,7 @@ def _settle_failed(
     run_ids: dict[str, int],
     committed: set[str],
     failing: str,
+    why: str | None = None,
 ) -> tuple[str, ...] | None:
     """After a failure, each finished step is ``ok`` or rolled back, as the branch's version table says now;
     returns where the branch is (None when it cannot be read: the steps stay ``applied`` for recovery)."""
@@ -916,12 +1013,13 @@ def _settle_failed(
             continue
         if (revision in applied) == (direction == "up"):
             migration_runs.finish(context.registry, run_ids[revision], outcome="ok")
+            committed.add(revision)
         else:
             migration_runs.finish(
                 context.registry,
                 run_ids[revision],
                 outcome="failed",
-                error=f"rolled back together with {failing} (one transaction for the whole run)",
+                error=why or f"rolled back together with {failing} (one transaction for the whole run)",
             )
     return heads
 

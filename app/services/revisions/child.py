@@ -472,6 +472,12 @@ class Run:
             # The same planning calls alembic.command.upgrade / downgrade make.
             script = script_holder["script"]
             steps = script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
+            if not self.per_migration and getattr(context, "_transaction", None) is None:
+                if not getattr(context, "_in_external_transaction", True):
+                    # env.py runs the migrations outside context.begin_transaction(): one transaction would
+                    # never commit; a transaction per migration commits each, as Alembic does for it then.
+                    context._transaction_per_migration = True
+                    self.per_migration = True
             self.channel.ask(
                 "plan",
                 revisions=[step.revision.revision for step in steps],
