@@ -68,3 +68,21 @@ def test_a_running_operation_shows_its_progress_to_every_process(shop):
     told = [line.split(" UTC: ", 1)[1] for line in seen if " UTC: " in line]  # what an earlier report said
     assert told and all(said.startswith(("pg_dump", "counting rows")) for said in told), seen
     assert oplock.holder(shop.registry, "dev") is None  # and it goes with the lock
+
+
+def test_a_branch_held_for_another_branchs_operation_says_whose_and_is_recorded_once(shop):
+    """A promotion holds Development too: a second caller is told it is Production's promotion; were it abandoned,
+    Development's lock row is not a second audit row (Production's is the one)."""
+    from dbadmin.services.branch import Branch
+    from tests.helpers import actions
+
+    with oplock.hold(shop.registry, "dev", operation="migrate.promote", actor="alice", for_branch=Branch.PROD):
+        found = oplock.holder(shop.registry, "dev")
+        assert found is not None and found.describe().startswith("busy: migrate.promote on Production by alice")
+    with shop.registry.connection("control") as conn:  # as a killed process leaves it
+        conn.execute(
+            "INSERT INTO branch_locks (branch, operation, actor, pid) VALUES ('dev', 'migrate.promote@prod', 'bob', 0)"
+        )
+    with oplock.hold(shop.registry, "dev", operation="migrate.up", actor="alice"):
+        pass
+    assert not [a for a in actions(shop) if a.actor == "bob"]

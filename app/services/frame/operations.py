@@ -66,7 +66,9 @@ def operation(
             with ExitStack() as locks:
                 if locked:
                     for held in branches:
-                        locks.enter_context(oplock.hold(context.registry, held, operation=action, actor=actor.name))
+                        locks.enter_context(
+                            oplock.hold(context.registry, held, operation=action, actor=actor.name, for_branch=parsed)
+                        )
                     running.progress = oplock.sharing(context.registry, parsed, progress)
                 elif progress is not None:
                     running.progress = progress

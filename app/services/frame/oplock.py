@@ -60,6 +60,10 @@ WHERE l.branch = %(branch)s
 """
 
 
+# In a lock row's operation: held for another branch's operation (``migrate.promote@prod`` on Development).
+_FOR = "@"
+
+
 # Per operation, how to tell that an abandoned one had in fact finished its work (a checkpoint whose
 # row says ready, a restore whose swap happened): the audit row then says ok, as the catalog does.
 Finished = Callable[[Registry, Branch, str, datetime], "dict | None"]
@@ -109,15 +113,25 @@ Explain = Callable[[str, str, datetime], "dict | None"]
 
 @contextmanager
 def hold(
-    registry: Registry, branch: Branch | str, *, operation: str, actor: str, explain: Explain | None = None
+    registry: Registry,
+    branch: Branch | str,
+    *,
+    operation: str,
+    actor: str,
+    explain: Explain | None = None,
+    for_branch: Branch | None = None,
 ) -> Iterator[None]:
     """Hold ``branch``'s operation lock for the body, or raise ``BranchBusy`` naming the holder.
 
     ``explain(operation, actor, since)``, for an operation a dead process abandoned, runs under the lock before
     its audit row is written (recovery settles a migration's steps there, and says where the branch stopped).
+    ``for_branch``: the operation is ``for_branch``'s, holding this one too (a promotion holds Development):
+    if it is abandoned, its own branch's lock row is the one recorded, once.
     """
     branch = Branch.parse(branch)
     params = {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}
+    if for_branch is not None and for_branch is not branch:
+        operation = f"{operation}{_FOR}{for_branch.value}"
     with registry.connection(CONTROL) as conn:
         if not scalar(conn.execute("SELECT pg_try_advisory_lock(%(namespace)s, %(key)s)", params)):
             found = holder(registry, branch)
@@ -126,7 +140,7 @@ def hold(
             abandoned = conn.execute(
                 "DELETE FROM branch_locks WHERE branch = %(branch)s RETURNING operation, actor, since", params
             ).fetchone()
-            if abandoned and not _recorded_since(registry, branch, *abandoned):
+            if abandoned and _FOR not in abandoned[0] and not _recorded_since(registry, branch, *abandoned):
                 # We hold the lock, so its previous holder died without cleaning up (or recording it).
                 finished = _finished(registry, branch, *abandoned)
                 learned = _explained(explain, *abandoned) if not finished else None
@@ -192,4 +206,7 @@ def holder(registry: Registry, branch: Branch | str) -> Holder | None:
     branch = Branch.parse(branch)
     with registry.connection(CONTROL) as conn:
         row = conn.execute(_HOLDER, {"namespace": _NAMESPACE, "key": _KEYS[branch], "branch": branch.value}).fetchone()
-    return Holder(*row) if row else None
+    if row is None:
+        return None
+    operation, _, of = row[0].partition(_FOR)
+    return Holder(f"{operation} on {Branch(of).label}" if of else operation, *row[1:])

@@ -170,7 +170,10 @@ def _leftovers_check(context: Context, branch: Branch) -> Check:
                 )
             )
         if lock is not None:
-            found.append(f"the lock of '{lock[0]}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, whose process died")
+            found.append(
+                f"the lock of '{lock[0].replace('@', ' on ')}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, "
+                "whose process died"
+            )
         if runs:
             found.append(f"{runs} migration step(s) a stopped dbadmin did not finish")
         found += [
