@@ -573,3 +573,65 @@ def test_drift_between_branches_on_the_same_revision(shop):
         conn.execute("CREATE INDEX users_name ON users (name)")
     found = migrations.drift(shop)
     assert found is not None and {c.describe() for c in found.changes} == {"index public.users.users_name removed"}
+
+
+DEFERRED = [
+    {
+        "id": "d1",
+        "down": None,
+        "up": "CREATE TABLE parent (id int PRIMARY KEY); "
+        "CREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED)",
+    },
+    {"id": "d2", "down": "d1", "up": "INSERT INTO child VALUES (5)"},  # checked only at COMMIT
+]
+
+
+@pytest.mark.parametrize("per_revision", [False, True], ids=["one-transaction", "per-revision"])
+def test_a_commit_that_fails_is_named_as_such(make_context, tmp_path, per_revision):
+    """A deferred constraint fails at COMMIT, after every statement ran: the error says the commit failed, and
+    which transaction; nothing it held is recorded as applied."""
+    options = ", transaction_per_migration=True" if per_revision else ""
+    context = make_context(write_project(tmp_path / "p", DEFERRED, env_options=options))
+    with pytest.raises(MigrationFailed) as caught:
+        migrations.upgrade(context, "dev", actor=ME)
+    said = str(caught.value)
+    assert said.startswith('migration d2 failed: the commit failed: insert or update on table "child" violates')
+    runs = {r.revision: (r.outcome, r.error or "") for r in migration_runs.list_runs(context.registry, Branch.DEV)}
+    if per_revision:
+        assert said.endswith("; Development is now at d1") and version(context, "dev") == ["d1"]
+        assert runs["d1"] == ("ok", "") and runs["d2"][0] == "failed"
+    else:
+        assert said.endswith("; nothing was changed: Development is still at no revision")
+        assert version(context, "dev") == [] and {outcome for outcome, _ in runs.values()} == {"failed"}
+    assert runs["d2"][1].startswith("its transaction's commit failed")
+
+
+ENV_WITHOUT_TRANSACTION = """
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    context.run_migrations()
+else:
+    engine = engine_from_config({"sqlalchemy.url": config.get_main_option("sqlalchemy.url")}, prefix="sqlalchemy.",
+                                poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection)
+        context.run_migrations()  # no context.begin_transaction(): Alembic commits each revision for it
+"""
+
+
+def test_an_env_that_never_begins_a_transaction_still_commits_each_revision(make_context, tmp_path):
+    revisions = [
+        {"id": "n1", "down": None, "up": "CREATE TABLE n (id int)"},
+        {"id": "n2", "down": "n1", "up": "INSERT INTO n VALUES (1)"},
+    ]
+    context = make_context(write_project(tmp_path / "p", revisions, env_py=ENV_WITHOUT_TRANSACTION))
+    result = migrations.upgrade(context, "dev", actor=ME)
+    assert result.after == ("n2",) and version(context, "dev") == ["n2"]
+    with context.registry.connection("dev") as conn:
+        assert conn.execute("SELECT count(*) FROM n").fetchone()[0] == 1
+    assert {r.outcome for r in migration_runs.list_runs(context.registry, Branch.DEV)} == {"ok"}
+    assert actions(context)[-1].details["transaction"] == "per revision"

@@ -833,31 +833,37 @@ def _run(
 
     try:
         with _marked(context, branch) as target:
-            commit(
-                alembic_runner.run(
-                    alembic_branch.project(context.settings),
-                    target,
-                    destination,
-                    direction=direction,
-                    on_step=on_step,
-                    on_plan=on_plan,
-                    atomic=stepwise is None,
-                )
+            alembic_runner.run(
+                alembic_branch.project(context.settings),
+                target,
+                destination,
+                direction=direction,
+                on_step=on_step,
+                on_plan=on_plan,
+                atomic=stepwise is None,
             )
     except EnvFailure as failure:
         _fail(context, branch, failure, direction, before, planned, done, run_ids, committed, details)
-    if not_seen := [revision for revision in done if revision not in committed]:
-        # env.py ended without the commit the child saw: only the version table says whether the steps are in.
+    if unconfirmed := [revision for revision in done if revision not in committed]:
+        # The run ended well: whether its last transaction committed, the branch's version table says (never the
+        # run's word alone: an env.py that never commits ends well too).
         where = _settle_failed(
-            context, branch, direction, done, run_ids, committed, not_seen[-1], "env.py ended without committing it"
+            context, branch, direction, done, run_ids, committed, unconfirmed[-1], "env.py ended without committing it"
         )
-        if where is None or committed != set(done):
+        if where is None:
+            raise DBAdminError(
+                f"the run of {', '.join(done)} ended, but {branch.label} could not be read to confirm it committed: "
+                "its steps are settled from the version table at the next run or start ('dbadmin recover')"
+            )
+        if committed != set(done):
             details["stopped_at"] = where
             raise DBAdminError(
                 f"env.py ended without committing {', '.join(r for r in done if r not in committed)}; "
                 f"{_where_it_left(branch, before, where, details)}"
             )
-    after = _read_state(context, branch).heads
+        after = where
+    else:
+        after = _read_state(context, branch).heads
     return RunResult(branch, direction, tuple(done), before, after)
 
 
@@ -877,6 +883,16 @@ def _fail(
     error = alembic_branch.translate(failure, context, branch)
     failing = planned[len(done)] if len(done) < len(planned) else None
     message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
+    if failure.commit_failed:  # the revisions had finished; their transaction's COMMIT failed (a deferred check)
+        blamed = failure.commit_failed[-1]
+        if failing in run_ids:
+            migration_runs.finish(
+                context.registry, run_ids[failing], outcome="failed", error=f"not run: the commit of {blamed} failed"
+            )
+        why = f"its transaction's commit failed: {message}"
+        where = _settle_failed(context, branch, direction, done, run_ids, committed, blamed, why)
+        details["stopped_at"] = where
+        raise MigrationFailed(blamed, f"the commit failed: {message}", _where_it_left(branch, before, where, details))
     if failing in run_ids:
         migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
     if not done and (failing is None or failure.kind in ("refused", "alembic")):

@@ -350,6 +350,7 @@ class Run:
         self.committed: list[str] = []
         self.per_migration: bool | None = None
         self.env_chose = False
+        self.committing: list[str] | None = None  # a commit under way: what it holds (None once it went through)
 
     def _plain_config(self) -> Config:
         request = self.request
@@ -488,6 +489,7 @@ class Run:
 
         def step(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
             # For a downgrade step too, up_revision_id is the revision the step concerns (the one removed).
+            self.committing = None  # a commit before this step went through
             self.channel.ask(
                 "step",
                 revision=step.up_revision_id,
@@ -499,10 +501,12 @@ class Run:
         self._online(
             plan, destination_rev=destination, on_step=step, holder=script_holder, atomic=bool(request.get("atomic"))
         )
+        self.committing = None
         return {"handover": self.guard.handover(request.get("wrapper_label")), "committed": list(self.committed)}
 
     def _on_commit(self, connection: Any) -> None:
         """SQLAlchemy's ``commit`` event (just before the driver commits): what finished so far is committing."""
+        self.committing = list(self.uncommitted)
         self.committed.extend(self.uncommitted)
         self.uncommitted.clear()
 
@@ -762,7 +766,7 @@ def _failure(exc: BaseException, run: Run) -> dict:
             "sqlstate": sqlstate,
             "message": primary or _first_line(orig).split(": ", 1)[-1],
             "operational": "OperationalError" in type(exc).__name__ and not sqlstate,
-        }
+        } | ({"commit_failed": run.committing} if run.committing else {})
     return {"kind": "env", "message": _first_line(exc)}
 
 

@@ -95,6 +95,7 @@ class EnvFailure(Exception):
         module: str | None = None,
         operational: bool = False,
         said_how: bool = False,
+        commit_failed: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.kind, self.message, self.sqlstate, self.module, self.operational = (
@@ -105,6 +106,8 @@ class EnvFailure(Exception):
             operational,
         )
         self.said_how = said_how  # a refusal whose message says what to do (no generic fix appended)
+        # The failure was the commit of these revisions' transaction (they had finished), not a revision's own code.
+        self.commit_failed = commit_failed
 
 
 def describe(project: Project) -> dict:
