@@ -635,3 +635,80 @@ def test_an_env_that_never_begins_a_transaction_still_commits_each_revision(make
         assert conn.execute("SELECT count(*) FROM n").fetchone()[0] == 1
     assert {r.outcome for r in migration_runs.list_runs(context.registry, Branch.DEV)} == {"ok"}
     assert actions(context)[-1].details["transaction"] == "per revision"
+
+
+def test_leftover_steps_are_judged_only_once_the_dead_runs_sessions_are_gone(shop):
+    """A step left 'applied' by a killed run is judged from the version table only after the run's own sessions
+    ended (a COMMIT the server was finishing cannot land after the judgement)."""
+    migrations.upgrade(shop, "dev", actor=ME, steps=1)
+    run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0002", direction="up", actor="doomed")
+    migration_runs.finish(shop.registry, run_id, outcome="applied")
+    orphan = psycopg.connect(shop.registry.url("dev"), application_name="dbadmin-migrate")
+    orphan.execute("UPDATE alembic_version SET version_num = '0002'")  # the dead run's transaction, not committed
+    with oplock.hold(shop.registry, "dev", operation="recover", actor="test"):
+        [said] = migrations.settle_leftovers(shop, Branch.DEV)[0]
+    assert said.endswith("none committed, 0002 not; Development is at 0001")
+    with pytest.raises(psycopg.OperationalError):
+        orphan.execute("COMMIT")  # ended before the judgement: it can no longer commit
+    orphan.close()
+    assert version(shop, "dev") == ["0001"]
+    [run] = [r for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id]
+    assert run.outcome == "interrupted" and "rolled back" in run.error
+
+
+def test_a_revision_that_commits_by_itself_and_then_fails_says_it_may_have_left_part_of_its_work(
+    make_context, tmp_path
+):
+    revisions = [
+        {"id": "k1", "down": None, "up": "CREATE TABLE k (x int)"},
+        {
+            "id": "k2",
+            "down": "k1",
+            "up_py": "with op.get_context().autocommit_block():\n"
+            '    op.execute("CREATE INDEX CONCURRENTLY k_x ON k (x)")\n'
+            'op.execute("SELECT 1 / 0")',
+        },
+    ]
+    context = make_context(write_project(tmp_path / "p", revisions))
+    with pytest.raises(MigrationFailed) as caught:
+        migrations.upgrade(context, "dev", actor=ME)
+    assert str(caught.value) == (
+        "migration k2 failed: division by zero; Development is at k1, but k2 may have committed part of its work "
+        "before it failed"
+    )
+    with context.registry.connection("dev") as conn:  # the index the version table does not show
+        assert conn.execute("SELECT to_regclass('k_x') IS NOT NULL").fetchone()[0]
+
+
+ENV_OPTIONS_DICT = """
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+OPTIONS = {"transaction_per_migration": True}  # the application's own settings, say
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **OPTIONS)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    engine = engine_from_config({"sqlalchemy.url": config.get_main_option("sqlalchemy.url")}, prefix="sqlalchemy.",
+                                poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, **OPTIONS)
+        with context.begin_transaction():
+            context.run_migrations()
+"""
+
+
+def test_a_promotion_plan_learns_env_pys_own_choice_of_transactions_from_its_preview(make_context, tmp_path):
+    revisions = [
+        {"id": "o1", "down": None, "up": "CREATE TABLE o (id int)"},
+        {"id": "o2", "down": "o1", "up": "INSERT INTO o VALUES (1)"},
+    ]
+    context = make_context(write_project(tmp_path / "p", revisions, env_py=ENV_OPTIONS_DICT))
+    migrations.upgrade(context, "dev", actor=ME)
+    plan = migrations.plan_promotion(context)
+    assert plan.stepwise == "env.py runs each revision in its own transaction (transaction_per_migration=True)"
+    assert plan.commits.startswith("Runs revision by revision (env.py runs each revision")
+    migrations.promote(context, actor=ME, confirm=plan.phrase)
+    assert actions(context)[-1].details["transaction"] == "per revision (env.py's choice)"

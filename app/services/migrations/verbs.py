@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn
+
+import psycopg
 
 from .. import capture, checkpoints, server_admin
 from ..branch import Branch
@@ -157,6 +160,10 @@ class Preview:
 
     sql: str
     skipped: tuple[Skipped, ...] = ()
+    per_migration: bool = False  # env.py chose a transaction per revision (seen as it rendered the SQL)
+
+
+_ENV_CHOSE = "env.py runs each revision in its own transaction (transaction_per_migration=True)"
 
 
 def how_it_commits(branch: Branch, stepwise: str | None, at: tuple[str, ...], count: int) -> str:
@@ -314,7 +321,7 @@ def preview(context: Context, branch: Branch | str, *, destination: str = "heads
         )
     start = state.heads[0] if state.heads else None
     try:
-        sql, skipped = alembic_runner.offline_sql(
+        sql, skipped, per_migration = alembic_runner.offline_sql(
             alembic_branch.project(context.settings),
             alembic_branch.target(context, branch),
             start,
@@ -323,7 +330,7 @@ def preview(context: Context, branch: Branch | str, *, destination: str = "heads
         )
     except EnvFailure as failure:
         raise alembic_branch.translate(failure, context, branch) from None
-    return Preview(sql, tuple(Skipped(s["revision"], s["reason"]) for s in skipped))
+    return Preview(sql, tuple(Skipped(s["revision"], s["reason"]) for s in skipped), per_migration)
 
 
 def preview_sql(context: Context, branch: Branch | str, *, destination: str = "heads") -> str:
@@ -404,7 +411,7 @@ def plan_promotion(context: Context) -> Promotion:
         revisions=revisions,
         sql=found.sql,
         skipped=found.skipped,
-        stepwise=graph.not_atomic(pending),
+        stepwise=graph.not_atomic(pending) or (_ENV_CHOSE if found.per_migration else None),
     )
 
 
@@ -533,6 +540,7 @@ def downgrade(
             details=running.details,
             progress=running.progress,
             expected=tuple(rev.id for rev in plan.removes),
+            said=plan.stepwise,
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
     return _after(context, "migrate.down", actor.name, result)
@@ -573,6 +581,7 @@ def promote(
             details=running.details,
             progress=running.progress,
             expected=tuple(rev.id for rev in plan.revisions),
+            said=plan.stepwise,
         )
         running.details.update(after=list(result.after))
     return _after(context, "migrate.promote", actor.name, result)
@@ -766,13 +775,15 @@ def _run(
     details: dict,
     progress: Progress | None = None,
     expected: tuple[str, ...] | None = None,
+    said: str | None = None,
 ) -> RunResult:
     """Run Alembic online in one transaction where the revisions allow it, recording each step as it goes.
 
     A migration_runs row per step: ``running`` when it starts, ``applied`` when it finished inside a
     transaction not yet committed, ``ok`` once that transaction committed (or ``failed``, or rolled
     back with the step that failed).  ``expected``: the revisions the plan shown before the phrase
-    named; Alembic planning anything else stops the run before it starts.  ``details`` (the audit
+    named (``said``: why it runs revision by revision, as the plan said); Alembic planning anything else stops
+    the run before it starts.  ``details`` (the audit
     row's) gains how the run committed and, on a failure, where it left the branch.
     """
     tell = progress or (lambda done, total, message: None)
@@ -785,7 +796,7 @@ def _run(
     committed: set[str] = set()
     verb = "applying" if direction == "up" else "reverting"
     mode = {"per_migration": True}
-    stepwise = graph.not_atomic(
+    stepwise = said or graph.not_atomic(
         [graph.info[rev] for rev in expected if graph.known(rev)]
         if expected
         else _plan_infos(graph, destination, before, direction)
@@ -820,6 +831,8 @@ def _run(
         details["transaction"] = "per revision" if found.per_migration else "one for the whole run"
         if found.per_migration and found.env_chose:
             details["transaction"] += " (env.py's choice)"
+        if found.per_migration and stepwise is None and expected is not None:  # the plan shown said all or nothing
+            details["transaction"] += ", not the one transaction the plan said"
         mode["per_migration"] = found.per_migration
         planned.extend(found.revisions)
         start_next()
@@ -904,7 +917,8 @@ def _fail(
             f"every revision ran ({', '.join(done)}), then env.py stopped: {error}; "
             f"{_where_it_left(branch, before, where, details)}"
         ) from None
-    raise MigrationFailed(failing, message, _where_it_left(branch, before, where, details)) from None
+    partly = failing if failure.committed_inside else None
+    raise MigrationFailed(failing, message, _where_it_left(branch, before, where, details, partly)) from None
 
 
 def _plan_infos(graph: Graph, destination: str, heads: tuple[str, ...], direction: str) -> list[RevisionInfo]:
@@ -932,6 +946,7 @@ def settle_leftovers(
     said = ""
     if rows:
         try:
+            _orphans_ended(context, branch)
             heads = _read_state(context, branch).heads
             present = alembic_branch.graph(context).ancestry(heads)
         except DBAdminError:
@@ -987,16 +1002,44 @@ def settle_leftovers(
     return ([learned.get("steps", said)] if said else []), learned
 
 
-def _where_it_left(branch: Branch, before: tuple[str, ...], now: tuple[str, ...] | None, details: dict) -> str:
-    """The failed run's end, in words: where the branch was and is, and the way back when it moved."""
+_ORPHAN_WAIT = 10.0  # seconds for a dead run's sessions to end once told to
+
+
+def _orphans_ended(context: Context, branch: Branch) -> None:
+    """End the migration sessions a dead run left on ``branch`` (we hold it: none is a live run's), and wait until
+    they are gone: a COMMIT the server was still working on is then settled one way or the other, and what the
+    version table says next is final.  ``OperationRefused`` when they outlast the wait."""
+    query = """SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+               AND application_name = 'dbadmin-migrate'"""
+    try:
+        with context.registry.connection(branch) as conn:
+            conn.execute(f"SELECT pg_terminate_backend(pid) FROM ({query}) orphans")
+            deadline = time.monotonic() + _ORPHAN_WAIT
+            while conn.execute(query).fetchone() is not None:
+                if time.monotonic() > deadline:
+                    raise OperationRefused(f"a stopped run's session on {branch.label} did not end")
+                time.sleep(0.05)
+    except psycopg.Error as exc:
+        raise OperationRefused(f"{branch.label} cannot be read: {exc}".splitlines()[0][:300]) from None
+
+
+def _where_it_left(
+    branch: Branch, before: tuple[str, ...], now: tuple[str, ...] | None, details: dict, partly: str | None = None
+) -> str:
+    """The failed run's end, in words: where the branch was and is, and the way back when it moved.
+
+    ``partly``: the failing revision, when it had committed some of its own work before it failed (an
+    ``autocommit_block``), which the version table does not show."""
     if now is None:
         return f"{branch.label} could not be read to tell where it stopped"
+    checkpoint = details.get("checkpoint_id")
+    back = f"; checkpoint #{checkpoint} (taken before the run) is the way back" if checkpoint else ""
+    if partly:
+        at = ", ".join(now) or "no revision"
+        return f"{branch.label} is at {at}, but {partly} may have committed part of its work before it failed{back}"
     if set(now) == set(before):
         return f"nothing was changed: {branch.label} is still at {', '.join(before) or 'no revision'}"
-    said = f"{branch.label} is now at {', '.join(now) or 'no revision'}"
-    if checkpoint := details.get("checkpoint_id"):
-        said += f"; checkpoint #{checkpoint} (taken before the run) is the way back"
-    return said
+    return f"{branch.label} is now at {', '.join(now) or 'no revision'}{back}"
 
 
 @contextmanager

@@ -351,6 +351,8 @@ class Run:
         self.per_migration: bool | None = None
         self.env_chose = False
         self.committing: list[str] | None = None  # a commit under way: what it holds (None once it went through)
+        self.commits_in_step = 0  # commits made inside the revision running now (one that commits by itself)
+        self.in_revision = False
 
     def _plain_config(self) -> Config:
         request = self.request
@@ -473,6 +475,8 @@ class Run:
             # The same planning calls alembic.command.upgrade / downgrade make.
             script = script_holder["script"]
             steps = script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
+            for step in steps:
+                self._watch_commits_in(step)
             if not self.per_migration and getattr(context, "_transaction", None) is None:
                 if not getattr(context, "_in_external_transaction", True):
                     # env.py runs the migrations outside context.begin_transaction(): one transaction would
@@ -490,6 +494,7 @@ class Run:
         def step(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
             # For a downgrade step too, up_revision_id is the revision the step concerns (the one removed).
             self.committing = None  # a commit before this step went through
+            self.commits_in_step = 0
             self.channel.ask(
                 "step",
                 revision=step.up_revision_id,
@@ -504,9 +509,29 @@ class Run:
         self.committing = None
         return {"handover": self.guard.handover(request.get("wrapper_label")), "committed": list(self.committed)}
 
+    def _watch_commits_in(self, step: Any) -> None:
+        """Count the commits made while this revision's own function runs (an ``autocommit_block``): if it then
+        fails, part of its work may be in although the version table does not show it."""
+        original = step.migration_fn
+
+        @functools.wraps(original)
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            self.commits_in_step, self.in_revision = 0, True
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.in_revision = False
+
+        step.migration_fn = watched
+
+    def _on_begin(self, connection: Any) -> None:
+        """SQLAlchemy's ``begin`` event: a transaction begins, so the commit before it went through."""
+        self.committing = None
+
     def _on_commit(self, connection: Any) -> None:
         """SQLAlchemy's ``commit`` event (just before the driver commits): what finished so far is committing."""
         self.committing = list(self.uncommitted)
+        self.commits_in_step += 1 if self.in_revision else 0
         self.committed.extend(self.uncommitted)
         self.uncommitted.clear()
 
@@ -550,7 +575,12 @@ class Run:
             )
             with environment:
                 script.run_env()
-        return {"sql": output.getvalue(), "skipped": skipped}
+        # env.py's own transaction_per_migration=True, however it set it (a variable, its settings): runs go per revision.
+        return {
+            "sql": output.getvalue(),
+            "skipped": skipped,
+            "per_migration": bool(self.env_chose and self.per_migration),
+        }
 
     def revision(self) -> dict:
         """A new revision file (no database unless the project runs env.py for revisions)."""
@@ -643,6 +673,7 @@ class Run:
             if not as_sql:
                 with contextlib.suppress(Exception):  # not knowing of a commit only means knowing it at the end
                     event.listen(given["connection"], "commit", self._on_commit)
+                    event.listen(given["connection"], "begin", self._on_begin)
             configure(**given)
 
         environment.configure = configure_checked  # type: ignore[method-assign]  # on this one instance
@@ -726,7 +757,15 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _failure(exc: BaseException, run: Run) -> dict:
-    """What went wrong, in fields the parent turns into one of dbadmin's errors."""
+    """What went wrong, in fields the parent turns into one of dbadmin's errors (and whether the revision that
+    failed had committed some of its own work first)."""
+    found = _failure_kind(exc, run)
+    if run.commits_in_step and not found.get("commit_failed"):
+        found["committed_inside"] = True
+    return found
+
+
+def _failure_kind(exc: BaseException, run: Run) -> dict:
     guard = run.guard
     if guard.refusal is not None or isinstance(exc, Refused):
         return {"kind": "refused", "message": guard.refusal or str(exc), "said_how": guard.said_how}

@@ -96,6 +96,7 @@ class EnvFailure(Exception):
         operational: bool = False,
         said_how: bool = False,
         commit_failed: list[str] | None = None,
+        committed_inside: bool = False,
     ) -> None:
         super().__init__(message)
         self.kind, self.message, self.sqlstate, self.module, self.operational = (
@@ -108,6 +109,7 @@ class EnvFailure(Exception):
         self.said_how = said_how  # a refusal whose message says what to do (no generic fix appended)
         # The failure was the commit of these revisions' transaction (they had finished), not a revision's own code.
         self.commit_failed = commit_failed
+        self.committed_inside = committed_inside  # the failing revision had committed some of its own work
 
 
 def describe(project: Project) -> dict:
@@ -157,12 +159,12 @@ def offline_sql(
     *,
     direction: str = "up",
     atomic: bool = False,
-) -> tuple[str, list[dict]]:
-    """The SQL Alembic's offline mode renders from ``start`` to ``destination``, and the revisions it could not
-    (``atomic``: in one transaction, as the run will be)."""
+) -> tuple[str, list[dict], bool]:
+    """The SQL Alembic's offline mode renders from ``start`` to ``destination``, the revisions it could not
+    (``atomic``: in one transaction, as the run will be), and whether env.py chose a transaction per revision."""
     request = {"command": "sql", "start": start, "destination": destination, "direction": direction}
     found = _call(project, request | {"atomic": atomic}, target)
-    return found["sql"], found["skipped"]
+    return found["sql"], found["skipped"], bool(found.get("per_migration"))
 
 
 def stamp(project: Project, target: Target, revision: str) -> None:
