@@ -337,3 +337,21 @@ def test_a_branch_closed_by_a_killed_dbadmin_reopens_within_seconds_without_any_
     with restart(shop) as again:
         action = "checkpoint.create" if operation == "create" else "checkpoint.restore"
         settled(again, "dev", allowed=[before], action=action, done=step.function == "swap")
+
+
+def test_a_promotion_killed_between_revisions_leaves_production_at_its_revision_with_its_rows(make_context, tmp_path):
+    """Production at p0 with 25 rows of its own; a promotion of five revisions killed between the second and the
+    third: Production is at p0, its schema and its 25 rows as they were, every step recorded as not done."""
+    context = make_context(five_steps(tmp_path / "p"))
+    migrations.upgrade(context, "dev", actor=admin("setup"), steps=1)
+    migrations.promote(context, actor=admin("setup"), confirm="PROMOTE 1")
+    with context.registry.connection("prod") as conn:
+        conn.execute("INSERT INTO users (email) SELECT 'u' || i || '@x.test' FROM generate_series(1, 25) i")
+    migrations.upgrade(context, "dev", actor=admin("setup"))
+    before = state(context, "prod")
+    assert before[0] == ("p0",) and before[2] == 25
+    kill(context, tmp_path, Step("runs", "start", nth=3), operation="promote", confirm="PROMOTE 5")
+    with restart(context) as again:
+        settled(again, "prod", allowed=[before], action="migrate.promote")
+        runs = {run.revision: run.outcome for run in migrations.history(again, "prod").runs if run.actor == "doomed"}
+        assert runs == {"r1": "interrupted", "r2": "interrupted"}  # r3 never started
