@@ -712,3 +712,23 @@ def test_a_promotion_plan_learns_env_pys_own_choice_of_transactions_from_its_pre
     assert plan.commits.startswith("Runs revision by revision (env.py runs each revision")
     migrations.promote(context, actor=ME, confirm=plan.phrase)
     assert actions(context)[-1].details["transaction"] == "per revision (env.py's choice)"
+
+
+def test_a_run_waits_until_the_steps_a_stopped_run_left_can_be_judged(shop):
+    """A step left 'applied' while the branch's head is one the code lacks (the graph cannot say what is applied):
+    recovery keeps it for later instead of failing to start, and a run refuses before it moves the branch (a later
+    judgement against a moved version table could call a rolled-back step ok)."""
+    migrations.upgrade(shop, "dev", actor=ME, steps=1)
+    run_id = migration_runs.start(shop.registry, branch=Branch.DEV, revision="0002", direction="up", actor="doomed")
+    migration_runs.finish(shop.registry, run_id, outcome="applied")
+    with shop.registry.connection("dev") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'zz9'")
+    assert recover(shop)["dev"][0].startswith("migration steps a stopped dbadmin left: none committed, none not")
+    with pytest.raises(OperationRefused, match="1 migration step\\(s\\) a stopped dbadmin left on Development cannot"):
+        migrations.upgrade(shop, "dev", actor=ME)
+    assert [r.outcome for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id] == ["applied"]
+    with shop.registry.connection("dev") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    migrations.upgrade(shop, "dev", actor=ME)  # judged first (rolled back), then the run
+    assert [r.outcome for r in migration_runs.list_runs(shop.registry, Branch.DEV) if r.id == run_id] == ["interrupted"]
+    assert actions(shop)[-1].details["settled"][0].startswith("migration steps a stopped dbadmin left: none committed")

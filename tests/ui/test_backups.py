@@ -36,8 +36,8 @@ def test_schedule_a_branch_drill_a_checkpoint_and_see_it_verified(page: Page, co
     base = console.base_url
     console.sign_in(page)
     page.goto(f"{base}/admin/?branch=prod&tab=checkpoints")
-    expect(page.get_by_test_id("schedule-summary")).to_have_text(
-        "No schedule: checkpoints are taken by hand and before Production migrations."
+    expect(page.get_by_test_id("schedule-summary")).to_have_text(  # the first page of a new server: it may be slow
+        "No schedule: checkpoints are taken by hand and before Production migrations.", timeout=20000
     )
     expect(page.get_by_test_id("last-verified")).to_contain_text("No verified backup yet")
 

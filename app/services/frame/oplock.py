@@ -209,4 +209,8 @@ def holder(registry: Registry, branch: Branch | str) -> Holder | None:
     if row is None:
         return None
     operation, _, of = row[0].partition(_FOR)
-    return Holder(f"{operation} on {Branch(of).label}" if of else operation, *row[1:])
+    try:
+        shown = f"{operation} on {Branch.parse(of).label}" if of else operation
+    except DBAdminError:  # not one of ours: shown as it is
+        shown = row[0]
+    return Holder(shown, *row[1:])

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import psycopg
 
-from .. import capture, checkpoints, server_admin
+from .. import capture, checkpoints, dburl, server_admin
 from ..branch import Branch
 from ..checkpoints.strategies import Progress
 from ..context import Context
@@ -488,6 +488,7 @@ def upgrade(
             raise OperationRefused(
                 "Production is upgraded by promotion from Development only: run 'dbadmin migrate promote'"
             )
+        _settled_first(context, branch, running.details)
         pending = status(context, branch).pending_count
         if pending == 0:
             raise OperationRefused(f"{branch.label} is up to date: nothing to apply")
@@ -526,6 +527,7 @@ def downgrade(
         branch,
         running,
     ):
+        _settled_first(context, branch, running.details)
         plan = plan_rollback(context, branch, steps)
         check_plan(plan, confirm)
         _auto_checkpoint(
@@ -561,6 +563,7 @@ def promote(
         _,
         running,
     ):
+        _settled_first(context, Branch.PROD, running.details)
         plan = plan_promotion(context)
         running.details.update(dev=list(plan.dev), prod=list(plan.prod), revisions=[r.id for r in plan.revisions])
         check_plan(plan, confirm)
@@ -787,7 +790,7 @@ def _run(
     row's) gains how the run committed and, on a failure, where it left the branch.
     """
     tell = progress or (lambda done, total, message: None)
-    settle_leftovers(context, branch)  # steps a killed run left are judged before this run moves the branch
+    _settled_first(context, branch, details)
     graph = alembic_branch.graph(context)
     before = _read_state(context, branch).heads
     planned: list[str] = []
@@ -857,6 +860,16 @@ def _run(
             )
     except EnvFailure as failure:
         _fail(context, branch, failure, direction, before, planned, done, run_ids, committed, details)
+    if len(done) < len(planned):  # env.py caught a revision's exception and ended as if all was well
+        skipped = planned[len(done)]
+        if skipped in run_ids:
+            migration_runs.finish(context.registry, run_ids[skipped], outcome="failed", error="env.py ended without it")
+        where = _settle_failed(context, branch, direction, done, run_ids, committed, skipped, "env.py stopped the run")
+        details["stopped_at"] = where
+        raise DBAdminError(
+            f"env.py ended after {len(done)} of {len(planned)} revisions, without {skipped} and no error "
+            f"(it caught one?); {_where_it_left(branch, before, where, details)}"
+        )
     if unconfirmed := [revision for revision in done if revision not in committed]:
         # The run ended well: whether its last transaction committed, the branch's version table says (never the
         # run's word alone: an env.py that never commits ends well too).
@@ -949,7 +962,7 @@ def settle_leftovers(
             _orphans_ended(context, branch)
             heads = _read_state(context, branch).heads
             present = alembic_branch.graph(context).ancestry(heads)
-        except DBAdminError:
+        except Exception:  # noqa: BLE001 - the branch, the project or its graph (a head it lacks): unknown for now
             heads, present = None, set()
         kept, undone = [], []
         for row in rows:
@@ -1005,22 +1018,45 @@ def settle_leftovers(
 _ORPHAN_WAIT = 10.0  # seconds for a dead run's sessions to end once told to
 
 
+def _settled_first(context: Context, branch: Branch, details: dict) -> None:
+    """Steps a stopped run left on ``branch`` judged before this operation moves it (never later, against a version
+    table that changed since); what was settled goes in the audit row.  Refused while any cannot be judged yet."""
+    if not migration_runs.unsettled(context.registry, branch):
+        return
+    lines, _ = settle_leftovers(context, branch)
+    if lines:
+        details["settled"] = lines
+    if left := migration_runs.unsettled(context.registry, branch):
+        raise OperationRefused(
+            f"{len(left)} migration step(s) a stopped dbadmin left on {branch.label} cannot be settled yet "
+            f"({lines[-1] if lines else 'the branch cannot be read'}): nothing was run; try again, or 'dbadmin recover'"
+        )
+
+
 def _orphans_ended(context: Context, branch: Branch) -> None:
     """End the migration sessions a dead run left on ``branch`` (we hold it: none is a live run's), and wait until
     they are gone: a COMMIT the server was still working on is then settled one way or the other, and what the
     version table says next is final.  ``OperationRefused`` when they outlast the wait."""
-    query = """SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND application_name = 'dbadmin-migrate'"""
     try:
         with context.registry.connection(branch) as conn:
-            conn.execute(f"SELECT pg_terminate_backend(pid) FROM ({query}) orphans")
+            # The call in the select list: it runs only on the rows the WHERE kept (in a WHERE, the planner may
+            # call it first, on every session of the server).
+            ended = [
+                row[0]
+                for row in conn.execute(
+                    """SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
+                       AND pid <> pg_backend_pid() AND application_name = %s""",
+                    (alembic_runner.RUN_NAME,),
+                )
+            ]
             deadline = time.monotonic() + _ORPHAN_WAIT
-            while conn.execute(query).fetchone() is not None:
+            while ended and conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", (ended,)).fetchone():
                 if time.monotonic() > deadline:
                     raise OperationRefused(f"a stopped run's session on {branch.label} did not end")
                 time.sleep(0.05)
     except psycopg.Error as exc:
-        raise OperationRefused(f"{branch.label} cannot be read: {exc}".splitlines()[0][:300]) from None
+        said = dburl.scrub(str(exc), context.settings.secrets()).splitlines()[0][:300]
+        raise OperationRefused(f"a stopped run's sessions on {branch.label} could not be ended: {said}") from None
 
 
 def _where_it_left(
@@ -1063,9 +1099,10 @@ def _settle_failed(
     """After a failure, each finished step is ``ok`` or rolled back, as the branch's version table says now;
     returns where the branch is (None when it cannot be read: the steps stay ``applied`` for recovery)."""
     try:
+        _orphans_ended(context, branch)  # the run's own session may still be finishing its COMMIT on the server
         heads = _read_state(context, branch).heads
         applied = alembic_branch.graph(context).ancestry(heads)
-    except DBAdminError:
+    except Exception:  # noqa: BLE001 - unknown for now: the steps stay 'applied', settled before the next run
         return None
     for revision in done:
         if revision in committed:

@@ -493,7 +493,7 @@ class Run:
 
         def step(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
             # For a downgrade step too, up_revision_id is the revision the step concerns (the one removed).
-            self.committing = None  # a commit before this step went through
+            self._went_through()  # a step after a commit: it went through
             self.commits_in_step = 0
             self.channel.ask(
                 "step",
@@ -506,7 +506,7 @@ class Run:
         self._online(
             plan, destination_rev=destination, on_step=step, holder=script_holder, atomic=bool(request.get("atomic"))
         )
-        self.committing = None
+        self._went_through()  # env.py returned: its last commit raised nothing
         return {"handover": self.guard.handover(request.get("wrapper_label")), "committed": list(self.committed)}
 
     def _watch_commits_in(self, step: Any) -> None:
@@ -526,13 +526,18 @@ class Run:
 
     def _on_begin(self, connection: Any) -> None:
         """SQLAlchemy's ``begin`` event: a transaction begins, so the commit before it went through."""
-        self.committing = None
+        self._went_through()
+
+    def _went_through(self) -> None:
+        if self.committing is not None:
+            self.committed.extend(self.committing)
+            self.committing = None
 
     def _on_commit(self, connection: Any) -> None:
         """SQLAlchemy's ``commit`` event (just before the driver commits): what finished so far is committing."""
+        self._went_through()
         self.committing = list(self.uncommitted)
         self.commits_in_step += 1 if self.in_revision else 0
-        self.committed.extend(self.uncommitted)
         self.uncommitted.clear()
 
     def stamp(self) -> dict:
@@ -805,7 +810,10 @@ def _failure_kind(exc: BaseException, run: Run) -> dict:
             "sqlstate": sqlstate,
             "message": primary or _first_line(orig).split(": ", 1)[-1],
             "operational": "OperationalError" in type(exc).__name__ and not sqlstate,
-        } | ({"commit_failed": run.committing} if run.committing else {})
+        } | (
+            # SQLAlchemy wraps a failed COMMIT with no statement: only then is the commit under way to blame.
+            {"commit_failed": run.committing} if run.committing and getattr(exc, "statement", "") is None else {}
+        )
     return {"kind": "env", "message": _first_line(exc)}
 
 

@@ -38,6 +38,10 @@ _BOOT = (  # sys.path[0] ('' for -c: the working directory) goes, as -P would dr
 )
 
 
+RUN_NAME = "dbadmin-migrate"  # application_name of a run's sessions (it migrates, stamps)
+READ_NAME = "dbadmin-inspect"  # of a read's (where the version table is, what it holds)
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """Server-side limits for migration sessions, in seconds (0 disables one)."""
@@ -49,7 +53,7 @@ class Timeouts:
         return {
             "statement_timeout": str(int(self.statement * 1000)),
             "lock_timeout": str(int(self.lock * 1000)),
-            "application_name": "dbadmin-migrate",
+            "application_name": RUN_NAME,
         }
 
 
@@ -192,7 +196,8 @@ def _call(
             "branch_label": target.label,
             "location": target.location,
             "session_settings": target.timeouts.session_settings()
-            | ({"dbadmin.run": target.run} if target.run else {}),
+            # A run's sessions are 'dbadmin-migrate' (recovery ends a dead run's by that name); a read's are not.
+            | ({"dbadmin.run": target.run} if target.run else {"application_name": READ_NAME}),
         }
     workdir = project.workdir()
     python, _ = project.interpreter()

@@ -171,7 +171,7 @@ def _leftovers_check(context: Context, branch: Branch) -> Check:
             )
         if lock is not None:
             found.append(
-                f"the lock of '{lock[0].replace('@', ' on ')}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, "
+                f"the lock of '{lock[0].split('@')[0]}' by {lock[1]} since {lock[2]:%Y-%m-%d %H:%M:%S}, "
                 "whose process died"
             )
         if runs:
