@@ -868,7 +868,7 @@ def _run(
         details["stopped_at"] = where
         raise DBAdminError(
             f"env.py ended after {len(done)} of {len(planned)} revisions, without {skipped} and no error "
-            f"(it caught one?); {_where_it_left(branch, before, where, details)}"
+            f"(it caught one?); {_where_it_left(branch, before, where, details, skipped)}"
         )
     if unconfirmed := [revision for revision in done if revision not in committed]:
         # The run ended well: whether its last transaction committed, the branch's version table says (never the
@@ -958,12 +958,14 @@ def settle_leftovers(
     heads: tuple[str, ...] | None = None
     said = ""
     if rows:
+        cause = ""
         try:
             _orphans_ended(context, branch)
             heads = _read_state(context, branch).heads
             present = alembic_branch.graph(context).ancestry(heads)
-        except Exception:  # noqa: BLE001 - the branch, the project or its graph (a head it lacks): unknown for now
+        except Exception as exc:  # noqa: BLE001 - the branch, the project or its graph (a head it lacks): unknown
             heads, present = None, set()
+            cause = dburl.scrub(str(exc) or type(exc).__name__, context.settings.secrets()).splitlines()[0][:300]
         kept, undone = [], []
         for row in rows:
             if row.outcome == "applied" and heads is None:
@@ -984,7 +986,7 @@ def settle_leftovers(
         where = (
             f"{branch.label} is at {', '.join(heads) or 'no revision'}"
             if heads is not None
-            else f"{branch.label} could not be read: steps whose commit is unknown are settled at the next start"
+            else f"{branch.label} could not be judged ({cause}): steps whose commit is unknown are kept until it can"
         )
         said = (
             f"migration steps a stopped dbadmin left: {', '.join(kept) or 'none'} committed, "
@@ -1029,7 +1031,8 @@ def _settled_first(context: Context, branch: Branch, details: dict) -> None:
     if left := migration_runs.unsettled(context.registry, branch):
         raise OperationRefused(
             f"{len(left)} migration step(s) a stopped dbadmin left on {branch.label} cannot be settled yet "
-            f"({lines[-1] if lines else 'the branch cannot be read'}): nothing was run; try again, or 'dbadmin recover'"
+            f"({lines[-1] if lines else 'the branch cannot be read'}): nothing was run; once the cause is gone, "
+            "this or 'dbadmin recover' settles them"
         )
 
 
@@ -1039,18 +1042,21 @@ def _orphans_ended(context: Context, branch: Branch) -> None:
     version table says next is final.  ``OperationRefused`` when they outlast the wait."""
     try:
         with context.registry.connection(branch) as conn:
-            # The call in the select list: it runs only on the rows the WHERE kept (in a WHERE, the planner may
-            # call it first, on every session of the server).
+            # The call only on the rows the WHERE kept, made certain by the materialized CTE (in a WHERE, the
+            # planner may call it first, on every session of the server).
             ended = [
                 row[0]
                 for row in conn.execute(
-                    """SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
-                       AND pid <> pg_backend_pid() AND application_name = %s""",
-                    (alembic_runner.RUN_NAME,),
+                    """WITH orphans AS MATERIALIZED (
+                           SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+                           AND pid <> pg_backend_pid() AND application_name = %(name)s)
+                       SELECT pid, pg_terminate_backend(pid) FROM orphans""",
+                    {"name": alembic_runner.RUN_NAME},
                 )
             ]
             deadline = time.monotonic() + _ORPHAN_WAIT
-            while ended and conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", (ended,)).fetchone():
+            still = "SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s) AND application_name = %s"
+            while ended and conn.execute(still, (ended, alembic_runner.RUN_NAME)).fetchone():
                 if time.monotonic() > deadline:
                     raise OperationRefused(f"a stopped run's session on {branch.label} did not end")
                 time.sleep(0.05)
