@@ -50,9 +50,14 @@ class Databases:
         return dburl.with_database(self.admin_url, name)
 
     def drop_all(self) -> None:
+        """Every database a test made, and those dbadmin made beside them (clone checkpoints: ``<name>__ckpt_...``)."""
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             for name in self.created:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                beside = conn.execute(
+                    "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (f"{name}__",)
+                ).fetchall()
+                for found in [name, *(row[0] for row in beside)]:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(found)))
         self.created.clear()
 
 
