@@ -790,7 +790,6 @@ def _run(
     row's) gains how the run committed and, on a failure, where it left the branch.
     """
     tell = progress or (lambda done, total, message: None)
-    _settled_first(context, branch, details)
     graph = alembic_branch.graph(context)
     before = _read_state(context, branch).heads
     planned: list[str] = []
@@ -798,7 +797,7 @@ def _run(
     done: list[str] = []
     committed: set[str] = set()
     verb = "applying" if direction == "up" else "reverting"
-    mode = {"per_migration": True}
+    per_migration = True  # as env.py set the run up (the plan says)
     stepwise = said or graph.not_atomic(
         [graph.info[rev] for rev in expected if graph.known(rev)]
         if expected
@@ -821,11 +820,12 @@ def _run(
                 direction=direction,
                 actor=actor,
                 planned=len(planned),
-                together=not mode["per_migration"],
+                together=not per_migration,
             )
             tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
 
     def on_plan(found: Planned) -> None:
+        nonlocal per_migration
         if expected is not None and sorted(found.revisions) != sorted(expected):
             raise OperationRefused(
                 f"Alembic planned {', '.join(found.revisions) or 'nothing'}, not the {', '.join(expected)} shown "
@@ -836,7 +836,7 @@ def _run(
             details["transaction"] += " (env.py's choice)"
         if found.per_migration and stepwise is None and expected is not None:  # the plan shown said all or nothing
             details["transaction"] += ", not the one transaction the plan said"
-        mode["per_migration"] = found.per_migration
+        per_migration = found.per_migration
         planned.extend(found.revisions)
         start_next()
 
@@ -960,9 +960,7 @@ def settle_leftovers(
     if rows:
         cause = ""
         try:
-            _orphans_ended(context, branch)
-            heads = _read_state(context, branch).heads
-            present = alembic_branch.graph(context).ancestry(heads)
+            heads, present = _branch_now(context, branch)
         except Exception as exc:  # noqa: BLE001 - the branch, the project or its graph (a head it lacks): unknown
             heads, present = None, set()
             cause = dburl.scrub(str(exc) or type(exc).__name__, context.settings.secrets()).splitlines()[0][:300]
@@ -970,7 +968,7 @@ def settle_leftovers(
         for row in rows:
             if row.outcome == "applied" and heads is None:
                 continue  # its transaction's end is unknown: the next start reads the branch again
-            if row.outcome == "applied" and (row.revision in present) == (row.direction == "up"):
+            if row.outcome == "applied" and _took_effect(row.revision, row.direction, present):
                 migration_runs.finish(context.registry, row.id, outcome="ok")
                 kept.append(row.revision)
                 continue
@@ -1034,6 +1032,19 @@ def _settled_first(context: Context, branch: Branch, details: dict) -> None:
             f"({lines[-1] if lines else 'the branch cannot be read'}): nothing was run; once the cause is gone, "
             "this or 'dbadmin recover' settles them"
         )
+
+
+def _branch_now(context: Context, branch: Branch) -> tuple[tuple[str, ...], set[str]]:
+    """Where ``branch`` is, and every revision that makes applied, read once the sessions of a run that stopped
+    have ended (so what the version table says is final).  Raises what reading it raised."""
+    _orphans_ended(context, branch)
+    heads = _read_state(context, branch).heads
+    return heads, alembic_branch.graph(context).ancestry(heads)
+
+
+def _took_effect(revision: str, direction: str, applied: set[str]) -> bool:
+    """Whether a step's change is in the branch: an upgrade's revision is applied, a downgrade's is gone."""
+    return (revision in applied) == (direction == "up")
 
 
 def _orphans_ended(context: Context, branch: Branch) -> None:
@@ -1105,15 +1116,13 @@ def _settle_failed(
     """After a failure, each finished step is ``ok`` or rolled back, as the branch's version table says now;
     returns where the branch is (None when it cannot be read: the steps stay ``applied`` for recovery)."""
     try:
-        _orphans_ended(context, branch)  # the run's own session may still be finishing its COMMIT on the server
-        heads = _read_state(context, branch).heads
-        applied = alembic_branch.graph(context).ancestry(heads)
+        heads, applied = _branch_now(context, branch)  # the run's own session may still be finishing its COMMIT
     except Exception:  # noqa: BLE001 - unknown for now: the steps stay 'applied', settled before the next run
         return None
     for revision in done:
         if revision in committed:
             continue
-        if (revision in applied) == (direction == "up"):
+        if _took_effect(revision, direction, applied):
             migration_runs.finish(context.registry, run_ids[revision], outcome="ok")
             committed.add(revision)
         else:

@@ -465,7 +465,8 @@ class Run:
 
         With ``atomic`` in the request, every step runs in one transaction (Alembic's own default),
         unless env.py chose transaction per migration itself.  Each ``step`` event lists the
-        revisions whose transaction has committed so far; the ``result`` comes after the last commit.
+        revisions whose transaction has committed so far; the ``result`` comes after the last commit,
+        whose effect the parent reads from the version table.
         """
         request = self.request
         destination, up = _revisions(request["destination"]), request["direction"] == "up"
@@ -506,8 +507,7 @@ class Run:
         self._online(
             plan, destination_rev=destination, on_step=step, holder=script_holder, atomic=bool(request.get("atomic"))
         )
-        self._went_through()  # env.py returned: its last commit raised nothing
-        return {"handover": self.guard.handover(request.get("wrapper_label")), "committed": list(self.committed)}
+        return {"handover": self.guard.handover(request.get("wrapper_label"))}
 
     def _watch_commits_in(self, step: Any) -> None:
         """Count the commits made while this revision's own function runs (an ``autocommit_block``): if it then

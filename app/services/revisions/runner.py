@@ -135,12 +135,13 @@ def run(
     on_step: Callable[[Applied], None],
     on_plan: Callable[[Planned], None],
     atomic: bool = False,
-) -> tuple[str, ...]:
+) -> None:
     """Upgrade or downgrade ``target`` to ``destination`` online; each callback runs before the child goes on.
 
     ``atomic``: all steps in one transaction, unless env.py chose otherwise (``Planned`` says).
     ``on_step`` is told of a revision while its transaction is still open, so a row
-    written there is never missing for a revision that committed.  Returns the revisions committed.
+    written there is never missing for a revision that committed; the last transaction's end is for the
+    caller to confirm from the branch's version table.
     """
 
     def on_event(kind: str, message: dict) -> None:
@@ -152,7 +153,7 @@ def run(
             on_step(Applied(message["revision"], message["direction"], tuple(message.get("committed") or ())))
 
     request = {"command": "run", "destination": destination, "direction": direction, "atomic": atomic}
-    return tuple(_call(project, request, target, on_event).get("committed") or ())
+    _call(project, request, target, on_event)
 
 
 def offline_sql(
