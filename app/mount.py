@@ -28,9 +28,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import api, pages
-from .auth import LOGIN_COOKIE, Gate, Identity
+from .gate import LOGIN_COOKIE, Gate, Identity
 from .config import Settings, load_settings
-from .live import LivePages
+from .gate.live import LivePages
 from .services import capture
 from .services.context import Context
 from .services.errors import ConfigError, DBAdminError

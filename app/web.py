@@ -7,7 +7,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import RedirectResponse, Response
 
 from . import __version__
-from .auth import Gate
+from .gate import Gate
 from .mount import mount_admin
 from .services.context import Context
 

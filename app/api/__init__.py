@@ -12,7 +12,7 @@ says what to do (``json_errors``, shared with the login routes).
 
 from fastapi import APIRouter
 
-from ..auth import Gate
+from ..gate import Gate
 from . import audit, branches, capture, checkpoints, migrations, schedules, sql, tables
 from .deps import dependencies
 from .errors import ErrorsAsJson

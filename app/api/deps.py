@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..auth import Gate
+from ..gate import Gate
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, RateLimited
 from ..services.frame.access import Principal
 

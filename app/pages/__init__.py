@@ -7,7 +7,7 @@ pages by closure.  Routes are relative to the mount prefix (``/`` is ``/admin``)
 
 from __future__ import annotations
 
-from ..auth import Gate
+from ..gate import Gate
 from . import compare, database, history, login, rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from ..auth import Gate
+from ..gate import Gate
 from ..services import migrations
 from ..services.branch import Branch
 from ..services.context import Context

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from nicegui import ui
 
-from ..auth import Gate
+from ..gate import Gate
 from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError

@@ -16,7 +16,7 @@ from nicegui import core, run, ui
 from nicegui.client import ClientConnectionTimeout
 from starlette.concurrency import run_in_threadpool
 
-from ..auth import Gate, credential_of, plain_page
+from ..gate import Gate, credential_of, plain_page
 from ..services.context import Context
 from ..services.errors import IdentityFailed, NotAllowed, NotStarted
 from ..services.frame.access import Principal

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from ..auth import Gate
+from ..gate import Gate
 from ..services import capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nicegui import app as nicegui_app
 
-from ..auth import Gate
+from ..gate import Gate
 
 _STYLE = """
 body{font-family:Roboto,system-ui,sans-serif;background:#f8fafc;color:#0f172a;margin:0}

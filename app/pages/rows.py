@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from nicegui import ui
 
-from ..auth import Gate
+from ..gate import Gate
 from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError

@@ -21,7 +21,7 @@ import pytest
 import socketio
 from playwright.sync_api import Browser, Page, expect
 
-from dbadmin.live import SWEEP_SECONDS
+from dbadmin.gate.live import SWEEP_SECONDS
 from tests.helpers import Served
 from tests.ui.test_oidc import oidc_console, sign_in_as  # noqa: F401  (fixture: console + OIDC provider)
 

@@ -28,7 +28,7 @@ from nicegui import app as nicegui_app
 from socketio.exceptions import ConnectionRefusedError
 from starlette.requests import HTTPConnection
 
-from .auth import Gate
+from . import Gate
 
 SWEEP_SECONDS = 15  # how often bound sessions are checked for idle or absolute expiry
 _GUARDED = ("event", "javascript_response", "ack", "log")
