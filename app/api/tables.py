@@ -28,9 +28,15 @@ async def _closing(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
 
 
 def routes(deps: Deps) -> APIRouter:
-    gate = deps.gate
-    reading = deps.reading
     api = domain_router()
+    _catalog(api, deps)
+    _data(api, deps)
+    return api
+
+
+def _catalog(api: APIRouter, deps: Deps) -> None:
+    """What the tables are: the listing and one table's structure."""
+    gate, reading = deps.gate, deps.reading
 
     @api.get("/{branch}/tables", summary="Tables and views, filtered, sorted and paged")
     def tables(
@@ -60,6 +66,18 @@ def routes(deps: Deps) -> APIRouter:
             offset=offset,
             fresh=fresh,
         )
+
+    @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
+    def table(branch: str, schema: str, table: str, _: Annotated[Principal, reading]) -> TableDetails:
+        found = introspection.table_details(gate.context, branch, schema, table)
+        if found is None:
+            raise NotFound(f"no table {schema[:63]}.{table[:63]} on {branch}")
+        return found
+
+
+def _data(api: APIRouter, deps: Deps) -> None:
+    """What the tables hold: a page of rows, an export, one value (masked on Prod, audited there)."""
+    gate, reading = deps.gate, deps.reading
 
     @api.get(
         "/{branch}/tables/{schema}/{table}/rows",
@@ -115,12 +133,3 @@ def routes(deps: Deps) -> APIRouter:
         row: Annotated[str, Query(max_length=data.rows.CURSOR_LIMIT, description="a row_keys entry of a page")],
     ) -> data.Value:
         return data.value(gate.context, branch, schema, table, column, row, actor=who)
-
-    @api.get("/{branch}/tables/{schema}/{table}", summary="One table's columns, indexes, constraints and relations")
-    def table(branch: str, schema: str, table: str, _: Annotated[Principal, reading]) -> TableDetails:
-        found = introspection.table_details(gate.context, branch, schema, table)
-        if found is None:
-            raise NotFound(f"no table {schema[:63]}.{table[:63]} on {branch}")
-        return found
-
-    return api

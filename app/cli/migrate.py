@@ -14,6 +14,8 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
+from ..services import actions
+from ..services.actions import ActionType
 from ..config import load_settings
 from ..services import migrations
 from ..services.branch import Branch
@@ -120,7 +122,7 @@ def down(
     """Roll back the last N revisions (Production: phrase 'ROLLBACK N')."""
     with console_context() as context:
         plan = _planned(
-            context, "migrate.down", branch, reason, lambda: migrations.plan_rollback(context, branch, steps)
+            context, actions.MIGRATE_DOWN, branch, reason, lambda: migrations.plan_rollback(context, branch, steps)
         )
         if not wrong_phrase(plan, confirm):  # a wrong phrase is refused (and audited) by the verb, plan unprinted
             out.print(f"{plan.branch.label} loses: {', '.join(f'{rev.id} ({rev.message})' for rev in plan.removes)}")
@@ -136,7 +138,9 @@ def down(
 def promote(confirm: Confirm = None, yes: Yes = False, reason: Reason = None) -> None:
     """Upgrade Production to exactly Development's revision (phrase 'PROMOTE N')."""
     with console_context() as context:
-        plan = _planned(context, "migrate.promote", Branch.PROD, reason, lambda: migrations.plan_promotion(context))
+        plan = _planned(
+            context, actions.MIGRATE_PROMOTE, Branch.PROD, reason, lambda: migrations.plan_promotion(context)
+        )
         if not wrong_phrase(plan, confirm):  # a wrong phrase is refused (and audited) by the verb, plan unprinted
             _show_promotion(context, plan)
             confirm = confirm_plan(plan, confirm, yes)
@@ -156,7 +160,11 @@ def baseline(
     REVISION builds in a scratch database (Production: phrase 'BASELINE REVISION')."""
     with console_context() as context:
         plan = _planned(
-            context, "migrate.baseline", branch, reason, lambda: migrations.plan_baseline(context, branch, revision)
+            context,
+            actions.MIGRATE_BASELINE,
+            branch,
+            reason,
+            lambda: migrations.plan_baseline(context, branch, revision),
         )
         confirm = confirm_plan(plan, confirm, yes)
         result = migrations.baseline(context, branch, actor=actor(), revision=revision, confirm=confirm, reason=reason)
@@ -189,7 +197,9 @@ def _show_promotion(context: Context, plan: migrations.Promotion) -> None:
     )
 
 
-def _planned(context: Context, action: str, branch: Branch | str, reason: str | None, plan: Callable[[], T]) -> T:
+def _planned(
+    context: Context, action: ActionType, branch: Branch | str, reason: str | None, plan: Callable[[], T]
+) -> T:
     """The plan to show before the phrase; when it cannot be made (the project does not load, a branch is
     down), the attempt and why it stopped are an audit row like any other attempt's, and that error is
     what the user sees.  Nothing runs."""

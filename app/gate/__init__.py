@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
+from ..services import actions
 from ..config import Settings
 from ..services.context import Context
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, NotStarted
@@ -166,7 +167,7 @@ class Gate:
         audit.record(
             self.context.registry.control_pool(),
             actor=who or "anonymous",
-            action="auth.refused",
+            action=actions.AUTH_REFUSED,
             outcome="refused",
             details=details,
         )

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..services import actions
 from ..json_errors import error_response
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, NotFound, RateLimited
 from ..services.frame import access, audit
@@ -119,7 +120,9 @@ def _logout(gate: Gate, request: Request) -> Response:
     if raw:
         access.end_session(gate.context.registry, raw)
         if found:
-            audit.record(gate.context.registry.control_pool(), actor=found.actor, action="auth.logout", outcome="ok")
+            audit.record(
+                gate.context.registry.control_pool(), actor=found.actor, action=actions.AUTH_LOGOUT, outcome="ok"
+            )
             for ended in gate.session_ended:
                 ended(found.principal.credential or "")
     return gate.cookies.clear(RedirectResponse(f"{gate.prefix}/login", status_code=303))

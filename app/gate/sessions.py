@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, Signer
 from starlette.requests import HTTPConnection
 
+from ..services import actions
 from ..config import Settings
 from ..services.frame import access, audit
 from ..services.frame.access import Principal, Role
@@ -130,7 +131,7 @@ def start(gate: Gate, principal: Principal) -> str:
     audit.record(
         gate.context.registry.control_pool(),
         actor=principal.name,
-        action="auth.login",
+        action=actions.AUTH_LOGIN,
         outcome="ok",
         details={"via": principal.via, "role": principal.role.value},
     )

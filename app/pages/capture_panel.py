@@ -8,7 +8,7 @@ from nicegui import ui
 from ..services import capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
-from . import actions, formatting
+from . import dialogs, formatting
 from .frame import Visit, io_bound, view_only
 
 SHOWN = 20
@@ -132,7 +132,7 @@ class CapturePanel:
     async def _confirmed_guard(
         self, on: bool, title: str, explanation: str, action: str, *, phrase: str | None = None
     ) -> None:
-        typed = await actions.confirm(
+        typed = await dialogs.confirm(
             title, explanation, phrase=phrase, production=self.branch is Branch.PROD, action=action
         )
         if typed is None:
@@ -167,7 +167,7 @@ class CapturePanel:
         except DBAdminError as exc:
             ui.notify(str(exc), type="negative")
             return
-        phrase = await actions.confirm(
+        phrase = await dialogs.confirm(
             f"Bypass {self.branch.label}'s guard",
             f"{plan.what.capitalize()}; every schema change made meanwhile is recorded.",
             phrase=plan.phrase,
@@ -184,5 +184,5 @@ class CapturePanel:
         )
 
     async def _run(self, title: str, call) -> None:
-        if await actions.run_operation(title, call) is not None:
+        if await dialogs.run_operation(title, call) is not None:
             self.on_change()

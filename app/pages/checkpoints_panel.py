@@ -9,7 +9,7 @@ from ..services import checkpoints, schedules
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from ..services.views import backups, compare
-from . import actions, formatting
+from . import dialogs, formatting
 from .frame import Visit, io_bound, view_only
 
 COLUMNS = formatting.columns(
@@ -160,7 +160,7 @@ class CheckpointsPanel:
         answer = await ask
         if answer is None:
             return
-        await actions.run_operation(  # it notifies a refusal; either way the panel shows what is set now
+        await dialogs.run_operation(  # it notifies a refusal; either way the panel shows what is set now
             f"Schedule of {self.branch.label}",
             lambda: schedules.set_schedule(
                 self.context, self.branch, answer[0] or "off", keep=answer[1], actor=self.who
@@ -169,7 +169,7 @@ class CheckpointsPanel:
         self.build.refresh()
 
     async def _drill(self, checkpoint_id: int) -> None:
-        done = await actions.run_operation(
+        done = await dialogs.run_operation(
             f"Drill of #{checkpoint_id}",
             lambda progress, cancel: checkpoints.drill(
                 self.context, self.branch, checkpoint_id, actor=self.who, progress=progress, cancel=cancel
@@ -202,7 +202,7 @@ class CheckpointsPanel:
         answer = await ask
         if not answer:
             return
-        made = await actions.run_operation(
+        made = await dialogs.run_operation(
             f"Checkpoint of {self.branch.label}",
             lambda progress, cancel: checkpoints.create(
                 self.context,
@@ -290,7 +290,7 @@ class CheckpointsPanel:
     async def _confirm_and_restore(self, title: str, back_to: str, plan, running: str, restore) -> None:
         """Ask for ``plan``'s phrase (and "are you sure" on Production), then run
         ``restore(confirm, progress, cancel)`` with a progress card; say which checkpoint is the undo."""
-        phrase = await actions.confirm(
+        phrase = await dialogs.confirm(
             title,
             f"{self.branch.label} goes back to {back_to}. Its current state is kept as a new checkpoint, so this can "
             f"be undone. {plan.effect}",
@@ -300,7 +300,7 @@ class CheckpointsPanel:
         )
         if phrase is None:
             return
-        before = await actions.run_operation(
+        before = await dialogs.run_operation(
             running, lambda progress, cancel: restore(phrase or None, progress, cancel), progress=True, cancellable=True
         )
         if before is not None:
@@ -308,7 +308,7 @@ class CheckpointsPanel:
             self.on_change()
 
     async def _delete(self, checkpoint_id: int) -> None:
-        answer = await actions.confirm(
+        answer = await dialogs.confirm(
             f"Delete checkpoint #{checkpoint_id}",
             "Its data is deleted; the catalog keeps a record that it existed.",
             action="Delete",
@@ -316,7 +316,7 @@ class CheckpointsPanel:
         if answer is None:
             return
         if (
-            await actions.run_operation(
+            await dialogs.run_operation(
                 f"Deleting #{checkpoint_id}",
                 lambda: checkpoints.delete(self.context, self.branch, checkpoint_id, actor=self.who),
             )

@@ -10,7 +10,7 @@ from fastapi import Request
 from nicegui import ui
 
 from ..gate import Gate
-from ..services import capture
+from ..services import actions, capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput
 from ..services.frame import audit
@@ -37,82 +37,76 @@ def register(gate: Gate) -> None:
         visit = await admit(gate, request)
         if not isinstance(visit, Visit):
             return visit
-        context = visit.context
+        shown = {"branch": branch, "outcome": outcome, "action": action, "actor": actor, "since": since, "until": until}
         with frame("History", visit):
-            filters: dict[str, Any] = {
-                "branch": branch or None,
-                "action": action or None,
-                "actor": actor or None,
-                "outcome": outcome or None,
-            }
-            with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
-                picked_branch = ui.select(
-                    {"": "all branches", "dev": "Development", "prod": "Production"}, value=branch, label="Branch"
-                ).classes("w-36")
-                picked_outcome = ui.select(
-                    {"": "any outcome", **{o.value: o.value for o in audit.Outcome}}, value=outcome, label="Outcome"
-                ).classes("w-36")
-                picked_action = ui.input("Action", value=action, placeholder="e.g. migrate.promote").classes("w-44")
-                picked_actor = ui.input("Actor", value=actor).classes("w-36")
-                picked_since = (
-                    ui.input("From", value=since)
-                    .props("type=date stack-label data-testid=history-since")
-                    .classes("w-36")
-                )
-                picked_until = (
-                    ui.input("To", value=until).props("type=date stack-label data-testid=history-until").classes("w-36")
-                )
-                ui.button(
-                    "Filter",
-                    icon="filter_list",
-                    on_click=lambda: ui.navigate.to(
-                        visit.url(
-                            "/history",
-                            branch=picked_branch.value,
-                            outcome=picked_outcome.value,
-                            action=(picked_action.value or "").strip(),
-                            actor=(picked_actor.value or "").strip(),
-                            since=picked_since.value,
-                            until=picked_until.value,
-                        )
-                    ),
-                ).props("data-testid=history-filter")
-            shown = {
-                "branch": branch,
-                "outcome": outcome,
-                "action": action,
-                "actor": actor,
-                "since": since,
-                "until": until,
-            }
-            try:
-                filters["since"], filters["until"] = audit.day_range(since, until)
-                filters["before_id"] = _before(before)
-                entries = await io_bound(
-                    lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE, **filters)
-                )
-            except DBAdminError as exc:
-                formatting.problem(str(exc), testid="history-error")
-                return None
-            if not before:
-                await _outside_migrations(context, branch or None)
-            if not entries:
-                ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props(
-                    "data-testid=history-empty"
-                )
-                return None
-            with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
-                for entry in entries:
-                    _entry(entry)
-            with ui.row().classes("w-full justify-between"):
-                ui.link("Newest", visit.url("/history", **shown)).props("data-testid=history-newest").set_visibility(
-                    bool(before)
-                )
-                if len(entries) == PAGE:
-                    ui.link("Older entries", visit.url("/history", **shown, before=entries[-1].id)).props(
-                        "data-testid=history-older"
-                    )
+            _filters(visit, shown)
+            await _timeline(visit, shown, before)
         return None
+
+
+def _filters(visit: Visit, shown: dict[str, str]) -> None:
+    """The filter row; Filter reloads the page with the picked filters in its address."""
+    with ui.row().classes("w-full items-end gap-3").props("data-testid=history-filters"):
+        picked = {
+            "branch": ui.select(
+                {"": "all branches", "dev": "Development", "prod": "Production"}, value=shown["branch"], label="Branch"
+            ).classes("w-36"),
+            "outcome": ui.select(
+                {"": "any outcome", **{o.value: o.value for o in audit.Outcome}},
+                value=shown["outcome"],
+                label="Outcome",
+            ).classes("w-36"),
+            "action": ui.select(
+                {"": "any action", **{name: name for name in sorted(actions.REGISTRY)}}
+                | ({shown["action"]: shown["action"]} if shown["action"] not in actions.REGISTRY else {}),
+                value=shown["action"],
+                label="Action",
+                with_input=True,
+            ).classes("w-52"),
+            "actor": ui.input("Actor", value=shown["actor"]).classes("w-36"),
+            "since": ui.input("From", value=shown["since"])
+            .props("type=date stack-label data-testid=history-since")
+            .classes("w-36"),
+            "until": ui.input("To", value=shown["until"])
+            .props("type=date stack-label data-testid=history-until")
+            .classes("w-36"),
+        }
+        ui.button(
+            "Filter",
+            icon="filter_list",
+            on_click=lambda: ui.navigate.to(
+                visit.url("/history", **{key: (field.value or "").strip() for key, field in picked.items()})
+            ),
+        ).props("data-testid=history-filter")
+
+
+async def _timeline(visit: Visit, shown: dict[str, str], before: str) -> None:
+    """A page of entries, newest first, and the links to the newest and to older ones."""
+    context = visit.context
+    filters: dict[str, Any] = {key: shown[key] or None for key in ("branch", "action", "actor", "outcome")}
+    try:
+        filters["since"], filters["until"] = audit.day_range(shown["since"], shown["until"])
+        filters["before_id"] = _before(before)
+        entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE, **filters))
+    except DBAdminError as exc:
+        formatting.problem(str(exc), testid="history-error")
+        return
+    if not before:
+        await _outside_migrations(context, shown["branch"] or None)
+    if not entries:
+        ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
+        return
+    with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
+        for entry in entries:
+            _entry(entry)
+    with ui.row().classes("w-full justify-between"):
+        ui.link("Newest", visit.url("/history", **shown)).props("data-testid=history-newest").set_visibility(
+            bool(before)
+        )
+        if len(entries) == PAGE:
+            ui.link("Older entries", visit.url("/history", **shown, before=entries[-1].id)).props(
+                "data-testid=history-older"
+            )
 
 
 async def _outside_migrations(context, branch: str | None) -> None:
@@ -140,18 +134,37 @@ def _before(text: str) -> int | None:
 
 
 def _entry(entry: audit.Action) -> None:
-    where = {"dev": "Development", "prod": "Production"}.get(entry.branch or "", "dbadmin")
-    subtitle = f"{formatting.when(entry.created_at)} · {entry.actor} · {where}"
+    """One entry: what happened in words (the action's label), then when, who, where, how it ended, why;
+    the details as labelled values, folded."""
+    title = entry.label if entry.outcome == "ok" else f"{entry.label} — {entry.outcome}"
+    subtitle = f"{formatting.when(entry.created_at)} · {entry.actor}"
     if entry.duration_ms is not None:
-        subtitle += f" · {entry.duration_ms} ms"
-    with ui.timeline_entry(
-        title=f"{entry.action} — {entry.outcome}", subtitle=subtitle, color=OUTCOME_COLOURS.get(entry.outcome, "grey")
-    ).props(f"data-testid=history-entry-{entry.id}"):
+        subtitle += f" · {_duration(entry.duration_ms)}"
+    with ui.timeline_entry(title=title, subtitle=subtitle, color=OUTCOME_COLOURS.get(entry.outcome, "grey")).props(
+        f"data-testid=history-entry-{entry.id}"
+    ):
         if entry.reason:
-            ui.label(f"why: {entry.reason}").classes("text-sm")
+            ui.label(f"Why: {entry.reason}").classes("text-sm")
         if entry.details.get("error"):
             ui.label(entry.details["error"]).classes("text-sm text-red-700")
         shown = {k: v for k, v in entry.details.items() if k != "error"}
-        if shown:
-            with ui.expansion("details").classes("text-sm"):
-                ui.code(json.dumps(shown, indent=2, default=str), language="json").classes("w-full")
+        with ui.expansion(f"details · {entry.action}").classes("text-sm text-slate-600").props("dense"):
+            with ui.grid(columns="auto 1fr").classes("gap-x-4 gap-y-0 text-sm"):
+                for key, value in shown.items():
+                    ui.label(key.replace("_", " ")).classes("text-slate-500")
+                    ui.label(_value(value)).classes("break-all whitespace-pre-wrap")
+
+
+def _duration(ms: int) -> str:
+    return f"{ms} ms" if ms < 10_000 else f"{ms / 1000:.0f} s" if ms < 600_000 else f"{ms / 60_000:.0f} min"
+
+
+def _value(value: Any) -> str:
+    """A detail as a person reads it: lists joined, nested records as compact JSON, long text cut."""
+    if isinstance(value, list) and all(not isinstance(item, dict | list) for item in value):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, dict | list):
+        text = json.dumps(value, default=str)
+    else:
+        text = str(value)
+    return text if len(text) <= 2000 else text[:2000] + " …"

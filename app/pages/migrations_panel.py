@@ -9,7 +9,9 @@ from ..services import migrations
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from ..services.migrations.lint import LintUnavailable
-from . import actions, formatting
+from ..services import actions
+from ..services.actions import ActionType
+from . import dialogs, formatting
 from .frame import Visit, io_bound, view_only
 
 
@@ -99,14 +101,14 @@ class MigrationsPanel:
             ).props("data-testid=lint-finding")
 
     async def _run_up(self) -> None:
-        result = await actions.run_operation(
+        result = await dialogs.run_operation(
             "Running pending migrations on Development",
             lambda progress: migrations.upgrade(self.context, Branch.DEV, actor=self.who, progress=progress),
             progress=True,
         )
         await self._changed(result)
 
-    async def _stopped(self, action: str, branch: Branch, title: str, error: DBAdminError) -> None:
+    async def _stopped(self, action: ActionType, branch: Branch, title: str, error: DBAdminError) -> None:
         """An attempt whose plan could not be made (the project does not load, a revision has no downgrade()): an
         audit row like any other attempt's, as the CLI records it, and the reason on the page."""
         try:
@@ -121,7 +123,7 @@ class MigrationsPanel:
         try:
             plan = await io_bound(migrations.plan_promotion, self.context)
         except DBAdminError as exc:
-            await self._stopped("migrate.promote", Branch.PROD, "Promotion", exc)
+            await self._stopped(actions.MIGRATE_PROMOTE, Branch.PROD, "Promotion", exc)
             return
         names = "\n".join(f"  {r.id}  {r.message}" for r in plan.revisions)
         notices = "".join(f"{s.notice()} (it runs online; review its code)\n" for s in plan.skipped)
@@ -131,12 +133,12 @@ class MigrationsPanel:
             f"{plan.commits}\n\n"
             f"{notices}SQL:\n{plan.sql}"
         )
-        phrase = await actions.confirm(
+        phrase = await dialogs.confirm(
             "Promote to Production", explanation, phrase=plan.phrase, production=True, action="Promote"
         )
         if phrase is None:
             return
-        result = await actions.run_operation(
+        result = await dialogs.run_operation(
             "Promoting to Production",
             lambda progress: migrations.promote(self.context, actor=self.who, confirm=phrase, progress=progress),
             progress=True,
@@ -154,7 +156,7 @@ class MigrationsPanel:
         try:
             plan = await io_bound(migrations.plan_rollback, self.context, self.branch, count)
         except DBAdminError as exc:
-            await self._stopped("migrate.down", self.branch, "Roll back", exc)
+            await self._stopped(actions.MIGRATE_DOWN, self.branch, "Roll back", exc)
             return
         removed = "\n".join(f"• {rev.id} · {rev.message}" for rev in plan.removes)
         await self._confirm_and_run(
@@ -200,7 +202,7 @@ class MigrationsPanel:
         try:
             plan = await io_bound(migrations.plan_baseline, self.context, self.branch, revision)
         except DBAdminError as exc:
-            await self._stopped("migrate.baseline", self.branch, "Baseline", exc)
+            await self._stopped(actions.MIGRATE_BASELINE, self.branch, "Baseline", exc)
             return
         await self._confirm_and_run(
             f"Baseline {self.branch.label} at {revision}",
@@ -229,12 +231,12 @@ class MigrationsPanel:
         self, title: str, explanation: str, *, phrase: str | None, action: str, running: str, call
     ) -> None:
         """Confirm (the plan's phrase, and "are you sure" on Production), then run ``call(phrase, progress)``."""
-        typed = await actions.confirm(
+        typed = await dialogs.confirm(
             title, explanation, phrase=phrase, production=self.branch is Branch.PROD, action=action
         )
         if typed is None:
             return
-        result = await actions.run_operation(running, lambda progress: call(typed or None, progress), progress=True)
+        result = await dialogs.run_operation(running, lambda progress: call(typed or None, progress), progress=True)
         await self._changed(result)
 
     async def _changed(self, result) -> None:

@@ -20,7 +20,7 @@ from ..gate import Gate
 from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
-from . import actions, formatting
+from . import dialogs, formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 
 OPERATORS = {
@@ -282,7 +282,7 @@ class View:
     async def _open(self, key: str, column: str) -> None:
         masked = column in self.page.masked
         if masked:
-            answer = await actions.confirm(
+            answer = await dialogs.confirm(
                 f"Reveal {column}?",
                 f"The value of {column} in this row of {self.page.table} on {self.branch.label} is masked. "
                 "Revealing it is recorded in the audit log under your name.",

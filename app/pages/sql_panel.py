@@ -11,7 +11,7 @@ from nicegui import ui
 from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
-from . import actions, formatting
+from . import dialogs, formatting
 from .frame import Visit, io_bound
 
 EXAMPLE = "SELECT * FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT 20"
@@ -121,7 +121,7 @@ class SqlPanel:
         confirm = None
         phrase = data.analyze_phrase(self.branch) if explain == "analyze" else None
         if phrase:
-            confirm = await actions.confirm(
+            confirm = await dialogs.confirm(
                 "EXPLAIN ANALYZE on Production",
                 "EXPLAIN ANALYZE runs the statement (read-only, rolled back) to measure it.",
                 phrase=phrase,

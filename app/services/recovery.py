@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 
+from . import actions
 from . import checkpoints, dburl, server_admin
 from .checkpoints import catalog
 from .branch import Branch
@@ -50,7 +51,7 @@ def recover(context: Context, branch: Branch) -> list[str]:
         audit.record(
             context.registry.control_pool(),
             actor=SYSTEM.name,
-            action="checkpoint.recover",
+            action=actions.CHECKPOINT_RECOVER,
             branch=branch,
             outcome="ok",
             details={"settled": settled},

@@ -16,6 +16,7 @@ from contextlib import ExitStack, contextmanager
 
 import psycopg
 
+from . import actions
 from ..config import Settings
 from . import capture, control_store, migrations
 from .branch import Branch
@@ -132,7 +133,7 @@ def _seed_rows(context: Context, branch: Branch) -> None:
     with audit.operation(
         context.registry.control_pool(),
         actor=SYSTEM.name,
-        action="example.rows",
+        action=actions.EXAMPLE_ROWS,
         branch=branch,
         reason="embedded first start",
     ) as running:

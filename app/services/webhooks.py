@@ -34,6 +34,7 @@ import httpx
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from . import actions
 from ..config import Settings
 from . import dburl
 from .errors import ConfigError, DBAdminError
@@ -138,7 +139,7 @@ class Webhooks:
 
     def test(self, actor: str) -> list[Delivery]:
         """Send a test notice to every target now and wait for each delivery to end (``dbadmin webhook test``)."""
-        event = Event("webhook.test", f"dbadmin: a test notice sent by {actor}", actor=actor, outcome="ok")
+        event = Event(actions.WEBHOOK_TEST.name, f"dbadmin: a test notice sent by {actor}", actor=actor, outcome="ok")
         finished = []
         for target in self.targets:
             delivery_id = self._record(event, target)

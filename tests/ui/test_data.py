@@ -66,8 +66,8 @@ def test_a_query_on_dev_and_a_masked_column_on_prod(page: Page, databases, tmp_p
         expect(page.get_by_test_id("sql-results")).to_contain_text("Bob")
         screenshot(page, "sql-prod-masked")
         page.goto(f"{served.base_url}/admin/history?action=data.sql")
-        expect(page.get_by_test_id("history")).to_contain_text("data.sql — refused")
-        expect(page.get_by_test_id("history")).to_contain_text("data.sql — ok")
+        expect(page.get_by_test_id("history")).to_contain_text("Run a read-only query on Production — refused")
+        expect(page.get_by_test_id("history")).to_contain_text("Ran a read-only query on Production")
     finally:
         assert served.stop() == 0
 
@@ -146,7 +146,9 @@ def test_rows_browse_filter_follow_export_and_reveal(page: Page, databases, tmp_
         page.get_by_test_id("confirm-ok").click()
         expect(page.get_by_test_id("value-text")).to_have_text("user1@example.com")
         page.goto(f"{served.base_url}/admin/history?action=data.reveal")
-        expect(page.get_by_test_id("history")).to_contain_text("data.reveal — ok")
+        expect(page.get_by_test_id("history")).to_contain_text(
+            "Revealed masked email of a row of public.users on Production"
+        )
     finally:
         assert served.stop() == 0
 

@@ -117,18 +117,18 @@ def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, con
     # History: every action, newest first
     page.goto(f"{base}/admin/history")
     history = page.get_by_test_id("history")
-    for text in (
-        "migrate.up — ok",
-        "checkpoint.create — ok",
-        "migrate.promote — ok",
-        "checkpoint.restore — ok",
-        "migrate.down — ok",
+    for text in (  # in words, from the actions' registry
+        "Migrated Development to 0005",
+        "Took checkpoint #",
+        "Promoted 0001, 0002, 0003, 0004, 0005 to Production",
+        "Restored Production to checkpoint #",
+        "Rolled back Production to 0004 (undid 0005)",
     ):
         expect(history).to_contain_text(text)
     screenshot(page, "history")
     page.goto(f"{base}/admin/history?branch=prod&action=migrate.promote")
-    expect(page.get_by_test_id("history").get_by_text("migrate.promote — ok")).to_have_count(2)
-    expect(page.get_by_test_id("history")).not_to_contain_text("migrate.up")
+    expect(page.get_by_test_id("history").get_by_text(re.compile(r"^Promoted .* to Production$"))).to_have_count(2)
+    expect(page.get_by_test_id("history")).not_to_contain_text("Migrated")
 
 
 def test_refused_attempts_show_in_history_with_their_reason(page: Page, console):
@@ -142,7 +142,7 @@ def test_refused_attempts_show_in_history_with_their_reason(page: Page, console)
     assert run_cli("migrate", "promote", "--confirm", "PROMOTE 4", env=env).returncode == 1  # wrong count
     page.goto(f"{served.base_url}/admin/history?outcome=refused")
     history = page.get_by_test_id("history")
-    expect(history).to_contain_text("migrate.promote — refused")
+    expect(history).to_contain_text("to Production — refused")
     expect(history).to_contain_text("needs the exact phrase 'PROMOTE 5'; got 'PROMOTE 4'")
     expect(history).not_to_contain_text("— ok")
     page.get_by_label("From").fill("2001-01-01")

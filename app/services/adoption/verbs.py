@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import actions
 from .. import dburl, migrations, server_admin
 from ..branch import Branch
 from ..caches import ProjectCache
@@ -82,7 +83,12 @@ def init(
     """
     cwd = (cwd or Path.cwd()).resolve()
     with operation(
-        context, "migrate.init", Branch.DEV, actor=actor, reason=reason, details={"directory": str(directory)[:200]}
+        context,
+        actions.MIGRATE_INIT,
+        Branch.DEV,
+        actor=actor,
+        reason=reason,
+        details={"directory": str(directory)[:200]},
     ) as (_, running):
         layout = _layout(context, cwd / directory)
         dev = introspection.snapshot(context, Branch.DEV)

@@ -22,6 +22,7 @@ import logging
 import psycopg
 from psycopg.rows import class_row, dict_row
 
+from .. import actions
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, OperationRefused
@@ -118,7 +119,7 @@ def _status(context: Context, branch: Branch) -> CaptureStatus:
 
 def install(context: Context, branch: Branch | str, *, actor: Principal, reason: str | None = None) -> CaptureStatus:
     """Put the log and its event triggers on ``branch`` (again: it is idempotent), audited."""
-    with operation(context, "capture.install", branch, actor=actor, reason=reason) as (branch, _):
+    with operation(context, actions.CAPTURE_INSTALL, branch, actor=actor, reason=reason) as (branch, _):
         found = status(context, branch)
         if not found.can_install:
             raise OperationRefused(
@@ -191,7 +192,7 @@ def _put_back(context: Context, branch: Branch, before: CaptureStatus, notes: di
 
 def remove(context: Context, branch: Branch | str, *, actor: Principal, reason: str | None = None) -> CaptureStatus:
     """Stop the triggers, collect what the log still holds, then take the log off ``branch``, audited."""
-    with operation(context, "capture.remove", branch, actor=actor, reason=reason) as (branch, running):
+    with operation(context, actions.CAPTURE_REMOVE, branch, actor=actor, reason=reason) as (branch, running):
         if status(context, branch).guarded:
             raise OperationRefused(
                 f"{branch.label}: its guard is on and needs the capture; turn the guard off first "
@@ -232,7 +233,7 @@ def guard(
 ) -> CaptureStatus:
     """Turn ``branch``'s guard on (refuse schema changes outside dbadmin's runs; ends a bypass) or off
     (on Production with the phrase ``GUARD OFF``)."""
-    action = "guard.on" if on else "guard.off"
+    action = actions.GUARD_ON if on else actions.GUARD_OFF
     with operation(context, action, branch, actor=actor, reason=reason) as (branch, _):
         found = status(context, branch)
         if on and not found.installed:
@@ -300,7 +301,7 @@ def bypass(
     the guard on again ends a bypass early.
     """
     with operation(
-        context, "guard.bypass", branch, actor=actor, reason=reason, details={"minutes": str(minutes)[:20]}
+        context, actions.GUARD_BYPASS, branch, actor=actor, reason=reason, details={"minutes": str(minutes)[:20]}
     ) as (branch, _):
         plan = plan_bypass(branch, minutes)
         check_plan(plan, confirm)
@@ -435,7 +436,7 @@ def events(
         ).fetchall()
 
 
-OUTSIDE_MIGRATIONS = "schema.outside_migrations"
+OUTSIDE_MIGRATIONS = actions.SCHEMA_OUTSIDE.name
 
 
 def as_actions(found: list[DdlEvent]) -> list[Action]:
@@ -445,7 +446,7 @@ def as_actions(found: list[DdlEvent]) -> list[Action]:
         Action(
             id=event.id,
             actor=event.role or "unknown (seen by polling)",
-            action="schema.migration" if event.by_dbadmin else OUTSIDE_MIGRATIONS,
+            action=(actions.SCHEMA_MIGRATION if event.by_dbadmin else actions.SCHEMA_OUTSIDE).name,
             branch=event.branch,
             details={
                 key: value

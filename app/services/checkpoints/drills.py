@@ -21,6 +21,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from .. import actions
 from .. import dburl, server_admin
 from ..branch import Branch
 from ..context import Context
@@ -89,7 +90,7 @@ def drill(
     """
     with operation(
         context,
-        "checkpoint.drill",
+        actions.CHECKPOINT_DRILL,
         branch,
         actor=actor,
         reason=reason,

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
+from .. import actions
 from .. import capture, server_admin
 from ..branch import Branch
 from ..context import Context
@@ -77,7 +78,7 @@ def create(
     """Snapshot ``branch`` now (audited, under the branch lock)."""
     with operation(
         context,
-        "checkpoint.create",
+        actions.CHECKPOINT_CREATE,
         branch,
         actor=actor,
         reason=reason,
@@ -192,7 +193,7 @@ def restore(
     """
     with operation(
         context,
-        "checkpoint.restore",
+        actions.CHECKPOINT_RESTORE,
         branch,
         actor=actor,
         reason=reason,
@@ -216,7 +217,9 @@ def restore(
             pre_restore_checkpoint_id=before.id,
             unavailable_ms=job.unavailable_ms,
         )
-    hooks.run_after(context, hooks.Event("checkpoint.restore", branch, actor.name, {"checkpoint_id": checkpoint.id}))
+    hooks.run_after(
+        context, hooks.Event(actions.CHECKPOINT_RESTORE.name, branch, actor.name, {"checkpoint_id": checkpoint.id})
+    )
     return before
 
 
@@ -287,7 +290,7 @@ def restore_to_time(
     """
     with operation(
         context,
-        "checkpoint.restore",
+        actions.CHECKPOINT_RESTORE,
         branch,
         actor=actor,
         reason=reason,
@@ -310,7 +313,7 @@ def restore_to_time(
             pre_restore_checkpoint_id=before.id,
         )
     hooks.run_after(
-        context, hooks.Event("checkpoint.restore", branch, actor.name, {"to_time": plan.moment.isoformat()})
+        context, hooks.Event(actions.CHECKPOINT_RESTORE.name, branch, actor.name, {"to_time": plan.moment.isoformat()})
     )
     return before
 
@@ -321,7 +324,7 @@ def delete(
     """Delete a checkpoint's data and mark it deleted in the catalog (the row stays, for history)."""
     with operation(
         context,
-        "checkpoint.delete",
+        actions.CHECKPOINT_DELETE,
         branch,
         actor=actor,
         reason=reason,
@@ -350,7 +353,7 @@ def prune(context: Context, *, actor: Principal, reason: str | None = None) -> P
     for branch in Branch:
         if context.registry.location(branch) is None:
             continue
-        with operation(context, "checkpoint.prune", branch, actor=actor, reason=reason) as (branch, running):
+        with operation(context, actions.CHECKPOINT_PRUNE, branch, actor=actor, reason=reason) as (branch, running):
             found = catalog.list_for_branch(context.registry, branch, statuses=("ready", "failed"))
             newest_ready = next((c.id for c in found if c.status == "ready"), None)
             now = _now(context)
@@ -581,5 +584,5 @@ def _restored_anyway(registry: Registry, branch: Branch, actor: str, since: date
     }
 
 
-oplock.when_abandoned("checkpoint.create", _created_anyway)
-oplock.when_abandoned("checkpoint.restore", _restored_anyway)
+oplock.when_abandoned(actions.CHECKPOINT_CREATE, _created_anyway)
+oplock.when_abandoned(actions.CHECKPOINT_RESTORE, _restored_anyway)

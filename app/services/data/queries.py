@@ -24,6 +24,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from .. import actions
+from ..actions import ActionType
 from .. import dburl
 from ..branch import Branch
 from ..context import Context
@@ -77,7 +79,7 @@ def run(
     parsed = Branch.parse(branch)
     text = text or ""
     details = {"sql": text.strip()[:2000], "explain": str(explain)[:20] if explain is not None else None}
-    with frame(context, parsed, actor, details, action="data.sql") as running:
+    with frame(context, parsed, actor, details, action=actions.DATA_SQL) as running:
         if len(text) > context.settings.sql_max_length:
             raise InvalidInput(f"a query is at most {context.settings.sql_max_length} characters")
         text = text.strip()
@@ -102,7 +104,9 @@ def run(
 
 
 @contextmanager
-def frame(context: Context, branch: Branch, actor: Principal, details: dict, *, action: str) -> Iterator[audit.Running]:
+def frame(
+    context: Context, branch: Branch, actor: Principal, details: dict, *, action: ActionType
+) -> Iterator[audit.Running]:
     """Who may read ``branch``'s data, checked now; on Prod (and on Dev when configured) inside an
     audit row ``action``.  Shared by the SQL tab and the Rows view."""
     audited = branch is Branch.PROD or context.settings.audit_dev_queries

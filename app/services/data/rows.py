@@ -32,6 +32,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from .. import actions
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, NotFound, OperationRefused
@@ -188,7 +189,7 @@ def page(
     """One page of ``schema.table``'s rows matching every filter, in ``sort`` order (then the key),
     after the cursor ``after`` of the page before."""
     parsed = Branch.parse(branch)
-    with queries.frame(context, parsed, actor, _details(schema, table, filters), action="data.rows") as running:
+    with queries.frame(context, parsed, actor, _details(schema, table, filters), action=actions.DATA_ROWS) as running:
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"a page has 1 to {MAX_PAGE} rows")
         with reading(context, parsed) as cur:
@@ -271,7 +272,7 @@ def value(
             masked = column in _table(context, parsed, cur, schema, table).masked
     except (DBAdminError, psycopg.Error):
         masked = False
-    action = "data.reveal" if masked else "data.value"
+    action = actions.DATA_REVEAL if masked else actions.DATA_VALUE
     with queries.frame(context, parsed, actor, details, action=action) as running:
         if masked:
             require_admin(actor, "reveal a masked value")
@@ -314,7 +315,7 @@ def _export(
     most = context.settings.export_row_limit
     limit = most if limit is None else limit
     details = _details(schema, table, filters) | {"format": "csv"}
-    with queries.frame(context, branch, actor, details, action="data.export") as running:
+    with queries.frame(context, branch, actor, details, action=actions.DATA_EXPORT) as running:
         if not 1 <= limit <= most:
             raise InvalidInput(f"an export has 1 to {most} rows (EXPORT_ROW_LIMIT)")
         if not _EXPORTING.acquire(blocking=False):

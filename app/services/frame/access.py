@@ -25,6 +25,7 @@ from typing import Any
 
 from psycopg.rows import class_row, dict_row
 
+from .. import actions
 from ...config import Settings
 from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from ..rows import one
@@ -308,7 +309,7 @@ def create_token(registry: Registry, *, name: str, role: Role | str, created_by:
     with audit.operation(
         registry.control_pool(),
         actor=created_by.name,
-        action="token.create",
+        action=actions.TOKEN_CREATE,
         details={"name": str(name)[:100], "role": str(role)[:20]},
     ) as running:
         require_admin(created_by, "create API tokens")
@@ -350,7 +351,9 @@ def list_tokens(registry: Registry) -> list[ApiToken]:
 
 def revoke_token(registry: Registry, token_id: int, *, by: Principal) -> ApiToken:
     """Revoke a token at once (audited); revoking twice keeps the first time."""
-    with audit.operation(registry.control_pool(), actor=by.name, action="token.revoke", details={"token_id": token_id}):
+    with audit.operation(
+        registry.control_pool(), actor=by.name, action=actions.TOKEN_REVOKE, details={"token_id": token_id}
+    ):
         require_admin(by, "revoke API tokens")
         with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
             token = cur.execute(

@@ -22,7 +22,8 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .. import dburl
+from .. import actions, dburl
+from ..actions import ActionType
 from ..branch import Branch
 from ..errors import BranchUnavailable, DBAdminError, InvalidInput
 from ..rows import one
@@ -52,6 +53,11 @@ class Action:
     outcome: str
     duration_ms: int | None
     created_at: datetime
+    label: str = ""  # what happened, in words (``actions.label``); filled as rows are read
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", actions.label(self.action, self.branch, self.details, self.outcome))
 
 
 @dataclass
@@ -89,14 +95,18 @@ def record(
     pool: ConnectionPool,
     *,
     actor: str,
-    action: str,
+    action: ActionType | str,
     outcome: Outcome | str,
     branch: Branch | str | None = None,
     details: dict[str, Any] | None = None,
     reason: str | None = None,
     duration_ms: int | None = None,
 ) -> Action:
-    """Append one row to the audit log and return it. Prefer ``operation``, which times and records for you."""
+    """Append one row to the audit log and return it. Prefer ``operation``, which times and records for you.
+
+    ``action`` is one of ``actions.REGISTRY``; a name as text is for rows whose name was stored before (an
+    interrupted operation's, from its lock row)."""
+    action = str(action)
     if not actor or not actor.strip():
         raise InvalidInput("an audit record needs an actor")
     if not _ACTION_NAME.match(action):
@@ -119,7 +129,7 @@ def operation(
     pool: ConnectionPool,
     *,
     actor: str,
-    action: str,
+    action: ActionType | str,
     branch: Branch | str | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,

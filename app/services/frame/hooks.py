@@ -18,7 +18,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import dburl
+from .. import actions, dburl
+from ..actions import ActionType
 from ..branch import Branch
 from ..context import Context
 from . import audit
@@ -28,7 +29,7 @@ from . import audit
 class Event:
     """What just happened: handed to AFTER_RUN_HOOK."""
 
-    action: str  # migrate.up, migrate.down, migrate.promote, checkpoint.restore
+    action: str  # the name of what ran: migrate.up, migrate.down, migrate.promote, checkpoint.restore
     branch: Branch
     actor: str
     details: dict[str, Any] = field(default_factory=dict)
@@ -47,13 +48,15 @@ def run_after(context: Context, event: Event) -> list[HookResult]:
     settings = context.settings
     patterns = [p.strip() for p in settings.cache_invalidate_patterns.split(",") if p.strip()]
     if settings.redis_url and patterns:
-        results.append(_audited(context, event, "hook.cache", lambda: _invalidate(context, event, patterns)))
+        results.append(_audited(context, event, actions.HOOK_CACHE, lambda: _invalidate(context, event, patterns)))
     if settings.after_run_hook:
-        results.append(_audited(context, event, "hook.entry_point", lambda: _call(settings.after_run_hook, event)))
+        results.append(
+            _audited(context, event, actions.HOOK_ENTRY_POINT, lambda: _call(settings.after_run_hook, event))
+        )
     return results
 
 
-def _audited(context: Context, event: Event, action: str, call: Any) -> HookResult:
+def _audited(context: Context, event: Event, action: ActionType, call: Any) -> HookResult:
     try:
         with audit.operation(
             context.registry.control_pool(),
@@ -65,9 +68,9 @@ def _audited(context: Context, event: Event, action: str, call: Any) -> HookResu
         ) as running:
             detail = call()
             running.details["result"] = detail
-        return HookResult(action, True, detail)
+        return HookResult(action.name, True, detail)
     except Exception as exc:  # recorded as failed by audit.operation; the run before it stands
-        return HookResult(action, False, f"{type(exc).__name__}: {dburl.reason(exc, context.settings.secrets())}")
+        return HookResult(action.name, False, f"{type(exc).__name__}: {dburl.reason(exc, context.settings.secrets())}")
 
 
 def _invalidate(context: Context, event: Event, patterns: list[str]) -> str:

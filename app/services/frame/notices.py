@@ -10,22 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import actions
+from ..actions import ActionType
 from ..branch import Branch
 from ..context import Context
 from ..webhooks import Event
 
-PRODUCTION_CHANGES = {
-    "migrate.promote": "promotion",
-    "migrate.down": "rollback",
-    "migrate.baseline": "baseline",
-    "checkpoint.restore": "restore",
-    "guard.bypass": "guard bypass",
-}
-
 
 def after(
     context: Context,
-    action: str,
+    action: ActionType,
     branch: Branch | None,
     actor: str,
     reason: str | None,
@@ -41,22 +35,22 @@ def after(
 
 
 def _event(
-    action: str, branch: Branch | None, actor: str, reason: str | None, outcome: str, details: dict[str, Any]
+    action: ActionType, branch: Branch | None, actor: str, reason: str | None, outcome: str, details: dict[str, Any]
 ) -> Event | None:
     if outcome not in ("ok", "failed"):
         return None
     where = branch.label if branch else "?"
     why = f" Why: {reason}." if reason else ""
-    if action == "checkpoint.drill" and outcome == "failed":
+    if action == actions.CHECKPOINT_DRILL and outcome == "failed":
         summary = f"dbadmin · {where}: the restore drill of checkpoint #{details.get('checkpoint_id')} failed: {details.get('error')}"
-    elif branch is Branch.PROD and action in PRODUCTION_CHANGES:
-        what = PRODUCTION_CHANGES[action]
+    elif branch is Branch.PROD and action.production:
+        what = action.production
         said = "done" if outcome == "ok" else f"failed: {details.get('error')}"
         summary = f"dbadmin · Production: {what} by {actor}, {said}.{why}{_specifics(action, details)}"
     else:
         return None
     return Event(
-        action,
+        action.name,
         summary,
         branch=branch.value if branch else None,
         actor=actor,
@@ -66,13 +60,13 @@ def _event(
     )
 
 
-def _specifics(action: str, details: dict[str, Any]) -> str:
-    if action in ("migrate.promote", "migrate.down") and details.get("revisions"):
+def _specifics(action: ActionType, details: dict[str, Any]) -> str:
+    if action in (actions.MIGRATE_PROMOTE, actions.MIGRATE_DOWN) and details.get("revisions"):
         return f" Revisions: {', '.join(map(str, details['revisions']))}."
-    if action == "checkpoint.restore" and details.get("checkpoint_id"):
+    if action == actions.CHECKPOINT_RESTORE and details.get("checkpoint_id"):
         return f" Checkpoint #{details['checkpoint_id']}; the replaced state is #{details.get('pre_restore_checkpoint_id')}."
-    if action == "migrate.baseline" and details.get("revision"):
+    if action == actions.MIGRATE_BASELINE and details.get("revision"):
         return f" At revision {details['revision']}."
-    if action == "guard.bypass" and details.get("minutes"):
+    if action == actions.GUARD_BYPASS and details.get("minutes"):
         return f" For {details['minutes']} minutes."
     return ""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
+from ..actions import ActionType
 from ..branch import Branch
 from ..context import Context
 from ..errors import ConfirmationRequired, InvalidInput
@@ -22,7 +23,7 @@ from .access import Principal, require_admin, require_live
 @contextmanager
 def operation(
     context: Context,
-    action: str,
+    action: ActionType,
     branch: Branch | str,
     *,
     actor: Principal,
@@ -60,14 +61,16 @@ def operation(
             secrets=context.settings.secrets(),
         ) as running:
             require_live(context.registry, actor, context.settings)
-            require_admin(actor, action.replace(".", " "))
+            require_admin(actor, action.name.replace(".", " "))
             parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
             branches = sorted({parsed} | ({also_lock} if also_lock is not None else set()))
             with ExitStack() as locks:
                 if locked:
                     for held in branches:
                         locks.enter_context(
-                            oplock.hold(context.registry, held, operation=action, actor=actor.name, for_branch=parsed)
+                            oplock.hold(
+                                context.registry, held, operation=action.name, actor=actor.name, for_branch=parsed
+                            )
                         )
                     running.progress = oplock.sharing(context.registry, parsed, progress)
                 elif progress is not None:

@@ -22,6 +22,7 @@ from datetime import datetime
 
 import psycopg
 
+from ..actions import ActionType
 from ..branch import Branch
 from ..errors import BranchBusy, DBAdminError
 from ..registry import CONTROL, Registry
@@ -70,9 +71,9 @@ Finished = Callable[[Registry, Branch, str, datetime], "dict | None"]
 _FINISHED: dict[str, Finished] = {}
 
 
-def when_abandoned(operation: str, check: Finished) -> None:
+def when_abandoned(operation: ActionType, check: Finished) -> None:
     """Register ``check(registry, branch, actor, since)``: details of the finished work, or None."""
-    _FINISHED[operation] = check
+    _FINISHED[operation.name] = check
 
 
 def _finished(registry: Registry, branch: Branch, operation: str, actor: str, since: datetime) -> dict | None:

@@ -13,13 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
 import psycopg
 
+from .. import actions
+from ..actions import ActionType
 from .. import capture, checkpoints, dburl, server_admin
 from ..branch import Branch
 from ..checkpoints.strategies import Progress
@@ -33,7 +35,7 @@ from ..errors import (
     OperationRefused,
     WrongDatabase,
 )
-from ..frame import hooks
+from ..frame import audit, hooks
 from ..frame.access import Principal
 from ..frame.hooks import HookResult
 from ..frame.operations import check_plan, on_production, operation
@@ -479,7 +481,7 @@ def upgrade(
 ) -> RunResult:
     """Apply pending revisions to ``branch`` (all, or the next ``steps``). Production changes only by ``promote``."""
     with operation(
-        context, "migrate.up", branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
+        context, actions.MIGRATE_UP, branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
     ) as (
         branch,
         running,
@@ -495,7 +497,12 @@ def upgrade(
         if steps is not None:
             steps = _check_steps(steps, pending, "pending")
         _auto_checkpoint(
-            context, branch, actor=actor.name, action="migrate.up", details=running.details, progress=running.progress
+            context,
+            branch,
+            actor=actor.name,
+            action=actions.MIGRATE_UP,
+            details=running.details,
+            progress=running.progress,
         )
         result = _run(
             context,
@@ -507,7 +514,7 @@ def upgrade(
             progress=running.progress,
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-    return _after(context, "migrate.up", actor.name, result)
+    return _after(context, actions.MIGRATE_UP, actor.name, result)
 
 
 def downgrade(
@@ -522,7 +529,7 @@ def downgrade(
 ) -> RunResult:
     """Roll ``branch`` back ``steps`` revisions. On Production the phrase ``ROLLBACK <steps>`` is required."""
     with operation(
-        context, "migrate.down", branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
+        context, actions.MIGRATE_DOWN, branch, actor=actor, reason=reason, details={"steps": steps}, progress=progress
     ) as (
         branch,
         running,
@@ -531,7 +538,12 @@ def downgrade(
         plan = plan_rollback(context, branch, steps)
         check_plan(plan, confirm)
         _auto_checkpoint(
-            context, branch, actor=actor.name, action="migrate.down", details=running.details, progress=running.progress
+            context,
+            branch,
+            actor=actor.name,
+            action=actions.MIGRATE_DOWN,
+            details=running.details,
+            progress=running.progress,
         )
         result = _run(  # one env.py run for every step: one transaction where the revisions allow it
             context,
@@ -545,7 +557,7 @@ def downgrade(
             said=plan.stepwise,
         )
         running.details.update(revisions=list(result.revisions), before=list(result.before), after=list(result.after))
-    return _after(context, "migrate.down", actor.name, result)
+    return _after(context, actions.MIGRATE_DOWN, actor.name, result)
 
 
 def promote(
@@ -558,7 +570,13 @@ def promote(
 ) -> RunResult:
     """Upgrade Production to exactly Development's revision; needs ``PROMOTE <N>``, N being what Prod receives."""
     with operation(
-        context, "migrate.promote", Branch.PROD, actor=actor, reason=reason, also_lock=Branch.DEV, progress=progress
+        context,
+        actions.MIGRATE_PROMOTE,
+        Branch.PROD,
+        actor=actor,
+        reason=reason,
+        also_lock=Branch.DEV,
+        progress=progress,
     ) as (
         _,
         running,
@@ -571,7 +589,7 @@ def promote(
             context,
             Branch.PROD,
             actor=actor.name,
-            action="migrate.promote",
+            action=actions.MIGRATE_PROMOTE,
             details=running.details,
             progress=running.progress,
         )
@@ -587,7 +605,7 @@ def promote(
             said=plan.stepwise,
         )
         running.details.update(after=list(result.after))
-    return _after(context, "migrate.promote", actor.name, result)
+    return _after(context, actions.MIGRATE_PROMOTE, actor.name, result)
 
 
 def baseline(
@@ -611,7 +629,7 @@ def baseline(
     revision = str(revision or "").strip()
     with operation(
         context,
-        "migrate.baseline",
+        actions.MIGRATE_BASELINE,
         branch,
         actor=actor,
         reason=reason,
@@ -629,46 +647,7 @@ def baseline(
                 f"{branch.label} is already under migrations (at {', '.join(state.heads)}): "
                 "baseline is for a database that has none"
             )
-        table = alembic_branch.version_table(context, branch)
-        tell(0, 3, f"building {revision} in a scratch database")
-        built = [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]  # local and UTC, naive
-        with alembic_branch.scratch(context, branch) as scratch:
-            try:
-                alembic_runner.run(
-                    alembic_branch.project(context.settings),
-                    scratch,
-                    destination,
-                    direction="up",
-                    on_step=lambda step: None,
-                    on_plan=lambda revisions: None,
-                )
-            except EnvFailure as failure:
-                # A plugin's revisions (CKAN's activity) build on its host's tables, which an empty database lacks.
-                hint = (
-                    ": its revisions need tables they do not create (a plugin's host project?), so the project "
-                    "cannot be built alone to compare with"
-                    if failure.sqlstate == "42P01"
-                    else ""
-                )
-                raise OperationRefused(
-                    f"building {revision} in a scratch database to compare with failed: "
-                    f"{alembic_branch.translate(failure, context, None)}{hint}"
-                ) from None
-            built += [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]
-            tell(1, 3, "comparing schemas")
-            with server_admin.reading(scratch.url) as cur:
-                expected = introspection.snapshot_of(cur)
-        expected["tables"].pop(f"{table.schema}.{table.name}", None)
-        found = introspection.snapshot(context, branch)
-        difference = schema_diff.diff(expected, found)
-        if frozen := [change for change in difference.changes if _default_froze_build_time(change, built)]:
-            # A revision that wrote datetime.now() into a server default (Aodh's): each build differs by its time.
-            running.details["build_time_defaults"] = [change.describe() for change in frozen[:20]]
-            difference = replace(difference, changes=[c for c in difference.changes if c not in frozen])
-        running.details["compared_tables"] = len(found["tables"])
-        if not difference.identical:
-            running.details["differences"] = [change.describe() for change in difference.changes[:100]]
-            raise BaselineMismatch(branch, revision, difference)
+        found, frozen = _compared_with_a_build(context, branch, revision, destination, running)
         tell(2, 3, f"recording {revision}")
         run_id = migration_runs.start(
             context.registry, branch=branch, revision=revision, direction="baseline", actor=actor.name
@@ -686,6 +665,56 @@ def baseline(
         f"{change.describe()}: a default its revision froze at the time it ran, not compared" for change in frozen[:20]
     )
     return Baseline(branch, revision, len(found["tables"]), notices)
+
+
+def _compared_with_a_build(
+    context: Context, branch: Branch, revision: str, destination: str, running: audit.Running
+) -> tuple[dict, list]:
+    """Build ``revision`` in a scratch database on the branch's server and compare its schema with the branch's;
+    raises ``BaselineMismatch`` on a difference.  Returns the branch's snapshot and the defaults left out (those
+    a revision froze at the time it ran)."""
+    tell = running.progress
+    table = alembic_branch.version_table(context, branch)
+    tell(0, 3, f"building {revision} in a scratch database")
+    built = [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]  # local and UTC, naive
+    with alembic_branch.scratch(context, branch) as scratch:
+        try:
+            alembic_runner.run(
+                alembic_branch.project(context.settings),
+                scratch,
+                destination,
+                direction="up",
+                on_step=lambda step: None,
+                on_plan=lambda revisions: None,
+            )
+        except EnvFailure as failure:
+            # A plugin's revisions (CKAN's activity) build on its host's tables, which an empty database lacks.
+            hint = (
+                ": its revisions need tables they do not create (a plugin's host project?), so the project "
+                "cannot be built alone to compare with"
+                if failure.sqlstate == "42P01"
+                else ""
+            )
+            raise OperationRefused(
+                f"building {revision} in a scratch database to compare with failed: "
+                f"{alembic_branch.translate(failure, context, None)}{hint}"
+            ) from None
+        built += [datetime.now(), datetime.now(timezone.utc).replace(tzinfo=None)]
+        tell(1, 3, "comparing schemas")
+        with server_admin.reading(scratch.url) as cur:
+            expected = introspection.snapshot_of(cur)
+    expected["tables"].pop(f"{table.schema}.{table.name}", None)
+    found = introspection.snapshot(context, branch)
+    difference = schema_diff.diff(expected, found)
+    if frozen := [change for change in difference.changes if _default_froze_build_time(change, built)]:
+        # A revision that wrote datetime.now() into a server default (Aodh's): each build differs by its time.
+        running.details["build_time_defaults"] = [change.describe() for change in frozen[:20]]
+        difference = replace(difference, changes=[c for c in difference.changes if c not in frozen])
+    running.details["compared_tables"] = len(found["tables"])
+    if not difference.identical:
+        running.details["differences"] = [change.describe() for change in difference.changes[:100]]
+        raise BaselineMismatch(branch, revision, difference)
+    return found, frozen
 
 
 _BUILT_AT = re.compile(r"'\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?)?'::timestamp( with(out)? time zone)?")
@@ -711,7 +740,13 @@ def _default_froze_build_time(change: schema_diff.Change, built: list[datetime])
 
 
 def record_attempt(
-    context: Context, action: str, branch: Branch | str, *, actor: Principal, reason: str | None, error: DBAdminError
+    context: Context,
+    action: ActionType,
+    branch: Branch | str,
+    *,
+    actor: Principal,
+    reason: str | None,
+    error: DBAdminError,
 ) -> None:
     """An attempt stopped before its plan could be shown (the project does not load, a branch is down): an audit
     row like any other attempt's, with why; then ``error`` is raised.  Nothing is run, on any branch."""
@@ -751,14 +786,16 @@ def new_revision(context_or_settings: Any, message: str) -> Revision:
 # -- internals ------------------------------------------------------------------------------
 
 
-def _after(context: Context, action: str, actor: str, result: RunResult) -> RunResult:
+def _after(context: Context, action: ActionType, actor: str, result: RunResult) -> RunResult:
     """Run the after-run hooks (each audited on its own) and attach their outcomes to the result."""
-    event = hooks.Event(action=action, branch=result.branch, actor=actor, details={"revisions": list(result.revisions)})
+    event = hooks.Event(
+        action=action.name, branch=result.branch, actor=actor, details={"revisions": list(result.revisions)}
+    )
     return replace(result, hooks=tuple(hooks.run_after(context, event)))
 
 
 def _auto_checkpoint(
-    context: Context, branch: Branch, *, actor: str, action: str, details: dict, progress: Progress | None = None
+    context: Context, branch: Branch, *, actor: str, action: ActionType, details: dict, progress: Progress | None = None
 ) -> None:
     """Before any Prod migration (and Dev's when AUTO_CHECKPOINT_DEV is on): a checkpoint to go back to."""
     if branch is Branch.PROD or context.settings.auto_checkpoint_dev:
@@ -789,64 +826,14 @@ def _run(
     the run before it starts.  ``details`` (the audit
     row's) gains how the run committed and, on a failure, where it left the branch.
     """
-    tell = progress or (lambda done, total, message: None)
     graph = alembic_branch.graph(context)
     before = _read_state(context, branch).heads
-    planned: list[str] = []
-    run_ids: dict[str, int] = {}
-    done: list[str] = []
-    committed: set[str] = set()
-    verb = "applying" if direction == "up" else "reverting"
-    per_migration = True  # as env.py set the run up (the plan says)
     stepwise = said or graph.not_atomic(
         [graph.info[rev] for rev in expected if graph.known(rev)]
         if expected
         else _plan_infos(graph, destination, before, direction)
     )
-
-    def commit(revisions: tuple[str, ...]) -> None:
-        for revision in revisions:
-            if revision in run_ids and revision not in committed:
-                migration_runs.finish(context.registry, run_ids[revision], outcome="ok")
-                committed.add(revision)
-
-    def start_next() -> None:
-        if len(done) < len(planned):
-            revision = planned[len(done)]
-            run_ids[revision] = migration_runs.start(
-                context.registry,
-                branch=branch,
-                revision=revision,
-                direction=direction,
-                actor=actor,
-                planned=len(planned),
-                together=not per_migration,
-            )
-            tell(len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {branch.label}")
-
-    def on_plan(found: Planned) -> None:
-        nonlocal per_migration
-        if expected is not None and sorted(found.revisions) != sorted(expected):
-            raise OperationRefused(
-                f"Alembic planned {', '.join(found.revisions) or 'nothing'}, not the {', '.join(expected)} shown "
-                "before the phrase (the branch or the code changed meanwhile): nothing was run"
-            )
-        details["transaction"] = "per revision" if found.per_migration else "one for the whole run"
-        if found.per_migration and found.env_chose:
-            details["transaction"] += " (env.py's choice)"
-        if found.per_migration and stepwise is None and expected is not None:  # the plan shown said all or nothing
-            details["transaction"] += ", not the one transaction the plan said"
-        per_migration = found.per_migration
-        planned.extend(found.revisions)
-        start_next()
-
-    def on_step(step: Applied) -> None:
-        commit(step.committed)
-        migration_runs.finish(context.registry, run_ids[step.revision], outcome="applied")
-        done.append(step.revision)
-        tell(len(done), len(planned), f"{step.revision} done")
-        start_next()
-
+    steps = _Steps(context, branch, direction, actor, details, progress, expected, stepwise)
     try:
         with _marked(context, branch) as target:
             alembic_runner.run(
@@ -854,58 +841,131 @@ def _run(
                 target,
                 destination,
                 direction=direction,
-                on_step=on_step,
-                on_plan=on_plan,
+                on_step=steps.on_step,
+                on_plan=steps.on_plan,
                 atomic=stepwise is None,
             )
     except EnvFailure as failure:
-        _fail(context, branch, failure, direction, before, planned, done, run_ids, committed, details)
+        _fail(context, failure, before, steps)
+    return RunResult(branch, direction, tuple(steps.done), before, _confirmed_end(context, before, steps))
+
+
+@dataclass
+class _Steps:
+    """One run's migration_runs rows, kept as the child reports its plan, each step and each commit."""
+
+    context: Context
+    branch: Branch
+    direction: str
+    actor: str
+    details: dict  # the audit row's: how the run commits
+    progress: Progress | None
+    expected: tuple[str, ...] | None  # the revisions the plan shown before the phrase named
+    stepwise: str | None  # why the run goes revision by revision, or None: one transaction
+    planned: list[str] = field(default_factory=list)
+    run_ids: dict[str, int] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+    committed: set[str] = field(default_factory=set)
+    per_migration: bool = True  # as env.py set the run up
+
+    def tell(self, done: int, total: int, message: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, message)
+
+    def on_plan(self, found: Planned) -> None:
+        expected = self.expected
+        if expected is not None and sorted(found.revisions) != sorted(expected):
+            raise OperationRefused(
+                f"Alembic planned {', '.join(found.revisions) or 'nothing'}, not the {', '.join(expected)} shown "
+                "before the phrase (the branch or the code changed meanwhile): nothing was run"
+            )
+        transaction = "per revision" if found.per_migration else "one for the whole run"
+        if found.per_migration and found.env_chose:
+            transaction += " (env.py's choice)"
+        if found.per_migration and self.stepwise is None and expected is not None:  # the plan said all or nothing
+            transaction += ", not the one transaction the plan said"
+        self.details["transaction"] = transaction
+        self.per_migration = found.per_migration
+        self.planned.extend(found.revisions)
+        self._start_next()
+
+    def on_step(self, step: Applied) -> None:
+        self._commit(step.committed)
+        migration_runs.finish(self.context.registry, self.run_ids[step.revision], outcome="applied")
+        self.done.append(step.revision)
+        self.tell(len(self.done), len(self.planned), f"{step.revision} done")
+        self._start_next()
+
+    def _commit(self, revisions: tuple[str, ...]) -> None:
+        for revision in revisions:
+            if revision in self.run_ids and revision not in self.committed:
+                migration_runs.finish(self.context.registry, self.run_ids[revision], outcome="ok")
+                self.committed.add(revision)
+
+    def _start_next(self) -> None:
+        done, planned = self.done, self.planned
+        if len(done) < len(planned):
+            revision = planned[len(done)]
+            self.run_ids[revision] = migration_runs.start(
+                self.context.registry,
+                branch=self.branch,
+                revision=revision,
+                direction=self.direction,
+                actor=self.actor,
+                planned=len(planned),
+                together=not self.per_migration,
+            )
+            verb = "applying" if self.direction == "up" else "reverting"
+            self.tell(
+                len(done), len(planned), f"{verb} {revision} ({len(done) + 1} of {len(planned)}) on {self.branch.label}"
+            )
+
+    def settle(self, last: str, why: str | None = None) -> tuple[str, ...] | None:
+        """Judge the run's steps from the branch (``_settle_failed``); where the branch is, or None: unread."""
+        return _settle_failed(
+            self.context, self.branch, self.direction, self.done, self.run_ids, self.committed, last, why
+        )
+
+
+def _confirmed_end(context: Context, before: tuple[str, ...], steps: _Steps) -> tuple[str, ...]:
+    """Where a run that ended without an error left the branch, confirmed from its version table; raises when
+    env.py ended short of the plan or without committing."""
+    branch, done, planned, details = steps.branch, steps.done, steps.planned, steps.details
     if len(done) < len(planned):  # env.py caught a revision's exception and ended as if all was well
         skipped = planned[len(done)]
-        if skipped in run_ids:
-            migration_runs.finish(context.registry, run_ids[skipped], outcome="failed", error="env.py ended without it")
-        where = _settle_failed(context, branch, direction, done, run_ids, committed, skipped, "env.py stopped the run")
+        if skipped in steps.run_ids:
+            migration_runs.finish(
+                context.registry, steps.run_ids[skipped], outcome="failed", error="env.py ended without it"
+            )
+        where = steps.settle(skipped, "env.py stopped the run")
         details["stopped_at"] = where
         raise DBAdminError(
             f"env.py ended after {len(done)} of {len(planned)} revisions, without {skipped} and no error "
             f"(it caught one?); {_where_it_left(branch, before, where, details, skipped)}"
         )
-    if unconfirmed := [revision for revision in done if revision not in committed]:
-        # The run ended well: whether its last transaction committed, the branch's version table says (never the
-        # run's word alone: an env.py that never commits ends well too).
-        where = _settle_failed(
-            context, branch, direction, done, run_ids, committed, unconfirmed[-1], "env.py ended without committing it"
+    unconfirmed = [revision for revision in done if revision not in steps.committed]
+    if not unconfirmed:
+        return _read_state(context, branch).heads
+    # The run ended well: whether its last transaction committed, the branch's version table says (never the
+    # run's word alone: an env.py that never commits ends well too).
+    where = steps.settle(unconfirmed[-1], "env.py ended without committing it")
+    if where is None:
+        raise DBAdminError(
+            f"the run of {', '.join(done)} ended, but {branch.label} could not be read to confirm it committed: "
+            "its steps are settled from the version table at the next run or start ('dbadmin recover')"
         )
-        if where is None:
-            raise DBAdminError(
-                f"the run of {', '.join(done)} ended, but {branch.label} could not be read to confirm it committed: "
-                "its steps are settled from the version table at the next run or start ('dbadmin recover')"
-            )
-        if committed != set(done):
-            details["stopped_at"] = where
-            raise DBAdminError(
-                f"env.py ended without committing {', '.join(r for r in done if r not in committed)}; "
-                f"{_where_it_left(branch, before, where, details)}"
-            )
-        after = where
-    else:
-        after = _read_state(context, branch).heads
-    return RunResult(branch, direction, tuple(done), before, after)
+    if steps.committed != set(done):
+        details["stopped_at"] = where
+        raise DBAdminError(
+            f"env.py ended without committing {', '.join(r for r in done if r not in steps.committed)}; "
+            f"{_where_it_left(branch, before, where, details)}"
+        )
+    return where
 
 
-def _fail(
-    context: Context,
-    branch: Branch,
-    failure: EnvFailure,
-    direction: str,
-    before: tuple[str, ...],
-    planned: list[str],
-    done: list[str],
-    run_ids: dict[str, int],
-    committed: set[str],
-    details: dict,
-) -> NoReturn:
+def _fail(context: Context, failure: EnvFailure, before: tuple[str, ...], steps: _Steps) -> NoReturn:
     """A run that ended in a failure: its rows settled from the branch, and the error saying where it left it."""
+    branch, done, planned, run_ids, details = steps.branch, steps.done, steps.planned, steps.run_ids, steps.details
     error = alembic_branch.translate(failure, context, branch)
     failing = planned[len(done)] if len(done) < len(planned) else None
     message = alembic_branch.database_message(failure, context) if failure.kind == "database" else str(error)
@@ -915,15 +975,14 @@ def _fail(
             migration_runs.finish(
                 context.registry, run_ids[failing], outcome="failed", error=f"not run: the commit of {blamed} failed"
             )
-        why = f"its transaction's commit failed: {message}"
-        where = _settle_failed(context, branch, direction, done, run_ids, committed, blamed, why)
+        where = steps.settle(blamed, f"its transaction's commit failed: {message}")
         details["stopped_at"] = where
         raise MigrationFailed(blamed, f"the commit failed: {message}", _where_it_left(branch, before, where, details))
     if failing in run_ids:
         migration_runs.finish(context.registry, run_ids[failing], outcome="failed", error=message)
     if not done and (failing is None or failure.kind in ("refused", "alembic")):
         raise error from None  # nothing ran: the refusal (or Alembic's word) is all that happened
-    where = _settle_failed(context, branch, direction, done, run_ids, committed, failing or done[-1])
+    where = steps.settle(failing or done[-1])
     details["stopped_at"] = where
     if failing is None:  # every revision finished, then env.py failed or was refused
         raise DBAdminError(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 
+from .. import actions
 from ...config import Settings, parse_env_mapping, private_env_names
 from .. import dburl, server_admin
 from ..branch import Branch
@@ -236,7 +237,7 @@ def _record_refusal(context: Context, branch: Branch, error: WrongDatabase) -> N
         audit.record(
             context.registry.control_pool(),
             actor=SYSTEM.name,
-            action="migrate.verify",
+            action=actions.MIGRATE_VERIFY,
             branch=branch,
             outcome="refused",
             details={"error": str(error)},

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
+from .. import actions
 from .. import checkpoints, dburl, recovery
 from ..branch import Branch
 from ..checkpoints import catalog, drills
@@ -128,7 +129,7 @@ def set_schedule(
     text = "; ".join(crontab) if isinstance(crontab, list) else (crontab or "")
     with operation(
         context,
-        "schedule.set",
+        actions.SCHEDULE_SET,
         branch,
         actor=actor,
         reason=reason,
@@ -234,7 +235,7 @@ def _tell(context: Context, handled: list[Handled]) -> None:
         if item.outcome == "failed":
             context.webhooks.notify(
                 Event(
-                    "schedule.failed",
+                    actions.SCHEDULE_FAILED.name,
                     f"dbadmin · {item.branch.label}: the scheduled checkpoint of {item.due_at:%Y-%m-%d %H:%M} UTC "
                     f"failed: {item.detail}",
                     branch=item.branch.value,
@@ -251,7 +252,7 @@ def _tell(context: Context, handled: list[Handled]) -> None:
             )
             context.webhooks.notify(
                 Event(
-                    "schedule.missed",
+                    actions.SCHEDULE_MISSED.name,
                     f"dbadmin · {branch.label}: {len(missed)} scheduled checkpoint(s) missed ({times} UTC): "
                     f"{missed[-1].detail}",
                     branch=branch.value,
