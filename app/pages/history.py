@@ -18,6 +18,12 @@ from . import formatting
 from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
 
 PAGE = 50  # entries a page; "Older" pages on by the last id shown
+_COMPACT = """
+[data-testid=history] .q-timeline__title { font-size: 1rem; line-height: 1.4rem; margin-bottom: 0; }
+[data-testid=history] .q-timeline__subtitle { margin-bottom: 2px; }
+[data-testid=history] .q-timeline__content { padding-bottom: 12px; }
+[data-testid=history] .q-expansion-item .q-item { min-height: 0; padding: 0 4px; }
+"""
 OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative", "interrupted": "grey"}
 
 
@@ -96,7 +102,8 @@ async def _timeline(visit: Visit, shown: dict[str, str], before: str) -> None:
     if not entries:
         ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
         return
-    with ui.timeline(side="right").classes("w-full").props("data-testid=history"):
+    ui.add_css(_COMPACT)
+    with ui.timeline(side="right", layout="dense").classes("w-full").props("data-testid=history"):
         for entry in entries:
             _entry(entry)
     with ui.row().classes("w-full justify-between"):

@@ -186,7 +186,7 @@ DATA_REVEAL = _register("data.reveal", "Revealed", "Reveal", "{verb} masked {col
 DATA_EXPORT = _register("data.export", "Exported", "Export", "{verb} {table} from {where} as CSV")
 EXAMPLE_ROWS = _register("example.rows", "Added", "Add", "{verb} the example shop's rows to {where}")
 # -- logins and tokens --------------------------------------------------------------------------
-AUTH_LOGIN = _register("auth.login", "Signed in", "Sign in", "{verb} ({role}, by {via})")
+AUTH_LOGIN = _register("auth.login", "Signed in", "Sign in", "{verb} as {role} ({via})", "{verb}")
 AUTH_LOGOUT = _register("auth.logout", "Signed out", "Sign out")
 AUTH_REFUSED = _register("auth.refused", "Refused", "Request", "{verb} {route}: {reason}", "{verb} {route}")
 TOKEN_CREATE = _register(
