@@ -33,7 +33,7 @@ screenshots: setup  ## refresh docs/screenshots/ from the browser tests
 	scripts/ensure-chromium
 	scripts/ensure-oidc-provider
 	DBADMIN_SCREENSHOTS=$(CURDIR)/docs/screenshots $(VENV)/bin/python -m pytest tests/ui \
-		tests/test_neon.py::test_the_console_restores_prod_to_a_time_with_the_phrase
+		tests/services/checkpoints/test_neon.py::test_the_console_restores_prod_to_a_time_with_the_phrase
 
 setup: $(STAMP)  ## dbadmin and everything the tests and lint need
 

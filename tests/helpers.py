@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from dbadmin.config import env_names
+from dbadmin.services.embedded import example_migrations
 from dbadmin.services import dburl, migrations
 from dbadmin.services.frame import audit
 from dbadmin.services.frame.access import Principal, Role
@@ -238,3 +239,29 @@ def _started(
             time.sleep(0.2)
     served.stop(signal.SIGKILL)
     raise AssertionError(f"{command[2]} did not answer within {timeout}s:\n{served.output()}")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    return subprocess.run(
+        [sys.executable, "-m", "dbadmin", *args],
+        capture_output=True,
+        text=True,
+        env=base | (env or {}),
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def shop_at_head(databases, store: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Three new databases, the example shop on both branches at head (through the CLI, as a person
+    would): the URLs, and the whole environment a served console needs."""
+    urls = {
+        "DEV_DATABASE_URL": databases.new(),
+        "PROD_DATABASE_URL": databases.new(),
+        "ADMIN_DATABASE_URL": databases.new("control"),
+    }
+    env = urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(store)}
+    assert run_cli("migrate", "up", "dev", env=env).returncode == 0
+    assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", "--yes", env=env).returncode == 0
+    return urls, env

@@ -19,7 +19,7 @@ from dbadmin.services import dburl
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context
 from tests.helpers import admin, free_port, serve
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 API = "/api/admin/db"
 

@@ -1,5 +1,5 @@
 // A real OpenID Connect provider for the tests (panva's oidc-provider, development login form).
-// Started by tests/oidc_provider.py; configured from the environment:
+// Started by tests/fakes/oidc_provider.py; configured from the environment:
 //   OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS (comma separated).
 // The user name typed at login decides the account's claims:
 //   email <id>@example.test, email_verified unless <id> starts with "unverified",

@@ -15,7 +15,7 @@ from dbadmin.services import checkpoints, migrations, schedules, webhooks
 from dbadmin.services.errors import ConfigError, DrillFailed
 from dbadmin.services.registry import CONTROL
 from dbadmin.services.startup import open_context
-from tests import webhook_receiver
+from tests.fakes import webhook_receiver
 from tests.helpers import admin
 
 ME = admin("tester")

@@ -5,10 +5,8 @@ Set DBADMIN_SCREENSHOTS=docs/screenshots to refresh the README's screenshots fro
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,16 +14,9 @@ from playwright.sync_api import Page, expect
 
 from dbadmin.services.embedded import example_migrations
 from tests.helpers import serve
+from tests.ui.browser import screenshot
 
 pytestmark = pytest.mark.ui
-
-
-def screenshot(page: Page, name: str) -> None:
-    folder = os.environ.get("DBADMIN_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, 0)")  # a full-page shot of a scrolled page draws the fixed header mid-page
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="module")

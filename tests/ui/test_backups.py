@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from dbadmin.services.embedded import example_migrations
 from tests.helpers import serve
-from tests.test_cli import run_cli
-from tests.ui.test_admin import screenshot
+from tests.helpers import run_cli
+from tests.ui.browser import screenshot
 
 pytestmark = pytest.mark.ui
 

@@ -13,7 +13,7 @@ from dbadmin.services import dburl
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.registry import STATUS_TIMEOUT
 from tests.helpers import free_port, serve
-from tests.ui.test_admin import screenshot
+from tests.ui.browser import screenshot
 
 pytestmark = pytest.mark.ui
 

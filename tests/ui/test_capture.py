@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.helpers import serve
-from tests.test_cli import run_cli, shop_at_head
-from tests.ui.test_admin import screenshot
-from tests.ui.test_flows import confirm_with
+from tests.helpers import run_cli, shop_at_head
+from tests.ui.browser import screenshot
+from tests.ui.browser import confirm_with
 
 pytestmark = pytest.mark.ui
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.helpers import serve
-from tests.ui.test_admin import screenshot
-from tests.ui.test_flows import confirm_with
+from tests.ui.browser import screenshot
+from tests.ui.browser import confirm_with
 
 pytestmark = pytest.mark.ui
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"

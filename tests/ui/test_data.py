@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.helpers import serve
-from tests.test_cli import shop_at_head
-from tests.ui.test_admin import screenshot
-from tests.ui.test_oidc import oidc_console, sign_in_as  # noqa: F401  (a fixture)
+from tests.helpers import shop_at_head
+from tests.ui.browser import screenshot
+from tests.ui.browser import sign_in_as
 
 pytestmark = pytest.mark.ui
 
@@ -153,7 +153,7 @@ def test_rows_browse_filter_follow_export_and_reveal(page: Page, databases, tmp_
         assert served.stop() == 0
 
 
-def test_a_viewer_browses_prod_masked_and_cannot_reveal(page: Page, oidc_console):  # noqa: F811
+def test_a_viewer_browses_prod_masked_and_cannot_reveal(page: Page, oidc_console):
     served, urls = oidc_console
     with psycopg.connect(urls["PROD_DATABASE_URL"], autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS customers (id int PRIMARY KEY, email text, phone text, city text)")

@@ -11,37 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.services.embedded import example_migrations
-from tests.helpers import serve
-from tests.test_cli import run_cli
-from tests.ui.test_admin import screenshot
+from tests.helpers import run_cli
+from tests.ui.browser import screenshot
+from tests.ui.browser import confirm_with
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def console(databases, tmp_path):
-    urls = {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-    }
-    served = serve(
-        urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(tmp_path / "store")},
-        tmp_path / "serve.log",
-    )
-    yield served, urls
-    assert served.stop() == 0
-
-
-def confirm_with(page: Page, phrase: str | None, *, production: bool) -> None:
-    dialog = page.get_by_test_id("confirm-dialog")
-    expect(dialog).to_be_visible()
-    if phrase:
-        expect(page.get_by_test_id("confirm-ok")).to_be_disabled()
-        page.get_by_placeholder(phrase).fill(phrase)
-    page.get_by_test_id("confirm-ok").click()
-    if production:
-        page.get_by_test_id("sure-yes").click()
 
 
 def test_migrate_checkpoint_promote_restore_rollback_and_history(page: Page, console):

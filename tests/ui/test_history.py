@@ -8,12 +8,11 @@ from playwright.sync_api import Page, expect
 from dbadmin.config import load_settings
 from dbadmin.services.frame import audit
 from dbadmin.services.startup import open_context
-from tests.ui.test_flows import console  # noqa: F401  (fixture: a served console on its own databases)
 
 pytestmark = pytest.mark.ui
 
 
-def test_history_pages_back_to_the_oldest_entry(page: Page, console):  # noqa: F811
+def test_history_pages_back_to_the_oldest_entry(page: Page, console):
     served, urls = console
     served.sign_in(page)  # its own audit row first, so the count below is the whole log
     settings = load_settings(

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from dbadmin.gate.live import SWEEP_SECONDS
 from tests.helpers import Served
-from tests.ui.test_oidc import oidc_console, sign_in_as  # noqa: F401  (fixture: console + OIDC provider)
+from tests.ui.browser import sign_in_as
 
 pytestmark = pytest.mark.ui
 SOCKET_PATH = "/admin/_nicegui_ws/socket.io"
@@ -101,7 +101,7 @@ def assert_nothing_happened(page: Page, served: Served, result: dict) -> None:
     expect(page.get_by_test_id("checkpoints-empty")).to_be_visible()  # and nothing was created
 
 
-def test_an_anonymous_socket_with_the_logged_ids_is_refused(page: Page, oidc_console):  # noqa: F811
+def test_an_anonymous_socket_with_the_logged_ids_is_refused(page: Page, oidc_console):
     served, _ = oidc_console
     ids, click = open_admin_page(page, served)
     for implicit in (True, False):
@@ -110,7 +110,7 @@ def test_an_anonymous_socket_with_the_logged_ids_is_refused(page: Page, oidc_con
     assert_nothing_happened(page, served, result)
 
 
-def test_a_viewers_socket_cannot_drive_the_admins_page(page: Page, browser: Browser, oidc_console):  # noqa: F811
+def test_a_viewers_socket_cannot_drive_the_admins_page(page: Page, browser: Browser, oidc_console):
     served, _ = oidc_console
     ids, click = open_admin_page(page, served)
     viewer = browser.new_context().new_page()
@@ -124,7 +124,7 @@ def test_a_viewers_socket_cannot_drive_the_admins_page(page: Page, browser: Brow
     viewer.context.close()
 
 
-def test_a_page_left_open_after_sign_out_can_change_nothing(page: Page, browser: Browser, oidc_console):  # noqa: F811
+def test_a_page_left_open_after_sign_out_can_change_nothing(page: Page, browser: Browser, oidc_console):
     served, urls = oidc_console
     ids, click = open_admin_page(page, served)
     cookie = cookie_header(page)
@@ -142,7 +142,7 @@ def test_a_page_left_open_after_sign_out_can_change_nothing(page: Page, browser:
         assert conn.execute("SELECT count(*) FROM admin_checkpoints").fetchone() == (0,)  # nothing was created
 
 
-def test_socket_ids_and_query_strings_stay_out_of_the_log(page: Page, oidc_console):  # noqa: F811
+def test_socket_ids_and_query_strings_stay_out_of_the_log(page: Page, oidc_console):
     served, _ = oidc_console
     ids, _ = open_admin_page(page, served)
     log = served.output()
@@ -157,7 +157,7 @@ def test_socket_ids_and_query_strings_stay_out_of_the_log(page: Page, oidc_conso
     assert leaks == []
 
 
-def test_a_page_whose_session_expired_ends_by_itself(page: Page, oidc_console):  # noqa: F811
+def test_a_page_whose_session_expired_ends_by_itself(page: Page, oidc_console):
     """Idle or absolute expiry has no sign-out request: the sweep ends the open pages of expired sessions."""
     served, urls = oidc_console
     open_admin_page(page, served)

@@ -5,64 +5,17 @@ sessions and a replayed ``state`` are refused."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dbadmin.services.embedded import example_migrations
-from tests.helpers import Databases, Served, free_port, serve
-from tests.oidc_provider import login, start_provider
-from tests.ui.test_admin import screenshot
+from tests.helpers import free_port, serve
+from tests.ui.browser import screenshot
+from tests.ui.browser import sign_in_as
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture(scope="module")
-def oidc_console(pg_server, templates, tmp_path_factory) -> Iterator[tuple[Served, dict[str, str]]]:
-    folder = tmp_path_factory.mktemp("oidc")
-    port = free_port()
-    databases = Databases(pg_server, templates, [])
-    urls = {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-    }
-    with start_provider([f"http://127.0.0.1:{port}/admin/auth/callback"]) as provider:
-        served = serve(
-            urls
-            | {
-                "MIGRATIONS": str(example_migrations()),
-                "CHECKPOINT_DIR": str(folder / "store"),
-                "DBADMIN_DATA_DIR": str(folder / "data"),
-                "OIDC_ISSUER": provider.issuer,
-                "OIDC_CLIENT_ID": provider.client_id,
-                "OIDC_CLIENT_SECRET": provider.client_secret,
-                "OIDC_SCOPES": "openid email profile groups",
-                "ADMIN_EMAILS": "admin@example.test,unverified-admin@example.test",
-                "ADMIN_GROUPS": "dbadmin-admins",
-                "VIEWER_EMAILS": "viewer@example.test",
-                "DATA_ACCESS_PROD": "viewer",  # viewers browse Prod's rows, masked (test_data)
-            },
-            folder / "serve.log",
-            port=port,
-        )
-        try:
-            yield served, urls
-        finally:
-            assert served.stop() == 0
-            output = served.output()
-            assert "Traceback" not in output and provider.client_secret not in output
-            databases.drop_all()
-
-
-def sign_in_as(page: Page, served: Served, user: str, target: str = "/admin/") -> None:
-    page.goto(served.base_url + target)
-    expect(page.get_by_test_id("login")).to_contain_text("Sign in with your account at 127.0.0.1")
-    page.get_by_test_id("sign-in").click()
-    login(page, user)
 
 
 def test_an_admin_signs_in_through_the_provider_and_acts(page: Page, oidc_console):

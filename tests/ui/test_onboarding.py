@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.helpers import serve
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 from tests.helpers import load_legacy_shop
-from tests.ui.test_admin import screenshot
+from tests.ui.browser import screenshot
 
 pytestmark = pytest.mark.ui
 

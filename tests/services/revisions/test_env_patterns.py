@@ -36,7 +36,7 @@ from dbadmin.services.errors import (
 from dbadmin.services.branch import Branch
 from tests.helpers import actions, admin, tables
 
-PROJECTS = Path(__file__).resolve().parents[1] / "projects"
+PROJECTS = Path(__file__).resolve().parents[2] / "projects"
 ME = admin("tester")
 POSTGRES_PARTS = (
     "POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"

@@ -27,9 +27,9 @@ from playwright.sync_api import Page, expect
 from psycopg.conninfo import conninfo_to_dict
 
 from tests.helpers import SETTINGS_ENV, Served, serve_host, stop_host
-from tests.ui.test_admin import screenshot
+from tests.ui.browser import screenshot
 
-HOST = Path(__file__).resolve().parent / "jwt_host"
+HOST = Path(__file__).resolve().parents[1] / "jwt_host"
 FRONTEND = "http://127.0.0.1:5173"  # the host's frontend, on another origin (CORS allows it)
 MAPPING = (
     "POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_DB={database},POSTGRES_USER={user},"

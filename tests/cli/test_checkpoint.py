@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.test_cli import run_cli
-from tests.test_cli_migrate import env  # noqa: F401  (fixture: Dev, Prod and control databases)
+from tests.helpers import run_cli
 
 
-def test_checkpoint_workflow(env, tmp_path):  # noqa: F811
+def test_checkpoint_workflow(env, tmp_path):
     env = env | {"CHECKPOINT_DIR": str(tmp_path / "store")}
     assert run_cli("migrate", "up", "dev", env=env).returncode == 0
     assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", env=env).returncode == 0
@@ -37,7 +36,7 @@ def test_checkpoint_workflow(env, tmp_path):  # noqa: F811
     assert pruned.returncode == 0 and pruned.stdout.startswith("pruned 0 checkpoint(s)")  # nothing expired yet
 
 
-def test_bad_labels_and_unknown_ids(env):  # noqa: F811
+def test_bad_labels_and_unknown_ids(env):
     bad = run_cli("checkpoint", "create", "dev", "", env=env)
     assert bad.returncode == 2 and "needs a label" in bad.stderr and "Traceback" not in bad.stderr
     unknown = run_cli("checkpoint", "restore", "dev", "4242", env=env)

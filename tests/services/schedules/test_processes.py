@@ -51,7 +51,7 @@ def start_worker(context, tmp_path: Path, owner: str, started: tuple[str, float]
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
-        cwd=Path(__file__).parents[2],
+        cwd=Path(__file__).parents[3],
     )
 
 

@@ -10,10 +10,9 @@ import psycopg
 import pytest
 
 from tests.helpers import free_port
-from tests.test_cli import run_cli
-from tests.test_cli_migrate import env  # noqa: F401  (fixture: Dev, Prod and control databases)
+from tests.helpers import run_cli
 
-PROJECTS = Path(__file__).resolve().parent / "projects"
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 SECRET = "s3cret-password"
 
 EVERY_COMMAND = [
@@ -69,7 +68,7 @@ BRANCH_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", BRANCH_COMMANDS, ids=" ".join)
-def test_the_branch_is_down(env, args):  # noqa: F811
+def test_the_branch_is_down(env, args):
     down = f"postgresql://app:{SECRET}@127.0.0.1:{free_port()}/shop"
     stderr = one_line(run_cli(*args, env=env | {"DEV_DATABASE_URL": down}))
     assert "the Development branch (127.0.0.1:" in stderr and "is unavailable" in stderr
@@ -85,7 +84,7 @@ def test_the_branch_is_down(env, args):  # noqa: F811
     ],
     ids=" ".join,
 )
-def test_an_env_py_that_reaches_another_database(env, databases, args):  # noqa: F811
+def test_an_env_py_that_reaches_another_database(env, databases, args):
     # creator=: a connection made past the handover, which the identity check refuses
     decoy = env | {"MIGRATIONS": str(PROJECTS / "creator_bypass" / "alembic.ini"), "APP_DATABASE_URL": databases.new()}
     stderr = one_line(run_cli(*args, env=decoy))
@@ -103,11 +102,11 @@ def test_an_env_py_that_reaches_another_database(env, databases, args):  # noqa:
         (("token", "revoke", "999"), "999"),
     ],
 )
-def test_input_to_refuse(env, args, message):  # noqa: F811
+def test_input_to_refuse(env, args, message):
     assert message in one_line(run_cli(*args, env=env))
 
 
-def test_a_project_that_cannot_be_loaded(env, tmp_path):  # noqa: F811
+def test_a_project_that_cannot_be_loaded(env, tmp_path):
     (tmp_path / "migrations" / "versions").mkdir(parents=True)
     (tmp_path / "migrations" / "env.py").write_text("raise RuntimeError('no settings module')\n")
     (tmp_path / "migrations" / "versions" / "broken.py").write_text("revision = 'x'\ndown_revision = (\n")
@@ -130,7 +129,7 @@ def test_a_project_that_cannot_be_loaded(env, tmp_path):  # noqa: F811
     ],
     ids=["promote", "down", "baseline"],
 )
-def test_an_attempt_on_a_project_that_does_not_load_is_audited(env, tmp_path, args, action, why):  # noqa: F811
+def test_an_attempt_on_a_project_that_does_not_load_is_audited(env, tmp_path, args, action, why):
     """The plan shown before the phrase cannot be made (env.py fails at import): the attempt and why it stopped
     are still an audit row, as any other attempt."""
     (tmp_path / "migrations" / "versions").mkdir(parents=True)

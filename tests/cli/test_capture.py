@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 
 from dbadmin.services import dburl
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 
 def test_install_status_remove(databases):

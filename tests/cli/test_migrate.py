@@ -6,18 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dbadmin.services.embedded import example_migrations
-from tests.test_cli import run_cli
-
-
-@pytest.fixture
-def env(databases):
-    return {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-        "MIGRATIONS": str(example_migrations()),
-    }
+from tests.helpers import run_cli
 
 
 def test_workflow_from_status_to_promotion(env):
@@ -90,7 +79,7 @@ def test_bad_input_is_one_line_and_changes_nothing(env, args, code, message):
 
 def test_an_async_env_py_from_the_command_line(databases):
     """Alembic's async template on asyncpg, run by `dbadmin migrate` (its own interpreter, its own event loop)."""
-    project = Path(__file__).resolve().parent / "projects" / "async_env" / "alembic.ini"
+    project = Path(__file__).resolve().parents[1] / "projects" / "async_env" / "alembic.ini"
     env = {
         "DEV_DATABASE_URL": databases.new(),
         "PROD_DATABASE_URL": databases.new(),

@@ -4,7 +4,7 @@ and the design's workflow from there (``migrate new``, ``up dev``, status of Pro
 from __future__ import annotations
 
 from tests.helpers import version
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 
 def test_cli_init_from_the_apps_folder_then_migrate_new_up_and_promote(legacy, databases, tmp_path):

@@ -1,5 +1,5 @@
 """The neon checkpoint strategy against a stateful fake of Neon's API whose branches are real
-databases (``tests/neon_fake.py``): create, restore and its undo, restore to a time, delete and
+databases (``tests/fakes/neon.py``): create, restore and its undo, restore to a time, delete and
 prune under Neon's rules, retries of 423 and 429, failing operations and requests, a branch
 mapped to the wrong Neon branch, doctor; from the services, the CLI, the API and the console.
 One test runs against a real Neon project when NEON_API_KEY and NEON_PROJECT_ID are set."""
@@ -30,40 +30,9 @@ from dbadmin.services.frame import access as auth
 from dbadmin.services.startup import open_context
 from dbadmin.services.views import doctor
 from tests.helpers import actions, admin, serve
-from tests.neon_fake import NeonFake
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 ME = admin("tester")
-
-
-@pytest.fixture
-def neon(pg_server):
-    fake = NeonFake(pg_server)
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def neon_env(neon, databases):
-    """Prod is the project's root branch ``main``, Dev its child ``dev``, both with computes and a users table."""
-    prod = neon.add_branch("main")
-    with psycopg.connect(prod, autocommit=True) as conn:
-        conn.execute("CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL)")
-        conn.execute("INSERT INTO users (email) VALUES ('first@example.test')")
-    dev = neon.add_branch("dev", parent="main")
-    return {
-        "DEV_DATABASE_URL": dev,
-        "PROD_DATABASE_URL": prod,
-        "ADMIN_DATABASE_URL": databases.new("control"),
-        "CHECKPOINT_STRATEGY_DEV": "neon",
-        "CHECKPOINT_STRATEGY_PROD": "neon",
-        "NEON_API_KEY": neon.key,
-        "NEON_PROJECT_ID": neon.project,
-        "NEON_BRANCH_DEV": "dev",
-        "NEON_BRANCH_PROD": "main",
-        "NEON_API_URL": neon.url,
-    }
 
 
 @pytest.fixture
@@ -433,8 +402,8 @@ def test_restore_to_a_time_from_the_command_line(shop, neon):
 
 @pytest.mark.ui
 def test_the_console_restores_prod_to_a_time_with_the_phrase(page: Page, shop, neon, served):
-    from tests.ui.test_admin import screenshot
-    from tests.ui.test_flows import confirm_with
+    from tests.ui.browser import screenshot
+    from tests.ui.browser import confirm_with
 
     moment = neon.mark("main")
     add_user(shop, "mistake@example.test")

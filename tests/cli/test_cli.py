@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from dbadmin.services.embedded import example_migrations
-from tests.helpers import SETTINGS_ENV, serve
+from tests.helpers import run_cli, serve
 
 SECRET = "hunter2-secret"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
-    return subprocess.run(
-        [sys.executable, "-m", "dbadmin", *args],
-        capture_output=True,
-        text=True,
-        env=base | (env or {}),
-        timeout=120,
-        cwd=cwd,
-    )
-
-
-def shop_at_head(databases, store: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Three new databases, the example shop on both branches at head (through the CLI, as a person
-    would): the URLs, and the whole environment a served console needs."""
-    urls = {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-    }
-    env = urls | {"MIGRATIONS": str(example_migrations()), "CHECKPOINT_DIR": str(store)}
-    assert run_cli("migrate", "up", "dev", env=env).returncode == 0
-    assert run_cli("migrate", "promote", "--confirm", "PROMOTE 5", "--yes", env=env).returncode == 0
-    return urls, env
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.helpers import SETTINGS_ENV, serve_host, stop_host
 
-HOST_APP = Path(__file__).resolve().parent.parent / "examples" / "host"
+HOST_APP = Path(__file__).resolve().parents[2] / "examples" / "host"
 
 
 @pytest.fixture

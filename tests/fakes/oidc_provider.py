@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-OIDC_DIR = Path(__file__).parent / "oidc"
+OIDC_DIR = Path(__file__).resolve().parents[1] / "oidc"
 ENSURE = "scripts/ensure-oidc-provider"
 
 

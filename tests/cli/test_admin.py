@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import psycopg
-import pytest
 
-from dbadmin.services.embedded import example_migrations
-from tests.test_cli import run_cli
-
-
-@pytest.fixture
-def env(databases):
-    return {
-        "DEV_DATABASE_URL": databases.new(),
-        "PROD_DATABASE_URL": databases.new(),
-        "ADMIN_DATABASE_URL": databases.new("control"),
-        "MIGRATIONS": str(example_migrations()),
-    }
+from tests.helpers import run_cli
 
 
 def test_tokens_are_printed_once_listed_without_their_value_and_revoked(env):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from dbadmin.services.adoption import app_scan
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
-SAMPLE = Path(__file__).parent / "sample_app"
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_app"
 DEV, PROD = "postgresql://app:pw@127.0.0.1:5432/shop_dev", "postgresql://app:pw@127.0.0.1:5432/shop_prod"
 
 

@@ -1,6 +1,6 @@
 """The framework wrappers (services/revisions/wrappers/): one contract over every registered wrapper, so a new
 one is tested by adding it to WRAPPERS.  What each does with a real project is in tests/compat/ (Prefect) and
-tests/services/test_env_patterns.py (Flask-Migrate)."""
+tests/services/revisions/test_env_patterns.py (Flask-Migrate)."""
 
 from __future__ import annotations
 

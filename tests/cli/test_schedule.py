@@ -7,11 +7,10 @@ from pathlib import Path
 
 import psycopg
 
-from tests.test_cli import run_cli
-from tests.test_cli_migrate import env  # noqa: F401  (fixture: Dev, Prod and control databases)
+from tests.helpers import run_cli
 
 
-def test_drill_a_checkpoint_then_a_damaged_one(env, tmp_path):  # noqa: F811
+def test_drill_a_checkpoint_then_a_damaged_one(env, tmp_path):
     env = env | {"CHECKPOINT_DIR": str(tmp_path / "store")}
     assert run_cli("migrate", "up", "dev", env=env).returncode == 0
     made = run_cli("checkpoint", "create", "dev", "nightly", "--strategy", "dump", env=env)
@@ -35,7 +34,7 @@ def test_drill_a_checkpoint_then_a_damaged_one(env, tmp_path):  # noqa: F811
     assert len(failed.stderr.strip().splitlines()) == 1
 
 
-def test_set_list_and_run_a_schedule(env, tmp_path):  # noqa: F811
+def test_set_list_and_run_a_schedule(env, tmp_path):
     env = env | {"CHECKPOINT_DIR": str(tmp_path / "store")}
     assert run_cli("migrate", "up", "dev", env=env).returncode == 0
     bad = run_cli("schedule", "set", "dev", "0 3 * *", env=env)
@@ -68,8 +67,8 @@ def test_set_list_and_run_a_schedule(env, tmp_path):  # noqa: F811
     assert declared.returncode == 1 and "set by PROD_SCHEDULE in the settings: change it there" in declared.stderr
 
 
-def test_webhook_test_tells_each_webhook_and_fails_when_one_fails(env):  # noqa: F811
-    from tests import webhook_receiver
+def test_webhook_test_tells_each_webhook_and_fails_when_one_fails(env):
+    from tests.fakes import webhook_receiver
 
     receiver = webhook_receiver.start()
     try:
