@@ -15,7 +15,7 @@ def __getattr__(name: str):
 
         return mount_admin
     if name in ("Principal", "Role"):
-        from .services.frame import access as auth
+        from .services.operations import access as auth
 
         return getattr(auth, name)
     raise AttributeError(f"module 'dbadmin' has no attribute {name!r}")

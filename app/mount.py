@@ -34,7 +34,7 @@ from .gate.live import LivePages
 from .services import capture
 from .services.context import Context
 from .services.errors import ConfigError, DBAdminError
-from .services.schedules.runner import Runner
+from .services.schedules.scheduler import Runner
 from .services.startup import open_context
 
 

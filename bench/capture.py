@@ -27,7 +27,7 @@ from bench.common import bench_server, timed  # noqa: E402
 from bench.introspection import build_schema  # noqa: E402
 from dbadmin.services import capture, migrations  # noqa: E402
 from dbadmin.services.branch import Branch  # noqa: E402
-from dbadmin.services.frame.access import SYSTEM  # noqa: E402
+from dbadmin.services.operations.access import SYSTEM  # noqa: E402
 from dbadmin.services.schema import introspection  # noqa: E402
 from dbadmin.services.startup import open_context  # noqa: E402
 from tests.alembic_projects import write_project  # noqa: E402

@@ -41,9 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server, fill, run, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
-from dbadmin.services.frame import audit  # noqa: E402
+from dbadmin.services.operations import audit  # noqa: E402
 from dbadmin.services import checkpoints, control_store, dburl, filesystems, pgtools  # noqa: E402
-from dbadmin.services.frame.access import Principal, Role  # noqa: E402
+from dbadmin.services.operations.access import Principal, Role  # noqa: E402
 from dbadmin.services.startup import open_context  # noqa: E402
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.services import control_store, data, pgtools  # noqa: E402
-from dbadmin.services.frame.access import Principal, Role  # noqa: E402
+from dbadmin.services.operations.access import Principal, Role  # noqa: E402
 from dbadmin.services.startup import open_context  # noqa: E402
 
 ME = Principal("bench", Role.ADMIN, "cli")

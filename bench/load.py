@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_server  # noqa: E402
 from bench.introspection import build_schema  # noqa: E402
-from dbadmin.services.frame import access as auth  # noqa: E402
-from dbadmin.services.frame.access import Principal, Role  # noqa: E402
+from dbadmin.services.operations import access as auth  # noqa: E402
+from dbadmin.services.operations.access import Principal, Role  # noqa: E402
 from dbadmin.services.embedded import example_migrations  # noqa: E402
 from dbadmin.services.startup import open_context
 

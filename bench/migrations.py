@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import bench_server, timed  # noqa: E402
 from dbadmin.config import load_settings  # noqa: E402
 from dbadmin.services import control_store, migrations  # noqa: E402
-from dbadmin.services.frame.access import SYSTEM  # noqa: E402
+from dbadmin.services.operations.access import SYSTEM  # noqa: E402
 from dbadmin.services.startup import open_context  # noqa: E402
 from tests.alembic_projects import plain_config, write_project  # noqa: E402
 

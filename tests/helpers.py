@@ -21,8 +21,8 @@ from psycopg import sql
 from dbadmin.config import env_names
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services import dburl, migrations
-from dbadmin.services.frame import audit
-from dbadmin.services.frame.access import Principal, Role
+from dbadmin.services.operations import audit
+from dbadmin.services.operations.access import Principal, Role
 
 # Every variable dbadmin reads (from its settings, so a new one is never missed); cleared for each
 # test so the developer's shell or .env never leaks in.

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from psycopg import sql
 
 from dbadmin.config import load_settings
-from dbadmin.services.frame import access as auth
+from dbadmin.services.operations import access as auth
 from dbadmin.services import dburl
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context

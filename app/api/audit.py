@@ -7,9 +7,9 @@ from fastapi import APIRouter, Query
 
 from ..services import capture
 from ..services.errors import InvalidInput
-from ..services.frame import audit
-from ..services.frame.audit import Action
-from ..services.frame.access import Principal
+from ..services.operations import audit
+from ..services.operations.audit import Action
+from ..services.operations.access import Principal
 from .deps import Deps
 from .errors import domain_router
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 
 from ..services.registry import BranchStatus
 from ..services.schema.diff import SchemaDiff
-from ..services.views import compare, overview
-from ..services.views.overview import BranchOverview
-from ..services.frame.access import Principal
+from ..services.reports import compare, overview
+from ..services.reports.overview import BranchOverview
+from ..services.operations.access import Principal
 from .deps import Deps
 from .errors import domain_router
 

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..services import capture
 from ..services.capture import CaptureStatus, DdlEvent
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 from .deps import Change, Deps
 from .errors import domain_router
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from ..services import checkpoints
 from ..services.checkpoints import strategies
 from ..services.checkpoints.catalog import Checkpoint
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 from .deps import Change, Deps
 from .errors import domain_router
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..gate import Gate
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, RateLimited
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 
 
 class Change(BaseModel):

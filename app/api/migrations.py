@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from ..services import migrations
 from ..services.migrations.verbs import Baseline, History, RunResult, Status
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 from .deps import Change, Deps
 from .errors import domain_router
 

@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from ..services import schedules
 from ..services.checkpoints import strategies
-from ..services.views import backups
-from ..services.views.backups import Backups
-from ..services.frame.access import Principal
+from ..services.reports import backups
+from ..services.reports.backups import Backups
+from ..services.operations.access import Principal
 from .deps import Deps
 from .errors import domain_router
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from ..services import data
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 from .deps import Deps
 from .errors import domain_router
 

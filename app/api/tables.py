@@ -12,7 +12,7 @@ from ..services import data
 from ..services.errors import NotFound
 from ..services.schema import introspection
 from ..services.schema.introspection import TableDetails, TablePage
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 from .deps import Deps
 from .errors import domain_router
 

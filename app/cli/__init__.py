@@ -21,7 +21,7 @@ from .. import __version__
 from ..config import Settings, load_settings
 from ..services import dburl
 from ..services.errors import ConfigError, DBAdminError, InvalidInput
-from ..services.frame import access as auth
+from ..services.operations import access as auth
 from . import adopt, capture, checkpoint, guard, migrate, schedule, sql, token, webhook
 
 cli = typer.Typer(
@@ -153,7 +153,7 @@ cli.add_typer(audit_cli, name="audit")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute the audit log's hash chain; name the first row that was changed or removed."""
-    from ..services.frame import audit
+    from ..services.operations import audit
     from ..services.startup import open_context
 
     with open_context(_settings()) as context:
@@ -206,7 +206,7 @@ def doctor(
     ] = False,
 ) -> None:
     """Check configuration, connectivity and tool versions, and say how to fix what is wrong."""
-    from ..services.views.doctor import Level, run_checks
+    from ..services.reports.doctor import Level, run_checks
 
     if app is not None:
         _scan_app(app, as_json=as_json)
@@ -227,7 +227,7 @@ def doctor(
 
 
 def _migrations_report() -> None:
-    from ..services.views.doctor import migrations_report
+    from ..services.reports.doctor import migrations_report
     from .common import console_context
 
     with console_context() as context:

@@ -13,7 +13,7 @@ from .. import units
 from ..services import checkpoints
 from ..services.branch import Branch
 from ..services.checkpoints import strategies
-from ..services.views import compare
+from ..services.reports import compare
 from .common import BranchArg, Confirm, Reason, Yes, actor, confirm_plan, console_context, out
 
 STRATEGY_HELP = "how to make it (default per branch): " + "; ".join(

@@ -14,7 +14,7 @@ from rich.console import Console
 from ..config import load_settings
 from ..services.branch import Branch
 from ..services.context import Context
-from ..services.frame.access import Principal, cli_principal
+from ..services.operations.access import Principal, cli_principal
 from ..services.startup import open_context
 
 # Piped output (a pipeline's log, grep) is not cut at 80 columns.

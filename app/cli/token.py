@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from .. import units
-from ..services.frame import access as auth
+from ..services.operations import access as auth
 from .common import actor, console_context, out
 
 app = typer.Typer(no_args_is_help=True, help="API tokens for scripts and pipelines.")

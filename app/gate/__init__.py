@@ -26,8 +26,8 @@ from ..services import actions
 from ..config import Settings
 from ..services.context import Context
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, NotStarted
-from ..services.frame import access, audit, rates
-from ..services.frame.access import Principal
+from ..services.operations import access, audit, rates
+from ..services.operations.access import Principal
 from . import host, login, oidc
 from .html import plain_page
 from .host import Identity

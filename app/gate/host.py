@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
 from ..services.errors import DBAdminError, IdentityFailed, NotAllowed
-from ..services.frame.access import Principal, Role
+from ..services.operations.access import Principal, Role
 
 # A host application's identity callable, sync or async, given the page's, request's or socket's
 # connection: it returns a Principal, (name, "admin" | "viewer"), or None for nobody.

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from ..services import actions
 from ..json_errors import error_response
 from ..services.errors import IdentityFailed, NotAllowed, NotAuthenticated, NotFound, RateLimited
-from ..services.frame import access, audit
+from ..services.operations import access, audit
 from . import oidc, sessions
 from .html import plain_page
 

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
-from ..services.frame import access
-from ..services.frame.access import Principal
+from ..services.operations import access
+from ..services.operations.access import Principal
 from . import sessions
 from .html import plain_page
 

@@ -18,8 +18,8 @@ from starlette.requests import HTTPConnection
 
 from ..services import actions
 from ..config import Settings
-from ..services.frame import access, audit
-from ..services.frame.access import Principal, Role
+from ..services.operations import access, audit
+from ..services.operations.access import Principal, Role
 
 if TYPE_CHECKING:
     from . import Gate

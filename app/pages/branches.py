@@ -9,7 +9,7 @@ from nicegui import ui
 
 from .. import units
 from ..services.branch import Branch
-from ..services.views.overview import BranchOverview
+from ..services.reports.overview import BranchOverview
 
 # Production must be unmistakable: a warm colour and a badge on every card that shows it.
 _ACCENT = {Branch.DEV: "border-sky-500", Branch.PROD: "border-rose-600"}

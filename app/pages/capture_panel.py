@@ -9,7 +9,7 @@ from ..services import capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from . import dialogs, formatting
-from .frame import Visit, io_bound, view_only
+from .shell import Visit, io_bound, view_only
 
 SHOWN = 20
 COLUMNS = formatting.columns(

@@ -8,9 +8,9 @@ from nicegui import ui
 from ..services import checkpoints, schedules
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
-from ..services.views import backups, compare
+from ..services.reports import backups, compare
 from . import dialogs, formatting
-from .frame import Visit, io_bound, view_only
+from .shell import Visit, io_bound, view_only
 
 COLUMNS = formatting.columns(
     ("id", "#"),

@@ -10,9 +10,9 @@ from ..services import migrations
 from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError
-from ..services.views import compare as compare_service
+from ..services.reports import compare as compare_service
 from . import formatting
-from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
+from .shell import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 
 
 def register(gate: Gate) -> None:

@@ -18,12 +18,12 @@ from ..services.branch import Branch
 from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.schema import introspection
-from ..services.views import overview
+from ..services.reports import overview
 from . import formatting
 from .branches import branch_card
 from .capture_panel import CapturePanel
 from .checkpoints_panel import CheckpointsPanel
-from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
+from .shell import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 from .migrations_panel import MigrationsPanel
 from .sql_panel import SqlPanel
 

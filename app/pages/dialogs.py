@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import ui
 
 from ..services.errors import DBAdminError
-from .frame import io_bound
+from .shell import io_bound
 
 
 async def confirm(

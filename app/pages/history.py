@@ -13,9 +13,9 @@ from ..gate import Gate
 from ..services import actions, capture
 from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput
-from ..services.frame import audit
+from ..services.operations import audit
 from . import formatting
-from .frame import Visit, admit, frame, io_bound, quiet_when_stopping
+from .shell import Visit, admit, frame, io_bound, quiet_when_stopping
 
 PAGE = 50  # entries a page; "Older" pages on by the last id shown
 _COMPACT = """

@@ -12,7 +12,7 @@ from ..services.migrations.lint import LintUnavailable
 from ..services import actions
 from ..services.actions import ActionType
 from . import dialogs, formatting
-from .frame import Visit, io_bound, view_only
+from .shell import Visit, io_bound, view_only
 
 
 class MigrationsPanel:

@@ -21,7 +21,7 @@ from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from . import dialogs, formatting
-from .frame import Visit, admit, frame, io_bound, quiet_when_stopping, shown
+from .shell import Visit, admit, frame, io_bound, quiet_when_stopping, shown
 
 OPERATORS = {
     "eq": "equals",

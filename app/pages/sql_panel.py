@@ -12,7 +12,7 @@ from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from . import dialogs, formatting
-from .frame import Visit, io_bound
+from .shell import Visit, io_bound
 
 EXAMPLE = "SELECT * FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT 20"
 

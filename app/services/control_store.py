@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from . import dburl
 from .errors import BranchUnavailable
-from .rows import scalar
+from .results import scalar
 
 VERSION_TABLE = "dbadmin_alembic_version"
 # dbadmin's own project runs in this process (its env.py is ours); Alembic's ``context`` and

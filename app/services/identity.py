@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from .rows import one
+from .results import one
 
 # The cluster's system identifier (set by initdb, unique per cluster) plus the database's
 # oid.  Physical replicas share both; a replica cannot be written to, and a replica of Prod

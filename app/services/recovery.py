@@ -19,8 +19,8 @@ from .checkpoints import catalog
 from .branch import Branch
 from .context import Context
 from .errors import BranchBusy, DBAdminError
-from .frame import audit, oplock
-from .frame.access import SYSTEM
+from .operations import audit, oplock
+from .operations.access import SYSTEM
 from . import migrations
 
 

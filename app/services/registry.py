@@ -24,7 +24,7 @@ from .branch import Branch
 from .errors import BranchNotConfigured, BranchUnavailable, SameDatabase, WrongDatabase
 from .identity import Identity
 from .identity import of_connection as identity_of
-from .rows import scalar
+from .results import scalar
 
 CONTROL = "control"
 STATUS_TIMEOUT = 2.0  # seconds a branch card or the branch list waits for a server at most (POOL_TIMEOUT if less)

@@ -22,7 +22,7 @@ from . import dburl
 from .errors import BranchUnavailable, OperationRefused
 from .identity import Identity
 from .identity import of_connection as identity_of
-from .rows import scalar
+from .results import scalar
 
 MAINTENANCE_DATABASES = ("postgres", "template1")
 

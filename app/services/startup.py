@@ -24,8 +24,8 @@ from .checkpoints import strategies as checkpoint_strategies
 from .context import Context
 from .embedded import EMBEDDED_DATABASES, EmbeddedPostgres, embedded_settings
 from .errors import DataDirInUse, DBAdminError
-from .frame import audit
-from .frame.access import SYSTEM
+from .operations import audit
+from .operations.access import SYSTEM
 from .recovery import recover_all
 from .webhooks import Webhooks
 from .registry import CONTROL, Registry

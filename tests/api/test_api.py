@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from dbadmin.config import load_settings
-from dbadmin.services.frame import access as auth, oplock
+from dbadmin.services.operations import access as auth, oplock
 from dbadmin.services import checkpoints, dburl, migrations
 from dbadmin.services.context import Context
 from dbadmin.services.embedded import example_migrations

@@ -24,7 +24,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from dbadmin.config import load_settings
-from dbadmin.services.frame import access as auth
+from dbadmin.services.operations import access as auth
 from dbadmin.services import checkpoints, migrations
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.startup import open_context

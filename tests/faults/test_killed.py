@@ -25,7 +25,7 @@ import pytest
 from dbadmin.services.checkpoints import catalog
 from dbadmin.services import checkpoints, migrations, server_admin
 from dbadmin.services.schema import introspection
-from dbadmin.services.frame import oplock
+from dbadmin.services.operations import oplock
 from dbadmin.services.startup import open_context
 from dbadmin.services.branch import Branch
 from tests.alembic_projects import five_steps
@@ -38,7 +38,7 @@ from dbadmin.services import checkpoints, migrations, server_admin
 from dbadmin.services.checkpoints import catalog as checkpoint_catalog
 from dbadmin.services.checkpoints.strategies import clone, dump
 from dbadmin.services.migrations import runs as migration_runs
-from dbadmin.services.frame.access import Principal, Role
+from dbadmin.services.operations.access import Principal, Role
 from dbadmin.services.startup import open_context
 
 case = json.loads(sys.argv[1])

@@ -15,7 +15,7 @@ import pytest
 
 from dbadmin.config import load_settings
 from dbadmin.services import checkpoints, migrations
-from dbadmin.services.frame import oplock
+from dbadmin.services.operations import oplock
 from dbadmin.services.checkpoints import catalog
 from dbadmin.services.startup import open_context
 from dbadmin.services.embedded import EmbeddedPostgres

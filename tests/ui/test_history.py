@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dbadmin.config import load_settings
-from dbadmin.services.frame import audit
+from dbadmin.services.operations import audit
 from dbadmin.services.startup import open_context
 
 pytestmark = pytest.mark.ui

@@ -23,8 +23,8 @@ from ..caches import ProjectCache
 from ..context import Context
 from ..embedded import example_migrations
 from ..errors import DBAdminError, InvalidInput, OperationRefused
-from ..frame.access import Principal
-from ..frame.operations import operation
+from ..operations.access import Principal
+from ..operations.frame import operation
 from ..schema import diff as schema_diff
 from ..schema import introspection
 from . import ddl, first_revision, scaffold

@@ -25,7 +25,7 @@ from psycopg.types.json import Jsonb
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError
-from ..frame import oplock
+from ..operations import oplock
 from ..registry import CONTROL
 from ..schema import diff as schema_diff
 from ..schema import introspection

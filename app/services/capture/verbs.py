@@ -26,9 +26,9 @@ from .. import actions
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, OperationRefused
-from ..frame.access import Principal
-from ..frame.audit import Action
-from ..frame.operations import check_plan, on_production, operation
+from ..operations.access import Principal
+from ..operations.audit import Action
+from ..operations.frame import check_plan, on_production, operation
 from ..registry import CONTROL
 from . import polling, triggers
 

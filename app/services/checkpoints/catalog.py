@@ -15,7 +15,7 @@ from psycopg.types.json import Jsonb
 from ..branch import Branch
 from ..errors import CheckpointCorrupt, NotFound
 from ..registry import CONTROL, Registry
-from ..rows import one, scalar
+from ..results import one, scalar
 
 
 @dataclass(frozen=True)

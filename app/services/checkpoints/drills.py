@@ -26,8 +26,8 @@ from .. import dburl, server_admin
 from ..branch import Branch
 from ..context import Context
 from ..errors import Cancelled, DBAdminError, DrillFailed, OperationRefused
-from ..frame.access import Principal
-from ..frame.operations import operation
+from ..operations.access import Principal
+from ..operations.frame import operation
 from ..registry import CONTROL
 from ..schema import counts, diff, introspection
 from . import catalog

@@ -19,12 +19,12 @@ from .. import capture, server_admin
 from ..branch import Branch
 from ..context import Context
 from ..errors import CheckpointKept, DBAdminError, InvalidInput, NameTaken, OperationRefused
-from ..frame import hooks, oplock
-from ..frame.access import Principal
-from ..frame.operations import check_plan, on_production, operation
+from ..operations import hooks, oplock
+from ..operations.access import Principal
+from ..operations.frame import check_plan, on_production, operation
 from ..registry import CONTROL, Registry
-from ..revisions import branch as revisions_branch
-from ..rows import scalar
+from ..revisions import bound as revisions_branch
+from ..results import scalar
 from ..schema import introspection
 from ..text import refuse_nul
 from . import catalog, drills, strategies

@@ -30,9 +30,9 @@ from .. import dburl
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
-from ..frame import audit
-from ..frame.access import Principal, require_admin, require_live
-from ..frame.operations import check_phrase, on_production
+from ..operations import audit
+from ..operations.access import Principal, require_admin, require_live
+from ..operations.frame import check_phrase, on_production
 from . import readers
 
 EXPLAINS = ("plan", "analyze")

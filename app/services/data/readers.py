@@ -37,7 +37,7 @@ from .. import dburl
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError
-from ..frame.access import session_secret
+from ..operations.access import session_secret
 
 PREFIX = "dbadmin_reader_"
 SENSITIVE_TAG = "[sensitive]"

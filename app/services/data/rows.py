@@ -36,7 +36,7 @@ from .. import actions
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, NotFound, OperationRefused
-from ..frame.access import Principal, require_admin
+from ..operations.access import Principal, require_admin
 from ..schema.introspection import USER_RELATIONS, reading
 from ..text import refuse_nul
 from . import queries, readers

@@ -16,9 +16,9 @@ from psycopg.rows import class_row
 
 from ..context import Context
 from ..errors import InvalidInput, NotFound, OperationRefused
-from ..frame.access import Principal, require_live
+from ..operations.access import Principal, require_live
 from ..registry import CONTROL
-from ..rows import one
+from ..results import one
 from ..text import refuse_nul
 
 SAVED_PER_PERSON = 200

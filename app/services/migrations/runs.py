@@ -16,7 +16,7 @@ from psycopg.rows import class_row
 
 from ..branch import Branch
 from ..registry import CONTROL, Registry
-from ..rows import scalar
+from ..results import scalar
 
 
 @dataclass(frozen=True)

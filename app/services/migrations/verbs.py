@@ -35,17 +35,17 @@ from ..errors import (
     OperationRefused,
     WrongDatabase,
 )
-from ..frame import audit, hooks
-from ..frame.access import Principal
-from ..frame.hooks import HookResult
-from ..frame.operations import check_plan, on_production, operation
-from ..revisions import branch as alembic_branch
+from ..operations import audit, hooks
+from ..operations.access import Principal
+from ..operations.hooks import HookResult
+from ..operations.frame import check_plan, on_production, operation
+from ..revisions import bound as alembic_branch
 from ..revisions import runner as alembic_runner
-from ..revisions.branch import DatabaseState
+from ..revisions.bound import DatabaseState
 from ..revisions.project import Graph, RevisionInfo
 from ..revisions.runner import Applied, EnvFailure, Planned
 from ..registry import CONTROL
-from ..rows import scalar
+from ..results import scalar
 from ..schema import diff as schema_diff
 from ..schema import introspection
 from . import lint

@@ -29,7 +29,7 @@ from psycopg import sql
 
 from .. import dburl
 from ..errors import ConfigError
-from ..rows import scalar
+from ..results import scalar
 from . import wrappers as _wrappers
 from .wrappers import Wrapper
 

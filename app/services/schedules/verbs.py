@@ -33,13 +33,13 @@ from ..checkpoints import catalog, drills
 from ..checkpoints.strategies.base import Drillable
 from ..context import Context
 from ..errors import BranchBusy, Cancelled, DBAdminError, DrillFailed, OperationRefused
-from ..frame import oplock
-from ..frame.access import Principal, Role
-from ..frame.operations import operation
+from ..operations import oplock
+from ..operations.access import Principal, Role
+from ..operations.frame import operation
 from ..registry import CONTROL
 from ..webhooks import Event
-from . import retention, runs
-from .runs import Run
+from . import claims, retention
+from .claims import Run
 from .spec import Keep, Schedule
 
 SCHEDULER = Principal("dbadmin schedule", Role.ADMIN, "system")
@@ -107,7 +107,7 @@ def get(context: Context, branch: Branch | str, *, now: datetime | None = None) 
         updated_by=row[4],
         updated_at=row[5],
         next_at=schedule.next_time(now or datetime.now(UTC)),
-        runs=runs.recent(context.registry, branch),
+        runs=claims.recent(context.registry, branch),
     )
 
 
@@ -183,17 +183,17 @@ def run_due(
     grace = timedelta(minutes=context.settings.schedule_grace_minutes)
     handled: list[Handled] = []
     sync_settings(context)
-    for run in runs.abandon_exhausted(context.registry):
+    for run in claims.abandon_exhausted(context.registry):
         handled.append(Handled(Branch(run.branch), run.due_at, "failed", run.error or ""))
-    while not stop.is_set() and (taken := runs.take_over(context.registry, owner, lease, branches)) is not None:
+    while not stop.is_set() and (taken := claims.take_over(context.registry, owner, lease, branches)) is not None:
         branch = Branch(taken.branch)
         current = get(context, branch, now=now)
         if current is None:
-            runs.finish(context.registry, taken, owner, state="failed", error="its schedule was removed")
+            claims.finish(context.registry, taken, owner, state="failed", error="its schedule was removed")
             continue
         if taken.started_at is None and now - taken.due_at > grace:  # given back unstarted, and now too late
             why = f"not started within {_minutes(grace)} of its time"
-            runs.finish(context.registry, taken, owner, state="missed", error=why)
+            claims.finish(context.registry, taken, owner, state="missed", error=why)
             handled.append(Handled(branch, taken.due_at, "missed", why))
             continue
         handled.append(_execute(context, taken, current.schedule, owner, lease, stop, recover=True))
@@ -203,7 +203,7 @@ def run_due(
         current = get(context, branch, now=now)
         if current is None:
             continue
-        after = max(filter(None, (runs.latest_due(context.registry, branch), current.updated_at)))
+        after = max(filter(None, (claims.latest_due(context.registry, branch), current.updated_at)))
         due = list(current.schedule.times(after, now))[-CATCH_UP:]
         for number, moment in enumerate(due):
             superseded = number < len(due) - 1  # a later time is due too: only the latest runs
@@ -213,14 +213,14 @@ def run_due(
                     if superseded and now - moment <= grace
                     else (f"not started within {_minutes(grace)} of its time")
                 )
-                missed = runs.miss(context.registry, branch, moment, why)
+                missed = claims.miss(context.registry, branch, moment, why)
                 if missed is not None:
                     handled.append(Handled(branch, moment, "missed", why))
                 continue
             if (holder := oplock.holder(context.registry, branch)) is not None:  # asked again next look, unaudited
                 handled.append(Handled(branch, moment, "busy", holder.describe()))
                 continue
-            claimed = None if stop.is_set() else runs.claim(context.registry, branch, moment, owner, lease)
+            claimed = None if stop.is_set() else claims.claim(context.registry, branch, moment, owner, lease)
             if claimed is not None:
                 handled.append(_execute(context, claimed, current.schedule, owner, lease, stop))
     _tell(context, handled)
@@ -287,10 +287,10 @@ def _execute(
             try:
                 recovery.recover(context, branch)  # what the dead process left half-way
             except BranchBusy as busy:
-                runs.give_back(registry, run, owner)
+                claims.give_back(registry, run, owner)
                 return Handled(branch, run.due_at, "busy", str(busy))
             except (DBAdminError, psycopg.Error) as exc:
-                runs.give_back(registry, run, owner)
+                claims.give_back(registry, run, owner)
                 return Handled(branch, run.due_at, "busy", f"the branch could not be settled: {dburl.reason(exc)}")
         checkpoint = _made_before(context, run)  # taken over after its checkpoint was made: resume from there
         if checkpoint is None:
@@ -305,13 +305,13 @@ def _execute(
                     cancel=lost,
                 )
             except BranchBusy as busy:
-                runs.give_back(registry, run, owner)
+                claims.give_back(registry, run, owner)
                 return Handled(branch, run.due_at, "busy", str(busy))
             except Cancelled:
                 return _ended(context, run, owner, "failed", "cancelled", lost)
             except Exception as exc:  # a driver's error too: the look goes on, the run is recorded
                 return _ended(context, run, owner, "failed", f"the checkpoint failed: {_said(exc, context)}", lost)
-            if not runs.note(registry, run, owner, checkpoint_id=checkpoint.id):
+            if not claims.note(registry, run, owner, checkpoint_id=checkpoint.id):
                 lost.set()  # taken over meanwhile: this checkpoint keeps its ordinary expiry, and is not ours to record
                 return _ended(context, run, owner, "failed", None, lost, checkpoint.id)
             catalog.update(registry, checkpoint.id, expires_at=None)  # kept or pruned by the schedule's keep rule
@@ -331,12 +331,12 @@ def _drill(context: Context, run: Run, owner: str, checkpoint: catalog.Checkpoin
         drilled = checkpoints.drill(
             context, run.branch, checkpoint.id, actor=SCHEDULER, reason="after a scheduled checkpoint", cancel=lost
         )
-        runs.note(context.registry, run, owner, drill_id=drilled.id)
+        claims.note(context.registry, run, owner, drill_id=drilled.id)
         return None
     except DrillFailed as exc:
         drill = drills.last_of(context, [checkpoint.id]).get(checkpoint.id)
         if drill is not None:
-            runs.note(context.registry, run, owner, drill_id=drill.id)
+            claims.note(context.registry, run, owner, drill_id=drill.id)
         return str(exc)
     except Exception as exc:  # busy, cancelled, the server away: the checkpoint stays unverified, and that is said
         return f"the drill could not run: {_said(exc, context)}"
@@ -371,7 +371,7 @@ def _ended(
     checkpoint_id: int | None = None,
 ) -> Handled:
     branch = Branch(run.branch)
-    if lost.is_set() or runs.finish(context.registry, run, owner, state=state, error=error) is None:
+    if lost.is_set() or claims.finish(context.registry, run, owner, state=state, error=error) is None:
         return Handled(branch, run.due_at, "lost", "another process took this run over", checkpoint_id)
     return Handled(branch, run.due_at, state, error or "", checkpoint_id)
 
@@ -398,7 +398,7 @@ class _renewing:
             if time.monotonic() - renewed < self.lease / 3:
                 continue
             try:
-                if not runs.renew(self.context.registry, self.run, self.owner, self.lease):
+                if not claims.renew(self.context.registry, self.run, self.owner, self.lease):
                     self.lost.set()
                     return
                 renewed = time.monotonic()
@@ -427,7 +427,7 @@ def prune(context: Context, branch: Branch, keep: Keep, *, now: datetime | None 
             made.created_at,
             good=made.drill == "passed" or (made.drill is None and made.strategy not in _drilled(context)),
         )
-        for made in runs.checkpoints_of(context.registry, branch)
+        for made in claims.checkpoints_of(context.registry, branch)
     ]
     kept = retention.kept(candidates, keep, now)
     deleted = []

@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from ..branch import Branch
 from ..context import Context
 from ..errors import InvalidInput, QueryTimedOut
-from ..rows import one
+from ..results import one
 from ..text import refuse_nul
 
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}

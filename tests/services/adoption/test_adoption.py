@@ -15,7 +15,7 @@ from alembic.config import Config
 from dbadmin.services import adoption, capture, migrations, server_admin
 from dbadmin.services.adoption import ddl, first_revision, scaffold
 from dbadmin.services.errors import ConfirmationRequired, InvalidInput, OperationRefused, NotAllowed
-from dbadmin.services.frame.access import Principal, Role
+from dbadmin.services.operations.access import Principal, Role
 from dbadmin.services.schema import introspection
 from dbadmin.services.startup import open_context
 from tests.helpers import actions, admin, load_legacy_shop, version

@@ -9,8 +9,8 @@ import psycopg
 from dbadmin.services import capture, migrations
 from dbadmin.services.branch import Branch
 from dbadmin.services.capture import polling
-from dbadmin.services.frame import oplock
-from dbadmin.services.views import compare, doctor
+from dbadmin.services.operations import oplock
+from dbadmin.services.reports import compare, doctor
 from tests.helpers import admin
 
 ADA = admin("ada")

@@ -18,8 +18,8 @@ import pytest
 from dbadmin.services.checkpoints import catalog
 from dbadmin.services.checkpoints.strategies import swap
 from dbadmin.services import checkpoints, dburl, migrations, server_admin
-from dbadmin.services.views import compare
-from dbadmin.services.frame import oplock
+from dbadmin.services.reports import compare
+from dbadmin.services.operations import oplock
 from dbadmin.services.checkpoints.strategies.swap import checkpoint_database
 from dbadmin.services.errors import (
     BranchBusy,
@@ -476,7 +476,7 @@ import sys
 from dbadmin.config import load_settings
 from dbadmin.services import checkpoints
 from dbadmin.services.startup import open_context
-from dbadmin.services.frame.access import Principal, Role
+from dbadmin.services.operations.access import Principal, Role
 settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2],
                          checkpoint_dir=sys.argv[3], migrations=sys.argv[4])
 with open_context(settings) as context:

@@ -26,9 +26,9 @@ from dbadmin.services.errors import (
     OperationRefused,
     WrongDatabase,
 )
-from dbadmin.services.frame import access as auth
+from dbadmin.services.operations import access as auth
 from dbadmin.services.startup import open_context
-from dbadmin.services.views import doctor
+from dbadmin.services.reports import doctor
 from tests.helpers import actions, admin, serve
 from tests.helpers import run_cli
 

@@ -10,7 +10,7 @@ import pytest
 from dbadmin.services import data
 from dbadmin.services.data import saved_queries
 from dbadmin.services.errors import InvalidInput, NotAuthenticated, NotFound, OperationRefused
-from dbadmin.services.frame import access
+from dbadmin.services.operations import access
 from tests.helpers import admin, viewer
 
 ADA = admin("ada")

@@ -21,7 +21,7 @@ from dbadmin.services.errors import (
 )
 from dbadmin.services.schema import introspection
 from dbadmin.services.startup import open_context
-from dbadmin.services.views import doctor
+from dbadmin.services.reports import doctor
 from tests.helpers import actions, admin, at_head, on_both, viewer
 
 ADA = admin("ada")

@@ -11,7 +11,7 @@ from alembic import command
 
 from dbadmin.services import checkpoints, migrations
 from dbadmin.services.migrations import runs as migration_runs
-from dbadmin.services.frame import oplock
+from dbadmin.services.operations import oplock
 from dbadmin.services.embedded import example_migrations
 from dbadmin.services.recovery import recover_all as recover
 from dbadmin.services.startup import open_context

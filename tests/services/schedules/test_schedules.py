@@ -160,7 +160,7 @@ def test_times_missed_while_nobody_ran_are_recorded_and_the_latest_runs(dev):
 
 
 def test_a_busy_branch_is_tried_again_while_within_the_grace(dev):
-    from dbadmin.services.frame import oplock
+    from dbadmin.services.operations import oplock
 
     first = hourly(dev)
     with oplock.hold(dev.registry, "dev", operation="migrate.up", actor="someone"):
@@ -260,7 +260,7 @@ def test_a_keep_rule_reads_back_within_its_bounds():
 
 
 def test_a_run_given_back_keeps_its_checkpoint_and_never_makes_a_second(dev):
-    from dbadmin.services.frame import oplock
+    from dbadmin.services.operations import oplock
 
     first = hourly(dev)
     claimed = runs.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)

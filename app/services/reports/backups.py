@@ -11,7 +11,7 @@ from ...units import span
 from .. import checkpoints, schedules
 from ..branch import Branch
 from ..context import Context
-from ..schedules.runs import Run
+from ..schedules.claims import Run
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from psycopg.rows import class_row, dict_row
 from .. import actions
 from ...config import Settings
 from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from ..rows import one
+from ..results import one
 from ..registry import CONTROL, Registry
 from . import audit
 

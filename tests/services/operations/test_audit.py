@@ -7,7 +7,7 @@ from datetime import timezone
 import pytest
 from psycopg_pool import ConnectionPool
 
-from dbadmin.services.frame import audit
+from dbadmin.services.operations import audit
 from dbadmin.services.errors import BranchUnavailable, InvalidInput, UnknownBranch
 
 

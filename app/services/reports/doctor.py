@@ -21,9 +21,9 @@ from ..context import Context
 from ..embedded import embedded_settings
 from ..errors import ConfigError, DBAdminError
 from ..registry import CONTROL, Registry
-from ..frame import oplock
-from ..rows import one, scalar
-from ..revisions import branch as alembic_branch
+from ..operations import oplock
+from ..results import one, scalar
+from ..revisions import bound as alembic_branch
 
 
 class Level(StrEnum):

@@ -9,13 +9,13 @@ import sys
 import time
 
 from dbadmin.services import checkpoints
-from dbadmin.services.frame import oplock
+from dbadmin.services.operations import oplock
 from tests.helpers import admin
 
 HOLDER = """
 import sys, time
 from dbadmin.config import load_settings
-from dbadmin.services.frame import oplock
+from dbadmin.services.operations import oplock
 from dbadmin.services.startup import open_context
 settings = load_settings(_env_file=None, dev_database_url=sys.argv[1], admin_database_url=sys.argv[2])
 with open_context(settings) as context, oplock.hold(context.registry, "dev", operation="migrate.up", actor="doomed"):

@@ -26,7 +26,7 @@ from ..actions import ActionType
 from ..branch import Branch
 from ..errors import BranchBusy, DBAdminError
 from ..registry import CONTROL, Registry
-from ..rows import scalar
+from ..results import scalar
 from . import audit
 
 # Two-key advisory locks: a namespace for dbadmin ('dbad' as an int) and one key per branch.

@@ -26,7 +26,7 @@ from .. import actions, dburl
 from ..actions import ActionType
 from ..branch import Branch
 from ..errors import BranchUnavailable, DBAdminError, InvalidInput
-from ..rows import one
+from ..results import one
 from ..text import refuse_nul, scrub
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")

@@ -24,8 +24,8 @@ from .. import dburl, server_admin
 from ..branch import Branch
 from ..context import Context
 from ..errors import BranchUnavailable, ConfigError, DBAdminError, InvalidInput, WrongDatabase
-from ..frame import audit
-from ..frame.access import SYSTEM
+from ..operations import audit
+from ..operations.access import SYSTEM
 from . import runner as alembic_runner
 from .project import Graph, Project, VersionTable, fingerprint
 from .runner import EnvFailure, Target, Timeouts

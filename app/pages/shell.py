@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from ..gate import Gate, credential_of, plain_page
 from ..services.context import Context
 from ..services.errors import IdentityFailed, NotAllowed, NotStarted
-from ..services.frame.access import Principal
+from ..services.operations.access import Principal
 
 T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]

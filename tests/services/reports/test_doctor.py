@@ -12,7 +12,7 @@ import pytest
 
 from dbadmin.services import control_store, filesystems
 from dbadmin.services.startup import open_context
-from dbadmin.services.views.doctor import Check, Level, run_checks
+from dbadmin.services.reports.doctor import Check, Level, run_checks
 from tests.helpers import free_port
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dbadmin.services.frame import access as auth
+from dbadmin.services.operations import access as auth
 from dbadmin.services import checkpoints, migrations
-from dbadmin.services.frame.access import Principal, Role, RolePolicy
+from dbadmin.services.operations.access import Principal, Role, RolePolicy
 from dbadmin.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from dbadmin.services.registry import CONTROL
 from tests.helpers import actions, admin, version

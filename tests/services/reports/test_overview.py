@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dbadmin.services import checkpoints, migrations
-from dbadmin.services.frame import oplock
-from dbadmin.services.views import overview
+from dbadmin.services.operations import oplock
+from dbadmin.services.reports import overview
 from dbadmin.services.startup import open_context
 from tests.helpers import admin
 

@@ -12,8 +12,8 @@ from ..branch import Branch
 from ..checkpoints.catalog import Checkpoint
 from ..context import Context
 from ..errors import ConfigError, DBAdminError
-from ..frame import oplock
-from ..frame.oplock import Holder
+from ..operations import oplock
+from ..operations.oplock import Holder
 from ..migrations.verbs import AppliedRevision
 from ..registry import BranchStatus
 from ..schema import introspection
