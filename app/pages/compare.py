@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import Request
 from nicegui import ui
 
 from ..gate import Gate
@@ -12,23 +11,17 @@ from ..services.context import Context
 from ..services.errors import DBAdminError
 from ..services.reports import compare as compare_service
 from . import formatting
-from .shell import Visit, admit, frame, io_bound, quiet_when_stopping, shown
+from .shell import Visit, console_page, io_bound, shown
 
 
 def register(gate: Gate) -> None:
-    @ui.page("/compare")
-    @quiet_when_stopping
-    async def compare(request: Request):
-        visit = await admit(gate, request)
-        if not isinstance(visit, Visit):
-            return visit
-        with frame("Dev vs Prod", visit):
-            ui.label("Development vs Production").classes("text-2xl font-semibold text-slate-800")
-            if not await shown():
-                return None
-            await _migrations(visit.context)
-            await _schema(visit)
-        return None
+    @console_page(gate, "/compare", "Dev vs Prod")
+    async def compare(visit: Visit) -> None:
+        ui.label("Development vs Production").classes("text-2xl font-semibold text-slate-800")
+        if not await shown():
+            return
+        await _migrations(visit.context)
+        await _schema(visit)
 
 
 async def _migrations(context: Context) -> None:

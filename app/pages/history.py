@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import Request
 from nicegui import ui
 
 from ..gate import Gate
@@ -15,7 +14,7 @@ from ..services.branch import Branch
 from ..services.errors import DBAdminError, InvalidInput
 from ..services.operations import audit
 from . import formatting
-from .shell import Visit, admit, frame, io_bound, quiet_when_stopping
+from .shell import Visit, console_page, io_bound
 
 PAGE = 50  # entries a page; "Older" pages on by the last id shown
 _COMPACT = """
@@ -28,10 +27,9 @@ OUTCOME_COLOURS = {"ok": "positive", "refused": "warning", "failed": "negative",
 
 
 def register(gate: Gate) -> None:
-    @ui.page("/history")
-    @quiet_when_stopping
+    @console_page(gate, "/history", "History")
     async def history(
-        request: Request,
+        visit: Visit,
         branch: str = "",
         action: str = "",
         actor: str = "",
@@ -39,15 +37,10 @@ def register(gate: Gate) -> None:
         since: str = "",
         until: str = "",
         before: str = "",
-    ):
-        visit = await admit(gate, request)
-        if not isinstance(visit, Visit):
-            return visit
+    ) -> None:
         shown = {"branch": branch, "outcome": outcome, "action": action, "actor": actor, "since": since, "until": until}
-        with frame("History", visit):
-            _filters(visit, shown)
-            await _timeline(visit, shown, before)
-        return None
+        _filters(visit, shown)
+        await _timeline(visit, shown, before)
 
 
 def _filters(visit: Visit, shown: dict[str, str]) -> None:

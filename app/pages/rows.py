@@ -21,7 +21,7 @@ from ..services import data
 from ..services.branch import Branch
 from ..services.errors import DBAdminError
 from . import dialogs, formatting
-from .shell import Visit, admit, frame, io_bound, quiet_when_stopping, shown
+from .shell import Visit, console_page, io_bound, shown
 
 OPERATORS = {
     "eq": "equals",
@@ -54,12 +54,10 @@ REFERRERS = """
 
 
 def register(gate: Gate) -> None:
-    @ui.page("/rows")
-    @quiet_when_stopping
-    async def rows(request: Request, branch: str = "dev", schema: str = "public", table: str = ""):
-        visit = await admit(gate, request)
-        if not isinstance(visit, Visit):
-            return visit
+    @console_page(gate, "/rows", "Database")
+    async def rows(
+        visit: Visit, request: Request, branch: str = "dev", schema: str = "public", table: str = ""
+    ) -> None:
         query = request.query_params
         view = View(
             visit,
@@ -71,11 +69,9 @@ def register(gate: Gate) -> None:
             query.get("desc") == "true",
             query.get("after") or None,
         )
-        with frame("Database", visit):
-            if not await shown():
-                return None
-            await view.build()
-        return None
+        if not await shown():
+            return
+        await view.build()
 
 
 class View:

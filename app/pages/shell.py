@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import html
+import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ..gate import Gate, credential_of, plain_page
 from ..services.context import Context
-from ..services.errors import IdentityFailed, NotAllowed, NotStarted
+from ..services.errors import DBAdminError, IdentityFailed, NotAllowed, NotStarted
 from ..services.operations.access import Principal
+from . import formatting
 
 T = TypeVar("T")
 TABS = [("Database", "/"), ("Dev vs Prod", "/compare"), ("History", "/history")]
@@ -66,6 +67,39 @@ async def admit(gate: Gate, request: Request) -> Visit | Response:
     return _away(RedirectResponse(gate.login_url(here), status_code=303))
 
 
+def console_page(gate: Gate, path: str, title: str) -> Callable[[Callable[..., Awaitable[None]]], None]:
+    """``@console_page(gate, "/history", "History")`` over ``async def body(visit, <query parameters>)``:
+    the page route, the sign-in guard (``admit``), the chrome (``frame``), a page cut short by the server
+    stopping, and a ``DBAdminError`` the body lets through, shown on the page in one line.  The body may
+    also take ``request`` (the query string's repeated parameters)."""
+
+    def register(body: Callable[..., Awaitable[None]]) -> None:
+        signature = inspect.signature(body, eval_str=True)
+        wants_request = "request" in signature.parameters
+        query = [param for name, param in signature.parameters.items() if name not in ("visit", "request")]
+        request_param = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+
+        async def page(request: Request, **params: Any) -> Response | None:
+            visit = await admit(gate, request)
+            if not isinstance(visit, Visit):
+                return visit
+            with frame(title, visit):
+                try:
+                    await body(visit, **({"request": request} if wants_request else {}), **params)
+                except Stopping:
+                    pass
+                except DBAdminError as exc:
+                    formatting.problem(str(exc), testid="page-error")
+                    ui.link("Back to the console", visit.url("/"))
+            return None
+
+        page.__signature__ = signature.replace(parameters=[request_param, *query])  # type: ignore[attr-defined]
+        page.__name__ = page.__qualname__ = body.__name__
+        ui.page(path)(page)
+
+    return register
+
+
 def _away(response: Response) -> Response:
     ui.context.client.delete()
     return response
@@ -100,26 +134,13 @@ async def io_bound(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """A blocking service call off the event loop (NiceGUI's ``run.io_bound``).
 
     NiceGUI answers None instead of running it once the server is stopping; a page still
-    being built then stops with ``Stopping`` (see ``quiet_when_stopping``), not with an
+    being built then stops with ``Stopping`` (``console_page`` ends it quietly), not with an
     error about None.
     """
     result = await run.io_bound(call, *args, **kwargs)
     if result is None and core.app.is_stopping:
         raise Stopping
     return result  # type: ignore[return-value]  # None only when T allows it
-
-
-def quiet_when_stopping(page: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """For ``@ui.page`` functions: a page cut short by the server stopping ends without a traceback."""
-
-    @functools.wraps(page)
-    async def guarded(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return await page(*args, **kwargs)
-        except Stopping:
-            return None
-
-    return guarded
 
 
 async def shown() -> bool:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services import data
-from ..services.branch import Branch
-from ..services.errors import DBAdminError
-from . import dialogs, formatting
-from .shell import Visit, io_bound
+from ...services import data
+from ...services.branch import Branch
+from ...services.errors import DBAdminError
+from .. import dialogs, formatting
+from ..shell import Visit, io_bound
 
 EXAMPLE = "SELECT * FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT 20"
 

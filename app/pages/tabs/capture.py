@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services import capture
-from ..services.branch import Branch
-from ..services.errors import DBAdminError
-from . import dialogs, formatting
-from .shell import Visit, io_bound, view_only
+from ...services import capture
+from ...services.branch import Branch
+from ...services.errors import DBAdminError
+from .. import dialogs, formatting
+from ..shell import Visit, io_bound, view_only
 
 SHOWN = 20
 COLUMNS = formatting.columns(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services import checkpoints, schedules
-from ..services.branch import Branch
-from ..services.errors import DBAdminError
-from ..services.reports import backups, compare
-from . import dialogs, formatting
-from .shell import Visit, io_bound, view_only
+from ...services import checkpoints, schedules
+from ...services.branch import Branch
+from ...services.errors import DBAdminError
+from ...services.reports import backups, compare
+from .. import dialogs, formatting
+from ..shell import Visit, io_bound, view_only
 
 COLUMNS = formatting.columns(
     ("id", "#"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services import migrations
-from ..services.branch import Branch
-from ..services.errors import DBAdminError
-from ..services.migrations.lint import LintUnavailable
-from ..services import actions
-from ..services.actions import ActionType
-from . import dialogs, formatting
-from .shell import Visit, io_bound, view_only
+from ...services import migrations
+from ...services.branch import Branch
+from ...services.errors import DBAdminError
+from ...services.migrations.lint import LintUnavailable
+from ...services import actions
+from ...services.actions import ActionType
+from .. import dialogs, formatting
+from ..shell import Visit, io_bound, view_only
 
 
 class MigrationsPanel:
