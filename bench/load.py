@@ -163,7 +163,7 @@ def main() -> None:
             )
         settings = server.settings(migrations=example_migrations(), checkpoint_dir=server.work / "store")
         with open_context(settings) as context:
-            _, token = auth.create_token(context.registry, name="load", role="admin", created_by=BENCH)
+            _, token = auth.create_token(context, name="load", role="admin", created_by=BENCH)
         port = 18000 + os.getpid() % 1000
         env = {
             **os.environ,

@@ -25,3 +25,16 @@ def test_the_gate_class_stays_small():
     tree = ast.parse((APP / "gate" / "__init__.py").read_text())
     gate = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Gate")
     assert gate.end_lineno - gate.lineno + 1 < 200
+
+
+def test_front_ends_call_verbs_with_the_context_not_the_pools():
+    """The API, the pages, the CLI and the gate hand the context to a verb; none reaches into the registry's
+    pools or the control store itself (the verbs are where connections are chosen and checked)."""
+    found = []
+    for front in ("api", "pages", "cli", "gate"):
+        for path in sorted((APP / front).rglob("*.py")):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                code = line.split("#", 1)[0]
+                if ".registry." in code or ".registry)" in code or "control_pool(" in code:
+                    found.append(f"{path.relative_to(APP)}:{number}: {line.strip()}")
+    assert found == []

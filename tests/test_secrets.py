@@ -71,7 +71,7 @@ def test_no_secret_in_pages_api_answers_errors_or_logs(secret_role, page: Page, 
         migrations=example_migrations(),
     )
     with open_context(settings) as context:
-        _, token = auth.create_token(context.registry, name="scan", role="admin", created_by=admin("scan"))
+        _, token = auth.create_token(context, name="scan", role="admin", created_by=admin("scan"))
     forbidden = [password, session_secret, token]
     seen: list[tuple[str, str]] = []
 

@@ -47,8 +47,8 @@ def routes(deps: Deps) -> APIRouter:
                     gate.context, branch, since=since, until=until, before_id=before_id, limit=limit, role=actor
                 )
             )
-        return audit.list_actions(
-            gate.context.registry.control_pool(),
+        return audit.log(
+            gate.context,
             branch=branch,
             action=action,
             actor=actor,

@@ -20,7 +20,7 @@ def routes(deps: Deps) -> APIRouter:
 
     @api.get("/branches", summary="Both branches: configured, reachable, where (never a password)")
     def branches(_: Annotated[Principal, reading]) -> list[BranchStatus]:
-        return gate.context.registry.statuses()
+        return overview.statuses(gate.context)
 
     @api.get("/{branch}/summary", summary="A branch at a glance")
     def summary(branch: str, _: Annotated[Principal, reading]) -> BranchOverview:

@@ -143,7 +143,7 @@ def login_link(
 
 
 def _login_link(base: str, context: Any) -> str:
-    return f"{base}/admin/auth/local?ticket={auth.issue_ticket(context.registry)}"
+    return f"{base}/admin/auth/local?ticket={auth.issue_ticket(context)}"
 
 
 audit_cli = typer.Typer(no_args_is_help=True, help="The audit log.")
@@ -157,7 +157,7 @@ def audit_verify() -> None:
     from ..services.startup import open_context
 
     with open_context(_settings()) as context:
-        found = audit.verify(context.registry.control_pool())
+        found = audit.verify_log(context)
     if not found.intact:
         typer.echo(f"audit log BROKEN at row #{found.broken_id}: {found.problem} ({found.rows} rows)")
         raise typer.Exit(1)

@@ -21,7 +21,7 @@ def create(
 ) -> None:
     """Create a token and print it once (only its hash is stored)."""
     with console_context() as context:
-        token, raw = auth.create_token(context.registry, name=name, role=role, created_by=actor())
+        token, raw = auth.create_token(context, name=name, role=role, created_by=actor())
     typer.echo(f"token #{token.id} ({token.role}) {token.name}: store it now, it is not shown again:", err=True)
     typer.echo(raw)
 
@@ -30,7 +30,7 @@ def create(
 def list_() -> None:
     """Tokens, with when each was last used (never their values)."""
     with console_context() as context:
-        tokens = auth.list_tokens(context.registry)
+        tokens = auth.list_tokens(context)
     table = Table("#", "name", "role", "created by", "created", "last used", "revoked")
     for t in tokens:
         table.add_row(
@@ -49,5 +49,5 @@ def list_() -> None:
 def revoke(token_id: Annotated[int, typer.Argument(help="The token's number (see 'dbadmin token list').")]) -> None:
     """Revoke a token: requests with it are refused from now on."""
     with console_context() as context:
-        token = auth.revoke_token(context.registry, token_id, by=actor())
+        token = auth.revoke_token(context, token_id, by=actor())
     out.print(f"revoked token #{token.id} {token.name}")

@@ -31,7 +31,7 @@ def test() -> None:
 def deliveries() -> None:
     """The latest deliveries, newest first: what was told, to which webhook (its host), and how it went."""
     with console_context() as context:
-        found = webhooks.deliveries(context.registry)
+        found = webhooks.recent(context)
     table = Table("id", "event", "webhook", "status", "attempts", "answer", "at")
     for d in found:
         table.add_row(

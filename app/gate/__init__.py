@@ -104,13 +104,13 @@ class Gate:
         """
         token = bearer(request)
         if token is not None and (token.startswith(access.TOKEN_PREFIX) or self.identity is None):
-            return await run_in_threadpool(access.token_principal, self.context.registry, token)
+            return await run_in_threadpool(access.token_principal, self.context, token)
         if self.identity is not None:
             found = await self.host_principal(request)
             if found is not None or token is not None:  # the host's own bearer token is the host's to judge
                 return found
         raw = self.cookies.session_id(request)
-        session = await run_in_threadpool(access.session, self.context.registry, raw, self.settings) if raw else None
+        session = await run_in_threadpool(access.session, self.context, raw) if raw else None
         return session.principal if session else None
 
     async def host_principal(self, request: HTTPConnection) -> Principal | None:
@@ -130,7 +130,7 @@ class Gate:
         if credential.startswith("host:"):
             return True
         try:
-            access.require_live(self.context.registry, bound_principal(credential), self.settings)
+            access.require_live(self.context, bound_principal(credential))
         except NotAuthenticated:
             return False
         return True
@@ -146,7 +146,7 @@ class Gate:
     def check_rate(self, principal: Principal) -> None:
         """Count a change ``principal`` asks for, or raise ``RateLimited`` past ACTION_RATE_LIMIT a minute
         (counted in the control store, so every console process shares one count)."""
-        rates.check(self.context.registry, f"changes:{principal.name}", limit=self.settings.action_rate_limit)
+        rates.check(self.context, f"changes:{principal.name}", limit=self.settings.action_rate_limit)
 
     def refuse(self, request: Request, who: str | None, reason: str) -> None:
         """Audit a refused request: who (or anonymous), which route, why.
@@ -164,8 +164,8 @@ class Gate:
             if earlier is None:
                 return  # already recorded this minute; counted
             details |= {"client": client, "earlier": earlier} if earlier else {"client": client}
-        audit.record(
-            self.context.registry.control_pool(),
+        audit.note(
+            self.context,
             actor=who or "anonymous",
             action=actions.AUTH_REFUSED,
             outcome="refused",

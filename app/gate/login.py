@@ -66,7 +66,7 @@ def _local(gate: Gate, request: Request, ticket: str, next_url: str) -> Response
         return plain_page(
             404, "Not available", "Local login links are only used when no identity provider is configured."
         )
-    if not access.redeem_ticket(gate.context.registry, ticket):
+    if not access.redeem_ticket(gate.context, ticket):
         gate.refuse(request, None, "unknown, used or expired login link")
         return plain_page(
             403,
@@ -114,15 +114,13 @@ async def _bridge(gate: Gate, request: Request) -> Response:
 
 def _logout(gate: Gate, request: Request) -> Response:
     raw = gate.cookies.session_id(request)
-    found = access.session(gate.context.registry, raw, gate.settings) if raw else None
+    found = access.session(gate.context, raw) if raw else None
     if gate.cross_site(request, found.principal if found else None):
         return plain_page(403, "Not signed out", "The request did not come from the console.")
     if raw:
-        access.end_session(gate.context.registry, raw)
+        access.end_session(gate.context, raw)
         if found:
-            audit.record(
-                gate.context.registry.control_pool(), actor=found.actor, action=actions.AUTH_LOGOUT, outcome="ok"
-            )
+            audit.note(gate.context, actor=found.actor, action=actions.AUTH_LOGOUT, outcome="ok")
             for ended in gate.session_ended:
                 ended(found.principal.credential or "")
     return gate.cookies.clear(RedirectResponse(f"{gate.prefix}/login", status_code=303))

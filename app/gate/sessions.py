@@ -127,9 +127,9 @@ def route_of(request: Request) -> str:
 
 def start(gate: Gate, principal: Principal) -> str:
     """A console session for ``principal``, audited; returns its id (only the cookie holds it)."""
-    raw = access.start_session(gate.context.registry, principal, gate.settings)
-    audit.record(
-        gate.context.registry.control_pool(),
+    raw = access.start_session(gate.context, principal)
+    audit.note(
+        gate.context,
         actor=principal.name,
         action=actions.AUTH_LOGIN,
         outcome="ok",

@@ -148,7 +148,7 @@ def _summary(card: overview.BranchOverview) -> None:
 
 def _footer(visit: Visit) -> None:
     context = visit.context
-    parts = [f"Control store: {context.registry.location('control')}"]
+    parts = [f"Control store: {overview.control_store(context)}"]
     if context.embedded is not None:  # the server's folders are for admins only
         where = f" (data in {context.embedded.data_dir})" if visit.who.is_admin else ""
         parts.append(f"embedded PostgreSQL {context.embedded.version}{where}")

@@ -86,7 +86,7 @@ async def _timeline(visit: Visit, shown: dict[str, str], before: str) -> None:
     try:
         filters["since"], filters["until"] = audit.day_range(shown["since"], shown["until"])
         filters["before_id"] = _before(before)
-        entries = await io_bound(lambda: audit.list_actions(context.registry.control_pool(), limit=PAGE, **filters))
+        entries = await io_bound(lambda: audit.log(context, limit=PAGE, **filters))
     except DBAdminError as exc:
         formatting.problem(str(exc), testid="history-error")
         return

@@ -27,18 +27,20 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from . import actions
 from ..config import Settings
-from . import dburl
+from . import actions, dburl
 from .errors import ConfigError, DBAdminError
 from .registry import CONTROL, Registry
+
+if TYPE_CHECKING:  # the context holds the webhooks: an annotation only
+    from .context import Context
 
 ATTEMPTS = 4
 TIMEOUT_SECONDS = 10
@@ -250,6 +252,11 @@ class Webhooks:
                     WHERE id = %s""",
                 (state, status, error, attempts, delivery_id),
             )
+
+
+def recent(context: Context, limit: int = 50) -> list[Delivery]:
+    """The latest deliveries, newest first (``dbadmin webhook deliveries``)."""
+    return deliveries(context.registry, limit=limit)
 
 
 def deliveries(registry: Registry, *, ids: list[int] | None = None, limit: int = 50) -> list[Delivery]:

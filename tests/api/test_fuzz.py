@@ -106,9 +106,8 @@ def _seed(urls: dict[str, str], tmp_path: Path) -> tuple[str, str, list[int]]:
             checkpoints.create(context, branch, actor=admin("fuzz"), label=f"fuzz seed {branch}").id
             for branch in ("dev", "prod")
         ]
-        _, admin_token = auth.create_token(context.registry, name="fuzz admin", role="admin", created_by=admin("fuzz"))
-        _, viewer_token = auth.create_token(
-            context.registry, name="fuzz viewer", role="viewer", created_by=admin("fuzz")
+        _, admin_token = auth.create_token(context, name="fuzz admin", role="admin", created_by=admin("fuzz"))
+        _, viewer_token = auth.create_token(context, name="fuzz viewer", role="viewer", created_by=admin("fuzz")
         )
     return admin_token, viewer_token, ids
 

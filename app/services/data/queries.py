@@ -111,7 +111,7 @@ def frame(
     audit row ``action``.  Shared by the SQL tab and the Rows view."""
     audited = branch is Branch.PROD or context.settings.audit_dev_queries
     if not audited:
-        require_live(context.registry, actor, context.settings)
+        require_live(context, actor)
         yield audit.Running(details=details)
         return
     with audit.operation(
@@ -122,7 +122,7 @@ def frame(
         details=details,
         secrets=context.settings.secrets(),
     ) as running:
-        require_live(context.registry, actor, context.settings)
+        require_live(context, actor)
         access = context.settings.data_access_prod if branch is Branch.PROD else "viewer"
         if access == "off":
             raise NotAllowed("reading Production's data is off (DATA_ACCESS_PROD=off)")

@@ -43,7 +43,7 @@ def saved(context: Context, actor: Principal) -> list[SavedQuery]:
 
 def save(context: Context, actor: Principal, name: str, text: str) -> SavedQuery:
     """Keep ``text`` as ``name`` in ``actor``'s list (a query saved under that name before is replaced)."""
-    require_live(context.registry, actor, context.settings)
+    require_live(context, actor)
     name, text = (name or "").strip(), (text or "").strip()
     refuse_nul(name, "the name")
     refuse_nul(text, "the query")
@@ -71,7 +71,7 @@ def save(context: Context, actor: Principal, name: str, text: str) -> SavedQuery
 
 def forget(context: Context, actor: Principal, query_id: int) -> None:
     """Delete one of ``actor``'s saved queries (another person's is not found, as if it did not exist)."""
-    require_live(context.registry, actor, context.settings)
+    require_live(context, actor)
     with context.registry.connection(CONTROL) as conn:
         gone = conn.execute("DELETE FROM saved_queries WHERE id = %s AND owner = %s", (query_id, actor.name))
         if gone.rowcount == 0:

@@ -29,7 +29,8 @@ from .. import actions
 from ...config import Settings
 from ..errors import ConfigError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from ..results import one
-from ..registry import CONTROL, Registry
+from ..context import Context
+from ..registry import CONTROL
 from . import audit
 
 TOKEN_PREFIX = "dbadmin_"
@@ -80,7 +81,7 @@ def local_principal() -> Principal:
     return Principal(f"{getpass.getuser()} (local)", Role.ADMIN, "local")
 
 
-def require_live(registry: Registry, principal: Principal, settings: Settings) -> None:
+def require_live(context: Context, principal: Principal) -> None:
     """Refuse unless the session or token ``principal`` came with is live now.
 
     A page, socket or request carries its principal from when it was opened; the
@@ -89,9 +90,9 @@ def require_live(registry: Registry, principal: Principal, settings: Settings) -
     """
     kind, _, key = (principal.credential or "").partition(":")
     if kind == "session":
-        live = _live_session(registry, key, settings) is not None
+        live = _live_session(context, key) is not None
     elif kind == "token":
-        with registry.connection(CONTROL) as conn:
+        with context.registry.connection(CONTROL) as conn:
             live = (
                 conn.execute("SELECT 1 FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL", (key,)).fetchone()
                 is not None
@@ -213,14 +214,20 @@ class Session:
         return Principal(self.actor, Role(self.role), self.via, credential=f"session:{self.key}")
 
 
-def start_session(registry: Registry, principal: Principal, settings: Settings) -> str:
+def start_session(context: Context, principal: Principal) -> str:
     """A new session for ``principal``; returns its id, which only the browser's cookie holds."""
     raw = secrets.token_urlsafe(32)
-    with registry.connection(CONTROL) as conn:
+    with context.registry.connection(CONTROL) as conn:
         conn.execute(
             "INSERT INTO auth_sessions (id_hash, actor, role, via, expires_at)"
             " VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))",
-            (_hash(raw), principal.name, principal.role.value, principal.via, settings.session_max_hours * 3600),
+            (
+                _hash(raw),
+                principal.name,
+                principal.role.value,
+                principal.via,
+                context.settings.session_max_hours * 3600,
+            ),
         )
     return raw
 
@@ -230,16 +237,16 @@ def session_credential(raw: str) -> str:
     return f"session:{_hash(raw)}"
 
 
-def session(registry: Registry, raw: str, settings: Settings) -> Session | None:
+def session(context: Context, raw: str) -> Session | None:
     """The live session with this id, or None when unknown, ended, idle too long or past its absolute expiry.
 
     Every request asks, so this is a read; the session is marked seen at most once a minute.
     """
-    return _live_session(registry, _hash(raw), settings)
+    return _live_session(context, _hash(raw))
 
 
-def _live_session(registry: Registry, key: str, settings: Settings) -> Session | None:
-    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=dict_row) as cur:
+def _live_session(context: Context, key: str) -> Session | None:
+    with context.registry.connection(CONTROL) as conn, conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             """
             SELECT actor, role, via, created_at, last_seen_at, expires_at,
@@ -248,25 +255,25 @@ def _live_session(registry: Registry, key: str, settings: Settings) -> Session |
              WHERE id_hash = %s AND ended_at IS NULL AND expires_at > now()
                AND last_seen_at > now() - make_interval(secs => %s)
             """,
-            (key, settings.session_idle_minutes * 60),
+            (key, context.settings.session_idle_minutes * 60),
         ).fetchone()
         if row and row.pop("stale"):
             cur.execute("UPDATE auth_sessions SET last_seen_at = now() WHERE id_hash = %s", (key,))
     return Session(**row, key=key) if row else None
 
 
-def end_session(registry: Registry, raw: str) -> None:
-    with registry.connection(CONTROL) as conn:
+def end_session(context: Context, raw: str) -> None:
+    with context.registry.connection(CONTROL) as conn:
         conn.execute("UPDATE auth_sessions SET ended_at = now() WHERE id_hash = %s AND ended_at IS NULL", (_hash(raw),))
 
 
 # -- one-time login tickets (local mode) -----------------------------------------------------------
 
 
-def issue_ticket(registry: Registry) -> str:
+def issue_ticket(context: Context) -> str:
     """A one-time login ticket, valid for TICKET_MINUTES; `dbadmin serve` prints it as a link."""
     raw = secrets.token_urlsafe(32)
-    with registry.connection(CONTROL) as conn:
+    with context.registry.connection(CONTROL) as conn:
         conn.execute("DELETE FROM auth_tickets WHERE expires_at < now()")
         conn.execute(
             "INSERT INTO auth_tickets (ticket_hash, expires_at) VALUES (%s, now() + make_interval(mins => %s))",
@@ -275,9 +282,9 @@ def issue_ticket(registry: Registry) -> str:
     return raw
 
 
-def redeem_ticket(registry: Registry, raw: str) -> bool:
+def redeem_ticket(context: Context, raw: str) -> bool:
     """True once for a valid ticket (it is deleted in the same statement, so two tabs cannot both use it)."""
-    with registry.connection(CONTROL) as conn:
+    with context.registry.connection(CONTROL) as conn:
         return (
             conn.execute(
                 "DELETE FROM auth_tickets WHERE ticket_hash = %s AND expires_at > now() RETURNING 1",
@@ -304,8 +311,9 @@ class ApiToken:
 _TOKEN_COLUMNS = "id, name, role, created_by, created_at, last_used_at, revoked_at"
 
 
-def create_token(registry: Registry, *, name: str, role: Role | str, created_by: Principal) -> tuple[ApiToken, str]:
+def create_token(context: Context, *, name: str, role: Role | str, created_by: Principal) -> tuple[ApiToken, str]:
     """A new API token (audited); the raw value is returned once and never stored."""
+    registry = context.registry
     with audit.operation(
         registry.control_pool(),
         actor=created_by.name,
@@ -328,12 +336,12 @@ def create_token(registry: Registry, *, name: str, role: Role | str, created_by:
     return token, raw
 
 
-def token_principal(registry: Registry, raw: str) -> Principal | None:
+def token_principal(context: Context, raw: str) -> Principal | None:
     """Who a bearer token acts as, or None when it is unknown or revoked (its last use is noted once a minute)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     key = _hash(raw)
-    with registry.connection(CONTROL) as conn:
+    with context.registry.connection(CONTROL) as conn:
         row = conn.execute(
             "SELECT id, name, role, coalesce(last_used_at < now() - interval '1 minute', true) FROM api_tokens"
             " WHERE token_hash = %s AND revoked_at IS NULL",
@@ -344,13 +352,14 @@ def token_principal(registry: Registry, raw: str) -> Principal | None:
     return Principal(f"token #{row[0]} {row[1]}", Role(row[2]), "token", credential=f"token:{key}") if row else None
 
 
-def list_tokens(registry: Registry) -> list[ApiToken]:
-    with registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
+def list_tokens(context: Context) -> list[ApiToken]:
+    with context.registry.connection(CONTROL) as conn, conn.cursor(row_factory=class_row(ApiToken)) as cur:
         return cur.execute(f"SELECT {_TOKEN_COLUMNS} FROM api_tokens ORDER BY id").fetchall()
 
 
-def revoke_token(registry: Registry, token_id: int, *, by: Principal) -> ApiToken:
+def revoke_token(context: Context, token_id: int, *, by: Principal) -> ApiToken:
     """Revoke a token at once (audited); revoking twice keeps the first time."""
+    registry = context.registry
     with audit.operation(
         registry.control_pool(), actor=by.name, action=actions.TOKEN_REVOKE, details={"token_id": token_id}
     ):

@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .. import actions, dburl
 from ..actions import ActionType
 from ..branch import Branch
+from ..context import Context
 from ..errors import BranchUnavailable, DBAdminError, InvalidInput
 from ..results import one
 from ..text import refuse_nul, scrub
@@ -179,6 +180,26 @@ def operation(
             raise BranchUnavailable(f"{action} {what}; but it could not be recorded: {exc}") from None
 
 
+def log(context: Context, **filters: Any) -> list[Action]:
+    """The audit log, newest first, filtered and paged as ``list_actions`` (the front ends' read)."""
+    return list_actions(context.registry.control_pool(), **filters)
+
+
+def note(
+    context: Context,
+    *,
+    actor: str,
+    action: ActionType,
+    outcome: Outcome | str,
+    branch: Branch | str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Action:
+    """One row for something that is no operation of its own (a sign-in, a refused request)."""
+    return record(
+        context.registry.control_pool(), actor=actor, action=action, outcome=outcome, branch=branch, details=details
+    )
+
+
 def day_range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
     """``since``/``until`` for ``list_actions`` from two optional ``YYYY-MM-DD`` days (UTC), both included."""
 
@@ -280,6 +301,11 @@ FROM (SELECT 1) one
 LEFT JOIN LATERAL (SELECT chain_seq, row_hash FROM admin_actions ORDER BY chain_seq DESC LIMIT 1) head ON true
 LEFT JOIN broken ON true
 """
+
+
+def verify_log(context: Context) -> Verification:
+    """``verify`` on the context's control store (``dbadmin audit verify``)."""
+    return verify(context.registry.control_pool())
 
 
 def verify(pool: ConnectionPool) -> Verification:

@@ -60,7 +60,7 @@ def operation(
             details=details,
             secrets=context.settings.secrets(),
         ) as running:
-            require_live(context.registry, actor, context.settings)
+            require_live(context, actor)
             require_admin(actor, action.name.replace(".", " "))
             parsed = Branch.parse(branch)  # raises UnknownBranch, recorded as refused
             branches = sorted({parsed} | ({also_lock} if also_lock is not None else set()))

@@ -9,7 +9,8 @@ are deleted as checks go (anyone's: so the table holds about a minute of changes
 from __future__ import annotations
 
 from ..errors import RateLimited
-from ..registry import CONTROL, Registry
+from ..context import Context
+from ..registry import CONTROL
 
 _NAMESPACE = 0x72617465  # 'rate': advisory locks of this module, apart from the branch locks
 
@@ -22,9 +23,9 @@ DELETE FROM action_rates WHERE ctid = ANY(ARRAY(
 """
 
 
-def check(registry: Registry, key: str, *, limit: int, window: float = 60.0, what: str = "changes") -> None:
+def check(context: Context, key: str, *, limit: int, window: float = 60.0, what: str = "changes") -> None:
     """Count one more for ``key``, or raise ``RateLimited`` (with the seconds to wait) past ``limit``."""
-    with registry.connection(CONTROL) as conn, conn.transaction():
+    with context.registry.connection(CONTROL) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_NAMESPACE, key))
         conn.execute(_FORGET, {"window": window})
         row = conn.execute(

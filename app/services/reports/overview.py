@@ -137,3 +137,13 @@ def overviews(context: Context) -> list[BranchOverview]:
     """Both branch cards, read side by side: a branch that takes its time (or times out) delays only its own."""
     with ThreadPoolExecutor(len(Branch), thread_name_prefix="dbadmin-overview") as pool:
         return list(pool.map(lambda branch: branch_overview(context, branch), Branch))
+
+
+def statuses(context: Context) -> list[BranchStatus]:
+    """Both branches: configured, reachable, where (never a password)."""
+    return context.registry.statuses()
+
+
+def control_store(context: Context) -> str | None:
+    """Where the control store is (host and database, never a password)."""
+    return context.registry.location("control")

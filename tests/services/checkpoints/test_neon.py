@@ -362,7 +362,7 @@ def served(neon_env, tmp_path):
 
 
 def test_the_api_shows_the_history_and_restores_to_a_time(shop, neon, served):
-    _, token = auth.create_token(shop.registry, name="pipeline", role="admin", created_by=ME)
+    _, token = auth.create_token(shop, name="pipeline", role="admin", created_by=ME)
     headers = {"Authorization": f"Bearer {token}"}
     moment = neon.mark("main")
     add_user(shop, "mistake@example.test")

@@ -54,10 +54,10 @@ def test_saved_queries_are_bounded_and_bad_input_changes_nothing(shop, monkeypat
 
 
 def test_an_ended_session_saves_nothing(shop):
-    raw = access.start_session(shop.registry, VIC, shop.settings)
+    raw = access.start_session(shop, VIC)
     vic = replace(VIC, credential=access.session_credential(raw))
     kept = data.save(shop, vic, "mine", "SELECT 1")
-    access.end_session(shop.registry, raw)
+    access.end_session(shop, raw)
     with pytest.raises(NotAuthenticated):
         data.save(shop, vic, "after sign-out", "SELECT 2")
     with pytest.raises(NotAuthenticated):

@@ -51,10 +51,10 @@ def test_roles_come_from_verified_claims(policy, claims, role):
 def test_sessions_end_on_logout_idle_and_absolute_expiry(make_context):
     context = make_context()
     settings = context.settings
-    raw = auth.start_session(context.registry, VIEWER, settings)
-    found = auth.session(context.registry, raw, settings)
+    raw = auth.start_session(context, VIEWER)
+    found = auth.session(context, raw)
     assert found.principal == VIEWER
-    assert auth.session(context.registry, raw + "x", settings) is None  # forged id
+    assert auth.session(context, raw + "x") is None  # forged id
     with context.registry.connection(CONTROL) as conn:  # nothing secret is stored
         stored = conn.execute("SELECT id_hash FROM auth_sessions").fetchone()[0]
     assert raw not in stored and len(stored) == 64
@@ -64,50 +64,50 @@ def test_sessions_end_on_logout_idle_and_absolute_expiry(make_context):
             conn.execute(f"UPDATE auth_sessions SET {column} = now() - make_interval(secs => %s)", (seconds,))
 
     age("last_seen_at", settings.session_idle_minutes * 60 + 5)
-    assert auth.session(context.registry, raw, settings) is None  # idle too long
+    assert auth.session(context, raw) is None  # idle too long
 
-    other = auth.start_session(context.registry, VIEWER, settings)
+    other = auth.start_session(context, VIEWER)
     with context.registry.connection(CONTROL) as conn:
         conn.execute("UPDATE auth_sessions SET expires_at = now() - interval '1 second'")
-    assert auth.session(context.registry, other, settings) is None  # past its absolute expiry
+    assert auth.session(context, other) is None  # past its absolute expiry
 
-    third = auth.start_session(context.registry, VIEWER, settings)
-    auth.end_session(context.registry, third)
-    assert auth.session(context.registry, third, settings) is None  # logged out
+    third = auth.start_session(context, VIEWER)
+    auth.end_session(context, third)
+    assert auth.session(context, third) is None  # logged out
 
 
 def test_login_tickets_work_once_and_expire(make_context):
     context = make_context()
-    ticket = auth.issue_ticket(context.registry)
-    assert auth.redeem_ticket(context.registry, ticket) is True
-    assert auth.redeem_ticket(context.registry, ticket) is False  # one time only
-    assert auth.redeem_ticket(context.registry, "") is False
-    stale = auth.issue_ticket(context.registry)
+    ticket = auth.issue_ticket(context)
+    assert auth.redeem_ticket(context, ticket) is True
+    assert auth.redeem_ticket(context, ticket) is False  # one time only
+    assert auth.redeem_ticket(context, "") is False
+    stale = auth.issue_ticket(context)
     with context.registry.connection(CONTROL) as conn:
         conn.execute("UPDATE auth_tickets SET expires_at = now() - interval '1 second'")
-    assert auth.redeem_ticket(context.registry, stale) is False
+    assert auth.redeem_ticket(context, stale) is False
 
 
 def test_api_tokens_are_shown_once_stored_hashed_and_revocable(make_context):
     context = make_context()
-    token, raw = auth.create_token(context.registry, name="release pipeline", role="admin", created_by=admin("ada"))
+    token, raw = auth.create_token(context, name="release pipeline", role="admin", created_by=admin("ada"))
     assert raw.startswith(auth.TOKEN_PREFIX) and token.role == "admin"
     with context.registry.connection(CONTROL) as conn:
         assert conn.execute("SELECT count(*) FROM api_tokens WHERE token_hash = %s", (raw,)).fetchone()[0] == 0
-    who = auth.token_principal(context.registry, raw)
+    who = auth.token_principal(context, raw)
     assert (who.role, who.via, who.name) == (Role.ADMIN, "token", f"token #{token.id} release pipeline")
-    assert auth.list_tokens(context.registry)[0].last_used_at is not None
-    assert auth.token_principal(context.registry, raw[:-1]) is None
-    assert auth.revoke_token(context.registry, token.id, by=admin("ada")).revoked_at is not None
-    assert auth.token_principal(context.registry, raw) is None
+    assert auth.list_tokens(context)[0].last_used_at is not None
+    assert auth.token_principal(context, raw[:-1]) is None
+    assert auth.revoke_token(context, token.id, by=admin("ada")).revoked_at is not None
+    assert auth.token_principal(context, raw) is None
     with pytest.raises(NotFound):
-        auth.revoke_token(context.registry, 999999, by=admin("ada"))
+        auth.revoke_token(context, 999999, by=admin("ada"))
     with pytest.raises(NotAllowed):
-        auth.create_token(context.registry, name="sneaky", role="admin", created_by=VIEWER)
+        auth.create_token(context, name="sneaky", role="admin", created_by=VIEWER)
     for bad_name, bad_role in (("", "admin"), ("x" * 101, "admin"), ("tab\there", "admin"), ("ok", "root")):
         with pytest.raises(InvalidInput):
-            auth.create_token(context.registry, name=bad_name, role=bad_role, created_by=admin("ada"))
-    assert len(auth.list_tokens(context.registry)) == 1
+            auth.create_token(context, name=bad_name, role=bad_role, created_by=admin("ada"))
+    assert len(auth.list_tokens(context)) == 1
     outcomes = [(a.action, a.actor, a.outcome) for a in actions(context) if a.action.startswith("token.")]
     assert outcomes[:3] == [
         ("token.create", "ada", "ok"),
@@ -147,11 +147,11 @@ def test_a_viewer_is_refused_by_every_changing_service_and_audited(shop):
 
 def test_a_principal_whose_session_ended_can_change_nothing(shop):
     """A page keeps the principal it was opened with; the service asks whether its session is live as it acts."""
-    raw = auth.start_session(shop.registry, Principal("ada@example.test", Role.ADMIN, "oidc"), shop.settings)
-    who = auth.session(shop.registry, raw, shop.settings).principal
+    raw = auth.start_session(shop, Principal("ada@example.test", Role.ADMIN, "oidc"))
+    who = auth.session(shop, raw).principal
     assert who.credential.startswith("session:") and raw not in who.credential  # only the hash travels
     migrations.upgrade(shop, "dev", actor=who, steps=1)  # live: it acts
-    auth.end_session(shop.registry, raw)  # signed out in another tab
+    auth.end_session(shop, raw)  # signed out in another tab
     with pytest.raises(NotAuthenticated, match="the session of ada@example.test has ended"):
         migrations.upgrade(shop, "dev", actor=who)
     with pytest.raises(NotAuthenticated):
@@ -165,9 +165,9 @@ def test_a_principal_whose_session_ended_can_change_nothing(shop):
 
 
 def test_a_revoked_tokens_principal_can_change_nothing(shop):
-    token, raw = auth.create_token(shop.registry, name="pipeline", role="admin", created_by=admin("root"))
-    who = auth.token_principal(shop.registry, raw)
-    auth.revoke_token(shop.registry, token.id, by=admin("root"))
+    token, raw = auth.create_token(shop, name="pipeline", role="admin", created_by=admin("root"))
+    who = auth.token_principal(shop, raw)
+    auth.revoke_token(shop, token.id, by=admin("root"))
     with pytest.raises(NotAuthenticated, match="the token of token #"):
         migrations.upgrade(shop, "dev", actor=who)
     assert version(shop, "dev") == []
