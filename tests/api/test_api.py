@@ -89,8 +89,7 @@ def api_factory(databases, tmp_path):
         migrations.promote(context, actor=admin("setup"), confirm="PROMOTE 3")
         migrations.upgrade(context, "dev", actor=admin("setup"))  # Dev at 0005, Prod at 0003
         _, admin_token = auth.create_token(context, name="pipeline", role="admin", created_by=admin("setup"))
-        _, viewer_token = auth.create_token(context, name="dashboard", role="viewer", created_by=admin("setup")
-        )
+        _, viewer_token = auth.create_token(context, name="dashboard", role="viewer", created_by=admin("setup"))
         served = serve(
             urls
             | {

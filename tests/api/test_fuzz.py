@@ -107,8 +107,7 @@ def _seed(urls: dict[str, str], tmp_path: Path) -> tuple[str, str, list[int]]:
             for branch in ("dev", "prod")
         ]
         _, admin_token = auth.create_token(context, name="fuzz admin", role="admin", created_by=admin("fuzz"))
-        _, viewer_token = auth.create_token(context, name="fuzz viewer", role="viewer", created_by=admin("fuzz")
-        )
+        _, viewer_token = auth.create_token(context, name="fuzz viewer", role="viewer", created_by=admin("fuzz"))
     return admin_token, viewer_token, ids
 
 
