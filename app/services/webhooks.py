@@ -284,5 +284,12 @@ def _payload(event: Event, delivery_id: int | None) -> dict[str, Any]:
 
 
 def _shaped(target: Target, payload: dict[str, Any]) -> dict[str, Any]:
-    """The body ``target`` expects: Slack's ``{"text"}``, or the whole payload."""
-    return {"text": payload["summary"]} if target.format == "slack" else payload
+    """The body ``target`` expects: Slack's ``{"text"}`` (escaped: a reason can hold no ping nor link), or the
+    whole payload, its values as they are."""
+    return {"text": slack_escaped(payload["summary"])} if target.format == "slack" else payload
+
+
+def slack_escaped(text: str) -> str:
+    """Slack's own rule for text it should show as written: ``&``, ``<`` and ``>`` as entities, so that
+    ``<!channel>`` pings nobody and ``<https://x|label>`` is no disguised link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

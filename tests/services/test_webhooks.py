@@ -82,6 +82,20 @@ def test_a_promotion_is_told_signed_as_json_and_as_slack_text(told, receiver):
     assert slack.json["text"].startswith("dbadmin · Production: promotion by tester, done. Why: release 7.")
 
 
+def test_slack_text_pings_nobody_and_hides_no_link_the_json_keeps_the_reason_as_written(told, receiver):
+    """Security finding N4: an admin's reason went to Slack as a channel ping and a disguised link."""
+    reason = "<!channel> please <https://evil.example/login|re-authenticate> & retry"
+    migrations.upgrade(told, "dev", actor=ME)
+    migrations.promote(told, actor=ME, confirm="PROMOTE 5", reason=reason)
+    settled(told, 2)
+    (slack,) = receiver.requests_to("/slack/T000/B000/XXXX")
+    text = slack.json["text"]
+    assert "<" not in text and ">" not in text
+    assert "&lt;!channel&gt; please &lt;https://evil.example/login|re-authenticate&gt; &amp; retry" in text
+    (sent,) = receiver.requests_to("/json")
+    assert sent.json["reason"] == reason  # a machine reads the value as given
+
+
 def test_a_failing_webhook_is_retried_with_backoff_and_never_fails_the_operation(told, receiver):
     receiver.answers["/json"] = [503, 503]
     started = time.monotonic()
