@@ -24,6 +24,11 @@ class DataAccess(BaseModel):
     export_row_limit: int = Field(
         1_000_000, ge=1, le=100_000_000, description="Rows one CSV export of the Rows view streams at most."
     )
+    export_formula_guard: bool = Field(
+        True,
+        description="CSV exports write a text cell that starts with =, +, -, @, a tab or a carriage return with a "
+        "leading ' so that a spreadsheet opens it as text, not as a formula; off for exports read by programs.",
+    )
     export_timeout: float = Field(
         600.0, gt=0, le=86400, description="Seconds one CSV export may stream before it is cancelled."
     )

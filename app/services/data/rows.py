@@ -63,7 +63,8 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %(schema)s AND c.relname = %(table)s AND {USER_RELATIONS}
 """
 _COLUMNS = """
-SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS base
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS base,
+       (SELECT t.typcategory IN ('S', 'E') FROM pg_type t WHERE t.oid = a.atttypid) AS textual
 FROM pg_attribute a WHERE a.attrelid = %(oid)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
 _LINKS = """
@@ -151,6 +152,7 @@ class _Table:
     references: list[Link]
     referenced_by: list[Link]
     only: bool  # paged by ctid: the parent's own rows (a child's ctid may repeat the parent's)
+    textual: frozenset[str] = frozenset()  # columns of string or enum types (domains over them included)
 
     @property
     def label(self) -> str:
@@ -324,7 +326,11 @@ def _export(
         try:
             with reading(context, branch, timeout="export_timeout") as cur:
                 found = _table(context, branch, cur, schema, table)
-                shown = [_exported(c.name, c.name in found.masked) for c in found.columns]
+                guard = context.settings.export_formula_guard
+                shown = [
+                    _exported(c.name, c.name in found.masked, guard and c.name in found.textual | found.masked)
+                    for c in found.columns
+                ]
                 query = sql.SQL("COPY (SELECT {shown} FROM {table}{where} {order} LIMIT {limit}) TO STDOUT {csv}")
                 composed = query.format(
                     shown=sql.SQL(", ").join(
@@ -399,7 +405,10 @@ def _table(
         kind = {"p": "a partitioned table without a primary key"}.get(found["relkind"], "a view or foreign table")
         raise OperationRefused(f"{schema}.{table} has no key dbadmin may page by ({kind})")
     bases = {row["name"]: row["base"] for row in read}
-    return _Table(schema, table, columns, bases, key, masked, references, referenced_by, only=key == ["ctid"])
+    textual = frozenset(row["name"] for row in read if row["textual"])
+    return _Table(
+        schema, table, columns, bases, key, masked, references, referenced_by, only=key == ["ctid"], textual=textual
+    )
 
 
 def _linked_columns(found: _Table) -> list[str]:
@@ -533,9 +542,17 @@ def _shown(name: str, masked: bool) -> sql.Composable:
     ).format(c=column, n=sql.Literal(VALUE_CHARACTERS))
 
 
-def _exported(name: str, masked: bool) -> sql.Composable:
-    """A column as an export writes it: whole, or masked."""
-    return _mask(sql.Identifier(name)) if masked else sql.Identifier(name)
+def _exported(name: str, masked: bool, guarded: bool) -> sql.Composable:
+    """A column as an export writes it: whole, or masked.  ``guarded``: a text a spreadsheet would run as a
+    formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading ' (OWASP's advice), so that
+    it opens as the text it is (EXPORT_FORMULA_GUARD)."""
+    value = _mask(sql.Identifier(name)) if masked else sql.Identifier(name)
+    if not guarded:
+        return value
+    return sql.SQL(_FORMULA_GUARD).format(v=value)
+
+
+_FORMULA_GUARD = "CASE WHEN left(({v})::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ({v})::text ELSE ({v})::text END"
 
 
 def _mask(column: sql.Identifier) -> sql.Composable:

@@ -265,3 +265,39 @@ def test_what_a_review_found_stays_closed(filled):
     )
     with pytest.raises(OperationRefused, match="has no columns"):
         data.page(filled, "dev", "public", "empty_one", actor=ADA)
+
+
+def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context):
+    """Security finding N2: an export wrote =HYPERLINK(...), +cmd|..., @SUM... as they were, and a masked
+    value kept its leading =, so text anyone could put into a table became a live spreadsheet formula."""
+    formulas = ["=HYPERLINK(\"https://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+                "\tTAB", "\rCR", "plain text", "a=b"]  # fmt: skip
+    statements = (
+        "CREATE TYPE mood AS ENUM ('=happy', 'sad');"
+        "CREATE TABLE cells (id int PRIMARY KEY, body text, amount numeric, mood mood);"
+        + "".join(f"INSERT INTO cells VALUES ({n}, $x${body}$x$, -{n}, 'sad');" for n, body in enumerate(formulas, 1))
+        + "UPDATE cells SET mood = '=happy' WHERE id = 1;"
+        "INSERT INTO users (email, name) VALUES ('=cmd@example.com', '@name');"
+    )
+
+    def exported(context, branch, table, **view):
+        text = b"".join(data.export(context, branch, "public", table, actor=ADA, **view)).decode()
+        return list(csv.reader(io.StringIO(text)))[1:]
+
+    guarded = make_context()
+    at_head(guarded)
+    on_both(guarded, statements)
+    rows = exported(guarded, "dev", "cells")
+    assert [r[1] for r in rows] == [
+        "'=HYPERLINK(\"https://evil.example\",\"click\")", "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-2+3",
+        "'\tTAB", "'\rCR", "plain text", "a=b",
+    ]  # fmt: skip
+    assert [r[2] for r in rows] == [f"-{n}" for n in range(1, 9)]  # numbers stay numbers
+    assert rows[0][3] == "'=happy" and rows[1][3] == "sad"  # an enum's label is text too
+    users = exported(guarded, "prod", "users", filters=[data.Filter("name", "eq", "@name")])
+    assert [r[1:3] for r in users] == [["'=•••@example.com", "'@name"]]  # masked, and guarded still
+
+    raw = make_context(export_formula_guard=False)  # for exports read by programs
+    at_head(raw)
+    on_both(raw, statements)
+    assert [r[1] for r in exported(raw, "dev", "cells")][:4] == formulas[:4]
