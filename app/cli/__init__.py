@@ -265,13 +265,14 @@ def _scan_app(folder: Path, *, as_json: bool) -> None:
         },
         migrations=settings.migrations,
     )
+    counted = [finding for finding in findings if not finding.skipped]
     if as_json:
         typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
     else:
         for finding in findings:
             typer.echo(finding.describe())
-        typer.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {folder}")
-    raise typer.Exit(1 if findings else 0)
+        typer.echo(f"{len(counted)} finding{'s' if len(counted) != 1 else ''} in {folder}")
+    raise typer.Exit(1 if counted else 0)
 
 
 @cli.command()

@@ -78,3 +78,29 @@ def test_a_local_env_file_may_name_dev_but_never_prod_or_elsewhere(tmp_path, url
     (tmp_path / ".env").write_text(f"export DATABASE_URL='{url}'\n")
     found = app_scan.scan(tmp_path, branch_urls={"Development": DEV, "Production": PROD}, environ={})
     assert [(f.file, f.line, expected in f.message) for f in found] == ([(".env", 1, True)] if expected else [])
+
+
+def test_a_linked_or_huge_env_file_is_skipped_and_said_so(tmp_path):
+    """Security finding N7: a .env linked from outside the folder was read and its host printed, and a
+    400 MiB one was read whole (25 s, 908 MB)."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secrets.env").write_text(f"DATABASE_URL='{PROD.replace('127.0.0.1', 'secret-host.internal')}'\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / ".env").symlink_to(outside / "secrets.env")
+    done = run_cli("doctor", "--app", str(app), env={}, cwd=app)
+    assert done.returncode == 0 and "secret-host" not in done.stdout + done.stderr
+    assert done.stdout.splitlines() == [
+        ".env:0: skipped: not read: a link, not followed (it may lead out of the folder)",
+        f"0 findings in {app}",
+    ]
+    (app / ".env").unlink()
+    with (app / ".env").open("wb") as big:  # sparse: 400 MiB on paper, nothing on the disk
+        big.truncate(400 * 2**20)
+    found = app_scan.scan(app, branch_urls={"Development": DEV, "Production": PROD}, environ={})
+    assert [(f.file, f.kind, f.message) for f in found] == [
+        (".env", "skipped", f"not read: too large ({400 * 2**20} bytes; at most 1 MiB)")
+    ]
+    as_json = json.loads(run_cli("doctor", "--app", str(app), "--json", env={}, cwd=app).stdout)
+    assert as_json == [{"file": ".env", "line": 0, "kind": "skipped", "message": found[0].message}]

@@ -10,6 +10,7 @@ as ``DATABASE_URL`` that point somewhere the branch URLs do not.  It reads files
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
 import stat
@@ -59,14 +60,20 @@ _READING = {
 # Variables applications read their database from; any of them aimed elsewhere than the branch.
 SHADOWING_NAMES = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_DATABASE_URL", "POSTGRES_URL", "PG_URL")
 _MAX_FILE_BYTES = 2 * 2**20  # generated or vendored files are not the application's code
+_MAX_ENV_BYTES = 2**20  # a .env larger than this is no settings file (it is skipped, and said so)
 
 
 @dataclass(frozen=True)
 class Finding:
     file: str  # relative to the scanned folder, or "environment"
     line: int
-    kind: str  # ddl | create_all | migration_script | shadowing_url
+    kind: str  # ddl | create_all | migration_script | shadowing_url; skipped: a file not read, and why
     message: str
+
+    @property
+    def skipped(self) -> bool:
+        """A note that a file was not read (a link, too large): no finding about the application."""
+        return self.kind == "skipped"
 
     def describe(self) -> str:
         return f"{self.file}:{self.line}: {self.kind}: {self.message}"
@@ -224,15 +231,28 @@ def _looks_like_a_migration(tree: ast.Module) -> bool:
 
 
 def _scan_env_file(path: Path, root: Path, branch_urls: Mapping[str, str | None]) -> list[Finding]:
-    if not path.is_file():
+    """The folder's own ``.env``: never through a link (it could lead out of the folder), at most 1 MiB."""
+    name = str(path.relative_to(root))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
         return []
+    except OSError as exc:
+        why = "a link, not followed (it may lead out of the folder)" if path.is_symlink() else exc.strerror
+        return [Finding(name, 0, "skipped", f"not read: {why}")]
+    with open(descriptor, "rb") as raw:
+        found_stat = os.fstat(raw.fileno())
+        if not stat.S_ISREG(found_stat.st_mode):
+            return [Finding(name, 0, "skipped", "not read: not a regular file")]
+        if found_stat.st_size > _MAX_ENV_BYTES:
+            return [Finding(name, 0, "skipped", f"not read: too large ({found_stat.st_size} bytes; at most 1 MiB)")]
+        text = raw.read(_MAX_ENV_BYTES + 1).decode("utf-8", errors="replace")
     found = []
-    with path.open(encoding="utf-8", errors="replace") as stream:  # read as the app's settings read it
-        for binding in parse_stream(stream):
-            if binding.key in SHADOWING_NAMES and binding.value:
-                problem = _shadowing(binding.key, binding.value, branch_urls, local=True)
-                if problem:
-                    found.append(Finding(str(path.relative_to(root)), binding.original.line, "shadowing_url", problem))
+    for binding in parse_stream(io.StringIO(text)):  # read as the app's settings read it
+        if binding.key in SHADOWING_NAMES and binding.value:
+            problem = _shadowing(binding.key, binding.value, branch_urls, local=True)
+            if problem:
+                found.append(Finding(name, binding.original.line, "shadowing_url", problem))
     return found
 
 
