@@ -1,5 +1,7 @@
 """A branch's tables: the listing, one table's structure, its rows (a page or a CSV export) and one value."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -7,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Send
 
 from ..services import data
 from ..services.errors import NotFound
@@ -25,6 +28,31 @@ async def _closing(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         await run_in_threadpool(chunks.close)  # type: ignore[attr-defined]  # a generator
+
+
+class _Download(StreamingResponse):
+    """A streamed download that ends when the client takes no data for ``stall`` seconds: its generator is
+    closed (the COPY cancelled, the export's slot freed) instead of waiting up to EXPORT_TIMEOUT."""
+
+    def __init__(self, content: AsyncIterator[bytes], *, stall: float, **kwargs: object) -> None:
+        super().__init__(content, **kwargs)  # type: ignore[arg-type]
+        self.stall = stall
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for chunk in self.body_iterator:
+            try:
+                await asyncio.wait_for(
+                    send({"type": "http.response.body", "body": chunk, "more_body": True}), self.stall
+                )
+            except TimeoutError:
+                _log.warning("a CSV download took no data for %.0f s: cancelled (EXPORT_STALL_SECONDS)", self.stall)
+                await self.body_iterator.aclose()  # type: ignore[attr-defined]  # an async generator
+                return  # the server closes the connection of an unfinished response
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+_log = logging.getLogger("dbadmin")
 
 
 def routes(deps: Deps) -> APIRouter:
@@ -106,7 +134,8 @@ def _data(api: APIRouter, deps: Deps) -> None:
             chunks = data.export(
                 gate.context, branch, schema, table, actor=who, filters=filters, sort=sort, descending=desc, limit=limit
             )
-            return StreamingResponse(_closing(chunks), media_type="text/csv", headers=headers)
+            stall = gate.context.settings.export_stall_seconds
+            return _Download(_closing(chunks), stall=stall, media_type="text/csv", headers=headers)
         return data.page(
             gate.context,
             branch,

@@ -29,6 +29,12 @@ class DataAccess(BaseModel):
         description="CSV exports write a text cell that starts with =, +, -, @, a tab or a carriage return with a "
         "leading ' so that a spreadsheet opens it as text, not as a formula; off for exports read by programs.",
     )
+    export_stall_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a CSV download may take no data before it is cancelled and its export slot freed.",
+    )
     export_timeout: float = Field(
         600.0, gt=0, le=86400, description="Seconds one CSV export may stream before it is cancelled."
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import json
+import socket
 import time
 from dataclasses import dataclass
 
@@ -564,3 +565,33 @@ def test_schedules_and_drills_over_the_api(api_factory):
     assert "public.gone is missing from the restored copy" in failed.json()["detail"]
     assert api.call("GET", f"{API}/prod/schedule", api.viewer_token).json()["last_verified"] is None
     assert api.call("POST", f"{API}/prod/checkpoints/99999/drill", api.admin_token).status_code == 404
+
+
+def test_a_stalled_download_is_cancelled_and_each_person_streams_one_export(api_factory):
+    """Security finding N3: one viewer held both export slots with two downloads that stopped reading, for up
+    to EXPORT_TIMEOUT (600 s), and the admin's export answered 409 busy."""
+    api = api_factory(EXPORT_STALL_SECONDS="2")
+    with api.context.registry.connection("dev") as conn:  # ~50 MB of CSV: more than any socket buffer holds
+        conn.execute("CREATE TABLE big (id int PRIMARY KEY, pad text)")
+        conn.execute("INSERT INTO big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g")
+    path = f"{API}/dev/tables/public/big/rows?format=csv"
+    host, port = api.served.base_url.removeprefix("http://").split(":")
+    stalled = socket.create_connection((host, int(port)))
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {api.viewer_token}\r\n\r\n".encode()
+    )
+    try:
+        assert stalled.recv(64).startswith(b"HTTP/1.1 200")  # streaming; then this client reads no more
+        second = api.call("GET", path, token=api.viewer_token)
+        assert second.status_code == 409 and "one at a time per person" in second.json()["detail"]
+        other = api.call("GET", f"{API}/dev/tables/public/users/rows?format=csv", token=api.admin_token)
+        assert other.status_code == 200 and other.text.startswith("id,")  # another person is served meanwhile
+        deadline = time.monotonic() + 60  # far below EXPORT_TIMEOUT's 600 s; the stall setting is 2 s
+        while (again := api.call("GET", path, token=api.viewer_token)).status_code == 409:
+            assert time.monotonic() < deadline, "the stalled download kept its slot"
+            time.sleep(0.5)
+        assert again.status_code == 200 and again.text.count("\n") == 200_001  # the header and every row
+    finally:
+        stalled.close()
+    assert "a CSV download took no data for 2 s: cancelled (EXPORT_STALL_SECONDS)" in api.served.output()

@@ -51,6 +51,8 @@ CURSOR_LIMIT = 20_000  # characters of a page cursor (a sort value and the key, 
 MAX_LINKS = 50  # foreign keys followed each way
 EXPORTS_AT_ONCE = 2  # an export holds a connection of the branch's pool while the client reads
 _EXPORTING = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+_EXPORTERS: set[str] = set()  # who has an export streaming: one each, so one person cannot hold every slot
+_EXPORTERS_LOCK = threading.Lock()
 EXPORT_CHUNK = 2**16  # bytes sent at a time
 MASK = "••••"
 
@@ -320,8 +322,12 @@ def _export(
     with queries.frame(context, branch, actor, details, action=actions.DATA_EXPORT) as running:
         if not 1 <= limit <= most:
             raise InvalidInput(f"an export has 1 to {most} rows (EXPORT_ROW_LIMIT)")
-        if not _EXPORTING.acquire(blocking=False):
-            raise OperationRefused(f"busy: {EXPORTS_AT_ONCE} exports are streaming from this process; try again")
+        with _EXPORTERS_LOCK:
+            if actor.name in _EXPORTERS:
+                raise OperationRefused("busy: your other export is still streaming; one at a time per person")
+            if not _EXPORTING.acquire(blocking=False):
+                raise OperationRefused(f"busy: {EXPORTS_AT_ONCE} exports are streaming from this process; try again")
+            _EXPORTERS.add(actor.name)
         rows = 0
         try:
             with reading(context, branch, timeout="export_timeout") as cur:
@@ -356,7 +362,9 @@ def _export(
             running.details["stopped"] = "the client stopped reading"
             raise
         finally:
-            _EXPORTING.release()
+            with _EXPORTERS_LOCK:
+                _EXPORTERS.discard(actor.name)
+                _EXPORTING.release()
             running.details["rows"] = max(rows - 1, 0)  # less the header
 
 
