@@ -15,6 +15,7 @@ from ..services.errors import DBAdminError, InvalidInput
 from ..services.operations import audit
 from . import formatting
 from .shell import Visit, console_page, io_bound
+from .shell import shown as page_shown
 
 PAGE = 50  # entries a page; "Older" pages on by the last id shown
 _COMPACT = """
@@ -40,7 +41,8 @@ def register(gate: Gate) -> None:
     ) -> None:
         shown = {"branch": branch, "outcome": outcome, "action": action, "actor": actor, "since": since, "until": until}
         _filters(visit, shown)
-        await _timeline(visit, shown, before)
+        if await page_shown():  # the rest streams in: a branch that is down never holds the page back
+            await _timeline(visit, shown, before)
 
 
 def _filters(visit: Visit, shown: dict[str, str]) -> None:
@@ -90,11 +92,17 @@ async def _timeline(visit: Visit, shown: dict[str, str], before: str) -> None:
     except DBAdminError as exc:
         formatting.problem(str(exc), testid="history-error")
         return
-    if not before:
-        await _outside_migrations(context, shown["branch"] or None)
+    outside = ui.column().classes("w-full")  # filled last: it asks the branches, the timeline only the control store
     if not entries:
         ui.label("Nothing recorded matches these filters.").classes("text-slate-500").props("data-testid=history-empty")
-        return
+    else:
+        _entries(visit, shown, before, entries)
+    if not before:
+        with outside:
+            await _outside_migrations(context, shown["branch"] or None)
+
+
+def _entries(visit: Visit, shown: dict[str, str], before: str, entries: list[audit.Action]) -> None:
     ui.add_css(_COMPACT)
     with ui.timeline(side="right", layout="dense").classes("w-full").props("data-testid=history"):
         for entry in entries:

@@ -251,13 +251,15 @@ class Registry:
             url = self._urls[key]
             if url is None:
                 raise self._not_configured(key)
-            pool = self._open_pool(url, f"dbadmin-{key}", connection_class=_recording_connection_class(key))
+            # One plain connection first: a server that refuses, or a database that does not exist, answers at
+            # once, where a pool would retry until its timeout (and a page would wait on a dead branch).
+            probe = self._connect_kwargs(url) | {"connect_timeout": max(1, int(wait or self._settings.pool_timeout))}
             try:
-                with pool.connection(timeout=wait or self._settings.pool_timeout) as conn:
+                with psycopg.connect(url, **probe) as conn:  # type: ignore[arg-type]
                     identity = identity_of(conn)
-            except (PoolTimeout, psycopg.OperationalError) as exc:
-                pool.close()
-                raise self._unavailable(key, exc, pool) from None
+            except psycopg.OperationalError as exc:
+                raise self._unavailable(key, exc, None) from None
+            pool = self._open_pool(url, f"dbadmin-{key}", connection_class=_recording_connection_class(key))
             with self._identity_lock:
                 other = next((k for k, known in self._identities.items() if known.key == identity.key), None)
                 if other is None:
@@ -312,9 +314,9 @@ class Registry:
         what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
         return BranchNotConfigured(f"{what} is not configured: set {_env_name(key)}")
 
-    def _unavailable(self, key: str, exc: Exception, pool: ConnectionPool) -> BranchUnavailable:
+    def _unavailable(self, key: str, exc: Exception, pool: ConnectionPool | None) -> BranchUnavailable:
         what = "the control store" if key == CONTROL else f"the {Branch(key).label} branch"
-        if isinstance(exc, PoolTimeout):  # the pool only says it waited; the server's answer is more useful
+        if isinstance(exc, PoolTimeout) and pool is not None:  # the pool only says it waited; its last error says why
             exc = getattr(pool.connection_class, "last_error", None) or exc  # set by our connection class
         why = (
             "no connection within the pool timeout"

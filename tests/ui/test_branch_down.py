@@ -35,7 +35,7 @@ def console_with_branches_down(databases, tmp_path):
 def test_pages_answer_at_once_and_say_which_branch_is_down(page: Page, console_with_branches_down):
     served = console_with_branches_down
     served.sign_in(page)
-    for path in ("/admin/", "/admin/?branch=prod", "/admin/compare"):
+    for path in ("/admin/", "/admin/?branch=prod", "/admin/compare", "/admin/history"):  # History: finding F7
         started = time.monotonic()
         answer = page.goto(served.base_url + path)
         assert answer.status == 200 and time.monotonic() - started < 2.5, (path, answer.status)
@@ -44,6 +44,8 @@ def test_pages_answer_at_once_and_say_which_branch_is_down(page: Page, console_w
     expect(page.get_by_test_id("state-prod")).to_contain_text("unreachable")
     expect(page.get_by_test_id("branch-problem")).to_contain_text('database "no_such_database" does not exist')
     screenshot(page, "branches-down")
+    page.goto(served.base_url + "/admin/history")  # the control store's timeline, whatever the branches say
+    expect(page.get_by_test_id("history")).to_contain_text("Signed in as admin (local)")
 
 
 def test_the_branch_list_asks_both_branches_side_by_side(console_with_branches_down):
