@@ -31,7 +31,7 @@ from ..services.operations.access import Principal
 from . import host, login, oidc
 from .html import plain_page
 from .host import Identity
-from .limits import ANONYMOUS_PER_MINUTE, RateLimiter, RefusalCounter
+from .limits import ANONYMOUS_PER_MINUTE, TICKETS_PER_MINUTE, RateLimiter, RefusalCounter
 from .sessions import LOGIN_COOKIE, Cookies, bearer, bound_principal, credential_of, route_of
 
 __all__ = ["Gate", "Identity", "LOGIN_COOKIE", "credential_of", "plain_page"]
@@ -65,6 +65,7 @@ class Gate:
         self.policy = access.RolePolicy.from_settings(settings)
         self.anonymous = RefusalCounter()
         self.anonymous_limiter = RateLimiter(ANONYMOUS_PER_MINUTE, what="requests without a login")
+        self.ticket_limiter = RateLimiter(TICKETS_PER_MINUTE, what="login links tried")
         self.oauth: Any = oidc.client(settings) if settings.login == "oidc" and identity is None else None
         # Told a session's credential when it ends (sign-out), so its open pages end too (``live.LivePages``).
         self.session_ended: list[Callable[[str], object]] = []

@@ -10,6 +10,7 @@ from threading import Lock
 from ..services.errors import RateLimited
 
 ANONYMOUS_PER_MINUTE = 120  # API requests without a login that one client address may make a minute
+TICKETS_PER_MINUTE = 10  # local login links one client address may try a minute (a person uses one)
 
 
 @dataclass

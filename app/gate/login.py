@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import html
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -66,6 +68,11 @@ def _local(gate: Gate, request: Request, ticket: str, next_url: str) -> Response
         return plain_page(
             404, "Not available", "Local login links are only used when no identity provider is configured."
         )
+    try:
+        gate.ticket_limiter.check(request.client.host if request.client else "unknown")
+    except RateLimited as exc:
+        gate.refuse(request, None, "too many login links tried")
+        return plain_page(429, "Too many tries", html.escape(str(exc)) + ".")
     if not access.redeem_ticket(gate.context, ticket):
         gate.refuse(request, None, "unknown, used or expired login link")
         return plain_page(
