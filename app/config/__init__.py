@@ -43,20 +43,20 @@ __all__ = [
 ]
 
 
-class Settings(
+class Settings(  # pydantic orders fields from the last base to the first: the sections in reverse
     BaseSettings,
-    Branches,
-    Migrations,
-    Capture,
-    Checkpoints,
-    DumpSettings,
-    CloneSettings,
-    NeonSettings,
-    Schedules,
-    Notices,
-    DataAccess,
-    Login,
     Server,
+    Login,
+    DataAccess,
+    Notices,
+    Schedules,
+    NeonSettings,
+    CloneSettings,
+    DumpSettings,
+    Checkpoints,
+    Capture,
+    Migrations,
+    Branches,
 ):
     """Everything dbadmin can be told. With no database URL at all, it runs an embedded PostgreSQL."""
 

@@ -19,7 +19,7 @@ class RateLimiter:
 
     For requests nobody is logged in for: counting them in the control store would give
     anyone a way to make it write.  The limit on changes, which people ask for, holds
-    across processes (``Gate.check_rate``, ``services.frame.rates``).
+    across processes (``Gate.check_rate``, ``services.operations.rates``).
     """
 
     limit: int

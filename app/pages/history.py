@@ -149,7 +149,7 @@ def _entry(entry: audit.Action) -> None:
     if entry.duration_ms is not None:
         subtitle += f" · {_duration(entry.duration_ms)}"
     with ui.timeline_entry(title=title, subtitle=subtitle, color=OUTCOME_COLOURS.get(entry.outcome, "grey")).props(
-        f"data-testid=history-entry-{entry.id}"
+        f"data-testid=history-entry-{entry.id} data-outcome={entry.outcome}"
     ):
         if entry.reason:
             ui.label(f"Why: {entry.reason}").classes("text-sm")

@@ -1,4 +1,4 @@
-"""The frame every console page shares: who may see it, the header with the signed-in person, tabs."""
+"""The shell every console page shares: who may see it, the header with the signed-in person, tabs."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ async def admit(gate: Gate, request: Request) -> Visit | Response:
 
 def console_page(gate: Gate, path: str, title: str) -> Callable[[Callable[..., Awaitable[None]]], None]:
     """``@console_page(gate, "/history", "History")`` over ``async def body(visit, <query parameters>)``:
-    the page route, the sign-in guard (``admit``), the chrome (``frame``), a page cut short by the server
+    the page route, the sign-in guard (``admit``), the chrome (``chrome``), a page cut short by the server
     stopping, and a ``DBAdminError`` the body lets through, shown on the page in one line.  The body may
     also take ``request`` (the query string's repeated parameters)."""
 
@@ -83,7 +83,7 @@ def console_page(gate: Gate, path: str, title: str) -> Callable[[Callable[..., A
             visit = await admit(gate, request)
             if not isinstance(visit, Visit):
                 return visit
-            with frame(title, visit):
+            with chrome(title, visit):
                 try:
                     await body(visit, **({"request": request} if wants_request else {}), **params)
                 except Stopping:
@@ -106,8 +106,8 @@ def _away(response: Response) -> Response:
 
 
 @contextmanager
-def frame(title: str, visit: Visit | None) -> Iterator[ui.column]:
-    """``with frame('Database', visit):`` gives a page with the dbadmin header and the tab bar."""
+def chrome(title: str, visit: Visit | None) -> Iterator[ui.column]:
+    """``with chrome('Database', visit):`` gives a page with the dbadmin header and the tab bar."""
     if visit is not None:  # its socket must carry this login, or the page takes none (``live``)
         visit.gate.live.bind(ui.context.client, credential_of(visit.who))
     ui.page_title(f"{title} · dbadmin")
@@ -144,7 +144,7 @@ async def io_bound(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 async def shown() -> bool:
-    """Let the page's frame reach the browser before the slow part of the page is built.
+    """Let the page's chrome reach the browser before the slow part of the page is built.
 
     NiceGUI answers the request once the page function waits for the connection, and the
     rest streams in over the socket: a branch that takes seconds to answer (or to time out)

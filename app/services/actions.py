@@ -39,15 +39,20 @@ class ActionType:
     def __str__(self) -> str:
         return self.name
 
-    def label(self, branch: Branch | str | None, details: Mapping[str, Any], outcome: str = "ok") -> str:
-        """This action in words: done when ``outcome`` is ok, attempted otherwise (the outcome is shown beside)."""
+    def label(self, branch: Branch | str | None, details: Any, outcome: str = "ok") -> str:
+        """This action in words: done when ``outcome`` is ok, attempted otherwise (the outcome is shown beside).
+        Any row reads: details that are no mapping, or hold odd values, leave fields out, never raise."""
         verb = self.done if outcome == "ok" else self.attempt
-        known = {key: _shown(value) for key, value in details.items() if value not in (None, "", [], {})}
-        known["where"] = _where(branch)
+        given = details if isinstance(details, Mapping) else {}
+        known = {str(key): _shown(value) for key, value in given.items() if value not in (None, "", [], {})}
+        known |= {"where": _where(branch), "verb": verb}  # the row's own "verb" or "where" never stand in
         for phrase in self.phrases:
-            wanted = {field for _, field, _, _ in _FIELDS.parse(phrase) if field and field != "verb"}
+            wanted = {field for _, field, _, _ in _FIELDS.parse(phrase) if field}
             if wanted <= known.keys():
-                return phrase.format(verb=verb, **known)
+                try:
+                    return phrase.format_map(known)
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    continue
         return f"{verb} {known['where']}"
 
 
@@ -203,7 +208,7 @@ def get(name: str) -> ActionType | None:
     return REGISTRY.get(name)
 
 
-def label(name: str, branch: Branch | str | None, details: Mapping[str, Any], outcome: str = "ok") -> str:
+def label(name: str, branch: Branch | str | None, details: Any, outcome: str = "ok") -> str:
     """A recorded row in words; an unknown name (another dbadmin's, a test's) is shown as it is."""
     kind = REGISTRY.get(name)
     if kind is None:

@@ -103,7 +103,7 @@ class ListingCache(Generic[T]):
 class ProjectCache:
     """What env.py runs taught this process: the revision graph (with the fingerprint of the project
     files it was read from) and each branch's version table (or why env.py was refused there).
-    ``revisions.branch`` fills and reads it; it is kept while the project's files stay as they were."""
+    ``revisions.bound`` fills and reads it; it is kept while the project's files stay as they were."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

@@ -63,3 +63,21 @@ def test_the_notices_hear_of_the_production_changes_the_registry_names():
         "checkpoint.restore": "restore",
         "guard.bypass": "guard bypass",
     }
+
+
+@pytest.mark.parametrize(
+    "details",
+    [{"verb": "x", "where": "y"}, ["a", "list"], "text", None, 42, {"checkpoint_id": {"nested": [1, {"x": 2}]}},
+     {"name": "{0} {verb!r:>10}", "token_id": "{where.__class__}"}, {1: "numeric key"}],
+)  # fmt: skip
+def test_any_row_reads_as_words_whatever_its_details_hold(details):
+    """History reads every row of the audit log: details written by SQL, another version or an odd value
+    (a 'verb' key, a list, format syntax inside a value) never make a label raise."""
+    for kind in actions.REGISTRY.values():
+        for outcome in ("ok", "failed"):
+            said = kind.label(Branch.PROD, details, outcome)
+            assert said.startswith(kind.done if outcome == "ok" else kind.attempt), (kind.name, said)
+    assert actions.GUARD_ON.label("dev", {"verb": "x"}) == "Turned on Development's guard"
+    assert actions.TOKEN_CREATE.label(None, {"name": "{where}", "role": "admin", "token_id": 3}) == (
+        "Created API token #3 '{where}' (admin)"
+    )

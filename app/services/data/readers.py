@@ -74,22 +74,53 @@ FROM pg_roles r WHERE r.rolname = current_user
 # Every column of the app's tables and views, with whether Prod's reader must not see it; the
 # md5 of the rows (and the reader) is the fingerprint that says when the grants need redoing.
 _COLUMNS = f"""
-WITH RECURSIVE cols AS (
+WITH RECURSIVE
+-- A named attribute makes its composite type sensitive, and with it every type built from that one: a
+-- composite holding it, an array of it, a domain over it (a table's row type is a composite type too).
+sensitive_types (oid) AS (
+    SELECT t.oid
+    FROM pg_type t
+    JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE t.typtype = 'c'
+      AND ((lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
+           OR coalesce(col_description(t.typrelid, a.attnum), '') ILIKE %(tag)s)
+    UNION
+    SELECT t.oid
+    FROM pg_type t
+    JOIN sensitive_types s
+      ON (t.typelem = s.oid AND t.typcategory = 'A')
+      OR (t.typtype = 'd' AND t.typbasetype = s.oid)
+      OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a
+                                       WHERE a.attrelid = t.typrelid AND a.atttypid = s.oid
+                                         AND a.attnum > 0 AND NOT a.attisdropped))
+),
+cols AS (
     SELECT c.oid AS rel, n.nspname, c.relname, a.attnum, a.attname,
            ((lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
-            OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s) AS named
+            OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s
+            OR a.atttypid IN (SELECT oid FROM sensitive_types)) AS named
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
 ),
+-- A generated column computed from a sensitive one (login = lower(email)) holds it too.
+derived AS (
+    SELECT g.*, g.named OR EXISTS (
+        SELECT 1 FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ad.adrelid
+        JOIN cols s ON s.rel = ad.adrelid AND s.attnum = d.refobjsubid AND s.named
+         WHERE ad.adrelid = g.rel AND ad.adnum = g.attnum) AS named_or_derived
+    FROM cols g
+),
 -- A foreign key to a sensitive column holds a copy of its values (invites.invitee -> users.email).
 marked AS (
-    SELECT f.*, f.named OR EXISTS (
-        SELECT 1 FROM pg_constraint k JOIN cols t ON t.rel = k.confrelid AND t.named
+    SELECT f.*, f.named_or_derived OR EXISTS (
+        SELECT 1 FROM pg_constraint k JOIN derived t ON t.rel = k.confrelid AND t.named_or_derived
          WHERE k.contype = 'f' AND k.conrelid = f.rel AND f.attnum = ANY(k.conkey)
            AND t.attnum = k.confkey[array_position(k.conkey, f.attnum)]) AS sensitive
-    FROM cols f
+    FROM derived f
 ),
 -- A view reads with its owner's rights: one that uses a sensitive column (by name, as a whole
 -- row, or through a view that does) would hand it out under any name.

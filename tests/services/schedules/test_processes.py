@@ -16,7 +16,7 @@ import pytest
 
 from dbadmin.services import checkpoints, migrations, schedules
 from dbadmin.services.branch import Branch
-from dbadmin.services.schedules import runs
+from dbadmin.services.schedules import claims
 from tests.helpers import SETTINGS_ENV, actions, admin
 
 ME = admin("tester")
@@ -79,10 +79,10 @@ def clock_now() -> tuple[str, float]:
     return datetime.now(UTC).isoformat(), time.time()
 
 
-def each_run_made_one_checkpoint(context) -> list[runs.Run]:
+def each_run_made_one_checkpoint(context) -> list[claims.Run]:
     """The runs that finished, once it is checked that every ready scheduled checkpoint is the one of
     its time's run, and no time has two (a run stopped after its checkpoint may still be running)."""
-    every = runs.recent(context.registry, Branch.DEV, limit=1000)
+    every = claims.recent(context.registry, Branch.DEV, limit=1000)
     made = [c for c in checkpoints.list_for_branch(context, "dev") if c.label.startswith("scheduled ")]
     ready = [c for c in made if c.status == "ready"]
     labels = [c.label for c in ready]
@@ -100,7 +100,9 @@ def test_two_processes_run_each_scheduled_time_once(dev, tmp_path):
     one = start_worker(dev, tmp_path, "one", started)
     two = start_worker(dev, tmp_path, "two", started)
     try:
-        wait_for(lambda: len([r for r in runs.recent(dev.registry, Branch.DEV) if r.state == "ok"]) >= 4, 120, "4 runs")
+        wait_for(
+            lambda: len([r for r in claims.recent(dev.registry, Branch.DEV) if r.state == "ok"]) >= 4, 120, "4 runs"
+        )
         # A run is recorded ok before its process logs it: stop them once the logs say so too (a loaded machine).
         wait_for(lambda: len(_handled(tmp_path)) >= 4, 60, "4 runs logged")
     finally:
@@ -125,25 +127,28 @@ def test_a_killed_process_is_replaced_when_its_lease_runs_out(dev, tmp_path):
     try:
         wait_for(lambda: "hanging in checkpoint" in (tmp_path / "leader.log").read_text(), 90, "the leader to hang")
         hung = wait_for(
-            lambda: next((r for r in runs.recent(dev.registry, Branch.DEV) if r.owner == "leader"), None), 10, "its run"
+            lambda: next((r for r in claims.recent(dev.registry, Branch.DEV) if r.owner == "leader"), None),
+            10,
+            "its run",
         )
         other = start_worker(dev, tmp_path, "other", started)
         time.sleep(4)  # twice the lease: the leader keeps renewing, so nobody takes over yet
         assert (
-            runs.recent(dev.registry, Branch.DEV)[-1:]
-            and next(r for r in runs.recent(dev.registry, Branch.DEV) if r.due_at == hung.due_at).owner == "leader"
+            claims.recent(dev.registry, Branch.DEV)[-1:]
+            and next(r for r in claims.recent(dev.registry, Branch.DEV) if r.due_at == hung.due_at).owner == "leader"
         )
         leader.send_signal(signal.SIGKILL)
         leader.wait(timeout=10)
         taken = wait_for(
             lambda: next(
-                (r for r in runs.recent(dev.registry, Branch.DEV) if r.due_at == hung.due_at and r.state == "ok"), None
+                (r for r in claims.recent(dev.registry, Branch.DEV) if r.due_at == hung.due_at and r.state == "ok"),
+                None,
             ),
             60,
             "the other process to take the run over",
         )
         wait_for(
-            lambda: len([r for r in runs.recent(dev.registry, Branch.DEV) if r.state == "ok"]) >= 2, 60, "a later run"
+            lambda: len([r for r in claims.recent(dev.registry, Branch.DEV) if r.state == "ok"]) >= 2, 60, "a later run"
         )
     finally:
         stop(leader, *([other] if other else []))

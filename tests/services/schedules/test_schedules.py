@@ -12,7 +12,7 @@ from dbadmin.services.branch import Branch
 from dbadmin.services.checkpoints import catalog
 from dbadmin.services.errors import InvalidInput, NotAllowed, OperationRefused
 from dbadmin.services.registry import CONTROL
-from dbadmin.services.schedules import Keep, Schedule, retention, runs
+from dbadmin.services.schedules import Keep, Schedule, claims, retention
 from tests.helpers import actions, admin, viewer
 
 ME = admin("tester")
@@ -128,7 +128,7 @@ def test_a_schedule_fires_at_its_times_once_then_drills_and_prunes(dev):
     assert made[0].expires_at is None and made[0].created_by == "dbadmin schedule"
     assert schedules.run_due(dev, now=first + timedelta(seconds=30), owner="two") == []  # once, whoever looks
 
-    run = runs.recent(dev.registry, Branch.DEV)[0]
+    run = claims.recent(dev.registry, Branch.DEV)[0]
     assert (run.state, run.owner, run.attempts, run.checkpoint_id) == ("ok", "one", 1, made[0].id)
     assert checkpoints.drills.last_of(dev, [made[0].id])[made[0].id].id == run.drill_id
     assert checkpoints.last_verified(dev, "dev")[0].id == made[0].id
@@ -171,25 +171,25 @@ def test_a_busy_branch_is_tried_again_while_within_the_grace(dev):
 
 def test_an_expired_lease_is_taken_over_and_counted(dev):
     first = hourly(dev)
-    claimed = runs.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)
+    claimed = claims.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)
     assert claimed is not None
     assert schedules.run_due(dev, now=first + timedelta(minutes=1), owner="alive") == []  # its lease holds
     with dev.registry.connection(CONTROL) as conn:
         conn.execute("UPDATE schedule_runs SET lease_until = clock_timestamp() - interval '1 second'")
     done = schedules.run_due(dev, now=first + timedelta(minutes=2), owner="alive")
     assert [(h.outcome, h.due_at) for h in done] == [("ok", first)]
-    run = runs.recent(dev.registry, Branch.DEV)[0]
+    run = claims.recent(dev.registry, Branch.DEV)[0]
     assert (run.owner, run.attempts, run.state) == ("alive", 2, "ok")
     assert len(scheduled(dev)) == 1
 
 
 def test_a_run_cut_short_every_time_is_abandoned_as_failed(dev):
     first = hourly(dev)
-    runs.claim(dev.registry, Branch.DEV, first, "dead", lease=60)
+    claims.claim(dev.registry, Branch.DEV, first, "dead", lease=60)
     with dev.registry.connection(CONTROL) as conn:
         conn.execute(
             "UPDATE schedule_runs SET attempts = %s, lease_until = clock_timestamp() - interval '1 s'",
-            (runs.MAX_ATTEMPTS,),
+            (claims.MAX_ATTEMPTS,),
         )
     done = schedules.run_due(dev, now=first + timedelta(minutes=1))
     assert [(h.outcome, h.detail) for h in done] == [
@@ -209,7 +209,7 @@ def test_a_failed_drill_fails_the_run_and_keeps_the_newest_good_checkpoint(dev, 
     done = schedules.run_due(dev, now=first + timedelta(hours=1, minutes=1))
     assert [h.outcome for h in done] == ["failed"] and "public.gone is missing" in done[0].detail
     assert {c.id for c in scheduled(dev)} == {good.id, done[0].checkpoint_id}  # kept to be looked into
-    assert runs.recent(dev.registry, Branch.DEV)[0].state == "failed"
+    assert claims.recent(dev.registry, Branch.DEV)[0].state == "failed"
     monkeypatch.setattr(catalog, "row_counts_of", real)
     done = schedules.run_due(dev, now=first + timedelta(hours=2, minutes=1))
     assert [c.id for c in scheduled(dev)] == [done[0].checkpoint_id]  # a good one followed: both older ones go
@@ -263,15 +263,15 @@ def test_a_run_given_back_keeps_its_checkpoint_and_never_makes_a_second(dev):
     from dbadmin.services.operations import oplock
 
     first = hourly(dev)
-    claimed = runs.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)
+    claimed = claims.claim(dev.registry, Branch.DEV, first, "dead-process", lease=60)
     made = checkpoints.create(dev, "dev", actor=schedules.SCHEDULER, label=f"scheduled {first:%Y-%m-%d %H:%M} UTC")
-    assert runs.note(dev.registry, claimed, "dead-process", checkpoint_id=made.id)
+    assert claims.note(dev.registry, claimed, "dead-process", checkpoint_id=made.id)
     with dev.registry.connection(CONTROL) as conn:
         conn.execute("UPDATE schedule_runs SET lease_until = clock_timestamp() - interval '1 s'")
     with oplock.hold(dev.registry, "dev", operation="migrate.up", actor="someone"):
         busy = schedules.run_due(dev, now=first + timedelta(minutes=2), owner="alive")
     assert [h.outcome for h in busy] == ["busy"]
-    kept = runs.recent(dev.registry, Branch.DEV)[0]
+    kept = claims.recent(dev.registry, Branch.DEV)[0]
     assert (kept.state, kept.checkpoint_id, kept.attempts) == ("running", made.id, 1)  # given back, nothing lost
     done = schedules.run_due(dev, now=first + timedelta(minutes=3), owner="alive")
     assert [(h.outcome, h.checkpoint_id) for h in done] == [("ok", made.id)]
@@ -303,4 +303,4 @@ def test_a_stopping_process_claims_and_takes_over_nothing(dev):
     stop = threading.Event()
     stop.set()
     assert schedules.run_due(dev, now=first + timedelta(minutes=1), stop=stop) == []
-    assert runs.recent(dev.registry, Branch.DEV) == []
+    assert claims.recent(dev.registry, Branch.DEV) == []
