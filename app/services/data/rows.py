@@ -202,7 +202,7 @@ def page(
                 found.column(sort, "sorted on")
             links = _linked_columns(found)
             order = [sort] if sort else []
-            shown = [_shown(c.name, c.name in found.masked) for c in found.columns]
+            shown = [_shown(c.name, c.name in found.masked, c.name in found.textual) for c in found.columns]
             returned = [_key(found, k) for k in order + found.key] + [sql.Identifier(c) for c in links]
             where = _where(found, filters)
             if after is not None:
@@ -334,7 +334,12 @@ def _export(
                 found = _table(context, branch, cur, schema, table)
                 guard = context.settings.export_formula_guard
                 shown = [
-                    _exported(c.name, c.name in found.masked, guard and c.name in found.textual | found.masked)
+                    _exported(
+                        c.name,
+                        c.name in found.masked,
+                        c.name in found.textual,
+                        guard and c.name in found.textual | found.masked,
+                    )
                     for c in found.columns
                 ]
                 query = sql.SQL("COPY (SELECT {shown} FROM {table}{where} {order} LIMIT {limit}) TO STDOUT {csv}")
@@ -539,22 +544,22 @@ def _decode(token: str, width: int) -> list[str | None]:
     return values
 
 
-def _shown(name: str, masked: bool) -> sql.Composable:
+def _shown(name: str, masked: bool, textual: bool) -> sql.Composable:
     """A column as the page shows it: masked on the server, or cut to VALUE_CHARACTERS with its size."""
     column = sql.Identifier(name)
     if masked:
-        return _mask(column)
+        return _mask(column, textual)
     return sql.SQL(
         "CASE WHEN octet_length({c}::text) > {n} THEN left({c}::text, {n}) || ' … (' || "
         "pg_size_pretty(octet_length({c}::text)::bigint) || ')' ELSE {c}::text END"
     ).format(c=column, n=sql.Literal(VALUE_CHARACTERS))
 
 
-def _exported(name: str, masked: bool, guarded: bool) -> sql.Composable:
+def _exported(name: str, masked: bool, textual: bool, guarded: bool) -> sql.Composable:
     """A column as an export writes it: whole, or masked.  ``guarded``: a text a spreadsheet would run as a
     formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading ' (OWASP's advice), so that
     it opens as the text it is (EXPORT_FORMULA_GUARD)."""
-    value = _mask(sql.Identifier(name)) if masked else sql.Identifier(name)
+    value = _mask(sql.Identifier(name), textual) if masked else sql.Identifier(name)
     if not guarded:
         return value
     return sql.SQL(_FORMULA_GUARD).format(v=value)
@@ -563,8 +568,12 @@ def _exported(name: str, masked: bool, guarded: bool) -> sql.Composable:
 _FORMULA_GUARD = "CASE WHEN left(({v})::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ({v})::text ELSE ({v})::text END"
 
 
-def _mask(column: sql.Identifier) -> sql.Composable:
+def _mask(column: sql.Identifier, textual: bool) -> sql.Composable:
+    """A masked value: an email address keeps its first letter and its domain (``a•••@example.com``), anything
+    else (another text, a composite, an array: its other fields would show) is the mask whole."""
+    if not textual:
+        return sql.SQL("CASE WHEN {c} IS NULL THEN NULL ELSE {mask} END").format(c=column, mask=sql.Literal(MASK))
     return sql.SQL(
-        "CASE WHEN {c} IS NULL THEN NULL WHEN strpos({c}::text, '@') > 1 "
+        "CASE WHEN {c} IS NULL THEN NULL WHEN {c}::text ~ '^[^@[:space:]]+@[^@[:space:]]+$' "
         "THEN left({c}::text, 1) || '•••' || substr({c}::text, strpos({c}::text, '@')) ELSE {mask} END"
     ).format(c=column, mask=sql.Literal(MASK))

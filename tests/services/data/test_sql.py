@@ -250,3 +250,42 @@ def test_nothing_a_query_leaves_in_its_session_reaches_the_next_one(loaded):
         assert conn.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
     data.run(loaded, "dev", "SELECT set_config('search_path', 'nowhere', false)", actor=VIC)
     assert data.run(loaded, "dev", "SHOW search_path", actor=VIC).rows == [['"$user", public']]
+
+
+def test_masking_follows_the_data_into_generated_columns_and_composite_types(make_context):
+    """Security finding N1: a generated column over a sensitive one (login = lower(email)) and the fields of
+    a composite-typed column (contact of type (email text, phone text)) were read in full by Prod's reader, the
+    Rows view, the CSV export and the value endpoint, and could be filtered and sorted on."""
+    context = make_context(data_access_prod="viewer")
+    at_head(context)
+    on_both(
+        context,
+        "CREATE TYPE contact_card AS (email text, phone text);"
+        "CREATE DOMAIN card AS contact_card;"
+        "CREATE TYPE wrapper AS (inner_card contact_card, note text);"
+        "CREATE TABLE members (id int PRIMARY KEY, email text NOT NULL, nick text,"
+        " login text GENERATED ALWAYS AS (lower(email)) STORED, contact contact_card, cards contact_card[],"
+        " kept card, nested wrapper);"
+        "INSERT INTO members (id, email, nick, contact, cards, kept, nested) VALUES (1, 'Ada@Example.com', 'ada',"
+        " ROW('ada@example.com', '+1 555'), ARRAY[ROW('a@x.test', '1')::contact_card], ROW('k@x.test', '2'),"
+        " ROW(ROW('n@x.test', '3'), 'n'));"
+        "CREATE VIEW logins AS SELECT id, login FROM members;"
+        "CREATE MATERIALIZED VIEW contacts AS SELECT id, (contact).phone AS tel FROM members;",
+    )
+    sensitive = {"email", "login", "contact", "cards", "kept", "nested"}
+    masked = data.readers.masked_columns(context, "prod")
+    assert {c for s, t, c in masked if (s, t) == ("public", "members")} == sensitive
+    assert ("public", "logins", "login") in masked and ("public", "contacts", "tel") in masked
+    for column in sorted(sensitive):  # Prod's reader may not select them
+        with pytest.raises(OperationRefused, match="permission denied"):
+            data.run(context, "prod", f"SELECT {column} FROM members", actor=VIC)
+    assert data.run(context, "prod", "SELECT nick FROM members", actor=VIC).rows == [["ada"]]
+    page = data.page(context, "prod", "public", "members", actor=VIC)  # the Rows view masks them
+    shown = dict(zip([c.name for c in page.columns], page.rows[0], strict=True))
+    assert "Ada@Example.com" not in str(shown) and "ada@example.com" not in str(shown) and "+1 555" not in str(shown)
+    assert shown["nick"] == "ada"
+    with pytest.raises(OperationRefused, match="login is masked on Production"):  # and closes them to filters
+        data.page(context, "prod", "public", "members", actor=VIC, filters=[data.Filter("login", "eq", "x")])
+    exported = b"".join(data.export(context, "prod", "public", "members", actor=VIC)).decode()
+    assert "example.com" not in exported.lower().replace("•••@example.com", "") and "555" not in exported
+    assert data.run(context, "dev", "SELECT login FROM members", actor=VIC).rows == [["ada@example.com"]]  # Dev
