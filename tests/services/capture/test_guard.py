@@ -198,3 +198,17 @@ def test_a_restore_leaves_capture_as_it_was_not_as_the_checkpoint_had_it(shop):
 def _schemas(context) -> set[str]:
     with context.registry.connection("dev") as conn:
         return {name for (name,) in conn.execute("SELECT nspname FROM pg_namespace")}
+
+
+def test_the_guard_never_blocks_dbadmins_own_reader_grants_nor_counts_them_as_changes(guarded):
+    """Security probe, informational: with the guard on, read-only SQL failed in every new process (the
+    reader's GRANTs were refused by dbadmin's own guard), and a fresh branch card counted dbadmin's own
+    GRANT/REVOKE as 11 of its 12 'schema changes outside migrations'."""
+    from dbadmin.services import data
+
+    assert data.run(guarded, "dev", "SELECT count(*) FROM users", actor=ADA).rows == [[0]]  # grants made now
+    everything = capture.recent(guarded, "dev", outside_only=False, limit=500)
+    outside = capture.recent(guarded, "dev", limit=500)
+    assert not [e for e in outside if e.command_tag in ("GRANT", "REVOKE")], [e.command_tag for e in outside]
+    grants = [e for e in everything if e.command_tag in ("GRANT", "REVOKE")]
+    assert grants and all(e.by_dbadmin for e in grants)  # recorded, as dbadmin's own run
