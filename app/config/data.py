@@ -41,6 +41,13 @@ class DataAccess(BaseModel):
     data_access_prod: Literal["admin", "viewer", "off"] = Field(
         "admin", description="Who may run read-only SQL on Prod: admins, viewers too, or nobody."
     )
+    audited_read_rate_limit: int = Field(
+        120,
+        ge=1,
+        le=100_000,
+        description="Audited reads (every read of Prod's data) one person or token may make per minute; "
+        "each is an audit row.",
+    )
     audit_dev_queries: bool = Field(False, description="Also write an audit row for every read-only query on Dev.")
     masked_columns: str = Field(
         "password,passwd,secret,token,api_key,apikey,ssn,email,phone,iban,card_number",

@@ -13,6 +13,7 @@ every query re-checks that the asker's session or token is still live.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from pglast.parser import parse_sql_json
 from psycopg import sql
 
 from .. import actions
@@ -30,7 +32,7 @@ from .. import dburl
 from ..branch import Branch
 from ..context import Context
 from ..errors import DBAdminError, InvalidInput, NotAllowed, OperationRefused, QueryTimedOut
-from ..operations import audit
+from ..operations import audit, rates
 from ..operations.access import Principal, require_admin, require_live
 from ..operations.frame import check_phrase, on_production
 from . import readers
@@ -85,6 +87,7 @@ def run(
         text = text.strip()
         if not text:
             raise InvalidInput("there is no query to run")
+        _refuse_signals(text)
         if explain not in (None, *EXPLAINS):
             raise InvalidInput(f"explain is one of {', '.join(EXPLAINS)}, not {str(explain)[:20]!r}")
         phrase = analyze_phrase(parsed) if explain == "analyze" else None
@@ -114,6 +117,9 @@ def frame(
         require_live(context, actor)
         yield audit.Running(details=details)
         return
+    # Each audited read is a row: past AUDITED_READ_RATE_LIMIT a minute, one person's reads wait (a read
+    # refused here read nothing, and is not a row either).
+    rates.check(context, f"reads:{actor.name}", limit=context.settings.audited_read_rate_limit, what="audited reads")
     with audit.operation(
         context.registry.control_pool(),
         actor=actor.name,
@@ -129,6 +135,36 @@ def frame(
         if access == "admin":
             require_admin(actor, "read Production's data")
         yield running
+
+
+# Every querier of a branch reads as the same role, and a role may signal its own sessions: these would let
+# one person end another's query.  (Advisory locks and other session state are discarded after each query.)
+SIGNALS = frozenset({"pg_terminate_backend", "pg_cancel_backend"})
+
+
+def _refuse_signals(text: str) -> None:
+    """Refuse a statement that calls one of ``SIGNALS``, wherever in it (a text the parser cannot read is the
+    server's to refuse)."""
+    try:
+        tree = json.loads(parse_sql_json(text))
+    except Exception:  # noqa: BLE001 - pglast's parse error: PostgreSQL says what is wrong with the text
+        return
+    if called := sorted(SIGNALS & set(_functions(tree))):
+        raise OperationRefused(f"{called[0]}() is refused in read-only SQL: it could end another person's query")
+
+
+def _functions(node: Any) -> Iterator[str]:
+    """The (unqualified, lower-case) names of the functions a parse tree calls."""
+    if isinstance(node, dict):
+        if "FuncCall" in node:
+            names = node["FuncCall"].get("funcname") or []
+            if names and isinstance(names[-1], dict) and "String" in names[-1]:
+                yield str(names[-1]["String"].get("sval", "")).lower()
+        for value in node.values():
+            yield from _functions(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _functions(value)
 
 
 def _execute(context: Context, branch: Branch, text: str, explain: str | None) -> QueryResult:

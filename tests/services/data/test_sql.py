@@ -289,3 +289,37 @@ def test_masking_follows_the_data_into_generated_columns_and_composite_types(mak
     exported = b"".join(data.export(context, "prod", "public", "members", actor=VIC)).decode()
     assert "example.com" not in exported.lower().replace("•••@example.com", "") and "555" not in exported
     assert data.run(context, "dev", "SELECT login FROM members", actor=VIC).rows == [["ada@example.com"]]  # Dev
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
+        "SELECT * FROM (SELECT pg_catalog.PG_CANCEL_BACKEND(pid) FROM pg_stat_activity) s",
+        'SELECT "pg_terminate_backend"(1)',
+    ],
+)
+def test_one_querier_cannot_end_anothers_query(loaded, statement):
+    """Security probe, informational: every querier of a branch reads as the same role, which may signal its
+    own sessions, so one Prod querier could end another's query."""
+    with pytest.raises(OperationRefused, match=r"is refused in read-only SQL: it could end another person's query"):
+        data.run(loaded, "prod", statement, actor=ADA)
+    assert data.run(loaded, "prod", "SELECT 'pg_terminate_backend(1)' AS text", actor=ADA).rows == [
+        ["pg_terminate_backend(1)"]
+    ]  # a string that names it is only a string
+
+
+def test_audited_reads_are_limited_per_person_and_a_refused_one_writes_no_row(make_context):
+    """Security probe, informational: 300 reads of Production made 300 audit rows in 4 s."""
+    from dbadmin.services.errors import RateLimited
+
+    context = make_context(audited_read_rate_limit=3)
+    at_head(context)
+    for _ in range(3):
+        assert data.run(context, "prod", "SELECT 1 AS one", actor=ADA).rows == [[1]]
+    with pytest.raises(RateLimited, match="too many audited reads: at most 3 per minute"):
+        data.run(context, "prod", "SELECT 1 AS one", actor=ADA)
+    assert data.run(context, "prod", "SELECT 1 AS one", actor=admin("bea")).rows == [[1]]  # per person
+    assert data.run(context, "dev", "SELECT 1 AS one", actor=ADA).rows == [[1]]  # Dev is not audited
+    reads = [(a.actor, a.outcome) for a in actions(context) if a.action == "data.sql"]
+    assert reads == [("ada", "ok")] * 3 + [("bea", "ok")]
