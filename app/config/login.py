@@ -40,6 +40,13 @@ class Login(BaseModel):
     session_max_hours: float = Field(
         12, gt=0, le=720, description="A session ends this many hours after login, active or not."
     )
+    host_session_minutes: float = Field(
+        15.0,
+        gt=0,
+        le=24 * 60,
+        description="Minutes a console session opened through the host application's bridge (POST /auth/session) "
+        "lasts; then the host's identity is asked again (its frontend posts to the bridge again).",
+    )
     action_rate_limit: int = Field(
         10, ge=1, le=10000, description="Changes one person or token may ask for per minute through the API."
     )

@@ -142,6 +142,23 @@ class Gate:
     def cross_site(self, request: Request, principal: Principal | None) -> bool:
         return self.cookies.cross_site(request, principal)
 
+    def end_sessions(self, name: str) -> int:
+        """For the host application: end the console sessions its user ``name`` opened through the bridge (the
+        user was demoted, deleted or signed out); their open pages end too.  Returns how many."""
+        ended = access.end_sessions_of(self.context, str(name)[:200], "host")
+        if ended:
+            audit.note(
+                self.context,
+                actor=str(name)[:200],
+                action=actions.AUTH_LOGOUT,
+                outcome="ok",
+                details={"by": "the application", "sessions": len(ended)},
+            )
+        for credential in ended:
+            for told in self.session_ended:
+                told(credential)
+        return len(ended)
+
     # -- limits and refusals -----------------------------------------------------------------
 
     def check_rate(self, principal: Principal) -> None:

@@ -318,3 +318,28 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(email.split("@")[0] + "-password")
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_bridge_session_follows_the_host_when_it_demotes_its_user(host):
+    """Security finding N6: a console session made through the bridge kept its role after the host demoted
+    or deleted the user (whoami still said admin, and an admin action passed)."""
+    with host.client("admin@example.com") as frontend:
+        bridged = frontend.post("/admin/auth/session")
+        assert bridged.status_code == 200 and bridged.json()["role"] == "admin"
+        cookies = frontend.cookies
+    with httpx.Client(base_url=host.base, cookies=cookies, timeout=60) as browser:
+        assert browser.get("/admin/auth/whoami").json()["role"] == "admin"
+    with psycopg.connect(host.urls["control"]) as conn:  # it lasts HOST_SESSION_MINUTES, not hours
+        lasts = conn.execute(
+            "SELECT extract(epoch FROM expires_at - created_at) FROM auth_sessions WHERE via = 'host'"
+        ).fetchone()[0]
+    assert 15 * 60 - 5 <= lasts <= 15 * 60 + 5
+    with host.client("admin@example.com") as admin_frontend:  # the host demotes the user (itself, here)
+        demoted = admin_frontend.post("/api/v1/users/admin@example.com/demote")
+        assert demoted.status_code == 200 and demoted.json()["console_sessions_ended"] == 1
+    with httpx.Client(base_url=host.base, cookies=cookies, timeout=60) as browser:
+        assert browser.get("/admin/auth/whoami").status_code == 401  # the console forgot the session at once
+        refused = browser.post("/api/admin/db/dev/checkpoints", json={"label": "x"}, headers={"Origin": host.base})
+        assert refused.status_code == 401
+    with host.client("admin@example.com") as frontend:  # the bridge asks the host again: a viewer now
+        assert frontend.post("/admin/auth/session").json()["role"] == "viewer"

@@ -215,8 +215,11 @@ class Session:
 
 
 def start_session(context: Context, principal: Principal) -> str:
-    """A new session for ``principal``; returns its id, which only the browser's cookie holds."""
+    """A new session for ``principal``; returns its id, which only the browser's cookie holds.  One the host
+    application's bridge opened lasts HOST_SESSION_MINUTES: the host says again who its user is, and as what."""
     raw = secrets.token_urlsafe(32)
+    settings = context.settings
+    lasts = settings.host_session_minutes * 60 if principal.via == "host" else settings.session_max_hours * 3600
     with context.registry.connection(CONTROL) as conn:
         conn.execute(
             "INSERT INTO auth_sessions (id_hash, actor, role, via, expires_at)"
@@ -226,7 +229,7 @@ def start_session(context: Context, principal: Principal) -> str:
                 principal.name,
                 principal.role.value,
                 principal.via,
-                context.settings.session_max_hours * 3600,
+                lasts,
             ),
         )
     return raw
@@ -260,6 +263,17 @@ def _live_session(context: Context, key: str) -> Session | None:
         if row and row.pop("stale"):
             cur.execute("UPDATE auth_sessions SET last_seen_at = now() WHERE id_hash = %s", (key,))
     return Session(**row, key=key) if row else None
+
+
+def end_sessions_of(context: Context, actor: str, via: str) -> list[str]:
+    """End every live session of ``actor`` that came ``via`` (the host's bridge, say); their credentials."""
+    with context.registry.connection(CONTROL) as conn:
+        ended = conn.execute(
+            "UPDATE auth_sessions SET ended_at = now() WHERE actor = %s AND via = %s AND ended_at IS NULL"
+            " RETURNING id_hash",
+            (actor, via),
+        ).fetchall()
+    return [f"session:{key}" for (key,) in ended]
 
 
 def end_session(context: Context, raw: str) -> None:

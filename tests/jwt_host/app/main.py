@@ -1,6 +1,7 @@
 """The host application: its API under /api/v1, its login page, and dbadmin mounted at /admin."""
 
 import logging
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -10,7 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from starlette.requests import HTTPConnection
 
 from app.core.config import settings
-from app.core.security import User, authenticate, create_access_token, current_user, user_of_token
+from app.core.security import USERS, User, authenticate, create_access_token, current_user, user_of_token
 from dbadmin import mount_admin
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s [%(name)s] %(message)s")
@@ -76,6 +77,15 @@ async def dbadmin_identity(connection: HTTPConnection) -> tuple[str, str] | None
 
 
 dbadmin = mount_admin(app, prefix="/admin", identity=dbadmin_identity, login_url="/login")
+
+
+@app.post("/api/v1/users/{email}/demote")
+def demote(email: str, user: Annotated[User, Depends(current_user)]) -> dict:
+    """A superuser takes another user's superuser flag away; dbadmin's console forgets them at once."""
+    if not user.is_superuser or email not in USERS:
+        raise HTTPException(403, "Not allowed")
+    USERS[email] = replace(USERS[email], is_superuser=False)
+    return {"email": email, "console_sessions_ended": dbadmin.end_sessions(email)}
 
 
 LOGIN_PAGE = """<!doctype html><html lang=en><meta charset=utf-8><title>Sign in · host application</title>
