@@ -23,7 +23,7 @@ from ..services.errors import ConfigError
 from .branches import Branches
 from .capture import Capture
 from .checkpoints import Checkpoints, CloneSettings, DumpSettings, NeonSettings
-from .common import PARTS, SslMode, is_loopback, parse_env_mapping
+from .parts import PARTS, SslMode, is_loopback, parse_env_mapping
 from .data import DataAccess
 from .login import Login
 from .migrations import Migrations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, SecretStr
 
-from .common import PRIVATE, SslMode
+from .parts import PRIVATE, SslMode
 
 
 class Branches(BaseModel):

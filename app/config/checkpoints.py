@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
-from .common import is_loopback
+from .parts import is_loopback
 
 
 class Checkpoints(BaseModel):

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
-from .common import PRIVATE, is_loopback
+from .parts import PRIVATE, is_loopback
 
 
 class Login(BaseModel):

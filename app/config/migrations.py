@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 
 from ..services import dburl
-from .common import parse_env_mapping
+from .parts import parse_env_mapping
 
 
 class Migrations(BaseModel):

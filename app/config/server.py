@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .common import env_alias
+from .parts import env_alias
 
 
 class Server(BaseModel):
