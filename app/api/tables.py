@@ -41,18 +41,19 @@ class _Download(StreamingResponse):
     async def stream_response(self, send: Send) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         async for chunk in self.body_iterator:
-            try:
-                await asyncio.wait_for(
-                    send({"type": "http.response.body", "body": chunk, "more_body": True}), self.stall
-                )
-            except TimeoutError:
-                _log.warning("a CSV download took no data for %.0f s: cancelled (EXPORT_STALL_SECONDS)", self.stall)
-                await self.body_iterator.aclose()  # type: ignore[attr-defined]  # an async generator
-                return  # the server closes the connection of an unfinished response
+            for start in range(0, len(chunk), _SLICE):  # a slow reader that keeps reading is never cut
+                piece = {"type": "http.response.body", "body": chunk[start : start + _SLICE], "more_body": True}
+                try:
+                    await asyncio.wait_for(send(piece), self.stall)
+                except TimeoutError:
+                    _log.warning("a CSV download took no data for %.0f s: cancelled (EXPORT_STALL_SECONDS)", self.stall)
+                    await self.body_iterator.aclose()  # type: ignore[attr-defined]  # an async generator
+                    return  # the server closes the connection of an unfinished response
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 _log = logging.getLogger("dbadmin")
+_SLICE = 16 * 1024  # bytes sent at once: the stall timer waits for this much to drain, not a whole chunk
 
 
 def routes(deps: Deps) -> APIRouter:

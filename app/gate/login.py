@@ -68,12 +68,12 @@ def _local(gate: Gate, request: Request, ticket: str, next_url: str) -> Response
         return plain_page(
             404, "Not available", "Local login links are only used when no identity provider is configured."
         )
-    try:
-        gate.ticket_limiter.check(request.client.host if request.client else "unknown")
-    except RateLimited as exc:
-        gate.refuse(request, None, "too many login links tried")
-        return plain_page(429, "Too many tries", html.escape(str(exc)) + ".")
-    if not access.redeem_ticket(gate.context, ticket):
+    if not access.redeem_ticket(gate.context, ticket):  # a good link always works; bad ones are counted
+        try:
+            gate.ticket_limiter.check(request.client.host if request.client else "unknown")
+        except RateLimited as exc:
+            gate.refuse(request, None, "too many login links tried")
+            return plain_page(429, "Too many tries", html.escape(str(exc)) + ".")
         gate.refuse(request, None, "unknown, used or expired login link")
         return plain_page(
             403,

@@ -75,8 +75,9 @@ FROM pg_roles r WHERE r.rolname = current_user
 # md5 of the rows (and the reader) is the fingerprint that says when the grants need redoing.
 _COLUMNS = f"""
 WITH RECURSIVE
--- A named attribute makes its composite type sensitive, and with it every type built from that one: a
--- composite holding it, an array of it, a domain over it (a table's row type is a composite type too).
+-- A named (or [sensitive]-commented) attribute makes its composite type sensitive, as does the tag on a
+-- type itself (a domain); then every type built from a sensitive one, found through pg_depend: an array
+-- of it, a domain or a range over it, a composite or a table with a column of it (its row type).
 sensitive_types (oid) AS (
     SELECT t.oid
     FROM pg_type t
@@ -85,51 +86,72 @@ sensitive_types (oid) AS (
       AND ((lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
            OR coalesce(col_description(t.typrelid, a.attnum), '') ILIKE %(tag)s)
     UNION
-    SELECT t.oid
-    FROM pg_type t
-    JOIN sensitive_types s
-      ON (t.typelem = s.oid AND t.typcategory = 'A')
-      OR (t.typtype = 'd' AND t.typbasetype = s.oid)
-      OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a
-                                       WHERE a.attrelid = t.typrelid AND a.atttypid = s.oid
-                                         AND a.attnum > 0 AND NOT a.attisdropped))
+    SELECT t.oid FROM pg_type t WHERE coalesce(obj_description(t.oid, 'pg_type'), '') ILIKE %(tag)s
+    UNION
+    SELECT coalesce(ty.oid, c.reltype)
+    FROM sensitive_types s
+    JOIN pg_depend d ON d.refclassid = 'pg_type'::regclass AND d.refobjid = s.oid
+    LEFT JOIN pg_type ty ON d.classid = 'pg_type'::regclass AND ty.oid = d.objid
+    LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid AND d.objsubid > 0
+    WHERE ty.oid IS NOT NULL OR c.reltype IS NOT NULL
 ),
 cols AS (
-    SELECT c.oid AS rel, n.nspname, c.relname, a.attnum, a.attname,
-           ((lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
+    SELECT c.oid AS rel, n.nspname, c.relname, a.attnum, a.attname, a.atttypid,
+           (lower(a.attname) ~ %(pattern)s AND a.atttypid NOT IN (SELECT unnest(%(plain)s::regtype[])))
             OR coalesce(col_description(c.oid, a.attnum), '') ILIKE %(tag)s
-            OR a.atttypid IN (SELECT oid FROM sensitive_types)) AS named
+            OR st.oid IS NOT NULL AS named
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN sensitive_types st ON st.oid = a.atttypid
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
 ),
--- A generated column computed from a sensitive one (login = lower(email)) holds it too.
-derived AS (
-    SELECT g.*, g.named OR EXISTS (
-        SELECT 1 FROM pg_attrdef ad
-        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
-                        AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ad.adrelid
-        JOIN cols s ON s.rel = ad.adrelid AND s.attnum = d.refobjsubid AND s.named
-         WHERE ad.adrelid = g.rel AND ad.adnum = g.attnum) AS named_or_derived
-    FROM cols g
+-- Every column a sensitive one's values reach, to a fixed point: a generated column computed from it
+-- (login = lower(email)), a foreign key copying it (invites.invitee -> users.email), and the same column
+-- of a partition or an inheritance child (a comment on the parent holds for its children).
+reached (rel, attnum, attname) AS (
+    SELECT rel, attnum, attname FROM cols WHERE named
+    UNION
+    SELECT n.rel, n.attnum, n.attname
+    FROM reached s
+    CROSS JOIN LATERAL (
+        SELECT ad.adrelid AS rel, ad.adnum AS attnum, g.attname
+        FROM pg_depend d
+        JOIN pg_attrdef ad ON ad.oid = d.objid
+        JOIN pg_attribute g ON g.attrelid = ad.adrelid AND g.attnum = ad.adnum
+        WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass
+          AND d.refobjid = s.rel AND d.refobjsubid = s.attnum
+        UNION ALL
+        SELECT k.conrelid, k.conkey[array_position(k.confkey, s.attnum)], f.attname
+        FROM pg_constraint k
+        JOIN pg_attribute f ON f.attrelid = k.conrelid AND f.attnum = k.conkey[array_position(k.confkey, s.attnum)]
+        WHERE k.contype = 'f' AND k.confrelid = s.rel AND s.attnum = ANY(k.confkey)
+        UNION ALL
+        SELECT i.inhrelid, ch.attnum, ch.attname
+        FROM pg_inherits i
+        JOIN pg_attribute ch ON ch.attrelid = i.inhrelid AND ch.attname = s.attname AND NOT ch.attisdropped
+        WHERE i.inhparent = s.rel
+    ) n
 ),
--- A foreign key to a sensitive column holds a copy of its values (invites.invitee -> users.email).
 marked AS (
-    SELECT f.*, f.named_or_derived OR EXISTS (
-        SELECT 1 FROM pg_constraint k JOIN derived t ON t.rel = k.confrelid AND t.named_or_derived
-         WHERE k.contype = 'f' AND k.conrelid = f.rel AND f.attnum = ANY(k.conkey)
-           AND t.attnum = k.confkey[array_position(k.conkey, f.attnum)]) AS sensitive
-    FROM derived f
+    SELECT c.*, c.named OR r.rel IS NOT NULL AS sensitive
+    FROM cols c
+    LEFT JOIN (SELECT DISTINCT rel, attnum FROM reached) r ON r.rel = c.rel AND r.attnum = c.attnum
 ),
--- A view reads with its owner's rights: one that uses a sensitive column (by name, as a whole
--- row, or through a view that does) would hand it out under any name.
+-- A relation a sensitive value reached: its whole row carries it (a column of its row type does too).
+holding (rel) AS (SELECT DISTINCT rel FROM marked WHERE sensitive),
+-- A view reads with its owner's rights: one that uses a sensitive column (by name, as a whole row --
+-- u::text, row_to_json(u) -- of a relation holding one, or through a view that does) would hand it out
+-- under any name.  A whole-row use shows in the rule's tree as a Var of attribute 0.
 revealing (rel) AS (
     SELECT DISTINCT r.ev_class
     FROM pg_rewrite r
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
-    JOIN marked m ON m.rel = d.refobjid AND m.sensitive AND (d.refobjsubid = m.attnum OR d.refobjsubid = 0)
+    LEFT JOIN marked m ON m.rel = d.refobjid AND m.sensitive AND d.refobjsubid = m.attnum
     WHERE r.ev_class <> d.refobjid
+      AND (m.rel IS NOT NULL
+           OR (d.refobjid IN (SELECT rel FROM holding)
+               AND (d.refobjsubid = 0 OR r.ev_action::text ~ ':varattno 0[ }}]')))
     UNION
     SELECT r.ev_class
     FROM revealing v
@@ -137,7 +159,9 @@ revealing (rel) AS (
     JOIN pg_rewrite r ON r.oid = d.objid
     WHERE r.ev_class <> v.rel
 )
-SELECT nspname, relname, attname, sensitive OR rel IN (SELECT rel FROM revealing) AS masked
+SELECT nspname, relname, attname,
+       sensitive OR rel IN (SELECT rel FROM revealing)
+       OR atttypid IN (SELECT c.reltype FROM pg_class c JOIN holding h ON h.rel = c.oid) AS masked
 FROM marked
 ORDER BY nspname, relname, attnum
 """

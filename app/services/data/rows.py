@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -66,7 +68,7 @@ WHERE n.nspname = %(schema)s AND c.relname = %(table)s AND {USER_RELATIONS}
 """
 _COLUMNS = """
 SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS base,
-       (SELECT t.typcategory IN ('S', 'E') FROM pg_type t WHERE t.oid = a.atttypid) AS textual
+       (SELECT t.typcategory IN ('S', 'E') OR t.oid = 'xml'::regtype FROM pg_type t WHERE t.oid = a.atttypid) AS textual
 FROM pg_attribute a WHERE a.attrelid = %(oid)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
 _LINKS = """
@@ -154,7 +156,7 @@ class _Table:
     references: list[Link]
     referenced_by: list[Link]
     only: bool  # paged by ctid: the parent's own rows (a child's ctid may repeat the parent's)
-    textual: frozenset[str] = frozenset()  # columns of string or enum types (domains over them included)
+    textual: frozenset[str] = frozenset()  # columns of string, enum or xml types (domains over them included)
 
     @property
     def label(self) -> str:
@@ -202,7 +204,7 @@ def page(
                 found.column(sort, "sorted on")
             links = _linked_columns(found)
             order = [sort] if sort else []
-            shown = [_shown(c.name, c.name in found.masked, c.name in found.textual) for c in found.columns]
+            shown = [_shown(c.name, c.name in found.masked, _emailish(c.name, found)) for c in found.columns]
             returned = [_key(found, k) for k in order + found.key] + [sql.Identifier(c) for c in links]
             where = _where(found, filters)
             if after is not None:
@@ -337,7 +339,7 @@ def _export(
                     _exported(
                         c.name,
                         c.name in found.masked,
-                        c.name in found.textual,
+                        _emailish(c.name, found),
                         guard and c.name in found.textual | found.masked,
                     )
                     for c in found.columns
@@ -352,9 +354,9 @@ def _export(
                     where=_joined(_where(found, filters)),
                     order=_order(found, sort, descending),
                     limit=sql.Literal(limit),
-                    csv=sql.SQL("WITH (FORMAT csv, HEADER)"),
+                    csv=sql.SQL("WITH (FORMAT csv)"),
                 )
-                buffer = bytearray()
+                buffer = bytearray(_header([c.name for c in found.columns], guard))  # COPY's would be raw
                 with _values_refused(sort), cur.copy(composed) as copy:
                     for chunk in copy:
                         rows += 1  # COPY TO sends one row per message
@@ -370,7 +372,7 @@ def _export(
             with _EXPORTERS_LOCK:
                 _EXPORTERS.discard(actor.name)
                 _EXPORTING.release()
-            running.details["rows"] = max(rows - 1, 0)  # less the header
+            running.details["rows"] = rows
 
 
 def _details(schema: str, table: str, filters: list[Filter] | tuple[Filter, ...]) -> dict[str, Any]:
@@ -544,36 +546,55 @@ def _decode(token: str, width: int) -> list[str | None]:
     return values
 
 
-def _shown(name: str, masked: bool, textual: bool) -> sql.Composable:
+def _emailish(name: str, found: _Table) -> bool:
+    """Whether a masked value of ``name`` may keep an email address's first letter and domain: a text column's
+    (whose value then must be an email address, see ``_mask``)."""
+    return name in found.textual
+
+
+def _header(names: list[str], guarded: bool) -> bytes:
+    """The CSV's header line, written here so that a column name is guarded like a cell."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(
+        [f"'{name}" if guarded and name[:1] in ("=", "+", "-", "@", "\t", "\r") else name for name in names]
+    )
+    return line.getvalue().encode()
+
+
+def _shown(name: str, masked: bool, emailish: bool) -> sql.Composable:
     """A column as the page shows it: masked on the server, or cut to VALUE_CHARACTERS with its size."""
     column = sql.Identifier(name)
     if masked:
-        return _mask(column, textual)
+        return _mask(column, emailish)
     return sql.SQL(
         "CASE WHEN octet_length({c}::text) > {n} THEN left({c}::text, {n}) || ' … (' || "
         "pg_size_pretty(octet_length({c}::text)::bigint) || ')' ELSE {c}::text END"
     ).format(c=column, n=sql.Literal(VALUE_CHARACTERS))
 
 
-def _exported(name: str, masked: bool, textual: bool, guarded: bool) -> sql.Composable:
+def _exported(name: str, masked: bool, emailish: bool, guarded: bool) -> sql.Composable:
     """A column as an export writes it: whole, or masked.  ``guarded``: a text a spreadsheet would run as a
     formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading ' (OWASP's advice), so that
     it opens as the text it is (EXPORT_FORMULA_GUARD)."""
-    value = _mask(sql.Identifier(name), textual) if masked else sql.Identifier(name)
+    value = _mask(sql.Identifier(name), emailish) if masked else sql.Identifier(name)
     if not guarded:
         return value
     return sql.SQL(_FORMULA_GUARD).format(v=value)
 
 
-_FORMULA_GUARD = "CASE WHEN left(({v})::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ({v})::text ELSE ({v})::text END"
+_FORMULA_GUARD = (
+    "CASE WHEN ({v}) IS NULL THEN NULL WHEN left(format('%s', {v}), 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+    "THEN '''' || format('%s', {v}) ELSE format('%s', {v}) END"
+)  # format(): the type's own text, a char(n)'s padding kept (a cast to text would trim it)
 
 
-def _mask(column: sql.Identifier, textual: bool) -> sql.Composable:
-    """A masked value: an email address keeps its first letter and its domain (``a•••@example.com``), anything
-    else (another text, a composite, an array: its other fields would show) is the mask whole."""
-    if not textual:
+def _mask(column: sql.Identifier, emailish: bool) -> sql.Composable:
+    """A masked value: a text that is an email address (and nothing else) keeps its first letter and its domain
+    (``a•••@example.com``); anything else (a password or a URL with an @ in it, a composite, an array: what
+    follows the @ would show) is the mask whole."""
+    if not emailish:
         return sql.SQL("CASE WHEN {c} IS NULL THEN NULL ELSE {mask} END").format(c=column, mask=sql.Literal(MASK))
     return sql.SQL(
-        "CASE WHEN {c} IS NULL THEN NULL WHEN {c}::text ~ '^[^@[:space:]]+@[^@[:space:]]+$' "
+        "CASE WHEN {c} IS NULL THEN NULL WHEN {c}::text ~ '^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+$' "
         "THEN left({c}::text, 1) || '•••' || substr({c}::text, strpos({c}::text, '@')) ELSE {mask} END"
     ).format(c=column, mask=sql.Literal(MASK))

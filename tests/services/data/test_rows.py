@@ -274,10 +274,11 @@ def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context)
                 "\tTAB", "\rCR", "plain text", "a=b"]  # fmt: skip
     statements = (
         "CREATE TYPE mood AS ENUM ('=happy', 'sad');"
-        "CREATE TABLE cells (id int PRIMARY KEY, body text, amount numeric, mood mood);"
+        "CREATE TABLE cells (id int PRIMARY KEY, body text, amount numeric, mood mood, doc xml, code char(6),"
+        ' "=HYPERLINK(1)" int);'
         + "".join(f"INSERT INTO cells VALUES ({n}, $x${body}$x$, -{n}, 'sad');" for n, body in enumerate(formulas, 1))
-        + "UPDATE cells SET mood = '=happy' WHERE id = 1;"
-        "INSERT INTO users (email, name) VALUES ('=cmd@example.com', '@name');"
+        + "UPDATE cells SET mood = '=happy', doc = '=HYPERLINK(\"x\")', code = 'ab' WHERE id = 1;"
+        "INSERT INTO users (email, name) VALUES ('+cmd@example.com', '@name');"
     )
 
     def exported(context, branch, table, **view):
@@ -294,8 +295,11 @@ def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context)
     ]  # fmt: skip
     assert [r[2] for r in rows] == [f"-{n}" for n in range(1, 9)]  # numbers stay numbers
     assert rows[0][3] == "'=happy" and rows[1][3] == "sad"  # an enum's label is text too
+    assert rows[0][4] == '\'=HYPERLINK("x")' and rows[0][5] == "ab    "  # xml guarded; char(6) keeps its padding
+    header = b"".join(data.export(guarded, "dev", "public", "cells", actor=ADA, limit=1)).decode().splitlines()[0]
+    assert header.endswith(",'=HYPERLINK(1)")  # a column's name is a cell too
     users = exported(guarded, "prod", "users", filters=[data.Filter("name", "eq", "@name")])
-    assert [r[1:3] for r in users] == [["'=•••@example.com", "'@name"]]  # masked, and guarded still
+    assert [r[1:3] for r in users] == [["'+•••@example.com", "'@name"]]  # masked, and guarded still
 
     raw = make_context(export_formula_guard=False)  # for exports read by programs
     at_head(raw)

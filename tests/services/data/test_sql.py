@@ -323,3 +323,54 @@ def test_audited_reads_are_limited_per_person_and_a_refused_one_writes_no_row(ma
     assert data.run(context, "dev", "SELECT 1 AS one", actor=ADA).rows == [[1]]  # Dev is not audited
     reads = [(a.actor, a.outcome) for a in actions(context) if a.action == "data.sql"]
     assert reads == [("ada", "ok")] * 3 + [("bea", "ok")]
+
+
+def test_masking_reaches_every_column_a_sensitive_value_flows_into(make_context):
+    """The second review of N1: a view naming one column beside a whole row, a generated column over a
+    foreign key's copy, a foreign key chain, a partition or child of a table whose column is commented
+    sensitive, a range over a sensitive composite, a domain commented sensitive, and the row type of a
+    table made sensitive that way: each still carried a sensitive value to Prod's reader."""
+    context = make_context(data_access_prod="viewer")
+    at_head(context)
+    on_both(
+        context,
+        "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada');"
+        "CREATE VIEW named_and_whole AS SELECT u.id, u::text AS t FROM users u;"
+        "CREATE TABLE invites (id int PRIMARY KEY, invitee text UNIQUE REFERENCES users (email),"
+        " invitee_lc text GENERATED ALWAYS AS (lower(invitee)) STORED);"
+        "CREATE TABLE reminders (id int PRIMARY KEY, who text REFERENCES invites (invitee));"
+        "CREATE TABLE snaps (id int PRIMARY KEY, inv invites);"
+        "CREATE TABLE accounts (id int, memo text) PARTITION BY RANGE (id);"
+        "COMMENT ON COLUMN accounts.memo IS 'kept private [sensitive]';"
+        "CREATE TABLE accounts_1 PARTITION OF accounts FOR VALUES FROM (0) TO (100);"
+        "CREATE TABLE people_base (id int, memo text); COMMENT ON COLUMN people_base.memo IS '[sensitive]';"
+        "CREATE TABLE staff (badge int) INHERITS (people_base);"
+        "CREATE TYPE reach AS (email text, note text);"
+        "CREATE TYPE reach_range AS RANGE (subtype = reach);"
+        "CREATE TABLE spans (id int PRIMARY KEY, span reach_range);"
+        "CREATE DOMAIN secret_text AS text; COMMENT ON DOMAIN secret_text IS '[sensitive]';"
+        "CREATE TABLE notes2 (id int PRIMARY KEY, body secret_text, plain text);",
+    )
+    masked = data.readers.masked_columns(context, "prod")
+    expected = {
+        ("named_and_whole", "t"), ("named_and_whole", "id"), ("invites", "invitee"), ("invites", "invitee_lc"),
+        ("reminders", "who"), ("snaps", "inv"), ("accounts", "memo"), ("accounts_1", "memo"),
+        ("people_base", "memo"), ("staff", "memo"), ("spans", "span"), ("notes2", "body"),
+    }  # fmt: skip
+    assert expected <= {(t, c) for s, t, c in masked if s == "public"}
+    assert not {("notes2", "plain"), ("staff", "badge"), ("reminders", "id")} & {(t, c) for _, t, c in masked}
+    for table, column in sorted(expected - {("named_and_whole", "id")}):
+        with pytest.raises(OperationRefused, match="permission denied"):
+            data.run(context, "prod", f"SELECT {column} FROM {table}", actor=VIC)
+
+
+def test_a_masked_value_keeps_an_email_domain_only_in_a_mail_column(make_context):
+    context = make_context(data_access_prod="viewer")
+    at_head(context)
+    on_both(
+        context,
+        "CREATE TABLE creds (id int PRIMARY KEY, password text, secret_url text, backup_email text);"
+        "INSERT INTO creds VALUES (1, 'P@ssw0rd', 'pg://a:pw@db.internal/x', 'ada@example.com')",
+    )
+    page = data.page(context, "prod", "public", "creds", actor=VIC)
+    assert page.rows[0][1:] == [data.rows.MASK, data.rows.MASK, "a•••@example.com"]
