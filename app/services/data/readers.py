@@ -106,6 +106,7 @@ cols AS (
     LEFT JOIN sensitive_types st ON st.oid = a.atttypid
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
 ),
+fks AS MATERIALIZED (SELECT conrelid, confrelid, conkey, confkey FROM pg_constraint WHERE contype = 'f'),
 -- Every column a sensitive one's values reach, to a fixed point: a generated column computed from it
 -- (login = lower(email)), a foreign key copying it (invites.invitee -> users.email), and the same column
 -- of a partition or an inheritance child (a comment on the parent holds for its children).
@@ -123,9 +124,9 @@ reached (rel, attnum, attname) AS (
           AND d.refobjid = s.rel AND d.refobjsubid = s.attnum
         UNION ALL
         SELECT k.conrelid, k.conkey[array_position(k.confkey, s.attnum)], f.attname
-        FROM pg_constraint k
+        FROM fks k
         JOIN pg_attribute f ON f.attrelid = k.conrelid AND f.attnum = k.conkey[array_position(k.confkey, s.attnum)]
-        WHERE k.contype = 'f' AND k.confrelid = s.rel AND s.attnum = ANY(k.confkey)
+        WHERE k.confrelid = s.rel AND s.attnum = ANY(k.confkey)
         UNION ALL
         SELECT i.inhrelid, ch.attnum, ch.attname
         FROM pg_inherits i
