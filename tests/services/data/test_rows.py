@@ -274,10 +274,10 @@ def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context)
                 "\tTAB", "\rCR", "plain text", "a=b"]  # fmt: skip
     statements = (
         "CREATE TYPE mood AS ENUM ('=happy', 'sad');"
-        "CREATE TABLE cells (id int PRIMARY KEY, body text, amount numeric, mood mood, doc xml, code char(6),"
+        "CREATE TABLE cells (id int PRIMARY KEY, body text, amount numeric, mood mood, code char(6),"
         ' "=HYPERLINK(1)" int);'
         + "".join(f"INSERT INTO cells VALUES ({n}, $x${body}$x$, -{n}, 'sad');" for n, body in enumerate(formulas, 1))
-        + "UPDATE cells SET mood = '=happy', doc = '=HYPERLINK(\"x\")', code = 'ab' WHERE id = 1;"
+        + "UPDATE cells SET mood = '=happy', code = 'ab' WHERE id = 1;"
         "INSERT INTO users (email, name) VALUES ('+cmd@example.com', '@name');"
     )
 
@@ -295,7 +295,7 @@ def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context)
     ]  # fmt: skip
     assert [r[2] for r in rows] == [f"-{n}" for n in range(1, 9)]  # numbers stay numbers
     assert rows[0][3] == "'=happy" and rows[1][3] == "sad"  # an enum's label is text too
-    assert rows[0][4] == '\'=HYPERLINK("x")' and rows[0][5] == "ab    "  # xml guarded; char(6) keeps its padding
+    assert rows[0][4] == "ab    "  # char(6) keeps its padding
     header = b"".join(data.export(guarded, "dev", "public", "cells", actor=ADA, limit=1)).decode().splitlines()[0]
     assert header.endswith(",'=HYPERLINK(1)")  # a column's name is a cell too
     users = exported(guarded, "prod", "users", filters=[data.Filter("name", "eq", "@name")])
@@ -305,3 +305,17 @@ def test_a_csv_export_opens_formulas_as_text_unless_told_otherwise(make_context)
     at_head(raw)
     on_both(raw, statements)
     assert [r[1] for r in exported(raw, "dev", "cells")][:4] == formulas[:4]
+
+
+def test_an_xml_cell_is_guarded_too(make_context):
+    """xml is no string type to PostgreSQL's catalog (category U), yet its text can start a formula."""
+    context = make_context()
+    with context.registry.connection("dev") as conn:
+        try:
+            conn.execute("SELECT '<a/>'::xml")
+        except psycopg.errors.FeatureNotSupported:
+            pytest.skip("this PostgreSQL is built without libxml (the embedded server is): no xml type to export")
+        conn.execute("CREATE TABLE docs (id int PRIMARY KEY, doc xml)")
+        conn.execute("""INSERT INTO docs VALUES (1, '=HYPERLINK("x")'), (2, '<a/>')""")
+    text = b"".join(data.export(context, "dev", "public", "docs", actor=ADA)).decode()
+    assert [r[1] for r in list(csv.reader(io.StringIO(text)))[1:]] == ['\'=HYPERLINK("x")', "<a/>"]
